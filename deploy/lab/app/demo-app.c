@@ -1,0 +1,964 @@
+/*
+ * demo-app: the small HTTP service the lab deploys, rolls out and breaks.
+ *
+ * It behaves like the Node.js demo from the write-up the lab follows:
+ *
+ *   GET /          200 {"api":"happy response","version":"<v>","id":"<id>"}
+ *   GET /health    200 {"status":"ok"}, or 503 {"status":"shutdown"} once
+ *                  /shutdown was called
+ *   GET /shutdown  200 {"shutdown":true}, and /health fails from then on
+ *
+ * The "bad" build (-DAPP_BAD=1) starts and serves / but its /health always
+ * answers 503 {"status":"starting"}: a release that never becomes healthy,
+ * which a rollout must notice and stop.
+ *
+ * The id is random per process, so repeated GET / through a load balancer
+ * shows which instance answered.
+ *
+ * Why C and why this shape: the image is FROM scratch (no base image exists
+ * on the lab machine), so the app is one static binary with no runtime
+ * dependencies. The server is deliberately plain:
+ *
+ *   - The main thread polls the listening socket and the stop pipe, accepts,
+ *     and starts one detached thread per connection (capped). Blocking code
+ *     in a thread is far easier to follow than an event loop, and a few
+ *     hundred connections are nothing for the kernel.
+ *   - Every wait in the program is a poll() that also watches the stop pipe
+ *     (or has a short deadline), so a SIGTERM can never be stuck behind a
+ *     blocking call.
+ *   - It runs as PID 1 in its container. The kernel gives PID 1 no default
+ *     signal actions: without our own handler, SIGTERM would be ignored and
+ *     "docker stop" would wait for its timeout and then SIGKILL us.
+ *
+ * Build: see build-binary next to this file.
+ */
+#define _GNU_SOURCE /* accept4, pipe2, pthread_attr_setsigmask_np, ... */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef APP_BAD
+#define APP_BAD 0
+#endif
+
+#ifndef APP_VERSION
+#if APP_BAD
+#define APP_VERSION "bad"
+#else
+#define APP_VERSION "dev"
+#endif
+#endif
+
+/* APP_VERSION is pasted into JSON as is; build-binary only lets through
+ * characters that need no escaping. Keep it short so every response
+ * fits in MAX_RESPONSE. */
+_Static_assert(sizeof(APP_VERSION) <= 64, "APP_VERSION is too long");
+
+enum {
+    DEFAULT_PORT = 80,
+    /* Beyond this many open connections, new ones are closed at once:
+     * a flood should cost us a close(), not a thread. */
+    MAX_CONNECTIONS = 512,
+    /* Request line plus headers. Anything bigger is not a client we serve. */
+    HEADER_LIMIT = 8192,
+    /* Pipelined requests are answered into this buffer and sent in one go. */
+    OUT_CAP = 16384,
+    /* Upper bound on one formatted response (headers and body). */
+    MAX_RESPONSE = 512,
+    /* How long a keep-alive connection may sit without a full request. */
+    IDLE_TIMEOUT_MS = 30000,
+    /* A client that stops reading must not hold a thread forever. */
+    SEND_TIMEOUT_S = 10,
+    /* After a stop signal: time a half-received request gets to finish. */
+    STOP_GRACE_MS = 1000,
+    /* After a stop signal: when main exits even if connections remain.
+     * Keeps us well inside the 2 s the deploy tooling allows. */
+    STOP_DEADLINE_MS = 1500,
+    /* How long to wait for the client's EOF after our last response. */
+    LINGER_MS = 1000,
+    STOP_LINGER_MS = 250,
+    /* Per-connection threads need little stack: buffers live on the heap. */
+    THREAD_STACK = 128 * 1024,
+};
+
+/* Bodies are discarded, not stored, but discarding gigabytes is still work
+ * done for nobody. */
+#define MAX_BODY ((uint64_t)1 << 20)
+
+/* ---------------------------------------------------------------------- */
+/* Process-wide state                                                     */
+
+/* Set by the signal handler. A lock-free atomic is safe to store to from
+ * a handler, and unlike a plain sig_atomic_t it is also visible to the
+ * other threads. */
+static atomic_bool stopping;
+static volatile sig_atomic_t stop_signal;
+
+/* The self-pipe: the handler writes one byte and nobody ever reads it, so
+ * the read end stays readable and every poll() that watches it (main and
+ * all connection threads) wakes up, now or later. */
+static int stop_pipe[2] = {-1, -1};
+
+/* Flipped by GET /shutdown; /health reports it. */
+static atomic_bool dying;
+
+static char instance_id[9];
+static char root_body[160];
+static size_t root_body_len;
+
+/* Open connections, so that main can wait for them on the way out. */
+static pthread_mutex_t conn_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t conn_gone = PTHREAD_COND_INITIALIZER;
+static int open_conns;
+
+/* ---------------------------------------------------------------------- */
+/* Small helpers                                                          */
+
+static int64_t now_ms(void)
+{
+    /* Monotonic: deadlines must not jump when the wall clock is set. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int ms_until(int64_t deadline)
+{
+    int64_t left = deadline - now_ms();
+    if (left < 0)
+        return 0;
+    return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+static void fail(const char *what)
+{
+    fprintf(stderr, "demo-app: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGTERM: return "SIGTERM";
+    case SIGINT: return "SIGINT";
+    default: return "none";
+    }
+}
+
+enum wait_result { WAIT_READY, WAIT_TIMEOUT, WAIT_STOP };
+
+/*
+ * Wait until fd has input (or EOF/error: the following recv() reports those),
+ * the deadline passes, or, if watch_stop, a stop signal arrives.
+ * Input wins over the stop signal so that a request which already arrived is
+ * still answered.
+ */
+static enum wait_result wait_readable(int fd, int64_t deadline, bool watch_stop)
+{
+    struct pollfd p[2] = {
+        {.fd = fd, .events = POLLIN},
+        {.fd = stop_pipe[0], .events = POLLIN},
+    };
+    for (;;) {
+        int n = poll(p, watch_stop ? 2 : 1, ms_until(deadline));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return WAIT_READY; /* let the caller's recv() see the error */
+        }
+        if (n == 0)
+            return WAIT_TIMEOUT;
+        if (p[0].revents)
+            return WAIT_READY;
+        return WAIT_STOP;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* HTTP request parsing                                                   */
+
+struct span {
+    const char *p;
+    size_t n;
+};
+
+enum method { METHOD_GET, METHOD_HEAD, METHOD_OTHER };
+
+struct request {
+    enum method method;
+    struct span path; /* without query string */
+    int minor_version; /* HTTP/1.<minor> */
+    bool conn_close;
+    bool conn_keep_alive;
+    bool expect_continue;
+    bool has_length;
+    uint64_t content_length;
+};
+
+static bool span_is(struct span s, const char *lit)
+{
+    return s.n == strlen(lit) && memcmp(s.p, lit, s.n) == 0;
+}
+
+static bool span_is_nocase(struct span s, const char *lit)
+{
+    return s.n == strlen(lit) && strncasecmp(s.p, lit, s.n) == 0;
+}
+
+static struct span trim_ows(struct span s)
+{
+    while (s.n > 0 && (s.p[0] == ' ' || s.p[0] == '\t'))
+        s.p++, s.n--;
+    while (s.n > 0 && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
+        s.n--;
+    return s;
+}
+
+/* RFC 9110 "tchar": what a method or header name may consist of. */
+static bool is_token(struct span s)
+{
+    if (s.n == 0)
+        return false;
+    for (size_t i = 0; i < s.n; i++) {
+        unsigned char ch = (unsigned char)s.p[i];
+        if (ch <= 0x20 || ch >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", ch))
+            return false;
+    }
+    return true;
+}
+
+/* Control characters (bare CR, NUL, ...) inside a line are how request
+ * smuggling and header injection start; refuse them instead of guessing. */
+static bool has_ctl(struct span s, bool tab_ok)
+{
+    for (size_t i = 0; i < s.n; i++) {
+        unsigned char ch = (unsigned char)s.p[i];
+        if ((ch < 0x20 && !(tab_ok && ch == '\t')) || ch == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Length of the request head (request line + headers + the empty line), or 0
+ * if it has not fully arrived. Bare LF line ends are accepted, as RFC 9112
+ * allows, so lines end in "\n" with an optional "\r" before it.
+ */
+static size_t find_head_end(const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + len;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        if (p + 1 < end && p[1] == '\n')
+            return (size_t)(p + 2 - buf);
+        if (p + 2 < end && p[1] == '\r' && p[2] == '\n')
+            return (size_t)(p + 3 - buf);
+        p++;
+    }
+    return 0;
+}
+
+/* Next line of the head, without its line end. The head always ends in a
+ * newline, so there is always one to find. */
+static struct span next_line(const char **pos, const char *end)
+{
+    const char *start = *pos;
+    const char *nl = memchr(start, '\n', (size_t)(end - start));
+    const char *stop = nl ? nl : end;
+    *pos = nl ? nl + 1 : end;
+    if (stop > start && stop[-1] == '\r')
+        stop--;
+    return (struct span){start, (size_t)(stop - start)};
+}
+
+/* "Connection: keep-alive, Upgrade" is a comma-separated token list. */
+static void parse_connection(struct span v, struct request *rq)
+{
+    while (v.n > 0) {
+        const char *comma = memchr(v.p, ',', v.n);
+        size_t n = comma ? (size_t)(comma - v.p) : v.n;
+        struct span tok = trim_ows((struct span){v.p, n});
+        if (span_is_nocase(tok, "close"))
+            rq->conn_close = true;
+        else if (span_is_nocase(tok, "keep-alive"))
+            rq->conn_keep_alive = true;
+        v.p += comma ? n + 1 : n;
+        v.n -= comma ? n + 1 : n;
+    }
+}
+
+/* Only plain digits. A list ("5, 5") or a sign is a framing ambiguity, and
+ * ambiguous framing is exactly what request smuggling exploits. */
+static bool parse_length(struct span v, uint64_t *out)
+{
+    if (v.n == 0 || v.n > 18) /* 18 digits cannot overflow uint64_t */
+        return false;
+    uint64_t n = 0;
+    for (size_t i = 0; i < v.n; i++) {
+        if (v.p[i] < '0' || v.p[i] > '9')
+            return false;
+        n = n * 10 + (uint64_t)(v.p[i] - '0');
+    }
+    *out = n;
+    return true;
+}
+
+/* The path part of the request target, or false if it is not one we accept. */
+static bool parse_target(struct span t, struct span *path)
+{
+    if (has_ctl(t, false))
+        return false;
+    /* Absolute form ("GET http://host/health HTTP/1.1") is what proxies
+     * send; servers must accept it. Skip scheme and authority. */
+    size_t skip = 0;
+    if (t.n >= 7 && strncasecmp(t.p, "http://", 7) == 0)
+        skip = 7;
+    else if (t.n >= 8 && strncasecmp(t.p, "https://", 8) == 0)
+        skip = 8;
+    if (skip) {
+        size_t i = skip;
+        while (i < t.n && t.p[i] != '/' && t.p[i] != '?' && t.p[i] != '#')
+            i++;
+        if (i == t.n || t.p[i] != '/') {
+            *path = (struct span){"/", 1}; /* "http://host" means "/" */
+            return true;
+        }
+        t.p += i;
+        t.n -= i;
+    }
+    if (t.n == 0 || t.p[0] != '/')
+        return false;
+    /* The query string is ignored: /health?x=1 is /health. */
+    size_t n = 0;
+    while (n < t.n && t.p[n] != '?' && t.p[n] != '#')
+        n++;
+    *path = (struct span){t.p, n};
+    return true;
+}
+
+/*
+ * Parse a complete request head. Returns 0, or the status code of the error
+ * response to send (after which the connection is closed, since we can no
+ * longer be sure where the next request starts).
+ */
+static int parse_request(const char *head, size_t head_len, struct request *rq)
+{
+    const char *pos = head, *end = head + head_len;
+    memset(rq, 0, sizeof *rq);
+
+    /* Request line: METHOD SP TARGET SP VERSION, single spaces only. */
+    struct span line = next_line(&pos, end);
+    const char *sp1 = memchr(line.p, ' ', line.n);
+    if (!sp1)
+        return 400;
+    struct span method = {line.p, (size_t)(sp1 - line.p)};
+    struct span rest = {sp1 + 1, line.n - method.n - 1};
+    const char *sp2 = memchr(rest.p, ' ', rest.n);
+    if (!sp2) /* HTTP/0.9 ("GET /") is not supported */
+        return 400;
+    struct span target = {rest.p, (size_t)(sp2 - rest.p)};
+    struct span version = {sp2 + 1, rest.n - target.n - 1};
+
+    if (!is_token(method) || !parse_target(target, &rq->path))
+        return 400;
+    if (span_is(method, "GET"))
+        rq->method = METHOD_GET;
+    else if (span_is(method, "HEAD"))
+        rq->method = METHOD_HEAD;
+    else
+        rq->method = METHOD_OTHER;
+
+    if (span_is(version, "HTTP/1.1"))
+        rq->minor_version = 1;
+    else if (span_is(version, "HTTP/1.0"))
+        rq->minor_version = 0;
+    else if (version.n == 8 && memcmp(version.p, "HTTP/", 5) == 0 &&
+             version.p[5] >= '0' && version.p[5] <= '9' && version.p[6] == '.' &&
+             version.p[7] >= '0' && version.p[7] <= '9')
+        return 505;
+    else
+        return 400;
+
+    /* Header fields, up to the empty line that ends the head. Note that Host
+     * is not required, although RFC 9112 says a server must reject HTTP/1.1
+     * requests without it: simple health checkers omit it, and this server
+     * has only one site anyway. */
+    bool chunked_or_other_te = false;
+    for (;;) {
+        line = next_line(&pos, end);
+        if (line.n == 0)
+            break;
+        /* Obsolete line folding: refusing it is allowed and simplest. */
+        if (line.p[0] == ' ' || line.p[0] == '\t')
+            return 400;
+        const char *colon = memchr(line.p, ':', line.n);
+        if (!colon)
+            return 400;
+        struct span name = {line.p, (size_t)(colon - line.p)};
+        struct span value = {colon + 1, line.n - name.n - 1};
+        /* "Name : value" (space before the colon) is also rejected by
+         * is_token: RFC 9112 requires it, again because of smuggling. */
+        if (!is_token(name) || has_ctl(value, true))
+            return 400;
+        value = trim_ows(value);
+
+        if (span_is_nocase(name, "content-length")) {
+            uint64_t n;
+            if (!parse_length(value, &n))
+                return 400;
+            if (rq->has_length && n != rq->content_length)
+                return 400;
+            rq->has_length = true;
+            rq->content_length = n;
+        } else if (span_is_nocase(name, "transfer-encoding")) {
+            chunked_or_other_te = true;
+        } else if (span_is_nocase(name, "connection")) {
+            parse_connection(value, rq);
+        } else if (span_is_nocase(name, "expect")) {
+            if (span_is_nocase(value, "100-continue"))
+                rq->expect_continue = true;
+        }
+    }
+
+    /* Chunked bodies are not worth a decoder in a demo: nobody sends them
+     * to GET endpoints. 501 tells the client it is us, not them. */
+    if (chunked_or_other_te)
+        return 501;
+    if (rq->content_length > MAX_BODY)
+        return 413;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Responses                                                              */
+
+struct reply {
+    int status;
+    const char *body;
+    size_t body_len;
+};
+
+#define REPLY(status, literal) ((struct reply){(status), (literal), sizeof(literal) - 1})
+
+static const char *reason_phrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Content Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+    }
+}
+
+static struct reply error_reply(int status)
+{
+    switch (status) {
+    case 404: return REPLY(404, "{\"error\":\"not found\"}");
+    case 405: return REPLY(405, "{\"error\":\"method not allowed\"}");
+    case 413: return REPLY(413, "{\"error\":\"request body too large\"}");
+    case 431: return REPLY(431, "{\"error\":\"request header too large\"}");
+    case 501: return REPLY(501, "{\"error\":\"transfer-encoding not supported\"}");
+    case 505: return REPLY(505, "{\"error\":\"http version not supported\"}");
+    default: return REPLY(400, "{\"error\":\"bad request\"}");
+    }
+}
+
+/* The whole application. */
+static struct reply route(const struct request *rq)
+{
+    /* Only GET and HEAD exist here, on every path. */
+    if (rq->method == METHOD_OTHER)
+        return error_reply(405);
+
+    if (span_is(rq->path, "/"))
+        return (struct reply){200, root_body, root_body_len};
+
+    if (span_is(rq->path, "/health")) {
+#if APP_BAD
+        return REPLY(503, "{\"status\":\"starting\"}");
+#else
+        if (atomic_load(&dying))
+            return REPLY(503, "{\"status\":\"shutdown\"}");
+        return REPLY(200, "{\"status\":\"ok\"}");
+#endif
+    }
+
+    /* HEAD /shutdown flips health too: HEAD must behave exactly like GET,
+     * only without the body. */
+    if (span_is(rq->path, "/shutdown")) {
+        atomic_store(&dying, true);
+        return REPLY(200, "{\"shutdown\":true}");
+    }
+
+    return error_reply(404);
+}
+
+/* One connection: its socket and its two buffers. */
+struct conn {
+    int fd;
+    size_t in_len;
+    size_t out_len;
+    char in[HEADER_LIMIT];
+    char out[OUT_CAP];
+};
+
+/* Append a response to c->out. The caller guarantees MAX_RESPONSE bytes
+ * of room, which every response fits in. */
+static void append_reply(struct conn *c, struct reply r, bool with_body,
+                         bool keep_alive, int minor_version)
+{
+    /* HTTP/1.1 connections are persistent unless told otherwise, HTTP/1.0
+     * ones are not, so each needs the header only in the opposite case. */
+    const char *connection = "";
+    if (!keep_alive)
+        connection = "Connection: close\r\n";
+    else if (minor_version == 0)
+        connection = "Connection: keep-alive\r\n";
+
+    char *dst = c->out + c->out_len;
+    size_t room = OUT_CAP - c->out_len;
+    int n = snprintf(dst, room,
+                     "HTTP/1.1 %d %s\r\n"
+                     "Content-Type: application/json\r\n"
+                     "Content-Length: %zu\r\n"
+                     "%s%s"
+                     "\r\n",
+                     r.status, reason_phrase(r.status), r.body_len, connection,
+                     r.status == 405 ? "Allow: GET, HEAD\r\n" : "");
+    if (n < 0 || (size_t)n + r.body_len > room)
+        return; /* cannot happen: every response is far below MAX_RESPONSE */
+    /* A HEAD answer carries GET's Content-Length but no body. */
+    if (with_body)
+        memcpy(dst + n, r.body, r.body_len);
+    c->out_len += (size_t)n + (with_body ? r.body_len : 0);
+}
+
+static bool flush_output(struct conn *c)
+{
+    size_t off = 0;
+    while (off < c->out_len) {
+        /* MSG_NOSIGNAL: a client that went away must give us EPIPE, not a
+         * SIGPIPE that kills the process. */
+        ssize_t n = send(c->fd, c->out + off, c->out_len - off, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false; /* gone, or stopped reading for SEND_TIMEOUT_S */
+        }
+        off += (size_t)n;
+    }
+    c->out_len = 0;
+    return true;
+}
+
+static void consume_input(struct conn *c, size_t n)
+{
+    memmove(c->in, c->in + n, c->in_len - n);
+    c->in_len -= n;
+}
+
+/*
+ * Answer the request whose head is the first head_len bytes of c->in.
+ * Returns whether the connection stays open; *body_len tells the caller how
+ * many body bytes follow the head and must be skipped.
+ */
+static bool answer_request(struct conn *c, size_t head_len, uint64_t *body_len)
+{
+    struct request rq;
+    int err = parse_request(c->in, head_len, &rq);
+    *body_len = 0;
+    if (err) {
+        /* After a malformed head we cannot know where the next request
+         * begins, so always close. */
+        append_reply(c, error_reply(err), true, false, 1);
+        return false;
+    }
+    *body_len = rq.content_length;
+
+    bool keep_alive = rq.minor_version == 1 ? !rq.conn_close
+                                            : rq.conn_keep_alive && !rq.conn_close;
+    /* A client sending "Expect: 100-continue" holds its body back until it
+     * hears from us. Answering without reading the body is allowed, but
+     * then nobody knows whether the body will still come: closing settles
+     * it. */
+    if (rq.expect_continue && rq.content_length > 0)
+        keep_alive = false;
+    /* Once stopping, tell the client this is the last answer. */
+    if (atomic_load(&stopping))
+        keep_alive = false;
+
+    append_reply(c, route(&rq), rq.method != METHOD_HEAD, keep_alive,
+                 rq.minor_version);
+    return keep_alive;
+}
+
+enum close_how { CLOSE_NOW, CLOSE_GRACEFULLY };
+
+/*
+ * The request loop of one connection. Returns how to close it.
+ *
+ * Input arrives in arbitrary pieces: one recv() may hold half a request or
+ * several pipelined ones, so the loop is "answer every complete request in
+ * the buffer, send the answers, then read more".
+ */
+static enum close_how serve(struct conn *c)
+{
+    int64_t deadline = now_ms() + IDLE_TIMEOUT_MS;
+    int64_t stop_seen = 0;
+    uint64_t skip = 0; /* body bytes still to be discarded */
+
+    for (;;) {
+        while (skip == 0) {
+            /* Stray line ends between requests are to be ignored
+             * (some old clients send CRLF after a body). */
+            size_t blank = 0;
+            while (blank < c->in_len && (c->in[blank] == '\r' || c->in[blank] == '\n'))
+                blank++;
+            consume_input(c, blank);
+
+            size_t head_len = find_head_end(c->in, c->in_len);
+            if (head_len == 0)
+                break;
+            bool keep_alive = answer_request(c, head_len, &skip);
+            consume_input(c, head_len);
+            if (!keep_alive)
+                return flush_output(c) ? CLOSE_GRACEFULLY : CLOSE_NOW;
+
+            size_t buffered = skip < c->in_len ? (size_t)skip : c->in_len;
+            consume_input(c, buffered);
+            skip -= buffered;
+            deadline = now_ms() + IDLE_TIMEOUT_MS;
+            if (c->out_len > OUT_CAP - MAX_RESPONSE && !flush_output(c))
+                return CLOSE_NOW;
+        }
+        if (!flush_output(c))
+            return CLOSE_NOW;
+
+        /* The buffer is full and still holds no complete head. */
+        if (skip == 0 && c->in_len == HEADER_LIMIT) {
+            append_reply(c, error_reply(431), true, false, 1);
+            return flush_output(c) ? CLOSE_GRACEFULLY : CLOSE_NOW;
+        }
+
+        /* Wait for more input. Once stopping: an idle connection only gets
+         * whatever already sits in the kernel (poll with timeout 0), a
+         * half-received request gets STOP_GRACE_MS to complete. */
+        int64_t wait_until = deadline;
+        bool watch_stop = true;
+        if (atomic_load(&stopping)) {
+            if (stop_seen == 0)
+                stop_seen = now_ms();
+            watch_stop = false;
+            if (skip > 0)
+                return CLOSE_GRACEFULLY; /* the last answer is sent */
+            if (c->in_len == 0)
+                wait_until = 0;
+            else if (stop_seen + STOP_GRACE_MS < wait_until)
+                wait_until = stop_seen + STOP_GRACE_MS;
+        }
+        switch (wait_readable(c->fd, wait_until, watch_stop)) {
+        case WAIT_STOP:
+            continue; /* re-evaluate with stopping set */
+        case WAIT_TIMEOUT:
+            return CLOSE_NOW; /* idle, or a request that never completed */
+        case WAIT_READY:
+            break;
+        }
+
+        ssize_t n = recv(c->fd, c->in + c->in_len, HEADER_LIMIT - c->in_len, 0);
+        if (n == 0)
+            return CLOSE_NOW; /* client closed */
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return CLOSE_NOW;
+        }
+        c->in_len += (size_t)n;
+
+        /* While skipping a body, in_len was 0 before this recv(). */
+        size_t body = skip < c->in_len ? (size_t)skip : c->in_len;
+        consume_input(c, body);
+        skip -= body;
+    }
+}
+
+/*
+ * Close after our final response. A close() with unread input makes the
+ * kernel answer with RST, and an RST can destroy the response before the
+ * client has read it (it may still be sending a body or pipelined requests).
+ * So: stop sending, discard what still comes, close on the client's EOF or
+ * after a short wait.
+ */
+static void close_gracefully(int fd)
+{
+    shutdown(fd, SHUT_WR);
+    int64_t until = now_ms() + (atomic_load(&stopping) ? STOP_LINGER_MS : LINGER_MS);
+    char sink[4096];
+    while (wait_readable(fd, until, false) == WAIT_READY) {
+        ssize_t n = recv(fd, sink, sizeof sink, 0);
+        if (n == 0 || (n < 0 && errno != EINTR))
+            break;
+    }
+    close(fd);
+}
+
+static void *connection_thread(void *arg)
+{
+    struct conn *c = arg;
+
+    if (serve(c) == CLOSE_GRACEFULLY)
+        close_gracefully(c->fd);
+    else
+        close(c->fd);
+    free(c);
+
+    pthread_mutex_lock(&conn_lock);
+    if (--open_conns == 0)
+        pthread_cond_signal(&conn_gone);
+    pthread_mutex_unlock(&conn_lock);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Startup, accept loop, shutdown                                         */
+
+static void on_stop_signal(int sig)
+{
+    /* Only async-signal-safe work here: note it, and wake the pollers. */
+    int saved_errno = errno;
+    stop_signal = sig;
+    atomic_store(&stopping, true);
+    char byte = 1;
+    ssize_t ignored = write(stop_pipe[1], &byte, 1);
+    (void)ignored; /* the pipe is non-blocking; if full, it is readable anyway */
+    errno = saved_errno;
+}
+
+static void install_signal_handlers(void)
+{
+    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        fail("pipe2");
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0)
+        fail("sigaction");
+
+    /* Belt and braces: every send() already uses MSG_NOSIGNAL. */
+    sa.sa_handler = SIG_IGN;
+    if (sigaction(SIGPIPE, &sa, NULL) != 0)
+        fail("sigaction");
+}
+
+static int port_from_env(void)
+{
+    const char *s = getenv("PORT");
+    if (!s || !*s)
+        return DEFAULT_PORT;
+    char *end;
+    errno = 0;
+    long port = strtol(s, &end, 10);
+    if (errno || *end || port < 1 || port > 65535) {
+        fprintf(stderr, "demo-app: invalid PORT '%s'\n", s);
+        exit(2);
+    }
+    return (int)port;
+}
+
+static void make_instance_id(void)
+{
+    uint32_t v;
+    ssize_t n;
+    do
+        n = getrandom(&v, sizeof v, 0);
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof v)
+        fail("getrandom");
+    snprintf(instance_id, sizeof instance_id, "%08x", v);
+}
+
+static int open_listener(int port)
+{
+    /* Non-blocking, so that accept() after poll() cannot block when the
+     * pending connection was reset in between. */
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        fail("socket");
+    /* A restarted instance must not fail to bind because of the previous
+     * one's connections in TIME_WAIT. */
+    int one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0)
+        fail("setsockopt(SO_REUSEADDR)");
+
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_ANY);
+    addr.sin_port = htons((uint16_t)port);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0)
+        fail("bind");
+    if (listen(fd, SOMAXCONN) != 0)
+        fail("listen");
+    return fd;
+}
+
+static void start_connection(int fd, const pthread_attr_t *attr)
+{
+    pthread_mutex_lock(&conn_lock);
+    bool full = open_conns >= MAX_CONNECTIONS;
+    if (!full)
+        open_conns++;
+    pthread_mutex_unlock(&conn_lock);
+    if (full) {
+        close(fd);
+        return;
+    }
+
+    /* Small answers go out in one send(); Nagle could only delay them. */
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct timeval send_timeout = {.tv_sec = SEND_TIMEOUT_S};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+
+    struct conn *c = malloc(sizeof *c);
+    pthread_t tid;
+    if (c) {
+        c->fd = fd;
+        c->in_len = c->out_len = 0;
+        if (pthread_create(&tid, attr, connection_thread, c) == 0)
+            return;
+        free(c);
+    }
+    /* Out of memory or threads: drop this connection, keep serving. */
+    close(fd);
+    pthread_mutex_lock(&conn_lock);
+    open_conns--;
+    pthread_mutex_unlock(&conn_lock);
+}
+
+/* Accept until a stop signal arrives. */
+static void accept_loop(int listen_fd)
+{
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, THREAD_STACK);
+    /* Connection threads block the stop signals, so the handler always runs
+     * on the main thread and their system calls never see EINTR. They learn
+     * about the stop from the pipe instead. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_attr_setsigmask_np(&attr, &stop_signals);
+
+    struct pollfd p[2] = {
+        {.fd = listen_fd, .events = POLLIN},
+        {.fd = stop_pipe[0], .events = POLLIN},
+    };
+    while (!atomic_load(&stopping)) {
+        if (poll(p, 2, -1) < 0 && errno != EINTR)
+            fail("poll");
+        if (atomic_load(&stopping) || !(p[0].revents & POLLIN))
+            continue;
+
+        for (;;) {
+            int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+            if (fd >= 0) {
+                start_connection(fd, &attr);
+                continue;
+            }
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* The pending connection stays queued and poll() would
+                 * report it again at once: back off instead of spinning. */
+                poll(&p[1], 1, 100);
+            }
+            /* EAGAIN: queue empty. Others (ECONNABORTED, ...): that one
+             * connection is gone. Either way, back to poll(). */
+            break;
+        }
+    }
+    pthread_attr_destroy(&attr);
+}
+
+/* Give open connections until the deadline to finish; returns how many are
+ * still open. Connection threads notice the stop through the pipe. */
+static int wait_for_connections(int64_t deadline)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t left = deadline - now_ms();
+    ts.tv_sec += left / 1000;
+    ts.tv_nsec += (left % 1000) * 1000000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+
+    pthread_mutex_lock(&conn_lock);
+    while (open_conns > 0 &&
+           pthread_cond_clockwait(&conn_gone, &conn_lock, CLOCK_MONOTONIC, &ts) != ETIMEDOUT)
+        ;
+    int left_open = open_conns;
+    pthread_mutex_unlock(&conn_lock);
+    return left_open;
+}
+
+int main(void)
+{
+    int port = port_from_env();
+    make_instance_id();
+    root_body_len = (size_t)snprintf(
+        root_body, sizeof root_body,
+        "{\"api\":\"happy response\",\"version\":\"%s\",\"id\":\"%s\"}",
+        APP_VERSION, instance_id);
+
+    /* Before listening: a SIGTERM that comes early must already count. */
+    install_signal_handlers();
+    int listen_fd = open_listener(port);
+
+    /* Flushed by hand: stdout is a pipe under docker, so fully buffered. */
+    printf("demo-app: listening port=%d version=%s id=%s\n", port, APP_VERSION,
+           instance_id);
+    fflush(stdout);
+
+    accept_loop(listen_fd);
+
+    /* Stop accepting at once: new connections are refused from here on,
+     * so a load balancer moves them to another instance. */
+    close(listen_fd);
+    int64_t stop_started = now_ms();
+    int unfinished = wait_for_connections(stop_started + STOP_DEADLINE_MS);
+
+    /* Threads still open (stuck clients) die with the process. */
+    printf("demo-app: stopped signal=%s version=%s id=%s after_ms=%lld "
+           "unfinished_connections=%d\n",
+           signal_name(stop_signal), APP_VERSION, instance_id,
+           (long long)(now_ms() - stop_started), unfinished);
+    fflush(stdout);
+    return 0;
+}

@@ -1,0 +1,52 @@
+package dev.fleet.cli;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code fleet} command: the top of the command line, under which every fleet command hangs.
+ *
+ * <p>Run without a command, {@code fleet} prints its usage to stderr and exits with {@value
+ * #EXIT_COULD_NOT_RUN}, as {@code git} does; only {@code fleet --help} prints it to stdout and
+ * exits 0. A bare {@code fleet} asked for nothing and did nothing, so its exit code must not claim
+ * success: a script running {@code fleet $command} with an empty variable would read 0 as a clean
+ * run (and, once commands report drift, as "no drift"). Stdout stays reserved for what a command
+ * was asked to print.
+ */
+@TopCommand
+@Command(
+        name = "fleet",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        descriptionHeading = "%n",
+        description = "fleet keeps Docker containers on plain servers (droplets) at the image"
+                + " digests a git-tracked desired state names: it reports drift and rolls changes"
+                + " out one droplet at a time with zero downtime.",
+        optionListHeading = "%nOptions:%n",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Success.",
+            "1:Could not run (bad input or usage).",
+        })
+public class FleetCommand implements Callable<Integer> {
+
+    /**
+     * The exit code of a command that could not run: bad input or usage, and any failure that
+     * stops it before it has done its work. Listed in the help, so scripts rely on it.
+     */
+    static final int EXIT_COULD_NOT_RUN = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        CommandLine commandLine = spec.commandLine();
+        commandLine.usage(commandLine.getErr());
+        return EXIT_COULD_NOT_RUN;
+    }
+}

@@ -1,0 +1,258 @@
+package dev.fleet.lab;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running lab, as {@code deploy/lab/lab up} describes it in its {@code lab.env}, and the few ways
+ * tests reach into it: the balancer's runtime API, a droplet's shell, Docker objects left behind.
+ *
+ * <p>Everything here talks to the real lab. Tests get a {@code Lab} from {@link LabExtension}, which
+ * starts and removes it, so that no test shells out on its own.
+ */
+public final class Lab {
+
+    private static final Path REPO_ROOT = Path.of("").toAbsolutePath();
+    private static final Path LAB_SCRIPT = REPO_ROOT.resolve("deploy/lab/lab");
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
+
+    private final String name;
+    private final Path dir;
+    private final Map<String, String> env;
+    private final List<LabDroplet> droplets;
+
+    private Lab(String name, Path dir, Map<String, String> env) {
+        this.name = name;
+        this.dir = dir;
+        this.env = Map.copyOf(env);
+        List<LabDroplet> list = new ArrayList<>();
+        for (int i = 1; env.containsKey("LAB_DROPLET_" + i + "_NAME"); i++) {
+            String prefix = "LAB_DROPLET_" + i + "_";
+            list.add(new LabDroplet(env.get(prefix + "NAME"), Integer.parseInt(env.get(prefix + "SSH_PORT")),
+                    env.get(prefix + "IP"), env.get(prefix + "CONTAINER")));
+        }
+        this.droplets = List.copyOf(list);
+    }
+
+    /**
+     * Starts a lab of {@code droplets} droplets named {@code name} in {@code dir}, replacing any lab of
+     * that name, and returns it once every droplet serves through the balancer.
+     */
+    public static Lab up(String name, Path dir, int droplets) {
+        run(name, dir, UP_TIMEOUT, "up", "--droplets", Integer.toString(droplets));
+        return new Lab(name, dir, readEnv(dir.resolve("lab.env")));
+    }
+
+    /** Removes every container, volume, network and process of the lab named {@code name}. */
+    public static void down(String name, Path dir) {
+        run(name, dir, COMMAND_TIMEOUT, "down");
+    }
+
+    public void down() {
+        down(name, dir);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A variable of {@code lab.env}, such as {@code LAB_LB_URL}; fails when it is absent. */
+    public String env(String variable) {
+        String value = env.get(variable);
+        if (value == null) {
+            throw new IllegalArgumentException("lab.env has no " + variable);
+        }
+        return value;
+    }
+
+    public List<LabDroplet> droplets() {
+        return droplets;
+    }
+
+    public LabDroplet droplet(String dropletName) {
+        return droplets.stream().filter(d -> d.name().equals(dropletName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no droplet " + dropletName + " in " + droplets));
+    }
+
+    public URI balancerUri(String path) {
+        return URI.create(env("LAB_LB_URL") + path);
+    }
+
+    public URI appUri(LabDroplet droplet, String path) {
+        return droplet.appUri(path, Integer.parseInt(env("LAB_APP_PORT")));
+    }
+
+    public Path sshKey() {
+        return Path.of(env("LAB_SSH_KEY"));
+    }
+
+    public Path knownHosts() {
+        return Path.of(env("LAB_KNOWN_HOSTS"));
+    }
+
+    public String sshUser() {
+        return env("LAB_SSH_USER");
+    }
+
+    /** Sends one command to HAProxy's runtime API and returns its whole answer. */
+    public String haproxy(String command) {
+        var address = UnixDomainSocketAddress.of(env("LAB_HAPROXY_SOCKET"));
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(address);
+            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
+            // Without "prompt" mode HAProxy answers one command and closes the connection.
+            var answer = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+            while (channel.read(buffer) >= 0) {
+                answer.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("HAProxy runtime API at " + address, e);
+        }
+    }
+
+    /** Each droplet's status in the balancer (UP, DOWN, MAINT, "UP 1/3", ...), by droplet name. */
+    public Map<String, String> balancerStates() {
+        String backend = env("LAB_HAPROXY_BACKEND");
+        Map<String, String> states = new LinkedHashMap<>();
+        String[] lines = haproxy("show stat").split("\n");
+        List<String> header = Arrays.asList(lines[0].replaceFirst("^# ", "").split(",", -1));
+        int proxy = header.indexOf("pxname");
+        int server = header.indexOf("svname");
+        int status = header.indexOf("status");
+        for (String line : lines) {
+            String[] fields = line.split(",", -1);
+            if (fields.length > status && fields[proxy].equals(backend) && !fields[server].equals("BACKEND")) {
+                states.put(fields[server], fields[status]);
+            }
+        }
+        return states;
+    }
+
+    /** Runs a command on a droplet over SSH as its deploy user; returns its exit code and output. */
+    public CommandResult ssh(String dropletName, String... command) {
+        List<String> args = new ArrayList<>(List.of("ssh", dropletName));
+        args.addAll(List.of(command));
+        return runLab(name, dir, COMMAND_TIMEOUT, args);
+    }
+
+    /**
+     * Docker objects (containers, volumes, networks) labelled with this lab's name and processes
+     * whose command line names its directory: what {@code lab down} must leave behind, namely nothing.
+     */
+    public List<String> leftovers() {
+        List<String> found = new ArrayList<>();
+        String filter = "label=fleet.lab=" + name;
+        for (var kind : List.of(List.of("ps", "-aq"), List.of("volume", "ls", "-q"), List.of("network", "ls", "-q"))) {
+            List<String> args = new ArrayList<>(List.of(docker()));
+            args.addAll(kind);
+            args.addAll(List.of("--filter", filter));
+            CommandResult result = exec(args, COMMAND_TIMEOUT);
+            result.output().lines().filter(l -> !l.isBlank())
+                    .forEach(id -> found.add(String.join(" ", kind.subList(0, kind.size() - 1)) + " " + id));
+        }
+        ProcessHandle.allProcesses().forEach(process -> process.info().commandLine()
+                .filter(commandLine -> commandLine.contains(dir.toString() + "/"))
+                .ifPresent(commandLine -> found.add("process " + process.pid() + ": " + commandLine)));
+        return found;
+    }
+
+    /** The exit code and the combined output of a command. */
+    public record CommandResult(int exitCode, String output) {
+        public boolean succeeded() {
+            return exitCode == 0;
+        }
+    }
+
+    private static void run(String name, Path dir, Duration timeout, String... args) {
+        CommandResult result = runLab(name, dir, timeout, List.of(args));
+        if (!result.succeeded()) {
+            throw new IllegalStateException("deploy/lab/lab " + String.join(" ", args) + " failed with exit code "
+                    + result.exitCode() + ":\n" + result.output());
+        }
+    }
+
+    private static CommandResult runLab(String name, Path dir, Duration timeout, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(LAB_SCRIPT.toString()));
+        command.addAll(args);
+        return exec(command, timeout, Map.of("LAB_NAME", name, "LAB_DIR", dir.toString()));
+    }
+
+    private static CommandResult exec(List<String> command, Duration timeout) {
+        return exec(command, timeout, Map.of());
+    }
+
+    private static CommandResult exec(List<String> command, Duration timeout, Map<String, String> environment) {
+        try {
+            Path output = Files.createTempFile("lab-command", ".log");
+            try {
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                builder.environment().putAll(environment);
+                Process process = builder.start();
+                if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout
+                            + ":\n" + Files.readString(output));
+                }
+                return new CommandResult(process.exitValue(), Files.readString(output));
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("running " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command, e);
+        }
+    }
+
+    private static String docker() {
+        return Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
+    }
+
+    private static Map<String, String> readEnv(Path file) {
+        Map<String, String> values = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(file)) {
+                int equals = line.indexOf('=');
+                if (line.startsWith("#") || equals < 0) {
+                    continue;
+                }
+                String value = line.substring(equals + 1);
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                values.put(line.substring(0, equals), value);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + file, e);
+        }
+        return values;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.fleet.lab;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Gives the tests of a class a running lab and removes it afterwards, also when the test JVM is
+ * killed midway (a shutdown hook runs {@code lab down}).
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final LabExtension lab = LabExtension.withDroplets(3);
+ * ...
+ * lab.get().balancerUri("/")
+ * }</pre>
+ *
+ * <p>Each lab gets a name and a directory of its own under {@code target/lab-it/}, so it never
+ * touches the lab a developer runs by hand ({@code target/lab}), nor another test class's lab.
+ */
+public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final int dropletCount;
+    private Lab lab;
+    private Thread shutdownHook;
+
+    private LabExtension(int dropletCount) {
+        this.dropletCount = dropletCount;
+    }
+
+    public static LabExtension withDroplets(int dropletCount) {
+        return new LabExtension(dropletCount);
+    }
+
+    /** The running lab; only valid between the class's first and last test. */
+    public Lab get() {
+        if (lab == null) {
+            throw new IllegalStateException("the lab is not up; register LabExtension as a static field");
+        }
+        return lab;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        String name = "fleet-it-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        Path dir = Path.of("target", "lab-it", name).toAbsolutePath();
+        shutdownHook = new Thread(() -> Lab.down(name, dir), "lab-down-" + name);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        lab = Lab.up(name, dir, dropletCount);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        try {
+            if (lab != null) {
+                lab.down();
+            }
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            lab = null;
+        }
+    }
+}
