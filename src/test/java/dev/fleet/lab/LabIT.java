@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,7 +91,7 @@ class LabIT {
 
         AtomicBoolean loading = new AtomicBoolean(true);
         AtomicInteger succeeded = new AtomicInteger();
-        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
         Thread load = Thread.ofPlatform().name("balancer-load").start(() -> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while (loading.get() && System.nanoTime() < deadline) {
@@ -122,6 +123,8 @@ class LabIT {
         loading.set(false);
         load.join();
 
+        System.out.printf("%s DOWN in HAProxy %d ms after /shutdown; %d requests succeeded, %d failed%n",
+                target.name(), toDown.toMillis(), succeeded.get(), failures.size());
         assertThat(state).as("%s in HAProxy after %s", target.name(), toDown).startsWith("DOWN");
         assertThat(toDown).isLessThanOrEqualTo(Duration.ofSeconds(3));
         assertThat(failures).isEmpty();
