@@ -1,0 +1,41 @@
+package dev.fleet.desired;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The desired state of a fleet, as its state file says, validated: every droplet runs {@code
+ * service} at its desired image digest.
+ *
+ * @param file      the state file it was read from
+ * @param revision  the git commit of that file
+ * @param service   what runs on every droplet
+ * @param droplets  the droplets, in the order of the file (the rollout order)
+ * @param ssh       how to reach them
+ * @param registry  credentials for pulling, when the registry needs them
+ * @param health    how to tell the app is healthy
+ * @param drain     how to take a droplet out of the balancer
+ * @param balancer  how to learn the balancer's view
+ * @param rollout   how a rollout may proceed
+ */
+public record DesiredState(
+        Path file,
+        Revision revision,
+        ServiceSpec service,
+        List<DropletSpec> droplets,
+        SshSettings ssh,
+        Optional<RegistryCredentials> registry,
+        HealthSpec health,
+        DrainSpec drain,
+        BalancerSpec balancer,
+        RolloutPolicy rollout) {
+
+    public DesiredState {
+        droplets = List.copyOf(droplets);
+    }
+
+    public ImageRef desiredImage(DropletSpec droplet) {
+        return droplet.desiredImage(service);
+    }
+}

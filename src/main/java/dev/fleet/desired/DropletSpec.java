@@ -1,0 +1,27 @@
+package dev.fleet.desired;
+
+import java.util.Optional;
+
+/**
+ * One droplet of the fleet.
+ *
+ * @param name          unique in the fleet; also its server name in the balancer unless
+ *                      {@code balancerServer} says otherwise
+ * @param host          where to reach its sshd
+ * @param port          its sshd's port
+ * @param user          the SSH user (in the docker group)
+ * @param image         an image pinned for this droplet only (a canary), or empty for the fleet's
+ * @param balancerServer the droplet's server name in an HAProxy backend, when it differs from name
+ */
+public record DropletSpec(
+        String name, String host, int port, String user, Optional<ImageRef> image, Optional<String> balancerServer) {
+
+    /** The image this droplet must run: its own pin, or the fleet's. */
+    public ImageRef desiredImage(ServiceSpec service) {
+        return image.orElse(service.image());
+    }
+
+    public String serverName() {
+        return balancerServer.orElse(name);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.fleet.desired;
+
+import java.util.Optional;
+
+/**
+ * A port the service's container publishes on its droplet, as in {@code docker run -p}.
+ *
+ * @param hostIp        the droplet address to bind, or empty for all of them
+ * @param hostPort      the droplet's port
+ * @param containerPort the container's port
+ * @param protocol      {@code tcp} or {@code udp}
+ */
+public record PortMapping(Optional<String> hostIp, int hostPort, int containerPort, String protocol) {}

@@ -1,0 +1,13 @@
+package dev.fleet.desired;
+
+import java.time.Duration;
+
+/**
+ * How a rollout may proceed.
+ *
+ * @param maxUnavailable  droplets allowed out of rotation at once, counting ones already down
+ * @param autoRollback    whether a droplet whose new container fails gets its previous image back
+ * @param minHealthyTime  how long a new container must stay healthy before the next droplet
+ * @param healthTimeout   how long a new container may take to become healthy
+ */
+public record RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration minHealthyTime, Duration healthTimeout) {}

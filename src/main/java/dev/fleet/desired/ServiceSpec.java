@@ -1,0 +1,30 @@
+package dev.fleet.desired;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The service every droplet runs: one container of a deterministic name.
+ *
+ * @param name        the container's name on each droplet, and the value of fleet's service label
+ * @param image       the image by digest for the whole fleet; a droplet may override it
+ * @param ports       published ports
+ * @param environment environment variables, in the order written
+ * @param restart     Docker's restart policy: {@code no}, {@code always}, {@code unless-stopped} or
+ *                    {@code on-failure[:N]}
+ * @param labels      labels of the user's own, beside the ones fleet sets
+ */
+public record ServiceSpec(
+        String name,
+        ImageRef image,
+        List<PortMapping> ports,
+        Map<String, EnvValue> environment,
+        String restart,
+        Map<String, String> labels) {
+
+    public ServiceSpec {
+        ports = List.copyOf(ports);
+        environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
+        labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.fleet.observed;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** What fleet saw on one droplet: either its containers and health, or why it could not look. */
+public sealed interface DropletObservation {
+
+    String droplet();
+
+    Instant observedAt();
+
+    /**
+     * The droplet answered.
+     *
+     * @param containers every container that has the service's name or claims it by fleet's label
+     * @param health     the app's health, probed when the service's container runs
+     */
+    record Reached(String droplet, Instant observedAt, List<ObservedContainer> containers, Optional<HealthProbe> health)
+            implements DropletObservation {
+        public Reached {
+            containers = List.copyOf(containers);
+        }
+    }
+
+    /**
+     * The droplet could not be observed; an unreachable droplet is a result, never an abort.
+     *
+     * @param detail what happened, fit for a report (never a secret)
+     */
+    record Unreachable(String droplet, Instant observedAt, UnreachableReason reason, String detail)
+            implements DropletObservation {}
+}

@@ -1,0 +1,44 @@
+package dev.fleet.observed;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A container on a droplet, as its Docker engine reports it.
+ *
+ * @param id           the container id
+ * @param name         its name, without Docker's leading slash
+ * @param digest       the registry digest of its image ({@code sha256:...}): from the digest in the
+ *                     reference it was created from, else from the image's RepoDigests; empty when
+ *                     the image has none (built locally, never pushed). Not the image id.
+ * @param imageId      the image id (the config digest), which is not what a registry calls the digest
+ * @param imageRef     the image reference it was created from, as written
+ * @param state        Docker's state: created, running, paused, restarting, removing, exited, dead
+ * @param restartCount how often Docker restarted it
+ * @param exitCode     its last exit code, when it has exited
+ * @param startedAt    when it last started
+ * @param finishedAt   when it last stopped
+ * @param labels       all its labels
+ */
+public record ObservedContainer(
+        String id,
+        String name,
+        Optional<String> digest,
+        String imageId,
+        String imageRef,
+        String state,
+        int restartCount,
+        Optional<Integer> exitCode,
+        Optional<Instant> startedAt,
+        Optional<Instant> finishedAt,
+        Map<String, String> labels) {
+
+    public ObservedContainer {
+        labels = Map.copyOf(labels);
+    }
+
+    public boolean running() {
+        return state.equals("running");
+    }
+}
