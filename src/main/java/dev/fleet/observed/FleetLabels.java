@@ -1,0 +1,17 @@
+package dev.fleet.observed;
+
+/**
+ * The labels fleet puts on the containers it runs, and observes them through. The container's
+ * name is the service's name (deterministic, so a second create fails instead of doubling up);
+ * the labels say which service a container belongs to and which digest it was started for.
+ */
+public final class FleetLabels {
+
+    /** The service a container belongs to. Any container carrying it claims the service. */
+    public static final String SERVICE = "fleet.service";
+
+    /** The image digest fleet started the container for. */
+    public static final String DIGEST = "fleet.digest";
+
+    private FleetLabels() {}
+}
