@@ -1,0 +1,111 @@
+package dev.fleet.drift;
+
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.observed.BalancerObservation;
+import dev.fleet.observed.DropletObservation;
+import dev.fleet.observed.DropletObservation.Reached;
+import dev.fleet.observed.DropletObservation.Unreachable;
+import dev.fleet.observed.FleetObservation;
+import dev.fleet.observed.HealthProbe;
+import dev.fleet.observed.ObservedContainer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Compares the desired state with what was observed. Pure: the same inputs always give the same
+ * report, and nothing here touches a droplet.
+ */
+public final class DriftDetector {
+
+    private DriftDetector() {}
+
+    public static DriftReport detect(DesiredState state, FleetObservation observation) {
+        Map<String, DropletObservation> byDroplet = observation.droplets().stream()
+                .collect(Collectors.toMap(DropletObservation::droplet, Function.identity()));
+        List<DropletDrift> droplets = state.droplets().stream()
+                .map(spec -> dropletDrift(state, spec, byDroplet.get(spec.name()), observation.balancer()))
+                .toList();
+        Optional<String> balancerProblem = observation.balancer() instanceof BalancerObservation.Unavailable u
+                ? Optional.of(u.reason())
+                : Optional.empty();
+        return new DriftReport(state.file(), state.revision(), state.service().name(), observation.finishedAt(),
+                droplets, balancerProblem);
+    }
+
+    private static DropletDrift dropletDrift(
+            DesiredState state, DropletSpec spec, DropletObservation observed, BalancerObservation balancer) {
+        String desired = state.desiredImage(spec).digest();
+        Optional<String> balancerStatus = balancerStatus(balancer, spec.serverName());
+        if (observed == null) {
+            throw new IllegalArgumentException("no observation of droplet " + spec.name());
+        }
+        return switch (observed) {
+            case Unreachable u -> new DropletDrift(spec.name(), DropletStatus.UNREACHABLE, desired, Optional.empty(),
+                    Health.UNKNOWN, balancerStatus, Optional.empty(),
+                    "unreachable (" + u.reason() + "): " + u.detail(), List.of());
+            case Reached r -> reachedDrift(state, spec, r, desired, balancerStatus);
+        };
+    }
+
+    private static DropletDrift reachedDrift(
+            DesiredState state, DropletSpec spec, Reached reached, String desired, Optional<String> balancerStatus) {
+        String service = state.service().name();
+        Optional<ObservedContainer> container = reached.containers().stream()
+                .filter(c -> c.name().equals(service)).findFirst();
+        List<UnmanagedContainer> unmanaged = reached.containers().stream()
+                .filter(c -> !c.name().equals(service))
+                .map(c -> new UnmanagedContainer(c.id(), c.name(), c.digest(), c.state()))
+                .toList();
+        Health health = reached.health().map(h -> h.healthy() ? Health.HEALTHY : Health.FAILING).orElse(Health.UNKNOWN);
+
+        if (container.isEmpty()) {
+            return new DropletDrift(spec.name(), DropletStatus.MISSING, desired, Optional.empty(), health,
+                    balancerStatus, Optional.empty(), "no container named " + service, unmanaged);
+        }
+        ObservedContainer c = container.get();
+        if (!c.running()) {
+            String exit = c.exitCode().map(code -> ", exit code " + code).orElse("");
+            return new DropletDrift(spec.name(), DropletStatus.STOPPED, desired, c.digest(), Health.UNKNOWN,
+                    balancerStatus, c.finishedAt(), "container " + service + " is " + c.state() + exit
+                    + (c.restartCount() > 0 ? ", restarted " + c.restartCount() + " times" : ""), unmanaged);
+        }
+        if (c.digest().isEmpty() || !c.digest().get().equals(desired)) {
+            String running = c.digest().map(d -> "runs " + ImageRef.shortForm(d))
+                    .orElse("runs an image with no registry digest (" + c.imageRef() + ")");
+            return new DropletDrift(spec.name(), DropletStatus.IMAGE_DRIFT, desired, c.digest(), health,
+                    balancerStatus, c.startedAt(), running + ", wants " + ImageRef.shortForm(desired), unmanaged);
+        }
+        Optional<String> unhealthy = reached.health().filter(h -> !h.healthy()).map(HealthProbe::failures)
+                .map(failures -> String.join("; ", failures));
+        if (unhealthy.isPresent()) {
+            return new DropletDrift(spec.name(), DropletStatus.UNHEALTHY, desired, c.digest(), health,
+                    balancerStatus, c.startedAt(), unhealthy.get(), unmanaged);
+        }
+        if (balancerStatus.isPresent() && !inRotation(balancerStatus.get())) {
+            return new DropletDrift(spec.name(), DropletStatus.UNHEALTHY, desired, c.digest(), health,
+                    balancerStatus, c.startedAt(), "healthy on the droplet, but the balancer has it "
+                    + balancerStatus.get(), unmanaged);
+        }
+        return new DropletDrift(spec.name(), DropletStatus.IN_SYNC, desired, c.digest(), health, balancerStatus,
+                c.startedAt(), "runs the desired digest" + (c.restartCount() > 0
+                        ? " (restarted " + c.restartCount() + " times)" : ""), unmanaged);
+    }
+
+    private static Optional<String> balancerStatus(BalancerObservation balancer, String server) {
+        if (balancer instanceof BalancerObservation.Servers servers) {
+            var serverState = servers.servers().get(server);
+            return Optional.of(serverState == null ? "not in backend" : serverState.status());
+        }
+        return Optional.empty();
+    }
+
+    /** HAProxy says "UP", or "UP 1/2" while failing checks but still taking traffic. */
+    private static boolean inRotation(String status) {
+        return status.startsWith("UP");
+    }
+}

@@ -1,0 +1,39 @@
+package dev.fleet.drift;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The drift of one droplet: what git wants, what runs, and the verdict.
+ *
+ * @param droplet        the droplet's name
+ * @param status         the verdict
+ * @param desiredDigest  the digest the state names for this droplet
+ * @param runningDigest  the digest its service container runs, when known
+ * @param health         the app's health seen from the droplet
+ * @param balancer       the balancer's status of this droplet, when the balancer can be asked
+ * @param since          since when this has been so: the container's start (or stop) time
+ * @param reason         one human sentence explaining the status (never a secret)
+ * @param unmanaged      other containers claiming the service on this droplet
+ */
+public record DropletDrift(
+        String droplet,
+        DropletStatus status,
+        String desiredDigest,
+        Optional<String> runningDigest,
+        Health health,
+        Optional<String> balancer,
+        Optional<Instant> since,
+        String reason,
+        List<UnmanagedContainer> unmanaged) {
+
+    public DropletDrift {
+        unmanaged = List.copyOf(unmanaged);
+    }
+
+    /** In sync, healthy, and alone: nothing to report. */
+    public boolean clean() {
+        return status == DropletStatus.IN_SYNC && unmanaged.isEmpty();
+    }
+}

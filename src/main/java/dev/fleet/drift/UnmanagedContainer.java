@@ -1,0 +1,10 @@
+package dev.fleet.drift;
+
+import java.util.Optional;
+
+/**
+ * A container that claims the service (it carries fleet's service label) but is not the service's
+ * container: a leftover of a manual fix, a half-finished deploy, a copy started by hand. It may
+ * hold the service's ports or take traffic, so it is reported, never silently ignored.
+ */
+public record UnmanagedContainer(String id, String name, Optional<String> digest, String state) {}
