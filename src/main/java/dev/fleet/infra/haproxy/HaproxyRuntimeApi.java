@@ -1,0 +1,119 @@
+package dev.fleet.infra.haproxy;
+
+import dev.fleet.observed.BalancerObservation.ServerState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * HAProxy's runtime API on its unix socket ({@code stats socket ... level admin}): one command per
+ * connection, which HAProxy answers and then closes when not in interactive mode.
+ */
+public final class HaproxyRuntimeApi {
+
+    private final Path socket;
+    private final Duration timeout;
+
+    public HaproxyRuntimeApi(Path socket, Duration timeout) {
+        this.socket = socket;
+        this.timeout = timeout;
+    }
+
+    /** Sends one command and returns HAProxy's whole answer; fails when it takes longer than the timeout. */
+    public String execute(String command) throws IOException {
+        if (command.contains("\n") || command.contains(";")) {
+            throw new IllegalArgumentException("one command at a time: " + command);
+        }
+        if (!Files.exists(socket)) {
+            throw new IOException("no HAProxy runtime API socket at " + socket);
+        }
+        // A socket channel has no read timeout of its own: bound the exchange from outside.
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor();
+                SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            Future<String> answer = executor.submit(() -> exchange(channel, command));
+            try {
+                return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                channel.close();
+                throw new IOException("HAProxy at " + socket + " did not answer '" + command + "' within " + timeout);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof IOException io ? io : new IOException(cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while asking HAProxy", e);
+            }
+        }
+    }
+
+    private String exchange(SocketChannel channel, String command) throws IOException {
+        channel.connect(UnixDomainSocketAddress.of(socket));
+        channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
+        var answer = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+        while (channel.read(buffer) >= 0) {
+            answer.write(buffer.array(), 0, buffer.position());
+            buffer.clear();
+        }
+        return answer.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Each server of {@code backend} by name, from {@code show stat}. */
+    public Map<String, ServerState> servers(String backend) throws IOException {
+        return parseServers(execute("show stat"), backend);
+    }
+
+    /** Reads {@code show stat}'s CSV by its header, so that column changes between versions do no harm. */
+    static Map<String, ServerState> parseServers(String csv, String backend) throws IOException {
+        String[] lines = csv.split("\n");
+        if (lines.length == 0 || !lines[0].startsWith("# ")) {
+            throw new IOException("unexpected answer to 'show stat': " + firstLine(csv));
+        }
+        List<String> header = Arrays.asList(lines[0].substring(2).split(",", -1));
+        int proxy = header.indexOf("pxname");
+        int server = header.indexOf("svname");
+        int status = header.indexOf("status");
+        int sessions = header.indexOf("scur");
+        if (proxy < 0 || server < 0 || status < 0 || sessions < 0) {
+            throw new IOException("'show stat' lacks the pxname, svname, status or scur column");
+        }
+        Map<String, ServerState> servers = new LinkedHashMap<>();
+        boolean backendSeen = false;
+        for (String line : Arrays.asList(lines).subList(1, lines.length)) {
+            String[] fields = line.split(",", -1);
+            if (fields.length <= Math.max(status, sessions) || !fields[proxy].equals(backend)) {
+                continue;
+            }
+            backendSeen = true;
+            if (!fields[server].equals("BACKEND") && !fields[server].equals("FRONTEND")) {
+                int current = fields[sessions].isEmpty() ? 0 : Integer.parseInt(fields[sessions]);
+                servers.put(fields[server], new ServerState(fields[status], current));
+            }
+        }
+        if (!backendSeen) {
+            throw new IOException("HAProxy has no backend named '" + backend + "'");
+        }
+        return servers;
+    }
+
+    private static String firstLine(String text) {
+        String line = text.lines().findFirst().orElse("").strip();
+        return line.isEmpty() ? "(nothing)" : line;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.fleet.report;
+
+import dev.fleet.desired.ImageRef;
+import dev.fleet.drift.DriftReport;
+import dev.fleet.drift.DropletDrift;
+import dev.fleet.drift.UnmanagedContainer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rows every human-readable format shows: one per droplet, then one per unmanaged container,
+ * with the cells already worded, so that table, Markdown and HTML say the same thing.
+ */
+record ReportRows(List<Row> rows) {
+
+    static final List<String> HEADER =
+            List.of("DROPLET", "STATUS", "DESIRED", "RUNNING", "HEALTH", "BALANCER", "SINCE", "REASON");
+
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    /** @param status the status word, which formats may decorate */
+    record Row(String droplet, String status, List<String> cells) {
+        List<String> all() {
+            List<String> all = new ArrayList<>();
+            all.add(droplet);
+            all.add(status);
+            all.addAll(cells);
+            return all;
+        }
+    }
+
+    static ReportRows of(DriftReport report) {
+        List<Row> rows = new ArrayList<>();
+        for (DropletDrift droplet : report.droplets()) {
+            rows.add(new Row(droplet.droplet(), droplet.status().name(), List.of(
+                    ImageRef.shortForm(droplet.desiredDigest()),
+                    droplet.runningDigest().map(ImageRef::shortForm).orElse("-"),
+                    droplet.health().name().toLowerCase(),
+                    droplet.balancer().orElse("-"),
+                    since(droplet.since(), report.observedAt()),
+                    droplet.reason())));
+        }
+        for (DropletDrift droplet : report.droplets()) {
+            for (UnmanagedContainer extra : droplet.unmanaged()) {
+                rows.add(new Row(droplet.droplet(), "UNMANAGED", List.of(
+                        "-", extra.digest().map(ImageRef::shortForm).orElse("-"), "-", "-", "-",
+                        "container " + extra.name() + " (" + extra.state() + ") claims service "
+                                + report.service())));
+            }
+        }
+        return new ReportRows(rows);
+    }
+
+    /** The report's heading line: which service, which commit of which file, when. */
+    static String heading(DriftReport report) {
+        return "service " + report.service() + ", state " + report.stateFile().getFileName() + " at "
+                + report.revision().describe() + ", observed " + TIME.format(report.observedAt());
+    }
+
+    /** How long ago, in the largest two units: {@code 45s ago}, {@code 3m 10s ago}, {@code 2d 4h ago}. */
+    static String since(Optional<Instant> since, Instant now) {
+        if (since.isEmpty()) {
+            return "-";
+        }
+        Duration age = Duration.between(since.get(), now);
+        if (age.isNegative()) {
+            return "just now";
+        }
+        long days = age.toDays();
+        long hours = age.toHoursPart();
+        long minutes = age.toMinutesPart();
+        long seconds = age.toSecondsPart();
+        if (days > 0) {
+            return days + "d " + hours + "h ago";
+        } else if (hours > 0) {
+            return hours + "h " + minutes + "m ago";
+        } else if (minutes > 0) {
+            return minutes + "m " + seconds + "s ago";
+        }
+        return seconds + "s ago";
+    }
+}

@@ -1,0 +1,56 @@
+package dev.fleet.report;
+
+import dev.fleet.drift.DriftReport;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Aligned columns for a terminal. */
+final class TableReport {
+
+    private static final String RESET = "\u001b[0m";
+    private static final String GREEN = "\u001b[32m";
+    private static final String YELLOW = "\u001b[33m";
+    private static final String RED = "\u001b[31m";
+    private static final String BOLD = "\u001b[1m";
+
+    private TableReport() {}
+
+    static String render(DriftReport report, boolean colour) {
+        ReportRows rows = ReportRows.of(report);
+        List<List<String>> lines = new ArrayList<>();
+        lines.add(ReportRows.HEADER);
+        rows.rows().forEach(row -> lines.add(row.all()));
+        int columns = ReportRows.HEADER.size();
+        int[] widths = new int[columns];
+        for (List<String> line : lines) {
+            for (int i = 0; i < columns; i++) {
+                widths[i] = Math.max(widths[i], line.get(i).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("fleet drift: ").append(ReportRows.heading(report)).append('\n');
+        report.balancerProblem().ifPresent(p -> out.append("balancer: could not be asked: ").append(p).append('\n'));
+        for (int l = 0; l < lines.size(); l++) {
+            List<String> line = lines.get(l);
+            for (int i = 0; i < columns; i++) {
+                String cell = line.get(i);
+                // The last column is not padded: no trailing blanks.
+                String padded = i == columns - 1 ? cell : cell + " ".repeat(widths[i] - cell.length() + 2);
+                out.append(colour && l > 0 && i == 1 ? paint(cell, padded) : padded);
+            }
+            out.append('\n');
+        }
+        String summary = report.summary();
+        out.append(colour ? BOLD + summary + RESET : summary).append('\n');
+        return out.toString();
+    }
+
+    private static String paint(String status, String padded) {
+        String colour = switch (status) {
+            case "IN_SYNC" -> GREEN;
+            case "IMAGE_DRIFT", "UNMANAGED" -> YELLOW;
+            default -> RED;
+        };
+        return colour + status + RESET + padded.substring(status.length());
+    }
+}
