@@ -1,0 +1,16 @@
+package dev.fleet.cli;
+
+/** fleet's exit codes, the same for every command. Scripts rely on them: never renumber. */
+final class ExitCodes {
+
+    /** Done; for drift: everything in sync. */
+    static final int SUCCESS = 0;
+
+    /** Could not run: bad input or usage, or a failure before any work was done. */
+    static final int COULD_NOT_RUN = 1;
+
+    /** Ran, and found drift: some droplet is not what the desired state says. */
+    static final int DRIFT = 2;
+
+    private ExitCodes() {}
+}
