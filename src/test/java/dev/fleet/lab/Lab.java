@@ -160,6 +160,55 @@ public final class Lab {
         return runLab(name, dir, COMMAND_TIMEOUT, args);
     }
 
+    /** Runs {@code docker ARGS} against a droplet's own Docker engine, as root on the droplet. */
+    public CommandResult dockerOn(LabDroplet droplet, String... args) {
+        List<String> command = new ArrayList<>(List.of(docker(), "exec", droplet.container(), "docker"));
+        command.addAll(List.of(args));
+        return exec(command, COMMAND_TIMEOUT);
+    }
+
+    /**
+     * Replaces the app on a droplet with a container of {@code image}, named and labelled the way
+     * the lab first started it ({@code --restart always}, port published): what a deploy by hand does.
+     */
+    public void runApp(LabDroplet droplet, String image) {
+        String app = env("LAB_APP_CONTAINER");
+        String port = env("LAB_APP_PORT");
+        check(dockerOn(droplet, "pull", "-q", image), "pulling " + image);
+        dockerOn(droplet, "rm", "-f", app);
+        check(dockerOn(droplet, "run", "-d", "--name", app, "--restart", "always", "-p", port + ":" + port,
+                "--label", "fleet.service=" + app, image), "starting " + image + " on " + droplet.name());
+    }
+
+    /** Powers a droplet off: its container stops, so its sshd and its apps are gone. */
+    public void stopDroplet(LabDroplet droplet) {
+        check(exec(List.of(docker(), "stop", "-t", "5", droplet.container()), COMMAND_TIMEOUT), "stopping " + droplet);
+    }
+
+    /** Powers a droplet on again and waits until its sshd and Docker engine are ready. */
+    public void startDroplet(LabDroplet droplet) {
+        check(exec(List.of(docker(), "start", droplet.container()), COMMAND_TIMEOUT), "starting " + droplet);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!exec(List.of(docker(), "exec", droplet.container(), "test", "-f", "/run/droplet-ready"),
+                COMMAND_TIMEOUT).succeeded()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(droplet.name() + " did not become ready again");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static void check(CommandResult result, String what) {
+        if (!result.succeeded()) {
+            throw new IllegalStateException(what + " failed (exit " + result.exitCode() + "): " + result.output());
+        }
+    }
+
     /**
      * Docker objects (containers, volumes, networks) labelled with this lab's name and processes
      * whose command line names its directory: what {@code lab down} must leave behind, namely nothing.
