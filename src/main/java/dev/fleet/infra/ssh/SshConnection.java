@@ -1,0 +1,99 @@
+package dev.fleet.infra.ssh;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.direct.DirectConnection;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import org.jboss.logging.Logger;
+
+/**
+ * One authenticated SSH connection to a droplet, over which any number of channels run at once, up
+ * to the droplet's sshd {@code MaxSessions} (10 by default for OpenSSH). Made by {@link SshConnector}.
+ *
+ * <p>Thread-safe: channels may be opened from several threads. Closing the connection ends every
+ * channel still open on it.
+ */
+public final class SshConnection implements Closeable {
+
+    private static final Logger LOG = Logger.getLogger(SshConnection.class);
+
+    private final SSHClient client;
+    private final String address;
+    private final Duration timeout;
+
+    SshConnection(SSHClient client, String address, Duration timeout) {
+        this.client = client;
+        this.address = address;
+        this.timeout = timeout;
+    }
+
+    /** Where this connection goes, as {@code user@host:port}, for messages. */
+    public String address() {
+        return address;
+    }
+
+    /**
+     * Runs {@code command} on the droplet and returns its stdin, stdout and stderr as a channel. The
+     * command runs in the user's login shell, so it should stay light (no heavy shell rc).
+     */
+    public SshChannel exec(String command) throws DropletException {
+        String description = "'" + command + "' on " + address;
+        Session session = null;
+        try {
+            session = client.startSession();
+            Session.Command running = session.exec(command);
+            return new SshChannel(running, running.getErrorStream(), description);
+        } catch (IOException e) {
+            closeQuietly(session, description);
+            throw SshFailures.classify(address, "starting " + description, timeout, e);
+        }
+    }
+
+    /**
+     * Opens a TCP connection from the droplet to {@code host:port} (an SSH direct-tcpip channel), so
+     * {@code 127.0.0.1} means the droplet's own loopback. Fails with reason REFUSED when nothing
+     * listens there.
+     */
+    public SshChannel forward(String host, int port) throws DropletException {
+        String description = host + ":" + port + " on " + address;
+        try {
+            DirectConnection tunnel = client.newDirectConnection(host, port);
+            return new SshChannel(tunnel, InputStream.nullInputStream(), description);
+        } catch (IOException e) {
+            throw SshFailures.classify(address, "connecting to " + description, timeout, e);
+        }
+    }
+
+    public boolean isOpen() {
+        return client.isConnected() && client.isAuthenticated();
+    }
+
+    /** Disconnects; every channel still open ends with it. Never fails. */
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.debugf("Disconnecting from %s failed: %s", address, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SshConnection[" + address + "]";
+    }
+
+    private static void closeQuietly(Session session, String description) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.close();
+        } catch (IOException e) {
+            LOG.debugf("Closing the session for %s failed: %s", description, e);
+        }
+    }
+}
