@@ -1,0 +1,147 @@
+package dev.fleet.infra.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.RemoteApiVersion;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.SshSettings;
+import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.infra.ssh.Durations;
+import dev.fleet.infra.ssh.SshConnection;
+import dev.fleet.infra.ssh.SshConnector;
+import dev.fleet.observed.UnreachableReason;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+
+/**
+ * Everything fleet holds open to one droplet: its SSH connection, and its Docker engine reached
+ * through that connection (Engine API 1.41, Docker 20.10, what droplets run). One per droplet per
+ * run; closing it closes every channel and then the SSH connection.
+ *
+ * <p>Thread-safe: Docker calls and port forwards may run from several threads at once.
+ */
+public final class DropletConnection implements Closeable {
+
+    /** The Engine API version fleet speaks, fixed so a newer engine never changes an answer's shape. */
+    public static final RemoteApiVersion API_VERSION = RemoteApiVersion.VERSION_1_41;
+
+    private final SshConnection ssh;
+    private final DialStdioHttpClient transport;
+    private final DockerClient docker;
+    private final Duration callTimeout;
+
+    private DropletConnection(SshConnection ssh, Duration callTimeout) {
+        this.ssh = ssh;
+        this.callTimeout = callTimeout;
+        this.transport = new DialStdioHttpClient(ssh, callTimeout);
+        // The host is only a placeholder: every request goes through a dial-stdio channel, which
+        // reaches the engine's socket on the droplet.
+        var config = new DefaultDockerClientConfig.Builder()
+                .withDockerHost("unix:///var/run/docker.sock")
+                .withApiVersion(API_VERSION)
+                .build();
+        this.docker = DockerClientImpl.getInstance(config, transport);
+    }
+
+    /** Connects to {@code droplet} over SSH; its Docker engine is reached lazily, on the first call. */
+    public static DropletConnection open(SshConnector connector, DropletSpec droplet, SshSettings settings)
+            throws DropletException {
+        return over(connector.connect(droplet, settings), settings.commandTimeout());
+    }
+
+    /** Reaches the Docker engine through {@code ssh}, which the result then owns and closes. */
+    public static DropletConnection over(SshConnection ssh, Duration callTimeout) {
+        return new DropletConnection(ssh, callTimeout);
+    }
+
+    public SshConnection ssh() {
+        return ssh;
+    }
+
+    /**
+     * The droplet's Docker engine as docker-java sees it. Its calls throw unchecked exceptions; {@link
+     * #call} turns them into {@link DropletException}s.
+     */
+    public DockerClient docker() {
+        return docker;
+    }
+
+    /** A Docker call, such as {@code docker -> docker.listContainersCmd().exec()}. */
+    @FunctionalInterface
+    public interface DockerCall<T> {
+        T run(DockerClient docker);
+    }
+
+    /**
+     * Makes a Docker call and reports failure as a {@link DropletException}: TIMEOUT when the engine
+     * did not answer within the call timeout (or every channel stayed busy that long), DOCKER when it
+     * could not be reached or answered with an error, with dial-stdio's own words when it had any.
+     *
+     * @param what the call, for messages, such as {@code "listing containers"}
+     */
+    public <T> T call(String what, DockerCall<T> call) throws DropletException {
+        try {
+            return call.run(docker);
+        } catch (DockerException e) {
+            throw new DropletException(UnreachableReason.DOCKER, "the Docker engine on " + ssh.address()
+                    + " answered " + e.getHttpStatus() + " to " + what + ": " + e.getMessage().strip(), e);
+        } catch (RuntimeException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /**
+     * Disconnects, which ends every channel at once (sshd then ends their dial-stdio processes), and
+     * releases the channels' pool. Disconnecting first costs one message, where closing channel by
+     * channel would wait for each one's confirmation, or for the timeout if the droplet went silent.
+     * Never fails.
+     */
+    @Override
+    public void close() {
+        ssh.close();
+        try {
+            docker.close();
+        } catch (IOException | RuntimeException e) {
+            // The transport's pool is released below either way.
+        }
+        transport.close();
+    }
+
+    /** For tests and diagnostics: how many dial-stdio channels are open, leased and idle. */
+    int openChannels() {
+        var stats = transport.channels();
+        return stats.getLeased() + stats.getAvailable();
+    }
+
+    private DropletException failure(String what, RuntimeException error) {
+        IOException io = ioCause(error);
+        if (io instanceof DropletException droplet) {
+            return new DropletException(droplet.reason(), what + ": " + droplet.getMessage(), error);
+        }
+        if (io instanceof InterruptedIOException) {
+            return new DropletException(UnreachableReason.TIMEOUT, "the Docker engine on " + ssh.address()
+                    + " did not answer " + what + " within " + Durations.describe(callTimeout), error);
+        }
+        String said = transport.lastDialStdioError().map(text -> "; docker system dial-stdio said: " + text).orElse("");
+        String cause = io != null ? describe(io) : describe(error);
+        return new DropletException(UnreachableReason.DOCKER,
+                "could not reach the Docker engine on " + ssh.address() + " for " + what + ": " + cause + said, error);
+    }
+
+    private static IOException ioCause(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Throwable error) {
+        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    }
+}
