@@ -1,0 +1,51 @@
+package dev.fleet.desired;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.yaml.snakeyaml.error.Mark;
+
+/**
+ * Collects the problems of one state file while it is read, so that one run reports all of them.
+ * Not thread-safe: one instance per load.
+ */
+final class Problems {
+
+    private final Path file;
+    private final List<StateProblem> found = new ArrayList<>();
+
+    Problems(Path file) {
+        this.file = file;
+    }
+
+    /** A problem with the file as a whole: it has no position. */
+    void wholeFile(String message, String hint) {
+        found.add(new StateProblem(file, 0, 0, message, Optional.ofNullable(hint)));
+    }
+
+    /** A problem at 1-based {@code line} and {@code column}. */
+    void at(int line, int column, String message, String hint) {
+        found.add(new StateProblem(file, line, column, message, Optional.ofNullable(hint)));
+    }
+
+    /** A problem at a snakeyaml mark, which counts from 0. */
+    void at(Mark mark, String message, String hint) {
+        at(mark.getLine() + 1, mark.getColumn() + 1, message, hint);
+    }
+
+    boolean isEmpty() {
+        return found.isEmpty();
+    }
+
+    void throwIfAny() throws InvalidStateException {
+        if (!found.isEmpty()) {
+            throw toException();
+        }
+    }
+
+    /** The problems so far as the exception; there must be at least one. */
+    InvalidStateException toException() {
+        return new InvalidStateException(file, found);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.fleet.desired;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/** Reads {@code rollout:}, how fast a rollout may go and what it does on failure. */
+final class RolloutSection {
+
+    static final Set<String> KEYS =
+            Sections.keys("max-unavailable", "auto-rollback", "min-healthy-time", "health-timeout");
+
+    private static final RolloutPolicy DEFAULTS =
+            new RolloutPolicy(1, true, Duration.ofSeconds(10), Duration.ofSeconds(60));
+
+    private RolloutSection() {}
+
+    /** @param droplets how many droplets the fleet has, when that is known */
+    static Optional<RolloutPolicy> read(Optional<Field> field, OptionalInt droplets) {
+        if (field.isEmpty()) {
+            return Optional.of(DEFAULTS);
+        }
+        return field.get().mapping(KEYS).flatMap(rollout -> {
+            Optional<Integer> maxUnavailable = rollout.optional("max-unavailable")
+                    .map(f -> f.integer(1, Integer.MAX_VALUE).filter(n -> withinFleet(n, f, droplets)))
+                    .orElse(Optional.of(DEFAULTS.maxUnavailable()));
+            boolean autoRollback = rollout.bool("auto-rollback", DEFAULTS.autoRollback());
+            Duration minHealthyTime = rollout.duration("min-healthy-time", DEFAULTS.minHealthyTime());
+            Duration healthTimeout = rollout.duration("health-timeout", DEFAULTS.healthTimeout());
+            return maxUnavailable.map(n -> new RolloutPolicy(n, autoRollback, minHealthyTime, healthTimeout));
+        });
+    }
+
+    /**
+     * Whether {@code n} droplets out at once leaves one serving. A one-droplet fleet is the exception:
+     * it cannot roll out without a gap at all, and refusing would leave it no way to deploy.
+     */
+    private static boolean withinFleet(int n, Field field, OptionalInt droplets) {
+        if (droplets.isEmpty() || droplets.getAsInt() == 1 || n < droplets.getAsInt()) {
+            return true;
+        }
+        int count = droplets.getAsInt();
+        field.problem(n + " would let a rollout take all " + count + " droplets out of rotation at once",
+                "at most " + (count - 1) + " for " + count + " droplets, so that one keeps serving");
+        return false;
+    }
+}

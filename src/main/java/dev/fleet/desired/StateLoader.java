@@ -1,0 +1,103 @@
+package dev.fleet.desired;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Loads a desired-state file (see {@code fleet-state/example.yaml} for the format) into a validated
+ * {@link DesiredState}: parsed safely, every value checked, defaults filled in, secrets resolved,
+ * files it names checked to exist. All of it happens here, before anything connects anywhere; a
+ * state that loads is one fleet can act on.
+ *
+ * <p>Contract: reads the file, the files it names and the git repository holding it; writes
+ * nothing. Reports every problem of a file at once, in file order, as one {@link
+ * InvalidStateException}. Never puts a secret's value in a message. Stateless: one loader may load
+ * any number of files, from any thread.
+ */
+public final class StateLoader {
+
+    static final Set<String> SECTIONS =
+            Sections.keys("service", "registry", "droplets", "ssh", "health", "drain", "balancer", "rollout");
+
+    private final Map<String, String> environment;
+    private final RevisionSource revisions;
+
+    /**
+     * @param environment fleet's environment (in production {@code System.getenv()}): where
+     *                    {@code secret-from-env} and {@code password-from-env} look, and {@code HOME}
+     *                    for {@code ~}
+     * @param revisions   tells which commit the file is
+     */
+    public StateLoader(Map<String, String> environment, RevisionSource revisions) {
+        this.environment = Map.copyOf(environment);
+        this.revisions = Objects.requireNonNull(revisions, "revisions");
+    }
+
+    /**
+     * The desired state that {@code file} describes.
+     *
+     * @throws InvalidStateException with every problem found, when the file cannot be used as it is
+     */
+    public DesiredState load(Path file) throws InvalidStateException {
+        Problems problems = new Problems(file);
+        Path absolute = file.toAbsolutePath().normalize();
+        LoadContext context = new LoadContext(absolute.getParent(), environment, problems);
+        Optional<Parts> parts = SafeYaml.read(file, problems)
+                .flatMap(root -> new Field("", root, problems).mapping(SECTIONS))
+                .map(root -> read(root, context));
+        problems.throwIfAny();
+        Parts valid = parts.orElseThrow();
+        return new DesiredState(absolute, revision(absolute, problems), valid.service().orElseThrow(),
+                valid.droplets().orElseThrow(), valid.ssh().orElseThrow(), valid.registry(),
+                valid.health().orElseThrow(), valid.drain().orElseThrow(), valid.balancer().orElseThrow(),
+                valid.rollout().orElseThrow());
+    }
+
+    /** The sections as read; each one empty only if it recorded a problem. */
+    private record Parts(
+            Optional<ServiceSpec> service,
+            Optional<List<DropletSpec>> droplets,
+            Optional<SshSettings> ssh,
+            Optional<RegistryCredentials> registry,
+            Optional<HealthSpec> health,
+            Optional<DrainSpec> drain,
+            Optional<BalancerSpec> balancer,
+            Optional<RolloutPolicy> rollout) {}
+
+    private static Parts read(MappingReader root, LoadContext context) {
+        String start = "; see fleet-state/example.yaml";
+        Optional<Field> serviceField = root.required("service", "what runs on every droplet" + start);
+        Optional<ServiceSpec> service = serviceField.flatMap(f -> ServiceSection.read(f, context));
+        Optional<RegistryCredentials> registry =
+                root.optional("registry").flatMap(f -> RegistrySection.read(f, context));
+        SshSection.Result ssh =
+                SshSection.read(root.required("ssh", "how fleet reaches the droplets" + start), context);
+        Optional<List<DropletSpec>> droplets = root.required("droplets", "the droplets, in rollout order" + start)
+                .flatMap(f -> DropletsSection.read(f, ssh));
+        Optional<HealthSection.Published> published = HealthSection.Published.of(service, serviceField);
+        Optional<HealthSpec> health = HealthSection.readHealth(root.optional("health"), published);
+        Optional<DrainSpec> drain = HealthSection.readDrain(root.optional("drain"), published);
+        Optional<BalancerSpec> balancer = root.required("balancer", "how fleet learns the balancer's view" + start)
+                .flatMap(f -> BalancerSection.read(f, context));
+        OptionalInt dropletCount = droplets.map(list -> OptionalInt.of(list.size())).orElse(OptionalInt.empty());
+        Optional<RolloutPolicy> rollout = RolloutSection.read(root.optional("rollout"), dropletCount);
+        return new Parts(service, droplets, ssh.settings(), registry, health, drain, balancer, rollout);
+    }
+
+    private Revision revision(Path file, Problems problems) throws InvalidStateException {
+        try {
+            return revisions.revisionOf(file);
+        } catch (IOException e) {
+            problems.wholeFile("its git repository cannot be read: " + e.getMessage(),
+                    "fleet reports which commit it acts on;"
+                            + " repair the repository (git fsck) or move the file out of it");
+            throw problems.toException();
+        }
+    }
+}
