@@ -32,6 +32,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.Parser;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
@@ -206,7 +207,8 @@ final class SafeYaml {
         try {
             Parser parser = new GuardedParser(new ParserImpl(new StreamReader(text), options));
             Node root = new Composer(parser, new Resolver(), options).getSingleNode();
-            if (root == null) {
+            // A lone "---" is a document holding null: as empty as no document at all.
+            if (root == null || root instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL)) {
                 problems.at(1, 1, "the file is empty",
                         "a state file needs at least service, droplets, ssh and balancer;"
                                 + " see fleet-state/example.yaml");
