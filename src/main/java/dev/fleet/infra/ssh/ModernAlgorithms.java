@@ -62,6 +62,7 @@ final class ModernAlgorithms {
         // KEEP_ALIVE asks the server to answer and gives up on one that stops; HEARTBEAT (the
         // default) only sends, so a droplet that vanished would be noticed by no one.
         config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+        config.setLoggerFactory(SshjLogging.QUIET_UNLESS_DEBUGGING);
         return config;
     }
 }

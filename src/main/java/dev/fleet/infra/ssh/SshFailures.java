@@ -36,7 +36,7 @@ final class SshFailures {
         String detail = rootMessage(error);
         if (has(error, UnknownHostException.class)) {
             return new DropletException(UnreachableReason.OTHER,
-                    "unknown host in " + address + ": no DNS entry for " + detail, error);
+                    "unknown host " + detail + " (connecting to " + address + "); check the droplet's host", error);
         }
         if (has(error, ConnectException.class)) {
             return new DropletException(UnreachableReason.REFUSED,

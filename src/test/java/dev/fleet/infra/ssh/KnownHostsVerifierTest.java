@@ -1,0 +1,120 @@
+package dev.fleet.infra.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.observed.UnreachableReason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KnownHostsVerifierTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void acceptsAKeyListedForTheHostAndPort() throws IOException {
+        var verifier = verifier("[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.ED25519,
+                "[10.0.0.1]:2222 ecdsa-sha2-nistp256 " + TestKeys.ECDSA);
+
+        assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ECDSA))).isTrue();
+        assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isTrue();
+        assertThat(verifier.refusal()).isEmpty();
+    }
+
+    @Test
+    void theSameKeyOnAnotherPortIsAnotherHost() throws IOException {
+        var verifier = verifier("[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.ED25519);
+
+        assertThat(verifier.verify("10.0.0.1", 2223, TestKeys.key(TestKeys.ED25519))).isFalse();
+        assertThat(verifier.refusal().orElseThrow().reason()).isEqualTo(UnreachableReason.HOST_KEY_UNKNOWN);
+    }
+
+    @Test
+    void refusesAnUnknownHostWithThePresentedFingerprintAndTheLineToAdd() throws IOException {
+        var verifier = verifier("[10.0.0.2]:22 ssh-ed25519 " + TestKeys.OTHER_ED25519);
+
+        assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isFalse();
+
+        var refusal = verifier.refusal().orElseThrow();
+        assertThat(refusal.reason()).isEqualTo(UnreachableReason.HOST_KEY_UNKNOWN);
+        assertThat(refusal.message())
+                .contains("the host key of [10.0.0.1]:2222 is not in " + temp.resolve("known_hosts"))
+                .contains("presented ssh-ed25519 " + TestKeys.ED25519_FINGERPRINT)
+                .contains("Verify that fingerprint out of band")
+                .endsWith(": [10.0.0.1]:2222 ssh-ed25519 " + TestKeys.ED25519);
+    }
+
+    @Test
+    void refusesAChangedKeyWithExpectedAndPresentedFingerprints() throws IOException {
+        var verifier = verifier("[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.OTHER_ED25519,
+                "[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA);
+
+        assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isFalse();
+
+        var refusal = verifier.refusal().orElseThrow();
+        assertThat(refusal.reason()).isEqualTo(UnreachableReason.HOST_KEY_CHANGED);
+        assertThat(refusal.message())
+                .contains("the host key of [10.0.0.1]:2222 changed")
+                .contains("expects ssh-ed25519 " + TestKeys.OTHER_ED25519_FINGERPRINT)
+                .doesNotContain(TestKeys.RSA_FINGERPRINT)
+                .contains("presented ssh-ed25519 " + TestKeys.ED25519_FINGERPRINT)
+                .contains("If the droplet was rebuilt")
+                .endsWith("replace its line in known_hosts with: [10.0.0.1]:2222 ssh-ed25519 " + TestKeys.ED25519);
+    }
+
+    @Test
+    void aHostKnownOnlyByOtherKeyTypesIsUnknownAndSaysWhichAreKnown() throws IOException {
+        var verifier = verifier("[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA);
+
+        assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isFalse();
+
+        var refusal = verifier.refusal().orElseThrow();
+        assertThat(refusal.reason()).isEqualTo(UnreachableReason.HOST_KEY_UNKNOWN);
+        assertThat(refusal.message()).contains("lists only other key types for it (ssh-rsa " + TestKeys.RSA_FINGERPRINT + ")");
+    }
+
+    @Test
+    void aMissingFileKnowsNoHostAndSaysSo() throws IOException {
+        var verifier = new KnownHostsVerifier(temp.resolve("absent"));
+
+        assertThat(verifier.verify("10.0.0.1", 22, TestKeys.key(TestKeys.ED25519))).isFalse();
+        assertThat(verifier.refusal().orElseThrow().message()).contains("(the file does not exist yet)")
+                .endsWith(": 10.0.0.1 ssh-ed25519 " + TestKeys.ED25519);
+    }
+
+    @Test
+    void matchesHashedHostNames() throws IOException {
+        // ssh-keygen -H hashes names; "|1|salt|hash" of [10.0.0.1]:2222, made with ssh-keygen -F -H.
+        Path plain = temp.resolve("plain");
+        Files.write(plain, List.of("[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.ED25519));
+        LabTargets.run(List.of("ssh-keygen", "-q", "-H", "-f", plain.toString()));
+        String hashed = Files.readAllLines(plain).get(0);
+        assertThat(hashed).startsWith("|1|");
+
+        var verifier = verifier(hashed);
+        assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isTrue();
+        assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.OTHER_ED25519))).isFalse();
+        assertThat(verifier.refusal().orElseThrow().message()).contains("expects ssh-ed25519 " + TestKeys.ED25519_FINGERPRINT);
+    }
+
+    @Test
+    void prefersRsaSha2ForAnRsaEntrySinceSshRsaIsGoneFromCurrentSshd() throws IOException {
+        var verifier = verifier("[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA,
+                "[10.0.0.1]:2222 ecdsa-sha2-nistp256 " + TestKeys.ECDSA);
+
+        assertThat(verifier.findExistingAlgorithms("10.0.0.1", 2222))
+                .containsExactlyInAnyOrder("rsa-sha2-512", "rsa-sha2-256", "ecdsa-sha2-nistp256")
+                .doesNotContain("ssh-rsa");
+        assertThat(verifier.findExistingAlgorithms("10.0.0.9", 22)).isEmpty();
+    }
+
+    private KnownHostsVerifier verifier(String... lines) throws IOException {
+        Path file = temp.resolve("known_hosts");
+        Files.write(file, List.of(lines));
+        return new KnownHostsVerifier(file);
+    }
+}
