@@ -1,0 +1,59 @@
+package dev.fleet.infra.observe;
+
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.infra.docker.DropletConnection;
+import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.infra.ssh.SshConnector;
+import dev.fleet.observed.DropletObservation;
+import dev.fleet.observed.DropletObserver;
+import dev.fleet.observed.HealthProbe;
+import dev.fleet.observed.ObservedContainer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Observes a droplet over one SSH connection: its service's containers through the Docker engine
+ * (over {@code docker system dial-stdio}), then, when the service's container runs, its health as
+ * seen from the droplet itself (through a port forward).
+ *
+ * <p>Read-only. Never throws for a droplet it cannot reach, log in to, verify or ask: that is an
+ * {@link DropletObservation.Unreachable} with the reason. Thread-safe: each call has its own
+ * connection.
+ */
+public final class SshDropletObserver implements DropletObserver {
+
+    private static final Logger LOG = Logger.getLogger(SshDropletObserver.class);
+
+    private final SshConnector connector;
+    private final Clock clock;
+
+    public SshDropletObserver(SshConnector connector, Clock clock) {
+        this.connector = connector;
+        this.clock = clock;
+    }
+
+    @Override
+    public DropletObservation observe(DesiredState state, DropletSpec droplet) {
+        long started = System.nanoTime();
+        String service = state.service().name();
+        try (DropletConnection connection = DropletConnection.open(connector, droplet, state.ssh())) {
+            List<ObservedContainer> containers = new ContainerReader(connection).read(service);
+            Instant seen = Instant.now(clock);
+            boolean serviceRuns = containers.stream().anyMatch(c -> c.name().equals(service) && c.running());
+            Optional<HealthProbe> health = serviceRuns
+                    ? Optional.of(new HealthProber(new ForwardedHttp(connection.ssh())).probe(state.health()))
+                    : Optional.empty();
+            LOG.debugf("Observed droplet %s: %d containers, health %s, in %d ms", droplet.name(), containers.size(),
+                    health.map(h -> h.healthy() ? "ok" : String.join("; ", h.failures())).orElse("not probed"),
+                    (System.nanoTime() - started) / 1_000_000);
+            return new DropletObservation.Reached(droplet.name(), seen, containers, health);
+        } catch (DropletException e) {
+            LOG.debugf("Could not observe droplet %s (%s): %s", droplet.name(), e.reason(), e.getMessage());
+            return new DropletObservation.Unreachable(droplet.name(), Instant.now(clock), e.reason(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package dev.fleet.infra.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DrainSpec;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.HealthSpec.ContentCheck;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.PortMapping;
+import dev.fleet.desired.Revision;
+import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.ServiceSpec;
+import dev.fleet.infra.ssh.LabTargets;
+import dev.fleet.infra.ssh.SshConnector;
+import dev.fleet.lab.Lab;
+import dev.fleet.lab.LabDroplet;
+import dev.fleet.lab.LabExtension;
+import dev.fleet.observed.DropletObservation;
+import dev.fleet.observed.DropletObservation.Reached;
+import dev.fleet.observed.DropletObservation.Unreachable;
+import dev.fleet.observed.FleetLabels;
+import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.UnreachableReason;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The observer against real droplets: what it reports is what the droplet's Docker engine and app
+ * say, and a droplet it cannot reach is a value, not an exception.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SshDropletObserverIT {
+
+    @RegisterExtension
+    static final LabExtension lab = LabExtension.withDroplets(2);
+
+    private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+    private static final String APP = "demo";
+
+    private final SshDropletObserver observer = new SshDropletObserver(new SshConnector(), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    @Order(1)
+    void seesTheRunningAppAtItsRegistryDigestAndHealthy() {
+        LabDroplet droplet = lab.get().droplets().get(0);
+        DesiredState state = state(List.of(new ContentCheck("/", "happy response")));
+        DropletSpec spec = state.droplets().get(0);
+
+        List<Long> timings = new ArrayList<>();
+        DropletObservation observation = null;
+        for (int i = 0; i < 3; i++) {
+            long started = System.nanoTime();
+            observation = observer.observe(state, spec);
+            timings.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        }
+        System.out.printf("observe() of one droplet (connect, 2 lists, 1 inspect, 2 HTTP probes): %s ms,"
+                + " the first in this JVM%n", timings);
+
+        assertThat(observation).isInstanceOfSatisfying(Reached.class, reached -> {
+            assertThat(reached.droplet()).isEqualTo(droplet.name());
+            assertThat(reached.observedAt()).isEqualTo(NOW);
+            assertThat(reached.containers()).singleElement().satisfies(demo -> {
+                String v1 = digestOf(lab.get().env("LAB_IMAGE_V1"));
+                assertThat(demo.name()).isEqualTo(lab.get().env("LAB_APP_CONTAINER"));
+                assertThat(demo.digest()).contains(v1);
+                assertThat(demo.imageId()).startsWith("sha256:").isNotEqualTo(v1);
+                assertThat(demo.imageRef()).isEqualTo(lab.get().env("LAB_IMAGE_V1"));
+                assertThat(demo.state()).isEqualTo("running");
+                assertThat(demo.running()).isTrue();
+                assertThat(demo.restartCount()).isZero();
+                assertThat(demo.exitCode()).isEmpty();
+                assertThat(demo.startedAt()).isPresent();
+                assertThat(demo.labels()).containsEntry(FleetLabels.SERVICE, APP);
+                // What the droplet's own docker says, asked another way.
+                assertThat(lab.get().dockerOn(droplet, "inspect", "-f", "{{.Id}} {{.Image}}", APP).output().strip())
+                        .isEqualTo(demo.id() + " " + demo.imageId());
+            });
+            assertThat(reached.health()).hasValueSatisfying(health -> {
+                assertThat(health.status()).contains(200);
+                assertThat(health.failures()).isEmpty();
+            });
+        });
+    }
+
+    @Test
+    @Order(2)
+    void aContentCheckThatDoesNotMatchIsAHealthFailure() {
+        DesiredState state = state(List.of(new ContentCheck("/", "sad response")));
+
+        DropletObservation observation = observer.observe(state, state.droplets().get(0));
+
+        assertThat(observation).isInstanceOfSatisfying(Reached.class, reached ->
+                assertThat(reached.health()).hasValueSatisfying(health -> {
+                    assertThat(health.status()).contains(200);
+                    assertThat(health.failures()).containsExactly("/ answered 200 but does not contain \"sad response\"");
+                }));
+    }
+
+    @Test
+    @Order(3)
+    void findsContainersByExactNameOrByLabelAndResolvesATaggedImagesDigest() {
+        LabDroplet droplet = lab.get().droplets().get(0);
+        String v1 = lab.get().env("LAB_IMAGE_V1");
+        String tagged = v1.substring(0, v1.indexOf('@')) + ":v1";
+        check(lab.get().dockerOn(droplet, "tag", v1, tagged));
+        // A container of the service by label only, from a tag; one whose name merely contains the
+        // service's; one of another service.
+        check(lab.get().dockerOn(droplet, "run", "-d", "--name", "demo-old", "--label", FleetLabels.SERVICE + "=" + APP, tagged));
+        check(lab.get().dockerOn(droplet, "create", "--name", "demo2", v1));
+        check(lab.get().dockerOn(droplet, "create", "--name", "other", "--label", FleetLabels.SERVICE + "=other", v1));
+        try {
+            DesiredState state = state(List.of());
+            DropletObservation observation = observer.observe(state, state.droplets().get(0));
+
+            assertThat(observation).isInstanceOfSatisfying(Reached.class, reached -> {
+                assertThat(reached.containers()).extracting(ObservedContainer::name).containsExactly(APP, "demo-old");
+                ObservedContainer old = reached.containers().get(1);
+                assertThat(old.imageRef()).isEqualTo(tagged);
+                assertThat(old.digest()).contains(digestOf(v1));
+                assertThat(old.running()).isTrue();
+            });
+        } finally {
+            lab.get().dockerOn(droplet, "rm", "-f", "demo-old", "demo2", "other");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aStoppedAppIsSeenExitedAndIsNotProbed() {
+        LabDroplet droplet = lab.get().droplets().get(0);
+        check(lab.get().dockerOn(droplet, "stop", "-t", "5", APP));
+        try {
+            DesiredState state = state(List.of());
+            DropletObservation observation = observer.observe(state, state.droplets().get(0));
+
+            assertThat(observation).isInstanceOfSatisfying(Reached.class, reached -> {
+                assertThat(reached.containers()).singleElement().satisfies(demo -> {
+                    assertThat(demo.state()).isEqualTo("exited");
+                    assertThat(demo.exitCode()).isPresent();
+                    assertThat(demo.finishedAt()).isPresent();
+                    assertThat(demo.digest()).contains(digestOf(lab.get().env("LAB_IMAGE_V1")));
+                });
+                assertThat(reached.health()).isEmpty();
+            });
+        } finally {
+            check(lab.get().dockerOn(droplet, "start", APP));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void anAppThatWasToldToShutDownFailsItsHealthCheck() throws Exception {
+        LabDroplet droplet = lab.get().droplets().get(1);
+        HttpResponse<String> shutdown = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(lab.get().appUri(droplet, "/shutdown")).timeout(Duration.ofSeconds(3)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(shutdown.statusCode()).isEqualTo(200);
+
+        DesiredState state = state(List.of(new ContentCheck("/", "happy response")));
+        DropletObservation observation = observer.observe(state, state.droplets().get(1));
+
+        assertThat(observation).isInstanceOfSatisfying(Reached.class, reached ->
+                assertThat(reached.health()).hasValueSatisfying(health -> {
+                    assertThat(health.status()).contains(503);
+                    // Draining: /health fails while / still serves.
+                    assertThat(health.failures()).containsExactly("/health answered 503 (expected 200)");
+                }));
+    }
+
+    @Test
+    @Order(6)
+    void anAppPortNothingListensOnIsAHealthFailureNotAnUnreachableDroplet() {
+        DesiredState state = state(List.of());
+        DesiredState wrongPort = new DesiredState(state.file(), state.revision(), state.service(), state.droplets(),
+                state.ssh(), state.registry(), new HealthSpec("/health", 81, 200, List.of(), Duration.ofSeconds(2), 1,
+                        Duration.ofSeconds(1)), state.drain(), state.balancer(), state.rollout());
+
+        DropletObservation observation = observer.observe(wrongPort, wrongPort.droplets().get(0));
+
+        assertThat(observation).isInstanceOfSatisfying(Reached.class, reached ->
+                assertThat(reached.health()).hasValueSatisfying(health -> {
+                    assertThat(health.status()).isEmpty();
+                    assertThat(health.failures()).singleElement().asString()
+                            .startsWith("/health did not answer: ").contains("127.0.0.1:81");
+                }));
+    }
+
+    @Test
+    @Order(7)
+    void aDropletThatIsOffIsUnreachableWithinTheConnectTimeout() {
+        LabDroplet droplet = lab.get().droplets().get(1);
+        lab.get().stopDroplet(droplet);
+        DesiredState state = state(List.of());
+        long started = System.nanoTime();
+
+        DropletObservation observation = observer.observe(state, state.droplets().get(1));
+
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(observation).isInstanceOfSatisfying(Unreachable.class, unreachable -> {
+            assertThat(unreachable.droplet()).isEqualTo(droplet.name());
+            assertThat(unreachable.observedAt()).isEqualTo(NOW);
+            assertThat(unreachable.reason()).isIn(UnreachableReason.REFUSED, UnreachableReason.TIMEOUT);
+            assertThat(unreachable.detail()).contains("127.0.0.1:" + droplet.sshPort());
+            System.out.printf("A droplet that is off: %s in %d ms: %s%n", unreachable.reason(), took.toMillis(),
+                    unreachable.detail());
+        });
+        assertThat(took).isLessThan(LabTargets.CONNECT_TIMEOUT);
+    }
+
+    @Test
+    @Order(8)
+    void anUnknownHostKeyIsUnreachableWithTheLineToAdd() {
+        LabDroplet droplet = lab.get().droplets().get(0);
+        Path knownHosts = LabTargets.write(lab.get().dir().resolve("infra-observe"), "known_hosts",
+                LabTargets.knownHostsWithout(lab.get(), droplet));
+        DesiredState state = state(List.of());
+        DesiredState unknown = new DesiredState(state.file(), state.revision(), state.service(), state.droplets(),
+                LabTargets.withKnownHosts(state.ssh(), knownHosts), state.registry(), state.health(), state.drain(),
+                state.balancer(), state.rollout());
+
+        DropletObservation observation = observer.observe(unknown, unknown.droplets().get(0));
+
+        assertThat(observation).isInstanceOfSatisfying(Unreachable.class, unreachable -> {
+            assertThat(unreachable.reason()).isEqualTo(UnreachableReason.HOST_KEY_UNKNOWN);
+            assertThat(unreachable.detail()).contains("[127.0.0.1]:" + droplet.sshPort() + " ssh-ed25519 AAAA");
+        });
+    }
+
+    /** The lab fleet's desired state, as records: the YAML loader is not what is tested here. */
+    private static DesiredState state(List<ContentCheck> checks) {
+        Lab l = lab.get();
+        String v1 = l.env("LAB_IMAGE_V1");
+        int port = Integer.parseInt(l.env("LAB_APP_PORT"));
+        ServiceSpec service = new ServiceSpec(l.env("LAB_APP_CONTAINER"),
+                new ImageRef(v1.substring(0, v1.indexOf('@')), digestOf(v1)),
+                List.of(new PortMapping(Optional.empty(), port, port, "tcp")), Map.of(), "always", Map.of());
+        List<DropletSpec> droplets = l.droplets().stream().map(d -> LabTargets.droplet(l, d)).toList();
+        return new DesiredState(Path.of(l.env("LAB_STATE_FILE")), Revision.notInGit(), service, droplets,
+                LabTargets.ssh(l), Optional.empty(),
+                new HealthSpec("/health", port, 200, checks, Duration.ofSeconds(2), 3, Duration.ofSeconds(1)),
+                new DrainSpec("/shutdown", "GET", port),
+                new BalancerSpec.Haproxy(Path.of(l.env("LAB_HAPROXY_SOCKET")), l.env("LAB_HAPROXY_BACKEND")),
+                new RolloutPolicy(1, true, Duration.ofSeconds(5), Duration.ofSeconds(30)));
+    }
+
+    private static String digestOf(String imageReference) {
+        return imageReference.substring(imageReference.indexOf('@') + 1);
+    }
+
+    private static void check(Lab.CommandResult result) {
+        assertThat(result.succeeded()).as(result.output()).isTrue();
+    }
+}
