@@ -118,24 +118,25 @@ public final class DropletConnection implements Closeable {
     }
 
     private DropletException failure(String what, RuntimeException error) {
-        IOException io = ioCause(error);
-        if (io instanceof DropletException droplet) {
+        // httpclient and docker-java wrap what the channel threw; the innermost cause that we know decides.
+        DropletException droplet = cause(error, DropletException.class);
+        if (droplet != null) {
             return new DropletException(droplet.reason(), what + ": " + droplet.getMessage(), error);
         }
-        if (io instanceof InterruptedIOException) {
+        if (cause(error, InterruptedIOException.class) != null) {
             return new DropletException(UnreachableReason.TIMEOUT, "the Docker engine on " + ssh.address()
                     + " did not answer " + what + " within " + Durations.describe(callTimeout), error);
         }
+        IOException io = cause(error, IOException.class);
         String said = transport.lastDialStdioError().map(text -> "; docker system dial-stdio said: " + text).orElse("");
-        String cause = io != null ? describe(io) : describe(error);
-        return new DropletException(UnreachableReason.DOCKER,
-                "could not reach the Docker engine on " + ssh.address() + " for " + what + ": " + cause + said, error);
+        return new DropletException(UnreachableReason.DOCKER, "could not reach the Docker engine on " + ssh.address()
+                + " for " + what + ": " + describe(io != null ? io : error) + said, error);
     }
 
-    private static IOException ioCause(Throwable error) {
+    private static <T extends Throwable> T cause(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IOException io) {
-                return io;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;

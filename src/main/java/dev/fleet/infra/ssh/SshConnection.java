@@ -1,10 +1,12 @@
 package dev.fleet.infra.ssh;
 
+import dev.fleet.observed.UnreachableReason;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import org.jboss.logging.Logger;
@@ -62,6 +64,12 @@ public final class SshConnection implements Closeable {
         try {
             DirectConnection tunnel = client.newDirectConnection(host, port);
             return new SshChannel(tunnel, InputStream.nullInputStream(), description);
+        } catch (OpenFailException e) {
+            if (e.getReason() == OpenFailException.Reason.CONNECT_FAILED) {
+                throw new DropletException(UnreachableReason.REFUSED,
+                        "nothing accepts connections at " + host + ":" + port + " on the droplet (" + e.getMessage() + ")", e);
+            }
+            throw SshFailures.classify(address, "connecting to " + description, timeout, e);
         } catch (IOException e) {
             throw SshFailures.classify(address, "connecting to " + description, timeout, e);
         }

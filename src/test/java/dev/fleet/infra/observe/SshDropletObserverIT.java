@@ -200,7 +200,7 @@ class SshDropletObserverIT {
                 assertThat(reached.health()).hasValueSatisfying(health -> {
                     assertThat(health.status()).isEmpty();
                     assertThat(health.failures()).singleElement().asString()
-                            .startsWith("/health did not answer: ").contains("127.0.0.1:81");
+                            .startsWith("/health did not answer: nothing accepts connections at 127.0.0.1:81 on the droplet");
                 }));
     }
 

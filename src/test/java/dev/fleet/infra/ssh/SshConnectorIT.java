@@ -52,7 +52,7 @@ class SshConnectorIT {
                 assertThat(ssh.address()).isEqualTo("deploy@127.0.0.1:" + droplet.sshPort());
             }
         }
-        System.out.printf("SSH connect+auth (ed25519 key, ed25519 host key): %s ms, the first in this JVM%n", connects);
+        System.out.printf("SSH connect+auth (ed25519 key, ed25519 host key), three in a row: %s ms%n", connects);
     }
 
     @ParameterizedTest
@@ -202,6 +202,30 @@ class SshConnectorIT {
                     .isInstanceOfSatisfying(DropletException.class,
                             e -> assertThat(e.reason()).isEqualTo(UnreachableReason.REFUSED));
             assertThat(ssh.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void sshdRefusesSessionsBeyondMaxSessionsButNotPortForwards() throws Exception {
+        LabDroplet droplet = lab.get().droplets().get(0);
+        List<SshChannel> sessions = new ArrayList<>();
+        try (SshConnection ssh = connector.connect(LabTargets.droplet(lab.get(), droplet), LabTargets.ssh(lab.get()))) {
+            // The lab's sshd keeps OpenSSH's default, MaxSessions 10.
+            for (int i = 0; i < 10; i++) {
+                sessions.add(ssh.exec("sleep 30"));
+            }
+
+            assertThatThrownBy(() -> ssh.exec("true"))
+                    .isInstanceOfSatisfying(DropletException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(UnreachableReason.REFUSED);
+                        assertThat(e.getMessage()).contains("refused a channel");
+                    });
+            // MaxSessions counts sessions only: a port forward still opens.
+            try (SshChannel forward = ssh.forward("127.0.0.1", 80)) {
+                assertThat(forward.isOpen()).isTrue();
+            }
+        } finally {
+            sessions.forEach(SshChannel::abort);
         }
     }
 
