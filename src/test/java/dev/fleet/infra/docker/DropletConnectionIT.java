@@ -114,6 +114,8 @@ class DropletConnectionIT {
             long finished = System.nanoTime();
 
             assertThat(connection.openChannels()).isBetween(1, DialStdioHttpClient.MAX_CHANNELS);
+            System.out.println("sshj threads while connected: " + sshjThreads(droplet));
+            assertThat(sshjThreads(droplet)).isNotEmpty();
             // The world's view: dial-stdio processes on the droplet, counted over a separate connection.
             int remote = dialStdioProcesses(droplet);
             assertThat(remote).isBetween(1, DialStdioHttpClient.MAX_CHANNELS);
@@ -121,6 +123,7 @@ class DropletConnectionIT {
                     ms(finished - started), connection.openChannels(), remote);
         }
         assertThat(eventuallyNoDialStdio(droplet)).as("dial-stdio processes left after close").isZero();
+        assertThat(eventuallyNoSshjThreads(droplet)).as("sshj threads left after close").isEmpty();
     }
 
     @Test
@@ -179,6 +182,21 @@ class DropletConnectionIT {
             left = dialStdioProcesses(droplet);
         }
         return left;
+    }
+
+    /** sshj names its reader and keep-alive threads after the remote address. */
+    private static List<String> eventuallyNoSshjThreads(LabDroplet droplet) throws InterruptedException {
+        List<String> left = sshjThreads(droplet);
+        for (int i = 0; i < 20 && !left.isEmpty(); i++) {
+            Thread.sleep(100);
+            left = sshjThreads(droplet);
+        }
+        return left;
+    }
+
+    private static List<String> sshjThreads(LabDroplet droplet) {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.contains(":" + droplet.sshPort())).toList();
     }
 
     private static long ms(long nanos) {
