@@ -21,7 +21,7 @@ class CommandLineProducer {
     /**
      * Reports a usage error (an unknown option or command, a missing or malformed value) in a line
      * or two on stderr, rather than picocli's full usage, and exits with {@value
-     * FleetCommand#EXIT_COULD_NOT_RUN}. Picocli's default code for usage errors, 2, is reserved for
+     * ExitCodes#COULD_NOT_RUN}. Picocli's default code for usage errors, 2, is reserved for
      * drift.
      */
     private static int reportUsageError(ParameterException error, String[] args) {
@@ -31,6 +31,6 @@ class CommandLineProducer {
         UnmatchedArgumentException.printSuggestions(error, err);
         String command = commandLine.getCommandSpec().qualifiedName();
         err.printf("Try '%s --help' for more information.%n", command);
-        return FleetCommand.EXIT_COULD_NOT_RUN;
+        return ExitCodes.COULD_NOT_RUN;
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  * The {@code fleet} command: the top of the command line, under which every fleet command hangs.
  *
  * <p>Run without a command, {@code fleet} prints its usage to stderr and exits with {@value
- * #EXIT_COULD_NOT_RUN}, as {@code git} does; only {@code fleet --help} prints it to stdout and
+ * ExitCodes#COULD_NOT_RUN}, as {@code git} does; only {@code fleet --help} prints it to stdout and
  * exits 0. A bare {@code fleet} asked for nothing and did nothing, so its exit code must not claim
  * success: a script running {@code fleet $command} with an empty variable would read 0 as a clean
  * run (and, once commands report drift, as "no drift"). Stdout stays reserved for what a command
@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "fleet",
         mixinStandardHelpOptions = true,
+        subcommands = {DriftCommand.class},
         versionProvider = VersionProvider.class,
         descriptionHeading = "%n",
         description = "fleet keeps Docker containers on plain servers (droplets) at the image"
@@ -31,14 +32,9 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:Success.",
             "1:Could not run (bad input or usage).",
+            "2:Drift: the fleet is not what the desired state says (fleet drift).",
         })
 public class FleetCommand implements Callable<Integer> {
-
-    /**
-     * The exit code of a command that could not run: bad input or usage, and any failure that
-     * stops it before it has done its work. Listed in the help, so scripts rely on it.
-     */
-    static final int EXIT_COULD_NOT_RUN = 1;
 
     @Spec
     CommandSpec spec;
@@ -47,6 +43,6 @@ public class FleetCommand implements Callable<Integer> {
     public Integer call() {
         CommandLine commandLine = spec.commandLine();
         commandLine.usage(commandLine.getErr());
-        return EXIT_COULD_NOT_RUN;
+        return ExitCodes.COULD_NOT_RUN;
     }
 }

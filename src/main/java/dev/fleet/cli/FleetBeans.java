@@ -1,0 +1,37 @@
+package dev.fleet.cli;
+
+import dev.fleet.desired.StateLoader;
+import dev.fleet.infra.git.GitRevisionSource;
+import dev.fleet.infra.haproxy.HaproxyBalancerObserver;
+import dev.fleet.infra.observe.SshDropletObserver;
+import dev.fleet.infra.ssh.SshConnector;
+import dev.fleet.observed.FleetObserver;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/**
+ * The composition root: the one place that picks the edge implementations (SSH, Docker, HAProxy,
+ * git) for the ports the core defines. Commands receive what they need by constructor.
+ */
+@Singleton
+class FleetBeans {
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    StateLoader stateLoader() {
+        return new StateLoader(System.getenv(), new GitRevisionSource());
+    }
+
+    @Produces
+    @Singleton
+    FleetObserver fleetObserver(Clock clock) {
+        return new FleetObserver(new SshDropletObserver(new SshConnector(), clock), new HaproxyBalancerObserver(), clock);
+    }
+}
