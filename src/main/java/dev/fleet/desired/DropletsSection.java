@@ -38,12 +38,14 @@ final class DropletsSection {
                     continue;
                 }
                 DropletSpec droplet = read.get().droplet();
-                boolean newName = unique(names, droplet.name(), read.get().name(), "the name of");
+                boolean newName = unique(names, droplet.name(), read.get().name(), "the name of", "name");
                 // A repeated name is also a repeated default server name: one problem is enough.
                 valid &= newName
-                        && unique(servers, droplet.serverName(), read.get().server(), "the balancer server of");
+                        && unique(servers, droplet.serverName(), read.get().server(), "the balancer server of",
+                                "balancer server name");
                 valid &= unique(addresses, droplet.host() + ":" + droplet.port(), read.get().host(),
-                        "the host and port of");
+                        "the host and port of",
+                        "sshd (host and port)");
                 droplets.add(droplet);
             }
             return valid ? Optional.of(droplets) : Optional.empty();
@@ -103,14 +105,14 @@ final class DropletsSection {
     }
 
     /** Whether {@code value} is new in {@code seen}; a problem at {@code field} when it is not. */
-    private static boolean unique(Map<String, Field> seen, String value, Field field, String what) {
+    private static boolean unique(Map<String, Field> seen, String value, Field field, String what, String thing) {
         Field first = seen.putIfAbsent(value, field);
         if (first == null) {
             return true;
         }
         String owner = first.path().substring(0, first.path().lastIndexOf('.'));
         field.problem(Text.quote(value) + " is already " + what + " " + owner + " (line "
-                + (first.mark().getLine() + 1) + ")", "every droplet needs its own");
+                + (first.mark().getLine() + 1) + ")", "every droplet needs its own " + thing);
         return false;
     }
 }

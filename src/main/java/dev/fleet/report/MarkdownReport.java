@@ -12,7 +12,10 @@ final class MarkdownReport {
         md.append("### fleet drift: ").append(escape(report.service())).append(report.clean() ? " is in sync" : " has drifted")
                 .append("\n\n");
         md.append("Service `").append(report.service()).append("`, state `").append(report.stateFile().getFileName())
-                .append("` at `").append(report.revision().describe()).append("`, observed ")
+                .append("` ")
+                .append(report.revision().commit().isPresent() ? "at `" + report.revision().describe() + "`"
+                        : "(" + report.revision().describe() + ")")
+                .append(", observed ")
                 .append(ReportRows.TIME.format(report.observedAt())).append(".\n\n");
         report.balancerProblem().ifPresent(p -> md.append("> Balancer could not be asked: ").append(escape(p)).append("\n\n"));
         md.append("| Droplet | Status | Desired | Running | Health | Balancer | Since | Reason |\n");

@@ -1,6 +1,7 @@
 package dev.fleet.report;
 
 import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.Revision;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.UnmanagedContainer;
@@ -58,8 +59,13 @@ record ReportRows(List<Row> rows) {
 
     /** The report's heading line: which service, which commit of which file, when. */
     static String heading(DriftReport report) {
-        return "service " + report.service() + ", state " + report.stateFile().getFileName() + " at "
-                + report.revision().describe() + ", observed " + TIME.format(report.observedAt());
+        return "service " + report.service() + ", state " + report.stateFile().getFileName() + " "
+                + revision(report.revision()) + ", observed " + TIME.format(report.observedAt());
+    }
+
+    /** {@code at 1a2b3c4d5e6f}, {@code at 1a2b3c4d5e6f-dirty}, or {@code (not in git)}. */
+    static String revision(Revision revision) {
+        return revision.commit().isPresent() ? "at " + revision.describe() : "(" + revision.describe() + ")";
     }
 
     /** How long ago, in the largest two units: {@code 45s ago}, {@code 3m 10s ago}, {@code 2d 4h ago}. */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -217,6 +218,59 @@ class DriftIT {
                     .contains("droplet-1").contains("droplet-2").contains("droplet-3").contains("IN_SYNC")
                     .doesNotContain("\u001b[");
         }
+    }
+
+    @Test
+    @Order(11)
+    void secretsNeverAppearInAnyFormatNorInDebugLogsNorInErrors() throws IOException {
+        String envSecret = "sentinel-env-" + UUID.randomUUID();
+        String fileSecret = "sentinel-file-" + UUID.randomUUID();
+        String registryPassword = "sentinel-registry-" + UUID.randomUUID();
+        broken = lab.get().droplet("droplet-1");
+        // The container really holds them, as an apply would have started it: a leak has something to leak.
+        lab.get().runApp(broken, lab.get().env("LAB_IMAGE_V1"), Map.of("API_TOKEN", envSecret, "SESSION_KEY", fileSecret));
+        assertThat(lab.get().dockerOn(broken, "inspect", lab.get().env("LAB_APP_CONTAINER")).output()).contains(envSecret);
+        // droplet-3 is left out of known_hosts, so that a failure path is taken too.
+        Path state = copyStateWithKnownHosts(Files.readAllLines(lab.get().knownHosts()).stream()
+                .filter(line -> !line.startsWith(hostPattern(lab.get().droplet("droplet-3")))).toList());
+        Files.writeString(state.resolveSibling("session-key"), fileSecret + "\n");
+        Files.writeString(state, Files.readString(state).replace("  restart: always\n", """
+                  restart: always
+                  environment:
+                    API_TOKEN: { secret-from-env: FLEET_API_TOKEN }
+                    SESSION_KEY: { secret-from-file: session-key }
+                """) + """
+                registry:
+                  server: registry.lab:5000
+                  username: deploy
+                  password-from-env: FLEET_REGISTRY_PASSWORD
+                """);
+        Map<String, String> secrets = Map.of("FLEET_API_TOKEN", envSecret, "FLEET_REGISTRY_PASSWORD", registryPassword);
+        Map<String, String> debugging = new LinkedHashMap<>(secrets);
+        debugging.put("QUARKUS_LOG_LEVEL", "DEBUG");
+        // Even a user who asks for httpclient's wire log does not get the Docker API's bodies.
+        debugging.put("QUARKUS_LOG_CATEGORY__ORG_APACHE_HC_CLIENT5_HTTP_WIRE__LEVEL", "DEBUG");
+
+        List<FleetProcess.Result> results = new java.util.ArrayList<>();
+        for (String format : List.of("table", "json", "markdown", "html")) {
+            results.add(FleetProcess.run(secrets, "drift", "--state", state.toString(), "--output", format));
+            results.add(FleetProcess.run(debugging, "drift", "--state", state.toString(), "--output", format));
+        }
+        // A state that fails after its secrets were resolved: the problem is reported, not the values.
+        Path brokenState = state.resolveSibling("broken.yaml");
+        Files.writeString(brokenState, Files.readString(state).replace("  username: deploy\n", "  username: deploy\n  pasword: x\n"));
+        results.add(FleetProcess.run(debugging, "drift", "--state", brokenState.toString()));
+
+        for (FleetProcess.Result result : results) {
+            String output = result.stdout() + result.stderr();
+            assertThat(output).as("fleet ran (exit %d): %s", result.exitCode(), result.stderr()).isNotBlank();
+            assertThat(output).doesNotContain(envSecret).doesNotContain(fileSecret).doesNotContain(registryPassword);
+        }
+        JsonNode report = JSON.readTree(results.get(2).stdout());
+        assertThat(statuses(report)).containsEntry("droplet-1", "IN_SYNC").containsEntry("droplet-3", "UNREACHABLE");
+        assertThat(results.get(3).stderr()).as("the debug run logged").contains("DEBUG");
+        assertThat(results.getLast().exitCode()).isEqualTo(1);
+        assertThat(results.getLast().stderr()).contains("pasword");
     }
 
     private FleetProcess.Result drift(Path state, String format) {

@@ -13,16 +13,16 @@ import java.util.Map;
  * with {@code HOME} pointing at {@code home}, and {@code secrets/session-key}; plus an environment
  * with the variables the files use. The "keys" are stubs: fleet only checks that they exist.
  */
-final class StateFixture {
+public final class StateFixture {
 
-    static final String API_TOKEN = "sentinel-env-secret-7Hq2";
-    static final String REGISTRY_PASSWORD = "sentinel-registry-password-Vx9";
-    static final String SESSION_KEY = "sentinel-file-secret-K3p";
+    public static final String API_TOKEN = "sentinel-env-secret-7Hq2";
+    public static final String REGISTRY_PASSWORD = "sentinel-registry-password-Vx9";
+    public static final String SESSION_KEY = "sentinel-file-secret-K3p";
 
-    final Path dir;
-    final Map<String, String> env = new HashMap<>();
+    public final Path dir;
+    public final Map<String, String> env = new HashMap<>();
 
-    StateFixture(Path dir) {
+    public StateFixture(Path dir) {
         this.dir = dir;
         try {
             Files.writeString(dir.resolve("id_ed25519"), "stub, not a key\n");
@@ -40,12 +40,12 @@ final class StateFixture {
     }
 
     /** A loader over this environment; the revision is a fixed commit. */
-    StateLoader loader() {
+    public StateLoader loader() {
         return new StateLoader(env, file -> Revision.notInGit());
     }
 
     /** Copies {@code source} into the folder under {@code name} and returns the copy. */
-    Path copy(Path source, String name) {
+    public Path copy(Path source, String name) {
         try {
             return Files.copy(source, dir.resolve(name));
         } catch (IOException e) {
@@ -53,7 +53,7 @@ final class StateFixture {
         }
     }
 
-    Path write(String name, String content) {
+    public Path write(String name, String content) {
         try {
             return Files.writeString(dir.resolve(name), content);
         } catch (IOException e) {
@@ -61,7 +61,7 @@ final class StateFixture {
         }
     }
 
-    static Path resource(String name) {
+    public static Path resource(String name) {
         try {
             return Path.of(StateFixture.class.getResource("/states/" + name).toURI());
         } catch (Exception e) {

@@ -172,12 +172,20 @@ public final class Lab {
      * the lab first started it ({@code --restart always}, port published): what a deploy by hand does.
      */
     public void runApp(LabDroplet droplet, String image) {
+        runApp(droplet, image, Map.of());
+    }
+
+    /** {@link #runApp(LabDroplet, String)} with these environment variables in the container. */
+    public void runApp(LabDroplet droplet, String image, Map<String, String> environment) {
         String app = env("LAB_APP_CONTAINER");
         String port = env("LAB_APP_PORT");
         check(dockerOn(droplet, "pull", "-q", image), "pulling " + image);
         dockerOn(droplet, "rm", "-f", app);
-        check(dockerOn(droplet, "run", "-d", "--name", app, "--restart", "always", "-p", port + ":" + port,
-                "--label", "fleet.service=" + app, image), "starting " + image + " on " + droplet.name());
+        List<String> run = new ArrayList<>(List.of("run", "-d", "--name", app, "--restart", "always",
+                "-p", port + ":" + port, "--label", "fleet.service=" + app));
+        environment.forEach((name, value) -> run.addAll(List.of("-e", name + "=" + value)));
+        run.add(image);
+        check(dockerOn(droplet, run.toArray(String[]::new)), "starting " + image + " on " + droplet.name());
     }
 
     /** Powers a droplet off: its container stops, so its sshd and its apps are gone. */

@@ -67,6 +67,14 @@ final class DialStdioHttpClient implements DockerHttpClient {
 
     private static final Logger LOG = Logger.getLogger(DialStdioHttpClient.class);
 
+    /**
+     * httpclient's wire and header logs, off whatever level is configured: the Engine API's answers
+     * hold containers' environments (secrets) and its requests may carry registry credentials. Held
+     * here so that the level set on them cannot be lost with the logger objects.
+     */
+    private static final List<java.util.logging.Logger> SILENCED = silence(
+            "org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers");
+
     // The docker CLI's name for the engine behind a socket; the engine ignores the Host header.
     private static final HttpHost ENGINE = new HttpHost("http", "api.moby.localhost", 80);
 
@@ -209,5 +217,15 @@ final class DialStdioHttpClient implements DockerHttpClient {
                 LOG.debugf("Closing a Docker engine response failed: %s", e);
             }
         }
+    }
+
+    private static List<java.util.logging.Logger> silence(String... categories) {
+        List<java.util.logging.Logger> loggers = new ArrayList<>();
+        for (String category : categories) {
+            java.util.logging.Logger logger = java.util.logging.Logger.getLogger(category);
+            logger.setLevel(java.util.logging.Level.OFF);
+            loggers.add(logger);
+        }
+        return List.copyOf(loggers);
     }
 }

@@ -1,22 +1,33 @@
 package dev.fleet.infra.ssh;
 
+import com.hierynomus.sshj.transport.verification.KnownHostMatchers;
 import dev.fleet.observed.UnreachableReason;
 import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 
 /**
  * Verifies a droplet's host key against the state's known_hosts file, the way OpenSSH does with
  * {@code StrictHostKeyChecking=yes}: a key listed for the host passes; anything else is refused,
- * never added. Hashed hosts, {@code [host]:port} patterns, wildcards and ed25519, ECDSA and RSA
- * entries are OpenSSHKnownHosts's parsing.
+ * never added. Hashed hosts, {@code [host]:port} patterns, wildcards, markers and ed25519, ECDSA and
+ * RSA entries are OpenSSHKnownHosts's parsing.
+ *
+ * <p>Only the lines that can apply to the droplet are kept, and a line's key is decoded only when
+ * the droplet presents a key of its type. Decoding is the costly part of reading known_hosts (an RSA
+ * modulus is tested for primality, an EC point for being on its curve), and fleet connects to every
+ * droplet at once: decoding the whole file per droplet would make a run's time grow with the
+ * square of the fleet's size.
  *
  * <p>A refusal is remembered ({@link #refusal()}), since sshj itself only reports "could not
  * verify": the report needs the expected and presented fingerprints and the line to add.
@@ -26,13 +37,24 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 final class KnownHostsVerifier extends OpenSSHKnownHosts {
 
     private static final String SSH_RSA = "ssh-rsa";
+    private static final String CA_MARKER = "@cert-authority";
 
     private final Path file;
+    /** The lines that can apply to the droplet, undecoded. */
+    private final List<String> lines;
     private volatile HostKeyRefusal refusal;
 
-    KnownHostsVerifier(Path file) throws IOException {
-        super(file.toFile());
+    private KnownHostsVerifier(Path file, List<String> lines) throws IOException {
+        super(new StringReader(""), SshjLogging.QUIET_UNLESS_DEBUGGING);
         this.file = file;
+        this.lines = lines;
+    }
+
+    /** A verifier for the droplet at {@code host} and {@code port}, from {@code file} (missing: knows none). */
+    static KnownHostsVerifier forHost(Path file, String host, int port) throws IOException {
+        String known = Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
+        String pattern = adjusted(host, port);
+        return new KnownHostsVerifier(file, known.lines().filter(line -> mayApply(line, pattern)).toList());
     }
 
     /** Why the last key was refused, if it was. */
@@ -40,24 +62,95 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
         return Optional.ofNullable(refusal);
     }
 
+    /** Decodes the entries of the presented key's type (and CA entries, which may sign it), then verifies. */
+    @Override
+    public synchronized boolean verify(String hostname, int port, PublicKey key) {
+        String type = HostKeys.type(key);
+        EntryFactory factory = new EntryFactory();
+        entries.clear();
+        for (String line : lines) {
+            String[] fields = fields(line);
+            if (fields.length > 2 && (fields[2].equals(type) || fields[0].equals(CA_MARKER))) {
+                try {
+                    KnownHostEntry entry = factory.parseEntry(line);
+                    if (entry != null) {
+                        entries.add(entry);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // OpenSSH skips a line it cannot read too; the key then counts as unknown.
+                }
+            }
+        }
+        return super.verify(hostname, port, key);
+    }
+
     /**
      * The host key algorithms to prefer for a host: those of its known keys, so the droplet presents
      * a key we can check. An RSA entry stands for rsa-sha2-512/256: the entry's type is
      * {@code ssh-rsa}, but preferring the SHA-1 signature of that name makes sshj skip RSA against
-     * a current sshd (which dropped it) and negotiate a key type known_hosts does not list.
+     * a current sshd (which dropped it) and negotiate a key type known_hosts does not list. A CA
+     * entry stands for every certificate type.
      */
     @Override
     public List<String> findExistingAlgorithms(String hostname, int port) {
+        String pattern = adjusted(hostname, port);
         List<String> algorithms = new ArrayList<>();
-        for (String algorithm : super.findExistingAlgorithms(hostname, port)) {
-            if (algorithm.equals(SSH_RSA)) {
+        for (String line : lines) {
+            String[] fields = fields(line);
+            if (fields.length < 3 || !mayApply(line, pattern)) {
+                continue;
+            }
+            if (fields[0].equals(CA_MARKER)) {
+                for (KeyType candidate : KeyType.values()) {
+                    if (candidate.getParent() != null) {
+                        algorithms.add(candidate.toString());
+                    }
+                }
+            } else if (fields[2].equals(SSH_RSA)) {
                 algorithms.add("rsa-sha2-512");
                 algorithms.add("rsa-sha2-256");
             } else {
-                algorithms.add(algorithm);
+                algorithms.add(fields[2]);
             }
         }
-        return algorithms;
+        return algorithms.stream().distinct().toList();
+    }
+
+    /** How sshj names a host in known_hosts terms, lower case. */
+    private static String adjusted(String host, int port) {
+        return HostKeys.hostPattern(host.toLowerCase(Locale.ROOT), port);
+    }
+
+    /**
+     * A line's fields from its host patterns on, with its marker (or an empty string) first:
+     * {@code [marker, hosts, type, key, ...]}; fewer for a line too short to be an entry.
+     */
+    private static String[] fields(String line) {
+        String trimmed = line.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+            return new String[0];
+        }
+        String[] split = trimmed.split("\\s+");
+        if (split[0].startsWith("@")) {
+            return split;
+        }
+        String[] withMarker = new String[split.length + 1];
+        withMarker[0] = "";
+        System.arraycopy(split, 0, withMarker, 1, split.length);
+        return withMarker;
+    }
+
+    /** Whether a line is an entry whose host patterns match, or one too malformed to tell. */
+    private static boolean mayApply(String line, String pattern) {
+        String[] fields = fields(line);
+        if (fields.length < 2) {
+            return false;
+        }
+        try {
+            return KnownHostMatchers.createMatcher(fields[1]).match(pattern);
+        } catch (IOException | RuntimeException e) {
+            return true; // let the parser judge it, as it would without the filter
+        }
     }
 
     @Override
@@ -94,32 +187,17 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
 
     private List<KnownKey> knownKeys(String hostPattern) {
         List<KnownKey> keys = new ArrayList<>();
-        for (KnownHostEntry entry : entries()) {
-            try {
-                if (entry.appliesTo(hostPattern)) {
-                    keyOf(entry).ifPresent(keys::add);
+        for (String line : lines) {
+            String[] fields = fields(line);
+            if (fields.length > 3 && !fields[0].equals(CA_MARKER) && mayApply(line, hostPattern)) {
+                try {
+                    keys.add(new KnownKey(fields[2], HostKeys.fingerprint(Base64.getDecoder().decode(fields[3]))));
+                } catch (IllegalArgumentException e) {
+                    // Not base64: a line OpenSSH skips too.
                 }
-            } catch (IOException e) {
-                // A malformed entry (a bad hash, say) applies to nothing we can name.
             }
         }
         return keys;
-    }
-
-    /** The type and fingerprint of an entry, from its line: sshj keeps the key itself private. */
-    private static Optional<KnownKey> keyOf(KnownHostEntry entry) {
-        String type = entry.getType().toString();
-        String[] fields = entry.getLine().trim().split("\\s+");
-        for (int i = 0; i + 1 < fields.length; i++) {
-            if (fields[i].equals(type)) {
-                try {
-                    return Optional.of(new KnownKey(type, HostKeys.fingerprint(Base64.getDecoder().decode(fields[i + 1]))));
-                } catch (IllegalArgumentException e) {
-                    return Optional.empty();
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     private static String describe(List<KnownKey> keys) {

@@ -36,7 +36,7 @@ public final class SshConnector {
      */
     public SshConnection connect(DropletSpec droplet, SshSettings settings) throws DropletException {
         String address = droplet.user() + "@" + droplet.host() + ":" + droplet.port();
-        KnownHostsVerifier verifier = knownHosts(settings.knownHosts());
+        KnownHostsVerifier verifier = knownHosts(settings.knownHosts(), droplet.host(), droplet.port());
         SSHClient client = new SSHClient(ModernAlgorithms.config());
         client.addHostKeyVerifier(verifier);
         client.setConnectTimeout(Durations.millis(settings.connectTimeout()));
@@ -63,9 +63,9 @@ public final class SshConnector {
         }
     }
 
-    private static KnownHostsVerifier knownHosts(Path file) throws DropletException {
+    private static KnownHostsVerifier knownHosts(Path file, String host, int port) throws DropletException {
         try {
-            return new KnownHostsVerifier(file);
+            return KnownHostsVerifier.forHost(file, host, port);
         } catch (IOException e) {
             throw new DropletException(UnreachableReason.OTHER, "cannot read known_hosts " + file + ": " + e.getMessage(), e);
         }

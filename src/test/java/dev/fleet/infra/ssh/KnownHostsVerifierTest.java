@@ -17,7 +17,7 @@ class KnownHostsVerifierTest {
 
     @Test
     void acceptsAKeyListedForTheHostAndPort() throws IOException {
-        var verifier = verifier("[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.ED25519,
+        var verifier = verifier("10.0.0.1", 2222, "[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.ED25519,
                 "[10.0.0.1]:2222 ecdsa-sha2-nistp256 " + TestKeys.ECDSA);
 
         assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ECDSA))).isTrue();
@@ -27,7 +27,7 @@ class KnownHostsVerifierTest {
 
     @Test
     void theSameKeyOnAnotherPortIsAnotherHost() throws IOException {
-        var verifier = verifier("[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.ED25519);
+        var verifier = verifier("10.0.0.1", 2223, "[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.ED25519);
 
         assertThat(verifier.verify("10.0.0.1", 2223, TestKeys.key(TestKeys.ED25519))).isFalse();
         assertThat(verifier.refusal().orElseThrow().reason()).isEqualTo(UnreachableReason.HOST_KEY_UNKNOWN);
@@ -35,7 +35,7 @@ class KnownHostsVerifierTest {
 
     @Test
     void refusesAnUnknownHostWithThePresentedFingerprintAndTheLineToAdd() throws IOException {
-        var verifier = verifier("[10.0.0.2]:22 ssh-ed25519 " + TestKeys.OTHER_ED25519);
+        var verifier = verifier("10.0.0.1", 2222, "[10.0.0.2]:22 ssh-ed25519 " + TestKeys.OTHER_ED25519);
 
         assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isFalse();
 
@@ -50,7 +50,7 @@ class KnownHostsVerifierTest {
 
     @Test
     void refusesAChangedKeyWithExpectedAndPresentedFingerprints() throws IOException {
-        var verifier = verifier("[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.OTHER_ED25519,
+        var verifier = verifier("10.0.0.1", 2222, "[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.OTHER_ED25519,
                 "[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA);
 
         assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isFalse();
@@ -68,7 +68,7 @@ class KnownHostsVerifierTest {
 
     @Test
     void aHostKnownOnlyByOtherKeyTypesIsUnknownAndSaysWhichAreKnown() throws IOException {
-        var verifier = verifier("[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA);
+        var verifier = verifier("10.0.0.1", 2222, "[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA);
 
         assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isFalse();
 
@@ -79,7 +79,7 @@ class KnownHostsVerifierTest {
 
     @Test
     void aMissingFileKnowsNoHostAndSaysSo() throws IOException {
-        var verifier = new KnownHostsVerifier(temp.resolve("absent"));
+        var verifier = KnownHostsVerifier.forHost(temp.resolve("absent"), "10.0.0.1", 22);
 
         assertThat(verifier.verify("10.0.0.1", 22, TestKeys.key(TestKeys.ED25519))).isFalse();
         assertThat(verifier.refusal().orElseThrow().message()).contains("(the file does not exist yet)")
@@ -95,7 +95,7 @@ class KnownHostsVerifierTest {
         String hashed = Files.readAllLines(plain).get(0);
         assertThat(hashed).startsWith("|1|");
 
-        var verifier = verifier(hashed);
+        var verifier = verifier("10.0.0.1", 2222, hashed);
         assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isTrue();
         assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.OTHER_ED25519))).isFalse();
         assertThat(verifier.refusal().orElseThrow().message()).contains("expects ssh-ed25519 " + TestKeys.ED25519_FINGERPRINT);
@@ -103,18 +103,41 @@ class KnownHostsVerifierTest {
 
     @Test
     void prefersRsaSha2ForAnRsaEntrySinceSshRsaIsGoneFromCurrentSshd() throws IOException {
-        var verifier = verifier("[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA,
-                "[10.0.0.1]:2222 ecdsa-sha2-nistp256 " + TestKeys.ECDSA);
+        var verifier = verifier("10.0.0.1", 2222, "[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA,
+                "[10.0.0.1]:2222 ecdsa-sha2-nistp256 " + TestKeys.ECDSA, "10.0.0.9 ssh-ed25519 " + TestKeys.ED25519);
 
         assertThat(verifier.findExistingAlgorithms("10.0.0.1", 2222))
                 .containsExactlyInAnyOrder("rsa-sha2-512", "rsa-sha2-256", "ecdsa-sha2-nistp256")
                 .doesNotContain("ssh-rsa");
-        assertThat(verifier.findExistingAlgorithms("10.0.0.9", 22)).isEmpty();
     }
 
-    private KnownHostsVerifier verifier(String... lines) throws IOException {
+    @Test
+    void decodesOnlyTheKeysOfItsHostOfThePresentedType() throws IOException {
+        Path plain = temp.resolve("plain");
+        Files.write(plain, List.of("[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.ED25519));
+        LabTargets.run(List.of("ssh-keygen", "-q", "-H", "-f", plain.toString()));
+        String hashed = Files.readAllLines(plain).get(0);
+
+        var verifier = verifier("10.0.0.1", 2222,
+                "# a comment",
+                "[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA,
+                "[10.0.0.2]:2222 ssh-rsa " + TestKeys.RSA,
+                "10.0.0.1 ssh-ed25519 " + TestKeys.OTHER_ED25519,
+                "@revoked [10.0.0.1]:2222 ssh-ed25519 " + TestKeys.OTHER_ED25519,
+                "[10.0.0.*]:2222 ecdsa-sha2-nistp256 " + TestKeys.ECDSA,
+                hashed);
+
+        assertThat(verifier.findExistingAlgorithms("10.0.0.1", 2222))
+                .containsExactly("rsa-sha2-512", "rsa-sha2-256", "ssh-ed25519", "ecdsa-sha2-nistp256");
+        assertThat(verifier.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isTrue();
+        assertThat(verifier.entries()).as("decoded entries: this host's, of the presented key's type")
+                .extracting(e -> e.getLine().split(" ")[0])
+                .containsExactly("@revoked", hashed.split(" ")[0]);
+    }
+
+    private KnownHostsVerifier verifier(String host, int port, String... lines) throws IOException {
         Path file = temp.resolve("known_hosts");
         Files.write(file, List.of(lines));
-        return new KnownHostsVerifier(file);
+        return KnownHostsVerifier.forHost(file, host, port);
     }
 }
