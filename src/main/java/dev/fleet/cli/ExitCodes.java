@@ -12,5 +12,8 @@ final class ExitCodes {
     /** Ran, and found drift: some droplet is not what the desired state says. */
     static final int DRIFT = 2;
 
+    /** apply: the rollout failed and stopped after changing a droplet (rolled back, or left out of rotation). */
+    static final int ROLLOUT_FAILED = 3;
+
     private ExitCodes() {}
 }

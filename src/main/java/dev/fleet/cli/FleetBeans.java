@@ -3,7 +3,7 @@ package dev.fleet.cli;
 import dev.fleet.desired.StateLoader;
 import dev.fleet.infra.git.GitRevisionSource;
 import dev.fleet.infra.haproxy.HaproxyBalancerObserver;
-import dev.fleet.infra.observe.SshDropletObserver;
+import dev.fleet.infra.droplet.SshDropletObserver;
 import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.observed.FleetObserver;
 import jakarta.enterprise.inject.Produces;

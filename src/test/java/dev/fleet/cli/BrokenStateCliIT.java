@@ -6,7 +6,9 @@ import dev.fleet.desired.BrokenStateFiles;
 import dev.fleet.desired.BrokenStateFiles.Expected;
 import dev.fleet.desired.StateFixture;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -16,12 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,33 +34,42 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every broken state file given to {@code fleet drift} as users run it (a separate process): exit 1,
  * each problem on stderr as {@code file:line:column: message}, nothing on stdout, and no connection
  * made. To see a connection that should not happen, the file's droplets are moved onto loopback
- * addresses of the test's own, where the test listens on sshd's port, and the balancer's socket is
- * a unix socket the test listens on; after fleet exits, nothing may be waiting in either accept queue.
+ * addresses of their own, where the test listens on sshd's port, and the balancer's socket is a unix
+ * socket the test listens on; after fleet exits, nothing may be waiting in either accept queue.
+ *
+ * <p>The runs happen up front, three at a time, each in a folder of its own; the tests then judge
+ * one file each.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class BrokenStateCliIT {
 
-    /** The third byte of the loopback addresses of the next test: each test has its own. */
-    private static final AtomicInteger NEXT_LOOPBACK = new AtomicInteger(40);
-
     private static final String[] FILE_HOSTS = {"10.0.0.1", "10.0.0.2"};
+    private static final int PARALLEL_RUNS = 3;
+
+    /** What one run of fleet did, and which connections reached the test's listeners. */
+    private record Run(Path file, FleetProcess.Result result, List<String> connectionsTo) {}
+
+    private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
 
     @TempDir
-    Path dir;
-
-    private final List<Listener> listeners = new ArrayList<>();
-
-    private record Listener(String where, ServerSocketChannel channel) {}
-
-    @AfterEach
-    void closeListeners() throws IOException {
-        for (Listener listener : listeners) {
-            listener.channel().close();
-        }
-    }
+    static Path temp;
 
     static List<String> brokenFiles() {
         return BrokenStateFiles.names();
+    }
+
+    @BeforeAll
+    static void runFleetOnEveryBrokenFile() throws Exception {
+        AtomicInteger nextLoopback = new AtomicInteger(40);
+        try (ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_RUNS)) {
+            List<Future<?>> runs = new ArrayList<>();
+            for (String name : brokenFiles()) {
+                int loopback = nextLoopback.getAndIncrement();
+                runs.add(pool.submit(() -> RUNS.put(name, run(name, loopback))));
+            }
+            for (Future<?> run : runs) {
+                run.get();
+            }
+        }
     }
 
     @Test
@@ -66,55 +80,73 @@ class BrokenStateCliIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenFiles")
     void brokenStateExitsOneWithEveryProblemAtItsLineAndConnectsNowhere(String name) throws IOException {
-        StateFixture fixture = new StateFixture(dir);
-        Path file = dir.resolve("fleet.yaml");
-        Files.write(file, onLoopbackListeners(Files.readAllBytes(BrokenStateFiles.source(name))));
-        listen(UnixDomainSocketAddress.of(dir.resolve("haproxy.sock")));
-        List<Expected> expected = BrokenStateFiles.expectations(Files.readAllBytes(file));
-
-        FleetProcess.Result result = FleetProcess.run(fixture.env, "drift", "--state", file.toString());
+        Run run = RUNS.get(name);
+        FleetProcess.Result result = run.result();
+        List<Expected> expected = BrokenStateFiles.expectations(Files.readAllBytes(run.file()));
 
         assertThat(result.exitCode()).as(result.stderr()).isEqualTo(ExitCodes.COULD_NOT_RUN);
         assertThat(result.stdout()).as("nothing is reported as if fleet had run").isEmpty();
         List<String> lines = result.stderr().lines().toList();
         for (Expected want : expected) {
-            String prefix = file + ":" + want.position() + ": ";
+            String prefix = run.file() + ":" + want.position() + ": ";
             assertThat(lines).as(result.stderr())
                     .anySatisfy(line -> assertThat(line).startsWith(prefix).containsPattern(want.message()));
         }
-        for (Listener listener : listeners) {
-            listener.channel().configureBlocking(false);
-            try (SocketChannel accepted = listener.channel().accept()) {
-                assertThat(accepted).as("fleet connected to %s with a broken state file", listener.where()).isNull();
+        assertThat(run.connectionsTo()).as("connections fleet made with a broken state file").isEmpty();
+    }
+
+    private static Run run(String name, int loopback) {
+        try {
+            Path dir = Files.createDirectories(temp.resolve(name));
+            StateFixture fixture = new StateFixture(dir);
+            List<ServerSocketChannel> listeners = new ArrayList<>();
+            try {
+                String text = new String(Files.readAllBytes(BrokenStateFiles.source(name)), StandardCharsets.ISO_8859_1);
+                for (int i = 0; i < FILE_HOSTS.length; i++) {
+                    String address = "127.0." + loopback + "." + (i + 1);
+                    listeners.add(listen(new InetSocketAddress(address, 22)));
+                    text = onAddress(text, FILE_HOSTS[i], address);
+                }
+                listeners.add(listen(UnixDomainSocketAddress.of(dir.resolve("haproxy.sock"))));
+                Path file = Files.write(dir.resolve("fleet.yaml"), text.getBytes(StandardCharsets.ISO_8859_1));
+
+                FleetProcess.Result result = FleetProcess.run(fixture.env, "drift", "--state", file.toString());
+
+                List<String> connected = new ArrayList<>();
+                for (ServerSocketChannel listener : listeners) {
+                    listener.configureBlocking(false);
+                    try (SocketChannel accepted = listener.accept()) {
+                        if (accepted != null) {
+                            connected.add(listener.getLocalAddress().toString());
+                        }
+                    }
+                }
+                return new Run(file, result, connected);
+            } finally {
+                for (ServerSocketChannel listener : listeners) {
+                    listener.close();
+                }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     /**
-     * The file with its droplet addresses replaced, everywhere (its expect lines too, so that a
-     * message that quotes an address still matches), by loopback addresses the test listens on.
-     * Values on a line keep their start column, which is where problems are reported.
+     * The file with a droplet address replaced everywhere (its expect lines too, so that a message
+     * that quotes the address still matches). Values keep their start column, where problems are
+     * reported.
      */
-    private byte[] onLoopbackListeners(byte[] content) throws IOException {
-        String text = new String(content, StandardCharsets.ISO_8859_1);
-        int third = NEXT_LOOPBACK.getAndIncrement();
-        for (int i = 0; i < FILE_HOSTS.length; i++) {
-            String loopback = "127.0." + third + "." + (i + 1);
-            listen(new InetSocketAddress(loopback, 22));
-            text = text.replace(FILE_HOSTS[i], loopback)
-                    .replace(FILE_HOSTS[i].replace(".", "\\."), loopback.replace(".", "\\."));
-        }
-        return text.getBytes(StandardCharsets.ISO_8859_1);
+    private static String onAddress(String text, String fileHost, String loopback) {
+        return text.replace(fileHost, loopback).replace(fileHost.replace(".", "\\."), loopback.replace(".", "\\."));
     }
 
-    private void listen(java.net.SocketAddress address) throws IOException {
-        ServerSocketChannel channel = address instanceof UnixDomainSocketAddress
-                ? ServerSocketChannel.open(StandardProtocolFamily.UNIX)
-                : ServerSocketChannel.open();
-        listeners.add(new Listener(address.toString(), channel));
-        if (!(address instanceof UnixDomainSocketAddress)) {
+    private static ServerSocketChannel listen(SocketAddress address) throws IOException {
+        boolean unix = address instanceof UnixDomainSocketAddress;
+        ServerSocketChannel channel = unix ? ServerSocketChannel.open(StandardProtocolFamily.UNIX) : ServerSocketChannel.open();
+        if (!unix) {
             channel.socket().setReuseAddress(true);
         }
-        channel.bind(address);
+        return channel.bind(address);
     }
 }

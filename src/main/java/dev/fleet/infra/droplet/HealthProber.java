@@ -1,4 +1,4 @@
-package dev.fleet.infra.observe;
+package dev.fleet.infra.droplet;
 
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.infra.ssh.Durations;

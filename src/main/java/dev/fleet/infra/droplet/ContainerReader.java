@@ -1,4 +1,4 @@
-package dev.fleet.infra.observe;
+package dev.fleet.infra.droplet;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;

@@ -1,4 +1,4 @@
-package dev.fleet.infra.observe;
+package dev.fleet.infra.droplet;
 
 import dev.fleet.infra.ssh.Durations;
 import dev.fleet.infra.ssh.SshChannel;
@@ -29,10 +29,15 @@ final class ForwardedHttp implements HealthProber.Http {
     /** {@inheritDoc} The timeout bounds the whole exchange from the moment the forward is open. */
     @Override
     public HttpAnswer get(String path, int port, Duration timeout) throws IOException {
+        return send("GET", path, port, timeout);
+    }
+
+    /** Sends {@code method} (GET or POST) to {@code path}; the timeout bounds the whole exchange. */
+    HttpAnswer send(String method, String path, int port, Duration timeout) throws IOException {
         try (SshChannel channel = ssh.forward(LOOPBACK, port)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             OutputStream out = channel.output();
-            out.write(HttpAnswer.request(path, LOOPBACK + ":" + port));
+            out.write(HttpAnswer.request(method, path, LOOPBACK + ":" + port));
             out.flush();
             return HttpAnswer.read(new BufferedInputStream(new UntilDeadline(channel, deadline, timeout)));
         }

@@ -1,4 +1,4 @@
-package dev.fleet.infra.observe;
+package dev.fleet.infra.droplet;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,8 +25,14 @@ record HttpAnswer(int status, String body) {
      * connection whatever framing the app uses.
      */
     static byte[] request(String path, String host) {
-        return ("GET " + path + " HTTP/1.1\r\n"
+        return request("GET", path, host);
+    }
+
+    /** A request with {@code method} (GET or POST; a POST carries an empty body). */
+    static byte[] request(String method, String path, String host) {
+        return (method + " " + path + " HTTP/1.1\r\n"
                 + "Host: " + host + "\r\n"
+                + (method.equals("POST") ? "Content-Length: 0\r\n" : "")
                 + "User-Agent: fleet\r\n"
                 + "Accept: */*\r\n"
                 + "Connection: close\r\n"

@@ -1,4 +1,4 @@
-package dev.fleet.infra.observe;
+package dev.fleet.infra.droplet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

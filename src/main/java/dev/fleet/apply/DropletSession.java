@@ -1,0 +1,42 @@
+package dev.fleet.apply;
+
+import dev.fleet.desired.DrainSpec;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.observed.HealthProbe;
+import dev.fleet.observed.ObservedContainer;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What fleet does on one droplet while applying, over one connection kept open for the whole
+ * apply. Calls are made one at a time per droplet.
+ */
+public interface DropletSession extends AutoCloseable {
+
+    /** Pulls {@code image} ({@code repo@sha256:...}) with the state's registry credentials, if any. */
+    void pull(String image) throws ApplyException;
+
+    /** Whether the droplet has {@code image} locally, so that starting it needs no download. */
+    boolean hasImage(String image) throws ApplyException;
+
+    /** The container named {@code name}, running or not, as drift sees it. */
+    Optional<ObservedContainer> container(String name) throws ApplyException;
+
+    /**
+     * Stops the container named {@code name} (SIGTERM, SIGKILL after {@code grace}) and removes it;
+     * its image stays. Nothing to do when there is no such container.
+     */
+    void removeContainer(String name, Duration grace) throws ApplyException;
+
+    /** Creates and starts the container. Fails if one of that name exists. */
+    void startContainer(ContainerSpec spec) throws ApplyException;
+
+    /** Asks the app's health and content checks from the droplet itself. Failures are in the probe. */
+    HealthProbe probe(HealthSpec health);
+
+    /** Calls the app's drain endpoint (the seed's {@code /shutdown}) from the droplet. */
+    void callDrainEndpoint(DrainSpec drain) throws ApplyException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,330 @@
+package dev.fleet.apply;
+
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.observed.FleetLabels;
+import dev.fleet.observed.HealthProbe;
+import dev.fleet.observed.ObservedContainer;
+import dev.fleet.plan.BalancerTiming;
+import dev.fleet.plan.DropletPlan;
+import dev.fleet.plan.Plan;
+import dev.fleet.plan.Step;
+import dev.fleet.plan.StepText;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Performs a plan: the one place where steps become actions on droplets.
+ *
+ * <ol>
+ *   <li>Opens a session on every droplet that changes, and pulls its image there, all in parallel;
+ *       if any droplet cannot be reached or lacks the image afterwards, nothing is drained.
+ *   <li>Then one droplet at a time, its steps in order. Waiting steps poll until their condition
+ *       holds or their deadline passes; a settle time, when the balancer needs one, counts from the
+ *       moment the condition was seen.
+ *   <li>A failure before the old container is removed puts the droplet back in rotation unchanged;
+ *       a failure after runs the plan's rollback steps. Either way the rollout stops there, and the
+ *       droplets after it are not touched.
+ * </ol>
+ */
+public final class Executor {
+
+    /** Time between two polls of a waiting step. */
+    static final Duration POLL = Duration.ofMillis(200);
+
+    private final DesiredState state;
+    private final DropletSessions sessions;
+    private final BalancerControl balancer;
+    private final Clock clock;
+    private final Pause pause;
+    private final Progress progress;
+    private final BalancerTiming timing;
+
+    public Executor(DesiredState state, DropletSessions sessions, BalancerControl balancer, Clock clock, Pause pause,
+            Progress progress) {
+        this.state = state;
+        this.sessions = sessions;
+        this.balancer = balancer;
+        this.clock = clock;
+        this.pause = pause;
+        this.progress = progress;
+        this.timing = BalancerTiming.of(state.balancer(), state.health(), state.rollout());
+    }
+
+    public ApplyResult apply(Plan plan) throws InterruptedException {
+        Instant started = clock.instant();
+        Map<String, DropletSession> open = new LinkedHashMap<>();
+        try {
+            List<StepRecord> preflight = new ArrayList<>();
+            Optional<String> preflightFailure = preflight(plan, open, preflight);
+            if (preflightFailure.isPresent()) {
+                List<DropletOutcome> skipped = plan.droplets().stream().map(p -> skipped(p)).toList();
+                return new ApplyResult(started, since(started), preflight, skipped, preflightFailure);
+            }
+            List<DropletOutcome> outcomes = new ArrayList<>();
+            Optional<String> failure = Optional.empty();
+            for (DropletPlan droplet : plan.droplets()) {
+                if (failure.isPresent()) {
+                    outcomes.add(skipped(droplet));
+                    continue;
+                }
+                DropletOutcome outcome = perform(droplet, open.get(droplet.droplet()));
+                outcomes.add(outcome);
+                if (outcome.result() != DropletOutcome.Result.CONVERGED) {
+                    failure = Optional.of(droplet.droplet() + ": " + outcome.failure().orElse(outcome.result().toString())
+                            + "; the rollout stopped, the droplets after it were not touched");
+                }
+            }
+            return new ApplyResult(started, since(started), preflight, outcomes, failure);
+        } finally {
+            open.values().forEach(DropletSession::close);
+        }
+    }
+
+    /** Connects to every changing droplet and pulls its image there, in parallel. */
+    private Optional<String> preflight(Plan plan, Map<String, DropletSession> open, List<StepRecord> records)
+            throws InterruptedException {
+        List<String> failures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<Step.PullImage, Future<StepRecord>> pulls = new LinkedHashMap<>();
+            Map<String, Future<DropletSession>> connecting = new LinkedHashMap<>();
+            for (DropletPlan droplet : plan.droplets()) {
+                DropletSpec spec = spec(droplet.droplet());
+                connecting.put(droplet.droplet(), pool.submit(() -> sessions.open(spec)));
+            }
+            for (var entry : connecting.entrySet()) {
+                try {
+                    open.put(entry.getKey(), entry.getValue().get());
+                } catch (ExecutionException e) {
+                    failures.add(entry.getKey() + ": " + e.getCause().getMessage());
+                }
+            }
+            if (!failures.isEmpty()) {
+                return Optional.of("preflight failed, nothing was drained: " + String.join("; ", failures));
+            }
+            for (Step step : plan.preflight()) {
+                if (step instanceof Step.PullImage pull) {
+                    DropletSession session = open.get(pull.droplet());
+                    pulls.put(pull, pool.submit(() -> timed(pull, () -> {
+                        session.pull(pull.image().toString());
+                        if (!session.hasImage(pull.image().toString())) {
+                            throw new ApplyException("the image is still missing after the pull");
+                        }
+                    })));
+                }
+            }
+            for (var entry : pulls.entrySet()) {
+                try {
+                    StepRecord record = entry.getValue().get();
+                    records.add(record);
+                    record.failure().ifPresent(f -> failures.add(entry.getKey().droplet() + ": " + f));
+                } catch (ExecutionException e) {
+                    failures.add(entry.getKey().droplet() + ": " + e.getCause());
+                }
+            }
+        }
+        return failures.isEmpty() ? Optional.empty()
+                : Optional.of("preflight failed, nothing was drained: " + String.join("; ", failures));
+    }
+
+    private DropletOutcome perform(DropletPlan plan, DropletSession session) throws InterruptedException {
+        List<StepRecord> records = new ArrayList<>();
+        boolean replacing = false;
+        for (Step step : plan.steps()) {
+            replacing |= step instanceof Step.RemoveContainer || step instanceof Step.StartContainer;
+            StepRecord record = perform(step, session);
+            records.add(record);
+            if (record.succeeded()) {
+                continue;
+            }
+            String failure = record.description() + " failed: " + record.failure().get();
+            if (!replacing) {
+                StepRecord restore = perform(new Step.Undrain(plan.droplet()), session);
+                records.add(restore);
+                return outcome(plan, restore.succeeded() ? DropletOutcome.Result.RESTORED : DropletOutcome.Result.FAILED,
+                        records, failure + (restore.succeeded() ? "; put back in rotation unchanged"
+                                : "; putting it back in rotation failed too: " + restore.failure().get()));
+            }
+            return rollBack(plan, session, records, failure);
+        }
+        return outcome(plan, DropletOutcome.Result.CONVERGED, records, null);
+    }
+
+    private DropletOutcome rollBack(DropletPlan plan, DropletSession session, List<StepRecord> records, String failure)
+            throws InterruptedException {
+        boolean restarts = plan.rollback().stream().anyMatch(s -> s instanceof Step.StartContainer);
+        for (Step step : plan.rollback()) {
+            StepRecord record = perform(step, session);
+            records.add(record);
+            if (!record.succeeded()) {
+                return outcome(plan, DropletOutcome.Result.FAILED, records, failure + "; rolling back failed too: "
+                        + record.description() + ": " + record.failure().get() + "; the droplet is left out of rotation");
+            }
+        }
+        return restarts
+                ? outcome(plan, DropletOutcome.Result.ROLLED_BACK, records, failure + "; rolled back to "
+                        + plan.fromDigest().map(dev.fleet.desired.ImageRef::shortForm).orElse("the previous image"))
+                : outcome(plan, DropletOutcome.Result.FAILED, records, failure
+                        + "; nothing to roll back to (automatic rollback off, or no previous container):"
+                        + " the droplet is left out of rotation");
+    }
+
+    private StepRecord perform(Step step, DropletSession session) throws InterruptedException {
+        return timed(step, () -> act(step, session));
+    }
+
+    private interface Action {
+        void run() throws ApplyException, InterruptedException;
+    }
+
+    private StepRecord timed(Step step, Action action) throws InterruptedException {
+        String description = StepText.describe(step, state);
+        progress.started(step, description);
+        Instant started = clock.instant();
+        Optional<String> failure = Optional.empty();
+        try {
+            action.run();
+        } catch (ApplyException e) {
+            failure = Optional.of(e.getMessage());
+        }
+        StepRecord record = new StepRecord(step.droplet(), description, started, since(started), failure);
+        progress.finished(record);
+        return record;
+    }
+
+    private void act(Step step, DropletSession session) throws ApplyException, InterruptedException {
+        DropletSpec droplet = spec(step.droplet());
+        switch (step) {
+            case Step.PullImage pull -> session.pull(pull.image().toString());
+            case Step.Drain d -> balancer.drain(droplet, session);
+            case Step.AwaitDrained a -> {
+                await("the balancer to drop it", a.deadline(), () -> balancer.outOfRotation(droplet, session));
+                settle(timing.settleAfterDrained());
+            }
+            case Step.RemoveContainer r -> session.removeContainer(r.container(), r.grace());
+            case Step.StartContainer s -> session.startContainer(containerSpec(s));
+            case Step.AwaitHealthy h -> awaitHealthy(session, h.deadline());
+            case Step.Undrain u -> balancer.undrain(droplet, session);
+            case Step.AwaitInRotation a -> {
+                await("the balancer to have it back", a.deadline(), () -> balancer.inRotation(droplet, session));
+                settle(timing.settleAfterInRotation());
+            }
+            case Step.Verify v -> verify(session, v);
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws ApplyException;
+    }
+
+    private void await(String what, Duration deadline, Condition condition) throws ApplyException, InterruptedException {
+        Instant end = clock.instant().plus(deadline);
+        while (!condition.holds()) {
+            if (!clock.instant().isBefore(end)) {
+                throw new ApplyException("waited " + StepText.seconds(deadline) + " for " + what + ", in vain");
+            }
+            pause.pause(POLL);
+        }
+    }
+
+    private void settle(Duration duration) throws InterruptedException {
+        Instant end = clock.instant().plus(duration);
+        for (Instant now = clock.instant(); now.isBefore(end); now = clock.instant()) {
+            Duration left = Duration.between(now, end);
+            pause.pause(left.compareTo(POLL) < 0 ? left : POLL);
+        }
+    }
+
+    /**
+     * The app must pass its checks {@code successes} times in a row, one interval apart, and then
+     * keep passing them for the minimum healthy time; a failure starts the count again.
+     */
+    private void awaitHealthy(DropletSession session, Duration deadline) throws ApplyException, InterruptedException {
+        HealthSpec health = state.health();
+        Duration minHealthy = state.rollout().minHealthyTime();
+        Instant end = clock.instant().plus(deadline);
+        int successes = 0;
+        Instant healthySince = null;
+        HealthProbe last = null;
+        while (true) {
+            last = session.probe(health);
+            Instant now = clock.instant();
+            if (last.healthy()) {
+                successes++;
+                if (successes == health.successes()) {
+                    healthySince = now;
+                }
+                if (healthySince != null && !now.isBefore(healthySince.plus(minHealthy))) {
+                    return;
+                }
+            } else {
+                successes = 0;
+                healthySince = null;
+            }
+            if (!now.isBefore(end)) {
+                throw new ApplyException("not healthy within " + StepText.seconds(deadline) + ": "
+                        + (last.healthy() ? "healthy, but not for long enough" : String.join("; ", last.failures())));
+            }
+            pause.pause(health.interval());
+        }
+    }
+
+    private void verify(DropletSession session, Step.Verify verify) throws ApplyException {
+        String service = state.service().name();
+        ObservedContainer container = session.container(service)
+                .orElseThrow(() -> new ApplyException("no container " + service + " any more"));
+        if (!container.running()) {
+            throw new ApplyException("container " + service + " is " + container.state());
+        }
+        if (verify.digest().isPresent() && !verify.digest().equals(container.digest())) {
+            throw new ApplyException("container " + service + " runs "
+                    + container.digest().map(dev.fleet.desired.ImageRef::shortForm).orElse("an image with no digest")
+                    + ", not " + dev.fleet.desired.ImageRef.shortForm(verify.digest().get()));
+        }
+        HealthProbe probe = session.probe(state.health());
+        if (!probe.healthy()) {
+            throw new ApplyException("unhealthy: " + String.join("; ", probe.failures()));
+        }
+    }
+
+    private ContainerSpec containerSpec(Step.StartContainer start) {
+        Map<String, String> labels = new LinkedHashMap<>(state.service().labels());
+        labels.put(FleetLabels.SERVICE, state.service().name());
+        if (!start.digest().isEmpty()) {
+            labels.put(FleetLabels.DIGEST, start.digest());
+        }
+        return new ContainerSpec(state.service().name(), start.image(), state.service().ports(),
+                state.service().environment(), state.service().restart(), labels);
+    }
+
+    private DropletOutcome outcome(DropletPlan plan, DropletOutcome.Result result, List<StepRecord> records,
+            String failure) {
+        return new DropletOutcome(plan.droplet(), plan.fromDigest(), plan.toDigest(), result, records,
+                Optional.ofNullable(failure));
+    }
+
+    private static DropletOutcome skipped(DropletPlan plan) {
+        return new DropletOutcome(plan.droplet(), plan.fromDigest(), plan.toDigest(), DropletOutcome.Result.SKIPPED,
+                List.of(), Optional.empty());
+    }
+
+    private DropletSpec spec(String droplet) {
+        return state.droplets().stream().filter(d -> d.name().equals(droplet)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no droplet " + droplet + " in the state"));
+    }
+
+    private Duration since(Instant started) {
+        return Duration.between(started, clock.instant());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.fleet.cli;
+
+import dev.fleet.apply.BalancerControl;
+import dev.fleet.apply.Executor;
+import dev.fleet.apply.HealthCheckBalancer;
+import dev.fleet.apply.Pause;
+import dev.fleet.apply.Progress;
+import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.drift.DriftDetector;
+import dev.fleet.drift.DriftReport;
+import dev.fleet.infra.droplet.SshDropletSessions;
+import dev.fleet.infra.haproxy.HaproxyControl;
+import dev.fleet.infra.ssh.SshConnector;
+import dev.fleet.observed.FleetObservation;
+import dev.fleet.observed.FleetObserver;
+import dev.fleet.plan.PlanOutcome;
+import dev.fleet.plan.Planner;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** Observes and plans (shared by plan and apply), and builds the executor for a state: the apply's wiring. */
+@Singleton
+class Rollout {
+
+    private final FleetObserver observer;
+    private final Clock clock;
+
+    Rollout(FleetObserver observer, Clock clock) {
+        this.observer = observer;
+        this.clock = clock;
+    }
+
+    /** The drift and the plan that follows from it, from one observation. */
+    record Planned(DriftReport drift, PlanOutcome outcome) {}
+
+    Planned plan(DesiredState state) {
+        FleetObservation observation = observer.observe(state);
+        DriftReport drift = DriftDetector.detect(state, observation);
+        return new Planned(drift, Planner.plan(state, observation, drift));
+    }
+
+    Executor executor(DesiredState state, Progress progress) {
+        BalancerControl balancer = switch (state.balancer()) {
+            case BalancerSpec.Haproxy haproxy -> new HaproxyControl(haproxy);
+            case BalancerSpec.HealthCheck ignored -> new HealthCheckBalancer(state.health(), state.drain());
+        };
+        return new Executor(state, new SshDropletSessions(new SshConnector(), state), balancer, clock, Pause.SLEEP,
+                progress);
+    }
+}

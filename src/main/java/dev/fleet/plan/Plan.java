@@ -1,0 +1,35 @@
+package dev.fleet.plan;
+
+import dev.fleet.desired.Revision;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The ordered changes that make the fleet match its desired state.
+ *
+ * @param service     the service
+ * @param revision    the state's commit
+ * @param preflight   steps on every droplet that will change, before any drain (image pulls)
+ * @param droplets    the droplets to change, in rollout order, one at a time
+ * @param unchanged   the droplets already in sync
+ * @param estimate    the whole rollout's expected duration
+ */
+public record Plan(
+        String service,
+        Revision revision,
+        List<Step> preflight,
+        List<DropletPlan> droplets,
+        List<String> unchanged,
+        Duration estimate) {
+
+    public Plan {
+        preflight = List.copyOf(preflight);
+        droplets = List.copyOf(droplets);
+        unchanged = List.copyOf(unchanged);
+    }
+
+    /** Nothing to change: a second apply on a converged fleet. */
+    public boolean isEmpty() {
+        return droplets.isEmpty();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.fleet.plan;
+
+import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.drift.DriftReport;
+import dev.fleet.drift.DropletDrift;
+import dev.fleet.drift.DropletStatus;
+import dev.fleet.drift.Health;
+import dev.fleet.observed.DropletObservation;
+import dev.fleet.observed.FleetObservation;
+import dev.fleet.observed.ObservedContainer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Turns drift into a plan, or refuses. Pure: nothing here touches a droplet.
+ *
+ * <ul>
+ *   <li>A droplet changes when it runs another digest, has no container, or its container is
+ *       stopped. A droplet that runs the right digest but is unhealthy is not touched: replacing a
+ *       container with the same image rarely cures it, and it stays a problem to report.
+ *   <li>Every droplet must be reachable: one that cannot be seen cannot be counted.
+ *   <li>Droplets already out of rotation count against {@code max-unavailable}. Those that will be
+ *       changed go first (draining them costs no capacity); if the rest already spend the budget and
+ *       a droplet in rotation would have to be drained, the plan is refused.
+ *   <li>One droplet at a time, in the state's order after those.
+ * </ul>
+ */
+public final class Planner {
+
+    private Planner() {}
+
+    public static PlanOutcome plan(DesiredState state, FleetObservation observation, DriftReport drift) {
+        Map<String, DropletDrift> drifts = drift.droplets().stream()
+                .collect(Collectors.toMap(DropletDrift::droplet, Function.identity()));
+        Map<String, DropletObservation> observed = observation.droplets().stream()
+                .collect(Collectors.toMap(DropletObservation::droplet, Function.identity()));
+        BalancerTiming timing = BalancerTiming.of(state.balancer(), state.health(), state.rollout());
+        List<String> reasons = new ArrayList<>();
+
+        if (state.balancer() instanceof BalancerSpec.Haproxy && drift.balancerProblem().isPresent()) {
+            reasons.add("HAProxy cannot be asked (" + drift.balancerProblem().get() + "): fleet drains through its"
+                    + " runtime API and will not guess; check balancer.socket and that fleet may use it");
+        }
+        List<DropletPlan> down = new ArrayList<>();
+        List<DropletPlan> inRotation = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        List<String> downAndKept = new ArrayList<>();
+        for (DropletSpec spec : state.droplets()) {
+            DropletDrift d = drifts.get(spec.name());
+            if (d.status() == DropletStatus.UNREACHABLE) {
+                reasons.add(spec.name() + " is " + d.reason() + ". Every droplet must be reachable before a rollout"
+                        + " starts (an unseen droplet may be down, and would count against max-unavailable): fix it,"
+                        + " or take it out of the state");
+                continue;
+            }
+            if (!changes(d)) {
+                unchanged.add(spec.name());
+                if (!servesTraffic(d)) {
+                    downAndKept.add(spec.name() + " (" + d.status() + ": " + d.reason() + ")");
+                }
+                continue;
+            }
+            Optional<ObservedContainer> current = serviceContainer(observed.get(spec.name()), state.service().name());
+            DropletPlan plan = dropletPlan(state, spec, d, current, timing);
+            (servesTraffic(d) ? inRotation : down).add(plan);
+        }
+        int budget = state.rollout().maxUnavailable();
+        if (!inRotation.isEmpty() && downAndKept.size() >= budget) {
+            reasons.add("max-unavailable is " + budget + " and " + String.join(", ", downAndKept)
+                    + (downAndKept.size() == 1 ? " is" : " are") + " already out of rotation: draining "
+                    + inRotation.getFirst().droplet() + " would take more droplets out than allowed. Bring "
+                    + (downAndKept.size() == 1 ? "it" : "them") + " back first, or raise rollout.max-unavailable");
+        }
+        List<DropletPlan> ordered = new ArrayList<>(down);
+        ordered.addAll(inRotation);
+        List<Step> preflight = ordered.stream()
+                .<Step>map(p -> new Step.PullImage(p.droplet(), state.desiredImage(spec(state, p.droplet()))))
+                .toList();
+        Duration estimate = ordered.stream().map(DropletPlan::estimate).reduce(Duration.ZERO, Duration::plus);
+        Plan plan = new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate);
+        return reasons.isEmpty() ? new PlanOutcome.Ready(plan) : new PlanOutcome.Refused(reasons, plan);
+    }
+
+    private static boolean changes(DropletDrift drift) {
+        return switch (drift.status()) {
+            case IMAGE_DRIFT, MISSING, STOPPED -> true;
+            case IN_SYNC, UNHEALTHY, UNREACHABLE -> false;
+        };
+    }
+
+    /** Whether the droplet takes traffic now: it counts against the budget once drained. */
+    private static boolean servesTraffic(DropletDrift drift) {
+        boolean running = drift.status() == DropletStatus.IN_SYNC || drift.status() == DropletStatus.IMAGE_DRIFT;
+        boolean balancerHasIt = drift.balancer().map(s -> s.startsWith("UP")).orElse(true);
+        return running && drift.health() == Health.HEALTHY && balancerHasIt;
+    }
+
+    private static DropletPlan dropletPlan(DesiredState state, DropletSpec spec, DropletDrift drift,
+            Optional<ObservedContainer> current, BalancerTiming timing) {
+        String name = spec.name();
+        String service = state.service().name();
+        ImageRef target = state.desiredImage(spec);
+        // The stop call blocks for the grace period, and must return within the command timeout.
+        Duration halfTimeout = state.ssh().commandTimeout().dividedBy(2);
+        Duration grace = halfTimeout.compareTo(STOP_GRACE) < 0 ? halfTimeout : STOP_GRACE;
+        List<Step> steps = new ArrayList<>(List.of(
+                new Step.Drain(name),
+                new Step.AwaitDrained(name, timing.drainDeadline())));
+        if (current.isPresent()) {
+            steps.add(new Step.RemoveContainer(name, service, grace));
+        }
+        steps.addAll(List.of(
+                new Step.StartContainer(name, target.toString(), target.digest()),
+                new Step.AwaitHealthy(name, state.rollout().healthTimeout()),
+                new Step.Undrain(name),
+                new Step.AwaitInRotation(name, timing.inRotationDeadline()),
+                new Step.Verify(name, Optional.of(target.digest()))));
+        List<Step> rollback = new ArrayList<>();
+        rollback.add(new Step.RemoveContainer(name, service, grace));
+        if (state.rollout().autoRollback() && current.isPresent()) {
+            ObservedContainer previous = current.get();
+            rollback.addAll(List.of(
+                    new Step.StartContainer(name, previous.imageId(), previous.digest().orElse("")),
+                    new Step.AwaitHealthy(name, state.rollout().healthTimeout()),
+                    new Step.Undrain(name),
+                    new Step.AwaitInRotation(name, timing.inRotationDeadline()),
+                    new Step.Verify(name, previous.digest())));
+        }
+        return new DropletPlan(name, drift.status() + ": " + drift.reason(), drift.runningDigest(), target.digest(),
+                steps, rollback, timing.perDroplet());
+    }
+
+    /** How long a container has to stop on SIGTERM before it is killed (Docker's default). */
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private static Optional<ObservedContainer> serviceContainer(DropletObservation observation, String service) {
+        if (observation instanceof DropletObservation.Reached reached) {
+            return reached.containers().stream().filter(c -> c.name().equals(service)).findFirst();
+        }
+        return Optional.empty();
+    }
+
+    private static DropletSpec spec(DesiredState state, String droplet) {
+        return state.droplets().stream().filter(d -> d.name().equals(droplet)).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.fleet.plan;
+
+import dev.fleet.desired.ImageRef;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One thing done to one droplet, or waited for, as a value: the planner makes them, {@code fleet
+ * plan} prints them, and one executor performs them. A waiting step carries its deadline; none
+ * sleeps blindly.
+ */
+public sealed interface Step {
+
+    /** The droplet the step acts on. */
+    String droplet();
+
+    /** Pulls the image by digest, before anything is drained, so that no drain waits on a download. */
+    record PullImage(String droplet, ImageRef image) implements Step {}
+
+    /** Starts taking the droplet out of the balancer's rotation (runtime API, or the app's drain endpoint). */
+    record Drain(String droplet) implements Step {}
+
+    /**
+     * Waits until the balancer has dropped the droplet: HAProxy reports it drained with no session
+     * left, or (health-check balancers) the app's health fails, then the balancer's own detection time.
+     */
+    record AwaitDrained(String droplet, Duration deadline) implements Step {}
+
+    /** Stops (SIGTERM, then {@code grace}) and removes the service's container; its image stays. */
+    record RemoveContainer(String droplet, String container, Duration grace) implements Step {}
+
+    /**
+     * Creates and starts the service's container from {@code image} (a {@code repo@sha256:} reference,
+     * or a local image id for a rollback), with the state's ports, environment, restart policy and labels.
+     */
+    record StartContainer(String droplet, String image, String digest) implements Step {}
+
+    /** Waits until the app passes its health and content checks enough times in a row, for long enough. */
+    record AwaitHealthy(String droplet, Duration deadline) implements Step {}
+
+    /** Lets the balancer send traffic again (HAProxy: state ready; health-check balancers: nothing to do). */
+    record Undrain(String droplet) implements Step {}
+
+    /** Waits until the balancer has the droplet back in rotation. */
+    record AwaitInRotation(String droplet, Duration deadline) implements Step {}
+
+    /** Reads the droplet again: the service's container runs, {@code digest} when known, and is healthy. */
+    record Verify(String droplet, Optional<String> digest) implements Step {}
+}

@@ -1,0 +1,52 @@
+package dev.fleet.plan;
+
+import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.ImageRef;
+
+/** Steps in words, for the plan and the progress lines. Never a secret: steps hold none. */
+public final class StepText {
+
+    private StepText() {}
+
+    public static String describe(Step step, DesiredState state) {
+        BalancerSpec balancer = state.balancer();
+        boolean haproxy = balancer instanceof BalancerSpec.Haproxy;
+        BalancerTiming timing = BalancerTiming.of(balancer, state.health(), state.rollout());
+        return switch (step) {
+            case Step.PullImage pull -> "pull " + pull.image().repository() + "@" + pull.image().shortDigest();
+            case Step.Drain d -> haproxy
+                    ? "drain in HAProxy (" + server(state, d.droplet()) + " state drain)"
+                    : "call the drain endpoint (" + state.drain().method() + " " + state.drain().path() + ")";
+            case Step.AwaitDrained a -> haproxy
+                    ? "wait until HAProxy has it drained with no session left (at most " + seconds(a.deadline()) + ")"
+                    : "wait until its health fails, then " + seconds(timing.settleAfterDrained())
+                            + " for the balancer to drop it (at most " + seconds(a.deadline()) + ")";
+            case Step.RemoveContainer r -> "stop (grace " + seconds(r.grace()) + ") and remove container " + r.container()
+                    + ", keeping its image";
+            case Step.StartContainer s -> "start " + state.service().name() + " on "
+                    + (s.digest().isEmpty() ? s.image() : ImageRef.shortForm(s.digest()));
+            case Step.AwaitHealthy h -> "wait until healthy: " + state.health().successes() + " successes in a row, then "
+                    + seconds(state.rollout().minHealthyTime()) + " healthy (at most " + seconds(h.deadline()) + ")";
+            case Step.Undrain u -> haproxy
+                    ? "set it ready in HAProxy (" + server(state, u.droplet()) + " state ready)"
+                    : "let the balancer's checks bring it back";
+            case Step.AwaitInRotation a -> haproxy
+                    ? "wait until HAProxy reports it UP (at most " + seconds(a.deadline()) + ")"
+                    : "wait " + seconds(timing.settleAfterInRotation()) + " for the balancer to send it traffic";
+            case Step.Verify v -> "verify it runs " + v.digest().map(ImageRef::shortForm).orElse("its image")
+                    + " and is healthy";
+        };
+    }
+
+    private static String server(DesiredState state, String droplet) {
+        String server = state.droplets().stream().filter(d -> d.name().equals(droplet)).findFirst()
+                .map(d -> d.serverName()).orElse(droplet);
+        return ((BalancerSpec.Haproxy) state.balancer()).backend() + "/" + server;
+    }
+
+    public static String seconds(java.time.Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.fleet.report;
+
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.plan.DropletPlan;
+import dev.fleet.plan.Plan;
+import dev.fleet.plan.Step;
+import dev.fleet.plan.StepText;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A plan in words: the ordered steps per droplet, and how long they should take. */
+public final class PlanReport {
+
+    private PlanReport() {}
+
+    public static String render(Plan plan, DesiredState state) {
+        StringBuilder text = new StringBuilder();
+        text.append("fleet plan: service ").append(plan.service()).append(", state ")
+                .append(state.file().getFileName()).append(' ').append(ReportRows.revision(plan.revision())).append('\n');
+        if (plan.isEmpty()) {
+            text.append("Nothing to change: ").append(plan.unchanged().size()).append(plan.unchanged().size() == 1
+                    ? " droplet runs" : " droplets run").append(" what the state says.\n");
+            return text.toString();
+        }
+        text.append(plan.droplets().size()).append(plan.droplets().size() == 1 ? " droplet" : " droplets")
+                .append(" to change, one at a time (max-unavailable ").append(state.rollout().maxUnavailable())
+                .append("), about ").append(duration(plan.estimate())).append(" in all");
+        if (!plan.unchanged().isEmpty()) {
+            text.append("; unchanged: ").append(String.join(", ", plan.unchanged()));
+        }
+        text.append(".\n\nBefore any drain, on every droplet that changes:\n");
+        plan.preflight().stream().collect(Collectors.groupingBy(step -> StepText.describe(step, state),
+                java.util.LinkedHashMap::new, Collectors.mapping(Step::droplet, Collectors.toList())))
+                .forEach((description, droplets) -> text.append("  ").append(description).append(" (")
+                        .append(String.join(", ", droplets)).append(")\n"));
+        for (DropletPlan droplet : plan.droplets()) {
+            text.append('\n').append(droplet.droplet()).append(": ")
+                    .append(droplet.fromDigest().map(ImageRef::shortForm).orElse("nothing")).append(" -> ")
+                    .append(ImageRef.shortForm(droplet.toDigest())).append(", about ").append(duration(droplet.estimate()))
+                    .append("\n  why: ").append(droplet.why()).append('\n');
+            numbered(text, droplet.steps(), state);
+            if (droplet.rollback().stream().anyMatch(s -> s instanceof Step.StartContainer)) {
+                text.append("  if the new container fails, roll back:\n");
+                numbered(text, droplet.rollback(), state);
+            } else {
+                text.append("  if the new container fails: remove it and leave the droplet out of rotation"
+                        + " (no previous container to go back to)\n");
+            }
+        }
+        return text.toString();
+    }
+
+    private static void numbered(StringBuilder text, List<Step> steps, DesiredState state) {
+        for (int i = 0; i < steps.size(); i++) {
+            text.append(String.format("  %2d. ", i + 1)).append(StepText.describe(steps.get(i), state)).append('\n');
+        }
+    }
+
+    /** {@code 45s}, {@code 3m 10s}. */
+    public static String duration(Duration duration) {
+        long seconds = Math.round(duration.toMillis() / 1000.0);
+        return seconds < 60 ? seconds + "s" : seconds / 60 + "m " + seconds % 60 + "s";
+    }
+}
