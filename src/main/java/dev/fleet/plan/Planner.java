@@ -128,7 +128,7 @@ public final class Planner {
         if (state.rollout().autoRollback() && current.isPresent()) {
             ObservedContainer previous = current.get();
             rollback.addAll(List.of(
-                    new Step.StartContainer(name, previous.imageId(), previous.digest().orElse("")),
+                    new Step.StartContainer(name, rollbackImage(previous), previous.digest().orElse("")),
                     new Step.AwaitHealthy(name, state.rollout().healthTimeout()),
                     new Step.Undrain(name),
                     new Step.AwaitInRotation(name, timing.inRotationDeadline()),
@@ -136,6 +136,26 @@ public final class Planner {
         }
         return new DropletPlan(name, drift.status() + ": " + drift.reason(), drift.runningDigest(), target.digest(),
                 steps, rollback, timing.perDroplet());
+    }
+
+    /**
+     * What to start a previous container's image from: {@code repository@digest} when its registry
+     * digest is known (so that the new container still says which digest it runs), else its local
+     * image id. Either is on the droplet already: images are never removed.
+     */
+    static String rollbackImage(ObservedContainer previous) {
+        String reference = previous.imageRef();
+        int at = reference.indexOf('@');
+        String repository = at >= 0 ? reference.substring(0, at) : withoutTag(reference);
+        if (previous.digest().isPresent() && !repository.isEmpty() && !repository.startsWith("sha256:")) {
+            return repository + "@" + previous.digest().get();
+        }
+        return previous.imageId();
+    }
+
+    private static String withoutTag(String reference) {
+        int colon = reference.lastIndexOf(':');
+        return colon > reference.lastIndexOf('/') ? reference.substring(0, colon) : reference;
     }
 
     /** How long a container has to stop on SIGTERM before it is killed (Docker's default). */

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the fleet that the build produced, as users run it: a separate process, its stdout and
- * stderr captured apart. The JVM build by default; the executable named by the system property
+ * stderr captured apart. The JVM build by default (started the way {@code deploy/lab/fleet} starts
+ * it); the executable named by the system property
  * {@code fleet.executable} (the native one) when it is set.
  */
 public final class FleetProcess {
@@ -70,6 +71,14 @@ public final class FleetProcess {
             throw new IllegalStateException(JAR + " is missing: integration tests run after ./mvnw package");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-jar", JAR.toString());
+        // As deploy/lab/fleet runs it: C1 only, the build's class-data archive, JVM warnings on stderr.
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xlog:disable",
+                "-Xlog:all=warning:stderr"));
+        Path archive = JAR.resolveSibling("app-cds.jsa");
+        if (Files.isRegularFile(archive)) {
+            command.add("-XX:SharedArchiveFile=" + archive);
+        }
+        command.addAll(List.of("-jar", JAR.toString()));
+        return command;
     }
 }

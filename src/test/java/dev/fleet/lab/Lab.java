@@ -160,6 +160,24 @@ public final class Lab {
         return runLab(name, dir, COMMAND_TIMEOUT, args);
     }
 
+    /** The lab fleet's desired state, in its git repository. */
+    public Path stateFile() {
+        return Path.of(env("LAB_STATE_FILE"));
+    }
+
+    /** Edits the lab fleet's desired state and commits it: how a user deploys. */
+    public void commitState(java.util.function.UnaryOperator<String> edit, String message) {
+        Path file = stateFile();
+        try {
+            Files.writeString(file, edit.apply(Files.readString(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String repo = file.getParent().toString();
+        check(exec(List.of("git", "-C", repo, "-c", "user.name=fleet test", "-c", "user.email=test@fleet.invalid",
+                "commit", "-q", "--allow-empty", "-am", message), COMMAND_TIMEOUT), "committing the lab's state");
+    }
+
     /** Runs {@code docker ARGS} against a droplet's own Docker engine, as root on the droplet. */
     public CommandResult dockerOn(LabDroplet droplet, String... args) {
         List<String> command = new ArrayList<>(List.of(docker(), "exec", droplet.container(), "docker"));

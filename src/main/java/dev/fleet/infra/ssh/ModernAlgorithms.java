@@ -10,6 +10,7 @@ import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.Config;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.common.Factory;
+import net.schmizz.sshj.common.SecurityUtils;
 import net.schmizz.sshj.transport.cipher.Cipher;
 import net.schmizz.sshj.transport.kex.Curve25519SHA256;
 import net.schmizz.sshj.transport.kex.DHGexSHA256;
@@ -28,6 +29,21 @@ import net.schmizz.sshj.transport.mac.MAC;
  * known_hosts entries).
  */
 final class ModernAlgorithms {
+
+    static {
+        useJdkProviders();
+    }
+
+    /**
+     * Idempotent; must run before sshj first needs a key factory (sshj registers BouncyCastle then).
+     */
+    static synchronized void useJdkProviders() {
+        // The JDK's own providers do everything fleet speaks (AES-GCM, ECDH, RSA, ECDSA once
+        // aliased); sshj uses BouncyCastle's lightweight classes for Ed25519 and X25519 without the
+        // provider. Registering the BouncyCastle provider costs most of a second of start-up.
+        SecurityUtils.setRegisterBouncyCastle(false);
+        EcdsaKeyFactoryAlias.install();
+    }
 
     private ModernAlgorithms() {}
 

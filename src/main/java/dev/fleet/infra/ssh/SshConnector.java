@@ -24,6 +24,10 @@ import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
  */
 public final class SshConnector {
 
+    static {
+        ModernAlgorithms.useJdkProviders();
+    }
+
     // Keep-alives go out every third of the command timeout, within these bounds (sshj counts in seconds).
     private static final int MIN_KEEP_ALIVE_SECONDS = 1;
     private static final int MAX_KEEP_ALIVE_SECONDS = 15;
