@@ -105,6 +105,22 @@ public final class SshChannel implements Closeable {
         close();
     }
 
+    /**
+     * The remote command's exit status, waiting at most {@code wait} for it after its output ended;
+     * empty for a TCP channel, or when sshd sent none (the command was killed by a signal).
+     */
+    public java.util.Optional<Integer> exitStatus(Duration wait) {
+        if (!(channel instanceof Session.Command command)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            command.join(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            LOG.debugf("Waiting for the end of %s failed: %s", description, e);
+        }
+        return java.util.Optional.ofNullable(command.getExitStatus());
+    }
+
     @Override
     public String toString() {
         return description;

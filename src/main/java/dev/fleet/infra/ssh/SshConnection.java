@@ -54,6 +54,41 @@ public final class SshConnection implements Closeable {
         }
     }
 
+    /** What a short command printed, and how it exited. */
+    public record CommandResult(int exitStatus, String stdout, String stderr) {}
+
+    /**
+     * Runs a short command to its end: {@code stdin} is its whole input, its output is read whole
+     * (stderr alongside, so neither fills its window), within the connection's timeout.
+     *
+     * @throws DropletException if it could not run, took too long, or ended without an exit status
+     */
+    public CommandResult run(String command, String stdin) throws DropletException {
+        try (SshChannel channel = exec(command);
+                var readers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            channel.setReadTimeout(timeout);
+            var errors = readers.submit(() -> new String(channel.errors().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            channel.output().write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            channel.output().close();
+            String out = new String(channel.input().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String err = errors.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            int status = channel.exitStatus(timeout).orElseThrow(() -> new DropletException(
+                    dev.fleet.observed.UnreachableReason.OTHER, "'" + command + "' on " + address + " ended without an exit status"));
+            return new CommandResult(status, out, err);
+        } catch (DropletException e) {
+            throw e;
+        } catch (IOException e) {
+            throw SshFailures.classify(address, "running '" + command + "'", timeout, e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new DropletException(dev.fleet.observed.UnreachableReason.TIMEOUT,
+                    "'" + command + "' on " + address + " did not finish within " + Durations.describe(timeout), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DropletException(dev.fleet.observed.UnreachableReason.OTHER, "interrupted", e);
+        }
+    }
+
     /**
      * Opens a TCP connection from the droplet to {@code host:port} (an SSH direct-tcpip channel), so
      * {@code 127.0.0.1} means the droplet's own loopback. Fails with reason REFUSED when nothing
