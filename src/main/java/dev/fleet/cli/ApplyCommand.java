@@ -11,6 +11,11 @@ import dev.fleet.desired.StateLoader;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.plan.Step;
+import dev.fleet.history.ApplyRecord;
+import dev.fleet.infra.droplet.DropletLedger;
+import dev.fleet.lock.Acquisition;
+import dev.fleet.lock.Lease;
+import dev.fleet.lock.LockException;
 import dev.fleet.report.PlanReport;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,6 +24,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,6 +50,7 @@ import picocli.CommandLine.Spec;
                     + " unreachable, the unavailability budget spent, an image that cannot be pulled.",
             "3:The rollout failed and stopped: a droplet was rolled back (or left out of rotation); the"
                     + " droplets after it were not touched.",
+            "4:Another apply holds the fleet's lock (it is named); nothing was changed.",
         })
 public class ApplyCommand implements Callable<Integer> {
 
@@ -79,19 +89,76 @@ public class ApplyCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return ExitCodes.COULD_NOT_RUN;
         }
+        // Read-only first: a converged fleet needs no lock, and is left without a single change.
+        Rollout.Planned first = rollout.plan(state);
+        if (first.outcome() instanceof PlanOutcome.Ready ready && ready.plan().isEmpty()) {
+            out.println(nothingToDo(first));
+            out.flush();
+            return ExitCodes.SUCCESS;
+        }
+        DropletLedger ledger;
+        try {
+            ledger = rollout.ledger(state);
+        } catch (LockException e) {
+            err.println("fleet apply: cannot take the apply lock, nothing was changed: " + e.getMessage());
+            return ExitCodes.COULD_NOT_RUN;
+        }
+        try (ledger) {
+            String run = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+            String who = Owner.describe();
+            String commit = state.revision().describe();
+            Acquisition acquisition;
+            try {
+                acquisition = ledger.acquire(run, who, commit, LEASE);
+            } catch (LockException e) {
+                err.println("fleet apply: cannot take the apply lock, nothing was changed: " + e.getMessage());
+                return ExitCodes.COULD_NOT_RUN;
+            }
+            if (acquisition instanceof Acquisition.Held held) {
+                Lease holder = held.holder();
+                err.println("fleet apply: another apply holds the lock on " + ledger.where() + ": run " + holder.run()
+                        + " by " + holder.owner() + " (state " + holder.commit() + "), since "
+                        + Duration.between(holder.since(), held.now()).toSeconds() + "s ago, lease until "
+                        + holder.expires() + ". Nothing was changed. Wait for it to finish; if it crashed, its lease"
+                        + " lapses by itself, or fleet unlock breaks it now.");
+                return ExitCodes.LOCKED;
+            }
+            ((Acquisition.Acquired) acquisition).expired().ifPresent(lapsed -> err.println("fleet apply: took over the"
+                    + " lapsed lease of run " + lapsed.run() + " by " + lapsed.owner() + " (it did not finish)"));
+            try (Heartbeat heartbeat = new Heartbeat(ledger, run, err)) {
+                return applyHolding(state, ledger, run, who, commit, out, err);
+            } finally {
+                try {
+                    ledger.release(run);
+                } catch (LockException e) {
+                    err.println("fleet apply: could not release the lock (it lapses by itself in "
+                            + LEASE.toSeconds() + "s): " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** How long a lease lasts without renewal: what a crashed apply blocks the next one for, at most. */
+    static final Duration LEASE = Duration.ofSeconds(120);
+
+    private int applyHolding(DesiredState state, DropletLedger ledger, String run, String who, String commit,
+            PrintWriter out, PrintWriter err) throws InterruptedException {
+        Instant started = Instant.now();
+        // Again, under the lock: another apply may have changed the fleet since the first look.
         Rollout.Planned planned = rollout.plan(state);
         Plan plan;
         switch (planned.outcome()) {
             case PlanOutcome.Refused refused -> {
                 err.println("fleet apply: refusing to start, nothing was changed:");
                 refused.reasons().forEach(reason -> err.println("  - " + reason));
+                record(ledger, new ApplyRecord(run, who, commit, started, Duration.between(started, Instant.now()),
+                        "refused", List.of(), Optional.of(String.join("; ", refused.reasons()))), err);
                 return ExitCodes.COULD_NOT_RUN;
             }
             case PlanOutcome.Ready ready -> plan = ready.plan();
         }
         if (plan.isEmpty()) {
-            out.println("fleet apply: nothing to do, every droplet runs what the state says"
-                    + (planned.drift().clean() ? "." : " (but see fleet drift: " + planned.drift().summary() + ")."));
+            out.println(nothingToDo(planned));
             out.flush();
             return ExitCodes.SUCCESS;
         }
@@ -104,12 +171,26 @@ public class ApplyCommand implements Callable<Integer> {
         out.println();
         ApplyResult result = rollout.executor(state, new Lines(out)).apply(plan);
         summarise(result, out);
+        boolean changed = result.droplets().stream().anyMatch(d -> d.result() != DropletOutcome.Result.SKIPPED);
+        record(ledger, History.record(run, who, commit, result), err);
         if (result.succeeded()) {
             return ExitCodes.SUCCESS;
         }
-        boolean changed = result.droplets().stream().anyMatch(d -> d.result() != DropletOutcome.Result.SKIPPED);
         err.println("fleet apply: " + result.failure().get());
         return changed ? ExitCodes.ROLLOUT_FAILED : ExitCodes.COULD_NOT_RUN;
+    }
+
+    private static String nothingToDo(Rollout.Planned planned) {
+        return "fleet apply: nothing to do, every droplet runs what the state says"
+                + (planned.drift().clean() ? "." : " (but see fleet drift: " + planned.drift().summary() + ").");
+    }
+
+    private static void record(DropletLedger ledger, ApplyRecord record, PrintWriter err) {
+        try {
+            ledger.append(record);
+        } catch (LockException e) {
+            err.println("fleet apply: could not record this apply in the history: " + e.getMessage());
+        }
     }
 
     private static boolean confirmed(PrintWriter out) {

@@ -15,5 +15,8 @@ final class ExitCodes {
     /** apply: the rollout failed and stopped after changing a droplet (rolled back, or left out of rotation). */
     static final int ROLLOUT_FAILED = 3;
 
+    /** apply: another apply holds the fleet's lock; nothing was changed. */
+    static final int LOCKED = 4;
+
     private ExitCodes() {}
 }

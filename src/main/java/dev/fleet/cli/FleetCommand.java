@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "fleet",
         mixinStandardHelpOptions = true,
-        subcommands = {DriftCommand.class, PlanCommand.class, ApplyCommand.class},
+        subcommands = {DriftCommand.class, PlanCommand.class, ApplyCommand.class, UnlockCommand.class,
+            HistoryCommand.class},
         versionProvider = VersionProvider.class,
         descriptionHeading = "%n",
         description = "fleet keeps Docker containers on plain servers (droplets) at the image"

@@ -9,7 +9,9 @@ import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.drift.DriftDetector;
 import dev.fleet.drift.DriftReport;
+import dev.fleet.infra.droplet.DropletLedger;
 import dev.fleet.infra.droplet.SshDropletSessions;
+import dev.fleet.lock.LockException;
 import dev.fleet.infra.haproxy.HaproxyControl;
 import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.observed.FleetObservation;
@@ -38,6 +40,11 @@ class Rollout {
         FleetObservation observation = observer.observe(state);
         DriftReport drift = DriftDetector.detect(state, observation);
         return new Planned(drift, Planner.plan(state, observation, drift));
+    }
+
+    /** The fleet's lease and history, on its first droplet. */
+    DropletLedger ledger(DesiredState state) throws LockException {
+        return DropletLedger.open(new SshConnector(), state);
     }
 
     Executor executor(DesiredState state, Progress progress) {

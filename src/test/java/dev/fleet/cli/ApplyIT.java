@@ -164,12 +164,108 @@ class ApplyIT {
         assertOnlyVersionAnswers("v2");
     }
 
+    @Test
+    @Order(7)
+    void whileOneApplyRunsASecondExitsNamingTheHolderAndTheHistoryRecordsTheFirst() throws Exception {
+        deploy("LAB_IMAGE_V1", "back to v1", "LAB_IMAGE_V2");
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> FleetProcess.run(Map.of("FLEET_ACTOR", "alice"), "apply", "--yes", "--state",
+                        lab().stateFile().toString()));
+        String lease = awaitLease();
+
+        FleetProcess.Result second = FleetProcess.run(Map.of("FLEET_ACTOR", "bob"), "apply", "--yes", "--state",
+                lab().stateFile().toString());
+        FleetProcess.Result firstResult = first.get(3, java.util.concurrent.TimeUnit.MINUTES);
+
+        assertThat(lease).contains("owner=alice");
+        assertThat(second.exitCode()).as(second.stderr()).isEqualTo(4);
+        assertThat(second.stderr()).contains("another apply holds the lock").contains("by alice")
+                .contains("Nothing was changed");
+        assertThat(firstResult.exitCode()).as(firstResult.stdout() + firstResult.stderr()).isZero();
+        FleetProcess.Result history = FleetProcess.run("history", "--steps", "--state", lab().stateFile().toString());
+        assertThat(history.exitCode()).isZero();
+        String last = history.stdout().substring(history.stdout().lastIndexOf("  converged  run "));
+        String v1 = digestOf(lab().env("LAB_IMAGE_V1"));
+        String v2 = digestOf(lab().env("LAB_IMAGE_V2"));
+        assertThat(last).contains("by alice").contains("state " + headCommit().substring(0, 12))
+                .containsPattern("droplet-1 +converged +" + v2 + " -> " + v1)
+                .containsPattern("droplet-3 +converged +" + v2 + " -> " + v1)
+                .containsPattern("wait until healthy: [^\\n]*: \\d+\\.\\ds");
+        assertThat(lab().ssh("droplet-1", "test", "-e", ".fleet/demo/lease").succeeded())
+                .as("the lease is released").isFalse();
+    }
+
+    @Test
+    @Order(8)
+    void aCrashedHoldersLeaseBlocksUntilUnlockBreaksItAndALapsedOneIsTakenOver() {
+        long now = Instant.now().getEpochSecond();
+        writeLease("run=deadbeef owner=ci@crashed commit=0123456789ab since=" + now + " expires=" + (now + 600));
+        deploy("LAB_IMAGE_V2", "deploy v2", "LAB_IMAGE_V1");
+
+        FleetProcess.Result blocked = apply();
+        FleetProcess.Result unlock = FleetProcess.run(Map.of("FLEET_ACTOR", "carol"), "unlock", "--state",
+                lab().stateFile().toString());
+        FleetProcess.Result history = FleetProcess.run("history", "--state", lab().stateFile().toString());
+
+        assertThat(blocked.exitCode()).as(blocked.stderr()).isEqualTo(4);
+        assertThat(blocked.stderr()).contains("run deadbeef by ci@crashed");
+        assertThat(unlock.exitCode()).as(unlock.stderr()).isZero();
+        assertThat(unlock.stdout()).contains("broke the lease of run deadbeef by ci@crashed");
+        assertThat(history.stdout()).contains("lock broken by carol").contains("run=deadbeef");
+
+        writeLease("run=cafe owner=ci@gone commit=0123456789ab since=" + (now - 700) + " expires=" + (now - 100));
+        FleetProcess.Result takeover = apply();
+
+        assertThat(takeover.exitCode()).as(takeover.stdout() + takeover.stderr()).isZero();
+        assertThat(takeover.stderr()).contains("took over the lapsed lease of run cafe by ci@gone");
+    }
+
+    private static String awaitLease() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Lab.CommandResult lease = lab().ssh("droplet-1", "cat", ".fleet/demo/lease");
+            if (lease.succeeded() && lease.output().contains("run=")) {
+                return lease.output();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the first apply never took the lease");
+    }
+
+    private static void writeLease(String line) {
+        assertThat(lab().ssh("droplet-1", "sh", "-c", "'mkdir -p .fleet/demo && echo \"" + line
+                + "\" > .fleet/demo/lease'").succeeded()).isTrue();
+    }
+
+    private static String headCommit() {
+        try {
+            Process git = new ProcessBuilder("git", "-C", lab().stateFile().getParent().toString(), "rev-parse", "HEAD")
+                    .redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes()).strip();
+            git.waitFor();
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String digestOf(String image) {
+        return image.substring(image.indexOf("@sha256:") + "@sha256:".length()).substring(0, 12);
+    }
+
     private static Lab lab() {
         return lab.get();
     }
 
     private static void deploy(String imageVariable, String message) {
-        lab().commitState(state -> state.replace(lab().env("LAB_IMAGE_V1"), lab().env(imageVariable)), message);
+        deploy(imageVariable, message, "LAB_IMAGE_V1");
+    }
+
+    private static void deploy(String imageVariable, String message, String fromVariable) {
+        lab().commitState(state -> state.replace(lab().env(fromVariable), lab().env(imageVariable)), message);
     }
 
     private static FleetProcess.Result apply() {

@@ -49,6 +49,7 @@ public final class FleetProcess {
                     throw new IllegalStateException("fleet " + String.join(" ", args) + " did not finish in 2 minutes");
                 }
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
+                keepTrainedArchive(command);
                 return new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr), took);
             } finally {
                 Files.deleteIfExists(stdout);
@@ -62,6 +63,37 @@ public final class FleetProcess {
         }
     }
 
+    private static boolean isNewer(Path a, Path b) {
+        try {
+            return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b)) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A class-data archive a run trained is renamed into place, whole: parallel runs never share a half-written one. */
+    private static void keepTrainedArchive(List<String> command) {
+        for (String option : command) {
+            if (option.startsWith("-XX:ArchiveClassesAtExit=")) {
+                Path trained = Path.of(option.substring("-XX:ArchiveClassesAtExit=".length()));
+                try {
+                    if (Files.size(trained) > 0) {
+                        Files.move(trained, JAR.resolveSibling("fleet.jsa"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } catch (IOException e) {
+                    // No archive this time: the next run trains one.
+                } finally {
+                    try {
+                        Files.deleteIfExists(trained);
+                    } catch (IOException ignored) {
+                        // Left in target/, removed by the next clean.
+                    }
+                }
+            }
+        }
+    }
+
     private static List<String> launcher() {
         String executable = System.getProperty("fleet.executable");
         if (executable != null && !executable.isBlank()) {
@@ -71,12 +103,15 @@ public final class FleetProcess {
             throw new IllegalStateException(JAR + " is missing: integration tests run after ./mvnw package");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // As deploy/lab/fleet runs it: C1 only, the build's class-data archive, JVM warnings on stderr.
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xlog:disable",
-                "-Xlog:all=warning:stderr"));
-        Path archive = JAR.resolveSibling("app-cds.jsa");
-        if (Files.isRegularFile(archive)) {
+        // As deploy/lab/fleet runs it: C1 only, a class-data archive made by the first run (written
+        // aside, then renamed in place, see run()), JVM log lines off.
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xlog:disable"));
+        Path archive = JAR.resolveSibling("fleet.jsa");
+        if (Files.isRegularFile(archive) && isNewer(archive, JAR)) {
             command.add("-XX:SharedArchiveFile=" + archive);
+        } else {
+            command.add("-XX:ArchiveClassesAtExit=" + archive + "." + ProcessHandle.current().pid() + "."
+                    + Thread.currentThread().threadId() + ".tmp");
         }
         command.addAll(List.of("-jar", JAR.toString()));
         return command;

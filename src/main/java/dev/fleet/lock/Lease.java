@@ -1,0 +1,20 @@
+package dev.fleet.lock;
+
+import java.time.Instant;
+
+/**
+ * Who holds the right to change a fleet, and until when. Times are the lock droplet's clock, so that
+ * runners with skewed clocks still agree on expiry.
+ *
+ * @param run     the apply's run id
+ * @param owner   who started it ({@code user@host}, or the CI actor)
+ * @param commit  the state's commit it applies
+ * @param since   when it was taken
+ * @param expires when it lapses unless renewed: a crashed holder's lease ends by itself
+ */
+public record Lease(String run, String owner, String commit, Instant since, Instant expires) {
+
+    public boolean expiredAt(Instant now) {
+        return !now.isBefore(expires);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.fleet.lock;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The one-apply-at-a-time lease of a fleet, kept where every runner can reach it: on the fleet's
+ * first droplet, not on the machine that runs fleet. Each operation is atomic there.
+ */
+public interface LeaseStore {
+
+    /** Takes the lease for {@code ttl} if nobody holds it, or its holder's lease has lapsed. */
+    Acquisition acquire(String run, String owner, String commit, Duration ttl) throws LockException;
+
+    /** Extends our lease by {@code ttl} from now; false when it is no longer ours (broken, or lapsed and taken). */
+    boolean renew(String run, Duration ttl) throws LockException;
+
+    /** Gives our lease back; nothing happens if it is not ours any more. */
+    void release(String run) throws LockException;
+
+    /** Removes whoever's lease there is, recording who broke it in the history; the broken lease, if any. */
+    Optional<Lease> breakLease(String by) throws LockException;
+}

@@ -1,0 +1,800 @@
+package dev.fleet.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DrainSpec;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.Revision;
+import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.ServiceSpec;
+import dev.fleet.desired.SshSettings;
+import dev.fleet.drift.DriftDetector;
+import dev.fleet.observed.BalancerObservation;
+import dev.fleet.observed.DropletObservation;
+import dev.fleet.observed.FleetLabels;
+import dev.fleet.observed.FleetObservation;
+import dev.fleet.observed.HealthProbe;
+import dev.fleet.observed.ObservedContainer;
+import dev.fleet.plan.DropletPlan;
+import dev.fleet.plan.Plan;
+import dev.fleet.plan.PlanOutcome;
+import dev.fleet.plan.Planner;
+import dev.fleet.plan.Step;
+import dev.fleet.plan.StepText;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The executor against an in-memory fleet: droplets whose containers and health live in maps, a
+ * balancer that takes droplets out and puts them back after scripted delays, and a clock that only
+ * moves when the executor pauses. No test sleeps.
+ *
+ * <p>The state's timing: a health-check balancer with interval 1s, unhealthy 2, healthy 3 (so 3s
+ * settle after drained, 4s after back in rotation); health: 3 successes, 1s apart; min healthy
+ * time 5s; health timeout 30s.
+ */
+@Timeout(10)
+class ExecutorTest {
+
+    private static final String V1 = "sha256:" + "1".repeat(64);
+    private static final String V2 = "sha256:" + "2".repeat(64);
+    private static final String IMAGE_ID = "sha256:" + "f".repeat(64);
+    private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    private static final String NEW_IMAGE = "registry/demo@" + V2;
+    private static final String OLD_IMAGE = "registry/demo@" + V1;
+    private static final String UNHEALTHY = "/health answered 503 (expected 200)";
+
+    private static final Duration SETTLE_DRAINED = Duration.ofSeconds(3);
+    private static final Duration SETTLE_IN_ROTATION = Duration.ofSeconds(4);
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(30);
+
+    private final FakeClock clock = new FakeClock(T0);
+    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, FakeDroplet> droplets = new LinkedHashMap<>();
+    private final FakeBalancer balancer = new FakeBalancer();
+    private final Set<String> badImages = Collections.synchronizedSet(new HashSet<>());
+
+    // ---------------------------------------------------------------- the happy path
+
+    @Test
+    void aPlanConvergesAndEveryStepIsRecordedInOrder() throws Exception {
+        DesiredState state = state(true, droplet("d1"), droplet("d2"));
+        runningOld("d1");
+        runningOld("d2");
+        Plan plan = plan(state);
+
+        ApplyResult result = executor(state).apply(plan);
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.failure()).isEmpty();
+        assertThat(result.droplets()).extracting(DropletOutcome::result)
+                .containsExactly(DropletOutcome.Result.CONVERGED, DropletOutcome.Result.CONVERGED);
+        for (int i = 0; i < 2; i++) {
+            DropletOutcome outcome = result.droplets().get(i);
+            DropletPlan planned = plan.droplets().get(i);
+            assertThat(outcome.droplet()).isEqualTo(planned.droplet());
+            assertThat(outcome.steps()).extracting(StepRecord::description)
+                    .containsExactlyElementsOf(describe(state, planned.steps()));
+            assertThat(outcome.steps()).allMatch(StepRecord::succeeded);
+            assertThat(outcome.fromDigest()).contains(V1);
+            assertThat(outcome.toDigest()).isEqualTo(V2);
+            assertThat(outcome.failure()).isEmpty();
+        }
+        assertThat(result.preflight()).extracting(StepRecord::droplet).containsExactlyInAnyOrder("d1", "d2");
+        assertThat(result.preflight()).allMatch(StepRecord::succeeded);
+
+        // Pulls first (in parallel, so in any order), then one droplet at a time.
+        assertThat(actions().subList(0, 2)).containsExactlyInAnyOrder("d1 pull " + NEW_IMAGE, "d2 pull " + NEW_IMAGE);
+        assertThat(actions().subList(2, actions().size())).containsExactly(
+                "d1 drain", "d1 remove demo grace 10s", "d1 start " + NEW_IMAGE, "d1 undrain",
+                "d2 drain", "d2 remove demo grace 10s", "d2 start " + NEW_IMAGE, "d2 undrain");
+
+        // Steps follow each other on the clock, and the result's duration is the clock's.
+        List<StepRecord> all = new ArrayList<>();
+        result.droplets().forEach(o -> all.addAll(o.steps()));
+        for (int i = 1; i < all.size(); i++) {
+            StepRecord before = all.get(i - 1);
+            assertThat(all.get(i).started()).isEqualTo(before.started().plus(before.took()));
+        }
+        assertThat(result.started()).isEqualTo(T0);
+        assertThat(result.took()).isEqualTo(Duration.between(T0, clock.instant())).isPositive();
+
+        for (String name : List.of("d1", "d2")) {
+            FakeDroplet d = droplets.get(name);
+            assertThat(d.container).get().extracting(ObservedContainer::digest).isEqualTo(Optional.of(V2));
+            assertThat(d.closed).as(name + " session closed").isTrue();
+        }
+        ContainerSpec started = droplets.get("d1").started.getFirst();
+        assertThat(started.name()).isEqualTo("demo");
+        assertThat(started.restart()).isEqualTo("always");
+        assertThat(started.labels()).containsEntry(FleetLabels.SERVICE, "demo").containsEntry(FleetLabels.DIGEST, V2)
+                .containsEntry("team", "platform");
+    }
+
+    // ---------------------------------------------------------------- failures
+
+    @Test
+    void aNewContainerThatNeverGetsHealthyIsRolledBackAndTheRestIsSkipped() throws Exception {
+        DesiredState state = state(true, droplet("d1"), droplet("d2"), droplet("d3"));
+        runningOld("d1");
+        runningOld("d2");
+        runningOld("d3");
+        badImages.add(NEW_IMAGE);
+        Plan plan = plan(state);
+
+        ApplyResult result = executor(state).apply(plan);
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.droplets()).extracting(DropletOutcome::result).containsExactly(
+                DropletOutcome.Result.ROLLED_BACK, DropletOutcome.Result.SKIPPED, DropletOutcome.Result.SKIPPED);
+        DropletOutcome d1 = result.droplets().getFirst();
+        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f)
+                .startsWith("wait until healthy: 3 successes in a row, then 5s healthy (at most 30s) failed:"
+                        + " not healthy within 30s: " + UNHEALTHY)
+                .endsWith("; rolled back to 111111111111"));
+        assertThat(result.failure()).hasValueSatisfying(f -> assertThat(f)
+                .startsWith("d1: wait until healthy")
+                .contains("not healthy within 30s: " + UNHEALTHY, "rolled back to 111111111111")
+                .endsWith("; the rollout stopped, the droplets after it were not touched"));
+
+        // The steps up to the failed wait, then the whole rollback.
+        List<Step> performed = new ArrayList<>(plan.droplets().getFirst().steps().subList(0, 5));
+        performed.addAll(plan.droplets().getFirst().rollback());
+        assertThat(d1.steps()).extracting(StepRecord::description).containsExactlyElementsOf(describe(state, performed));
+        assertThat(d1.steps().get(4).failure()).isPresent();
+        assertThat(d1.steps().get(4).took()).isEqualTo(HEALTH_TIMEOUT);
+        assertThat(d1.steps().subList(5, d1.steps().size())).allMatch(StepRecord::succeeded);
+
+        assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 remove demo grace 10s",
+                "d1 start " + NEW_IMAGE, "d1 remove demo grace 10s", "d1 start " + OLD_IMAGE, "d1 undrain");
+        assertThat(droplets.get("d1").container).get().extracting(ObservedContainer::digest)
+                .isEqualTo(Optional.of(V1));
+        for (String name : List.of("d2", "d3")) {
+            assertThat(actionsOf(name)).containsExactly(name + " pull " + NEW_IMAGE);
+            assertThat(droplets.get(name).container).get().extracting(ObservedContainer::digest)
+                    .isEqualTo(Optional.of(V1));
+        }
+        assertThat(result.droplets().subList(1, 3)).allSatisfy(o -> {
+            assertThat(o.steps()).isEmpty();
+            assertThat(o.failure()).isEmpty();
+        });
+    }
+
+    @Test
+    void aRollbackThatFailsToo() throws Exception {
+        DesiredState state = state(true, droplet("d1"), droplet("d2"));
+        runningOld("d1");
+        runningOld("d2");
+        badImages.add(NEW_IMAGE);
+        droplets.get("d1").startFailures.put(OLD_IMAGE, "No such image: " + OLD_IMAGE);
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        DropletOutcome d1 = result.droplets().getFirst();
+        assertThat(d1.result()).isEqualTo(DropletOutcome.Result.FAILED);
+        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f)
+                .contains("not healthy within 30s", "; rolling back failed too: start demo on 111111111111: No such image")
+                .endsWith("; the droplet is left out of rotation"));
+        assertThat(result.droplets().get(1).result()).isEqualTo(DropletOutcome.Result.SKIPPED);
+        assertThat(result.failure()).hasValueSatisfying(f -> assertThat(f).startsWith("d1: ")
+                .contains("the droplet is left out of rotation"));
+        // Left out of rotation: never undrained, and the rollback stopped at the failed start.
+        assertThat(actionsOf("d1")).doesNotContain("d1 undrain").last().isEqualTo("d1 start " + OLD_IMAGE);
+        assertThat(d1.steps().getLast().failure()).isPresent();
+        assertThat(actionsOf("d2")).containsExactly("d2 pull " + NEW_IMAGE);
+    }
+
+    @Test
+    void withNoPreviousContainerAFailedNewOneLeavesTheDropletOutOfRotation() throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        badImages.add(NEW_IMAGE);
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        DropletOutcome d1 = result.droplets().getFirst();
+        assertThat(d1.result()).isEqualTo(DropletOutcome.Result.FAILED);
+        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f).contains("nothing to roll back to")
+                .endsWith("the droplet is left out of rotation"));
+        assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 start " + NEW_IMAGE,
+                "d1 remove demo grace 10s");
+        assertThat(droplets.get("d1").container).isEmpty();
+    }
+
+    @Test
+    void withAutoRollbackOffAFailedNewContainerIsRemovedAndTheDropletLeftOut() throws Exception {
+        DesiredState state = state(false, droplet("d1"), droplet("d2"));
+        runningOld("d1");
+        runningOld("d2");
+        badImages.add(NEW_IMAGE);
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        assertThat(result.droplets()).extracting(DropletOutcome::result)
+                .containsExactly(DropletOutcome.Result.FAILED, DropletOutcome.Result.SKIPPED);
+        assertThat(result.droplets().getFirst().failure()).hasValueSatisfying(f -> assertThat(f)
+                .contains("nothing to roll back to (automatic rollback off, or no previous container)"));
+        assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 remove demo grace 10s",
+                "d1 start " + NEW_IMAGE, "d1 remove demo grace 10s");
+        assertThat(droplets.get("d1").container).isEmpty();
+    }
+
+    @Test
+    void aFailureRemovingTheOldContainerIsRolledBackNotRestored() throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        droplets.get("d1").removeFailures = 1;
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        DropletOutcome d1 = result.droplets().getFirst();
+        assertThat(d1.result()).isEqualTo(DropletOutcome.Result.ROLLED_BACK);
+        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f)
+                .startsWith("stop (grace 10s) and remove container demo, keeping its image failed: Docker timed out"));
+        assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 remove demo grace 10s",
+                "d1 remove demo grace 10s", "d1 start " + OLD_IMAGE, "d1 undrain");
+    }
+
+    @Test
+    void aDropletTheBalancerNeverDropsIsRestoredWithNothingRemoved() throws Exception {
+        DesiredState state = state(true, droplet("d1"), droplet("d2"));
+        runningOld("d1");
+        runningOld("d2");
+        balancer.neverOut.add("d1");
+        Plan plan = plan(state);
+        Step.AwaitDrained awaitDrained = (Step.AwaitDrained) plan.droplets().getFirst().steps().get(1);
+
+        ApplyResult result = executor(state).apply(plan);
+
+        DropletOutcome d1 = result.droplets().getFirst();
+        assertThat(d1.result()).isEqualTo(DropletOutcome.Result.RESTORED);
+        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f)
+                .contains("failed: waited " + StepText.seconds(awaitDrained.deadline())
+                        + " for the balancer to drop it, in vain")
+                .endsWith("; put back in rotation unchanged"));
+        assertThat(d1.steps()).extracting(StepRecord::description).containsExactlyElementsOf(describe(state,
+                List.of(plan.droplets().getFirst().steps().get(0), awaitDrained, new Step.Undrain("d1"))));
+        assertThat(d1.steps().get(1).took()).isEqualTo(awaitDrained.deadline());
+        assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 undrain");
+        assertThat(droplets.get("d1").container).get().extracting(ObservedContainer::digest)
+                .isEqualTo(Optional.of(V1));
+        assertThat(result.droplets().get(1).result()).isEqualTo(DropletOutcome.Result.SKIPPED);
+        assertThat(actionsOf("d2")).containsExactly("d2 pull " + NEW_IMAGE);
+        assertThat(result.failure()).hasValueSatisfying(f -> assertThat(f).startsWith("d1: ")
+                .contains("put back in rotation unchanged"));
+    }
+
+    @Test
+    void aRefusedDrainIsRestoredWithNothingRemoved() throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        balancer.drainFailures.put("d1", "HAProxy refused 'set server app/d1 state drain': No such server.");
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        DropletOutcome d1 = result.droplets().getFirst();
+        assertThat(d1.result()).isEqualTo(DropletOutcome.Result.RESTORED);
+        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f).contains("No such server")
+                .endsWith("; put back in rotation unchanged"));
+        assertThat(d1.steps()).hasSize(2);
+        assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 undrain");
+    }
+
+    @Test
+    void aRestoreThatFailsIsFailed() throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        balancer.neverOut.add("d1");
+        balancer.undrainFailures.put("d1", "HAProxy could not be asked: connection refused");
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        DropletOutcome d1 = result.droplets().getFirst();
+        assertThat(d1.result()).isEqualTo(DropletOutcome.Result.FAILED);
+        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f)
+                .endsWith("; putting it back in rotation failed too: HAProxy could not be asked: connection refused"));
+        assertThat(actionsOf("d1")).doesNotContain("d1 remove demo grace 10s");
+    }
+
+    @Test
+    void aFailedPullDrainsNothingAndSkipsEveryDroplet() throws Exception {
+        DesiredState state = state(true, droplet("d1"), droplet("d2"), droplet("d3"));
+        runningOld("d1");
+        runningOld("d2");
+        runningOld("d3");
+        droplets.get("d2").pullFailure = "manifest unknown";
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        assertThat(result.droplets()).extracting(DropletOutcome::result).containsOnly(DropletOutcome.Result.SKIPPED)
+                .hasSize(3);
+        assertThat(result.droplets()).allMatch(o -> o.steps().isEmpty());
+        assertThat(result.failure()).contains("preflight failed, nothing was drained: d2: manifest unknown");
+        assertThat(result.preflight()).hasSize(3);
+        assertThat(result.preflight()).filteredOn(r -> r.droplet().equals("d2")).singleElement()
+                .extracting(StepRecord::failure).isEqualTo(Optional.of("manifest unknown"));
+        assertThat(actions()).allMatch(a -> a.contains(" pull "), "only pulls");
+        assertThat(droplets.values()).allMatch(d -> d.closed, "every session closed");
+    }
+
+    @Test
+    void anImageStillMissingAfterThePullFailsThePreflight() throws Exception {
+        DesiredState state = state(true, droplet("d1"), droplet("d2"));
+        runningOld("d1");
+        runningOld("d2");
+        droplets.get("d1").pullKeepsNothing = true;
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        assertThat(result.droplets()).extracting(DropletOutcome::result).containsOnly(DropletOutcome.Result.SKIPPED);
+        assertThat(result.failure())
+                .contains("preflight failed, nothing was drained: d1: the image is still missing after the pull");
+        assertThat(actions()).noneMatch(a -> a.endsWith(" drain"));
+    }
+
+    @Test
+    void anUnreachableDropletFailsThePreflightAndTheOthersSessionsAreClosed() throws Exception {
+        DesiredState state = state(true, droplet("d1"), droplet("d2"));
+        runningOld("d1");
+        runningOld("d2");
+        droplets.get("d2").unreachable = "connection refused by 127.0.0.1:22";
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        assertThat(result.droplets()).extracting(DropletOutcome::result).containsOnly(DropletOutcome.Result.SKIPPED);
+        assertThat(result.failure())
+                .contains("preflight failed, nothing was drained: d2: connection refused by 127.0.0.1:22");
+        assertThat(result.preflight()).isEmpty();
+        assertThat(actions()).isEmpty();
+        assertThat(droplets.get("d1").closed).isTrue();
+    }
+
+    // ---------------------------------------------------------------- waits
+
+    @Test
+    void settleTimesCountFromTheMomentTheConditionWasSeen() throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        balancer.outAfter = Duration.ofMillis(1300);  // polled every 200ms: seen 1.4s after the drain
+        balancer.backAfter = Duration.ofMillis(2100); // seen 2.2s after the undrain
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        assertThat(result.succeeded()).isTrue();
+        List<StepRecord> steps = result.droplets().getFirst().steps();
+        Instant drained = at("d1 drain");
+        Instant seenOut = balancer.seenOut.get("d1");
+        assertThat(seenOut).isEqualTo(drained.plusMillis(1400));
+        assertThat(end(steps.get(1))).isEqualTo(seenOut.plus(SETTLE_DRAINED));
+        assertThat(at("d1 remove demo grace 10s")).isEqualTo(seenOut.plus(SETTLE_DRAINED));
+
+        Instant undrained = at("d1 undrain");
+        Instant seenBack = balancer.seenBack.get("d1");
+        assertThat(seenBack).isEqualTo(undrained.plusMillis(2200));
+        assertThat(end(steps.get(6))).isEqualTo(seenBack.plus(SETTLE_IN_ROTATION));
+        assertThat(steps.get(7).started()).isEqualTo(seenBack.plus(SETTLE_IN_ROTATION));
+    }
+
+    @Test
+    void theHealthCheckBalancerSeesTheDrainThroughTheAppsHealth() throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        droplets.get("d1").drainTakes = Duration.ofMillis(900); // the app fails its health 0.9s after /shutdown
+        Executor executor = new Executor(state, this::open, new HealthCheckBalancer(state.health(), state.drain()),
+                clock, clock::advance, Progress.NONE);
+
+        ApplyResult result = executor.apply(plan(state));
+
+        assertThat(result.succeeded()).isTrue();
+        Instant drainCalled = at("d1 call drain endpoint GET /shutdown");
+        // Polled every 200ms: the failing health is first seen 1.0s after the drain call, then 3s settle.
+        assertThat(at("d1 remove demo grace 10s")).isEqualTo(drainCalled.plusMillis(1000).plus(SETTLE_DRAINED));
+        // The new container is healthy when AwaitInRotation starts: seen at once, then 4s settle.
+        StepRecord inRotation = result.droplets().getFirst().steps().get(6);
+        assertThat(inRotation.took()).isEqualTo(SETTLE_IN_ROTATION);
+    }
+
+    @Test
+    void awaitHealthyNeedsConsecutiveSuccessesThenTheMinimumHealthyTime() throws Exception {
+        // 3rd success at +2s, then healthy until +2s+5s.
+        assertThat(awaitHealthy()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(droplets.get("d1").probeTimesSinceStart()).containsExactly(0L, 1000L, 2000L, 3000L, 4000L, 5000L,
+                6000L, 7000L);
+    }
+
+    @Test
+    void aFailureBeforeEnoughSuccessesRestartsTheCount() throws Exception {
+        // H H F H H H: the 3rd success in a row is at +5s, then 5s healthy.
+        assertThat(awaitHealthy(true, true, false)).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aFailureDuringTheMinimumHealthyTimeRestartsTheCount() throws Exception {
+        // H H H H F H H H: 3 in a row at +2s, failure at +4s, 3 in a row again at +7s, then 5s healthy.
+        assertThat(awaitHealthy(true, true, true, true, false)).isEqualTo(Duration.ofSeconds(12));
+    }
+
+    @Test
+    void healthThatKeepsFailingRunsOutTheHealthTimeout() throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        badImages.add(NEW_IMAGE);
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        StepRecord awaitHealthy = result.droplets().getFirst().steps().get(4);
+        assertThat(awaitHealthy.failure()).contains("not healthy within 30s: " + UNHEALTHY);
+        assertThat(awaitHealthy.took()).isEqualTo(HEALTH_TIMEOUT);
+        assertThat(droplets.get("d1").probeTimes).hasSizeGreaterThanOrEqualTo(31);
+    }
+
+    @Test
+    void aContainerHealthyButNotForLongEnoughByTheDeadlineSaysSo() throws Exception {
+        // Keeps failing every 4th probe, so it never stays healthy for 5s.
+        Boolean[] flapping = new Boolean[40];
+        for (int i = 0; i < flapping.length; i++) {
+            flapping[i] = i % 4 != 3;
+        }
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        droplets.get("d1").healthAfterStart = List.of(flapping);
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        StepRecord awaitHealthy = result.droplets().getFirst().steps().get(4);
+        assertThat(awaitHealthy.failure()).contains("not healthy within 30s: healthy, but not for long enough");
+        assertThat(result.droplets().getFirst().result()).isEqualTo(DropletOutcome.Result.ROLLED_BACK);
+    }
+
+    @Test
+    void verifyCatchesAContainerThatDiedAfterGettingHealthy() throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        droplets.get("d1").dieBeforeInspect = NEW_IMAGE;
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        DropletOutcome d1 = result.droplets().getFirst();
+        assertThat(d1.steps().get(7).failure()).contains("container demo is exited");
+        assertThat(d1.result()).isEqualTo(DropletOutcome.Result.ROLLED_BACK);
+        assertThat(droplets.get("d1").container).get().extracting(ObservedContainer::digest)
+                .isEqualTo(Optional.of(V1));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Replaces one droplet with the given health after its new container starts; returns how long AwaitHealthy took. */
+    private Duration awaitHealthy(Boolean... healthAfterStart) throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        droplets.get("d1").healthAfterStart = List.of(healthAfterStart);
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        assertThat(result.succeeded()).isTrue();
+        StepRecord awaitHealthy = result.droplets().getFirst().steps().get(4);
+        assertThat(awaitHealthy.description()).startsWith("wait until healthy");
+        assertThat(awaitHealthy.started()).isEqualTo(droplets.get("d1").startedAt);
+        return awaitHealthy.took();
+    }
+
+    private Executor executor(DesiredState state) {
+        return new Executor(state, this::open, balancer, clock, clock::advance, Progress.NONE);
+    }
+
+    private DropletSession open(DropletSpec spec) throws ApplyException {
+        FakeDroplet droplet = droplets.get(spec.name());
+        if (droplet.unreachable != null) {
+            throw new ApplyException(droplet.unreachable);
+        }
+        return droplet;
+    }
+
+    private Plan plan(DesiredState state) {
+        List<DropletObservation> observed = state.droplets().stream()
+                .map(spec -> droplets.computeIfAbsent(spec.name(), FakeDroplet::new).observe())
+                .toList();
+        FleetObservation observation = new FleetObservation(observed, new BalancerObservation.NotObservable(), T0);
+        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation));
+        assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
+        Plan plan = ((PlanOutcome.Ready) outcome).plan();
+        assertThat(plan.droplets()).isNotEmpty();
+        return plan;
+    }
+
+    private void runningOld(String name) {
+        FakeDroplet droplet = droplets.computeIfAbsent(name, FakeDroplet::new);
+        droplet.container = Optional.of(container(Optional.of(V1), OLD_IMAGE, "running"));
+        droplet.images.add(OLD_IMAGE);
+    }
+
+    private static List<String> describe(DesiredState state, List<Step> steps) {
+        return steps.stream().map(s -> StepText.describe(s, state)).toList();
+    }
+
+    private List<String> actions() {
+        synchronized (events) {
+            return events.stream().map(e -> e.droplet() + " " + e.action()).toList();
+        }
+    }
+
+    private List<String> actionsOf(String droplet) {
+        return actions().stream().filter(a -> a.startsWith(droplet + " ")).toList();
+    }
+
+    private Instant at(String action) {
+        synchronized (events) {
+            List<Instant> times = events.stream().filter(e -> (e.droplet() + " " + e.action()).equals(action))
+                    .map(Event::at).toList();
+            assertThat(times).as("times of " + action).hasSize(1);
+            return times.getFirst();
+        }
+    }
+
+    private static Instant end(StepRecord record) {
+        return record.started().plus(record.took());
+    }
+
+    private void log(String droplet, String action) {
+        events.add(new Event(clock.instant(), droplet, action));
+    }
+
+    private static ObservedContainer container(Optional<String> digest, String imageRef, String state) {
+        return new ObservedContainer("id-" + imageRef.hashCode(), "demo", digest, IMAGE_ID, imageRef, state, 0,
+                state.equals("running") ? Optional.empty() : Optional.of(1), Optional.of(T0.minusSeconds(3600)),
+                Optional.empty(), Map.of(FleetLabels.SERVICE, "demo"));
+    }
+
+    private static DropletSpec droplet(String name) {
+        return new DropletSpec(name, "127.0.0.1", 22, "deploy", Optional.empty(), Optional.empty());
+    }
+
+    private static DesiredState state(boolean autoRollback, DropletSpec... droplets) {
+        return new DesiredState(Path.of("fleet.yaml"), new Revision(Optional.of("a".repeat(40)), false),
+                new ServiceSpec("demo", new ImageRef("registry/demo", V2), List.of(), Map.of(), "always",
+                        Map.of("team", "platform")),
+                List.of(droplets),
+                new SshSettings(Path.of("id"), Path.of("known_hosts"), Duration.ofSeconds(5), Duration.ofSeconds(30)),
+                Optional.empty(),
+                new HealthSpec("/health", 80, 200, List.of(), Duration.ofSeconds(1), 3, Duration.ofSeconds(1)),
+                new DrainSpec("/shutdown", "GET", 80),
+                new BalancerSpec.HealthCheck(Duration.ofSeconds(1), 2, 3),
+                new RolloutPolicy(1, autoRollback, Duration.ofSeconds(5), HEALTH_TIMEOUT));
+    }
+
+    private record Event(Instant at, String droplet, String action) {}
+
+    /** A clock that moves only when told: pausing advances it, nothing sleeps. */
+    private static final class FakeClock extends Clock {
+
+        private final AtomicReference<Instant> now;
+
+        FakeClock(Instant start) {
+            now = new AtomicReference<>(start);
+        }
+
+        void advance(Duration duration) {
+            assertThat(duration).as("pause").isPositive();
+            now.updateAndGet(t -> t.plus(duration));
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** One droplet: its service container, its local images, and its app's health. */
+    private final class FakeDroplet implements DropletSession {
+
+        final String name;
+        Optional<ObservedContainer> container = Optional.empty();
+        final Set<String> images = Collections.synchronizedSet(new HashSet<>());
+        final List<ContainerSpec> started = new ArrayList<>();
+        final Map<String, String> startFailures = new HashMap<>();
+        final List<Instant> probeTimes = new ArrayList<>();
+        String unreachable;
+        /** How many remove calls fail (after taking the container away, as a timed-out call may). */
+        int removeFailures;
+        String pullFailure;
+        boolean pullKeepsNothing;
+        /** Probe results after a container of the new image starts; healthy once they run out. */
+        List<Boolean> healthAfterStart = List.of();
+        Deque<Boolean> healthScript = new ArrayDeque<>();
+        Instant startedAt;
+        /** How long the app takes to fail its health after its drain endpoint is called. */
+        Duration drainTakes = Duration.ZERO;
+        Instant drainCalledAt;
+        /** A container from this image exits just before verify looks at it. */
+        String dieBeforeInspect;
+        volatile boolean closed;
+
+        FakeDroplet(String name) {
+            this.name = name;
+        }
+
+        DropletObservation observe() {
+            Optional<HealthProbe> health = container.filter(ObservedContainer::running).map(c -> healthyProbe());
+            return new DropletObservation.Reached(name, T0, container.stream().toList(), health);
+        }
+
+        List<Long> probeTimesSinceStart() {
+            return probeTimes.stream().filter(t -> !t.isBefore(startedAt))
+                    .map(t -> Duration.between(startedAt, t).toMillis()).limit(8).toList();
+        }
+
+        @Override
+        public void pull(String image) throws ApplyException {
+            log(name, "pull " + image);
+            if (pullFailure != null) {
+                throw new ApplyException(pullFailure);
+            }
+            if (!pullKeepsNothing) {
+                images.add(image);
+            }
+        }
+
+        @Override
+        public boolean hasImage(String image) {
+            return images.contains(image);
+        }
+
+        @Override
+        public Optional<ObservedContainer> container(String containerName) {
+            assertThat(containerName).isEqualTo("demo");
+            if (dieBeforeInspect != null && container.isPresent()
+                    && container.get().imageRef().equals(dieBeforeInspect)) {
+                ObservedContainer c = container.get();
+                container = Optional.of(new ObservedContainer(c.id(), c.name(), c.digest(), c.imageId(), c.imageRef(),
+                        "exited", 0, Optional.of(137), c.startedAt(), Optional.of(clock.instant()), c.labels()));
+            }
+            return container;
+        }
+
+        @Override
+        public void removeContainer(String containerName, Duration grace) throws ApplyException {
+            log(name, "remove " + containerName + " grace " + StepText.seconds(grace));
+            container = Optional.empty();
+            if (removeFailures > 0) {
+                removeFailures--;
+                throw new ApplyException("Docker timed out");
+            }
+        }
+
+        @Override
+        public void startContainer(ContainerSpec spec) throws ApplyException {
+            log(name, "start " + spec.image());
+            if (container.isPresent()) {
+                throw new ApplyException("a container named " + spec.name() + " exists");
+            }
+            if (startFailures.containsKey(spec.image())) {
+                throw new ApplyException(startFailures.get(spec.image()));
+            }
+            started.add(spec);
+            int at = spec.image().indexOf('@');
+            Optional<String> digest = at >= 0 ? Optional.of(spec.image().substring(at + 1))
+                    : Optional.ofNullable(spec.labels().get(FleetLabels.DIGEST));
+            container = Optional.of(ExecutorTest.container(digest, spec.image(), "running"));
+            healthScript = new ArrayDeque<>(spec.image().equals(NEW_IMAGE) ? healthAfterStart : List.of());
+            startedAt = clock.instant();
+            drainCalledAt = null;
+        }
+
+        @Override
+        public HealthProbe probe(HealthSpec health) {
+            probeTimes.add(clock.instant());
+            boolean healthy;
+            if (container.isEmpty() || !container.get().running() || badImages.contains(container.get().imageRef())) {
+                healthy = false;
+            } else if (drainCalledAt != null && !clock.instant().isBefore(drainCalledAt.plus(drainTakes))) {
+                healthy = false;
+            } else if (!healthScript.isEmpty()) {
+                healthy = healthScript.pop();
+            } else {
+                healthy = true;
+            }
+            return healthy ? healthyProbe() : new HealthProbe(Optional.of(503), List.of(UNHEALTHY));
+        }
+
+        @Override
+        public void callDrainEndpoint(DrainSpec drain) {
+            log(name, "call drain endpoint " + drain.method() + " " + drain.path());
+            drainCalledAt = clock.instant();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        private static HealthProbe healthyProbe() {
+            return new HealthProbe(Optional.of(200), List.of());
+        }
+    }
+
+    /** A balancer that drops a droplet {@code outAfter} its drain and has it back {@code backAfter} its undrain. */
+    private final class FakeBalancer implements BalancerControl {
+
+        Duration outAfter = Duration.ZERO;
+        Duration backAfter = Duration.ZERO;
+        final Set<String> neverOut = new HashSet<>();
+        final Map<String, String> drainFailures = new HashMap<>();
+        final Map<String, String> undrainFailures = new HashMap<>();
+        final Map<String, Instant> drainedAt = new HashMap<>();
+        final Map<String, Instant> undrainedAt = new HashMap<>();
+        final Map<String, Instant> seenOut = new HashMap<>();
+        final Map<String, Instant> seenBack = new HashMap<>();
+
+        @Override
+        public void drain(DropletSpec droplet, DropletSession session) throws ApplyException {
+            log(droplet.name(), "drain");
+            if (drainFailures.containsKey(droplet.name())) {
+                throw new ApplyException(drainFailures.get(droplet.name()));
+            }
+            drainedAt.put(droplet.name(), clock.instant());
+            undrainedAt.remove(droplet.name());
+        }
+
+        @Override
+        public boolean outOfRotation(DropletSpec droplet, DropletSession session) {
+            Instant drained = drainedAt.get(droplet.name());
+            boolean out = !neverOut.contains(droplet.name()) && drained != null
+                    && !clock.instant().isBefore(drained.plus(outAfter));
+            if (out) {
+                seenOut.putIfAbsent(droplet.name(), clock.instant());
+            }
+            return out;
+        }
+
+        @Override
+        public void undrain(DropletSpec droplet, DropletSession session) throws ApplyException {
+            log(droplet.name(), "undrain");
+            if (undrainFailures.containsKey(droplet.name())) {
+                throw new ApplyException(undrainFailures.get(droplet.name()));
+            }
+            undrainedAt.put(droplet.name(), clock.instant());
+            drainedAt.remove(droplet.name());
+        }
+
+        @Override
+        public boolean inRotation(DropletSpec droplet, DropletSession session) {
+            Instant undrained = undrainedAt.get(droplet.name());
+            boolean back = undrained != null && !clock.instant().isBefore(undrained.plus(backAfter));
+            if (back) {
+                seenBack.putIfAbsent(droplet.name(), clock.instant());
+            }
+            return back;
+        }
+    }
+}
