@@ -50,6 +50,12 @@ public final class Executor {
     private final Pause pause;
     private final Progress progress;
     private final BalancerTiming timing;
+    /**
+     * When each droplet's new container was first seen healthy (the start of the run of successes
+     * that passed): a health-check balancer counts its healthy checks from then, while fleet goes on
+     * verifying, so the wait for it to send traffic counts from then too.
+     */
+    private final Map<String, Instant> healthySince = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Executor(DesiredState state, DropletSessions sessions, BalancerControl balancer, Clock clock, Pause pause,
             Progress progress) {
@@ -214,11 +220,12 @@ public final class Executor {
             }
             case Step.RemoveContainer r -> session.removeContainer(r.container(), r.grace());
             case Step.StartContainer s -> session.startContainer(containerSpec(s));
-            case Step.AwaitHealthy h -> awaitHealthy(session, h.deadline());
+            case Step.AwaitHealthy h -> healthySince.put(h.droplet(), awaitHealthy(session, h.deadline()));
             case Step.Undrain u -> balancer.undrain(droplet, session);
             case Step.AwaitInRotation a -> {
                 await("the balancer to have it back", a.deadline(), () -> balancer.inRotation(droplet, session));
-                settle(timing.settleAfterInRotation());
+                Instant from = healthySince.getOrDefault(a.droplet(), clock.instant());
+                settleUntil(from.plus(timing.settleAfterInRotation()));
             }
             case Step.Verify v -> verify(session, v);
         }
@@ -239,7 +246,10 @@ public final class Executor {
     }
 
     private void settle(Duration duration) throws InterruptedException {
-        Instant end = clock.instant().plus(duration);
+        settleUntil(clock.instant().plus(duration));
+    }
+
+    private void settleUntil(Instant end) throws InterruptedException {
         for (Instant now = clock.instant(); now.isBefore(end); now = clock.instant()) {
             Duration left = Duration.between(now, end);
             pause.pause(left.compareTo(POLL) < 0 ? left : POLL);
@@ -249,34 +259,46 @@ public final class Executor {
     /**
      * The app must pass its checks {@code successes} times in a row, one interval apart, and then
      * keep passing them for the minimum healthy time; a failure starts the count again.
+     *
+     * @return when the run of successes that passed began
      */
-    private void awaitHealthy(DropletSession session, Duration deadline) throws ApplyException, InterruptedException {
+    private Instant awaitHealthy(DropletSession session, Duration deadline) throws ApplyException, InterruptedException {
         HealthSpec health = state.health();
         Duration minHealthy = state.rollout().minHealthyTime();
         Instant end = clock.instant().plus(deadline);
         int successes = 0;
-        Instant healthySince = null;
+        Instant streakStart = null;
+        Instant passedAt = null;
         HealthProbe last = null;
         while (true) {
+            Instant asked = clock.instant();
             last = session.probe(health);
             Instant now = clock.instant();
             if (last.healthy()) {
                 successes++;
-                if (successes == health.successes()) {
-                    healthySince = now;
+                if (successes == 1) {
+                    streakStart = asked;
                 }
-                if (healthySince != null && !now.isBefore(healthySince.plus(minHealthy))) {
-                    return;
+                if (successes == health.successes()) {
+                    passedAt = now;
+                }
+                if (passedAt != null && !now.isBefore(passedAt.plus(minHealthy))) {
+                    return streakStart;
                 }
             } else {
                 successes = 0;
-                healthySince = null;
+                streakStart = null;
+                passedAt = null;
             }
             if (!now.isBefore(end)) {
                 throw new ApplyException("not healthy within " + StepText.seconds(deadline) + ": "
                         + (last.healthy() ? "healthy, but not for long enough" : String.join("; ", last.failures())));
             }
-            pause.pause(health.interval());
+            // Probes start an interval apart, however long each one took.
+            Duration untilNext = Duration.between(clock.instant(), asked.plus(health.interval()));
+            if (untilNext.isPositive()) {
+                pause.pause(untilNext);
+            }
         }
     }
 

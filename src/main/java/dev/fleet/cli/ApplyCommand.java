@@ -90,6 +90,7 @@ public class ApplyCommand implements Callable<Integer> {
             return ExitCodes.COULD_NOT_RUN;
         }
         // Read-only first: a converged fleet needs no lock, and is left without a single change.
+        long observedAt = System.nanoTime();
         Rollout.Planned first = rollout.plan(state);
         if (first.outcome() instanceof PlanOutcome.Ready ready && ready.plan().isEmpty()) {
             out.println(nothingToDo(first));
@@ -123,10 +124,14 @@ public class ApplyCommand implements Callable<Integer> {
                         + " lapses by itself, or fleet unlock breaks it now.");
                 return ExitCodes.LOCKED;
             }
-            ((Acquisition.Acquired) acquisition).expired().ifPresent(lapsed -> err.println("fleet apply: took over the"
+            Acquisition.Acquired acquired = (Acquisition.Acquired) acquisition;
+            acquired.expired().ifPresent(lapsed -> err.println("fleet apply: took over the"
                     + " lapsed lease of run " + lapsed.run() + " by " + lapsed.owner() + " (it did not finish)"));
+            // Observe again under the lock, unless no other apply can have been at work since the first look.
+            Duration observedAgo = Duration.ofNanos(System.nanoTime() - observedAt);
+            Rollout.Planned planned = acquired.observationStillValid(observedAgo) ? first : rollout.plan(state);
             try (Heartbeat heartbeat = new Heartbeat(ledger, run, err)) {
-                return applyHolding(state, ledger, run, who, commit, out, err);
+                return applyHolding(state, planned, ledger, run, who, commit, out, err);
             } finally {
                 try {
                     ledger.release(run);
@@ -141,11 +146,9 @@ public class ApplyCommand implements Callable<Integer> {
     /** How long a lease lasts without renewal: what a crashed apply blocks the next one for, at most. */
     static final Duration LEASE = Duration.ofSeconds(120);
 
-    private int applyHolding(DesiredState state, DropletLedger ledger, String run, String who, String commit,
-            PrintWriter out, PrintWriter err) throws InterruptedException {
+    private int applyHolding(DesiredState state, Rollout.Planned planned, DropletLedger ledger, String run, String who,
+            String commit, PrintWriter out, PrintWriter err) throws InterruptedException {
         Instant started = Instant.now();
-        // Again, under the lock: another apply may have changed the fleet since the first look.
-        Rollout.Planned planned = rollout.plan(state);
         Plan plan;
         switch (planned.outcome()) {
             case PlanOutcome.Refused refused -> {

@@ -10,7 +10,8 @@ import java.time.Duration;
  *
  * <p>A health-check balancer cannot be asked, so fleet waits out its detection time, the seed's
  * {@code (unhealthy+1) x interval} after the app's health is seen failing and {@code (healthy+1) x
- * interval} after it is seen passing: each wait starts from an observed event. HAProxy is asked, so
+ * interval} after it is first seen passing (fleet's own checks of the new container run meanwhile):
+ * each wait starts from an observed event. HAProxy is asked, so
  * there is nothing to wait out; its estimates are what a drain and a return usually take.
  *
  * @param settleAfterDrained    waited after the droplet is seen out of rotation
@@ -43,7 +44,7 @@ public record BalancerTiming(
                 // The app's health must be seen failing within a few of our own probes of it.
                 Duration failDeadline = health.interval().plus(health.timeout()).multipliedBy(5);
                 yield new BalancerTiming(out, back, failDeadline.plus(out), back.plus(health.timeout().multipliedBy(5)),
-                        out.plus(SWAP).plus(healthy).plus(back));
+                        out.plus(SWAP).plus(healthy.compareTo(back) > 0 ? healthy : back));
             }
             case BalancerSpec.Haproxy haproxy -> new BalancerTiming(Duration.ZERO, Duration.ZERO,
                     HAPROXY_DRAIN_DEADLINE, max(rollout.healthTimeout(), Duration.ofSeconds(30)),

@@ -33,7 +33,8 @@ public final class StepText {
                     : "let the balancer's checks bring it back";
             case Step.AwaitInRotation a -> haproxy
                     ? "wait until HAProxy reports it UP (at most " + seconds(a.deadline()) + ")"
-                    : "wait " + seconds(timing.settleAfterInRotation()) + " for the balancer to send it traffic";
+                    : "wait until " + seconds(timing.settleAfterInRotation())
+                            + " after it turned healthy, for the balancer to send it traffic";
             case Step.Verify v -> "verify it runs " + v.digest().map(ImageRef::shortForm).orElse("its image")
                     + " and is healthy";
         };

@@ -65,7 +65,7 @@ class ApplyIT {
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isZero();
         assertThat(apply.stdout()).contains("call the drain endpoint (GET /shutdown)")
                 .contains("wait until its health fails, then 3s for the balancer to drop it")
-                .contains("wait 4s for the balancer to send it traffic");
+                .contains("wait until 4s after it turned healthy, for the balancer to send it traffic");
         assertZeroFailures(load, apply);
         assertOnlyVersionAnswers("v1");
     }

@@ -61,18 +61,21 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
                   printf 'held now=%s %s\\n' "$now" "$lease"; exit 0
                 fi
                 write "run=$4 owner=$5 commit=$6 since=$now expires=$((now + $3))"
-                printf 'acquired now=%s %s\\n' "$now" "$(cat "$dir/lease")"
+                quiet=never
+                if [ -f "$dir/released" ]; then quiet=$((now - $(stat -c %Y "$dir/released"))); fi
+                printf 'acquired now=%s quiet=%s %s\\n' "$now" "$quiet" "$(cat "$dir/lease")"
                 if [ -n "$lease" ] && [ "$(field run)" != "$4" ]; then printf 'expired %s\\n' "$lease"; fi ;;
               renew)
                 if [ -z "$lease" ] || [ "$(field run)" != "$4" ]; then echo lost; exit 0; fi
                 write "$(printf '%s\\n' "$lease" | sed "s/expires=[0-9]*/expires=$((now + $3))/")"
                 echo renewed ;;
               release)
-                if [ -n "$lease" ] && [ "$(field run)" = "$3" ]; then rm -f "$dir/lease"; fi
+                if [ -n "$lease" ] && [ "$(field run)" = "$3" ]; then rm -f "$dir/lease"; touch "$dir/released"; fi
                 echo released ;;
               break)
                 if [ -z "$lease" ]; then echo none; exit 0; fi
                 rm -f "$dir/lease"
+                touch "$dir/released"
                 printf '{"event":"lease-broken","at":%s,"by":"%s","lease":"%s"}\\n' "$now" "$3" "$lease" >> "$dir/history.jsonl"
                 printf 'broken now=%s %s\\n' "$now" "$lease" ;;
               record)
@@ -124,7 +127,10 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
             throw new LockException("unexpected answer from " + where + ": " + lines, null);
         }
         Optional<Lease> expired = lines.stream().filter(l -> l.startsWith("expired ")).findFirst().map(l -> lease(fields(l)));
-        return new Acquisition.Acquired(lease(fields(first)), expired);
+        String quiet = fields(first).getOrDefault("quiet", "0");
+        Optional<Duration> quietFor = quiet.equals("never") ? Optional.of(Duration.ofDays(365 * 100L))
+                : Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(quiet))));
+        return new Acquisition.Acquired(lease(fields(first)), expired, quietFor);
     }
 
     @Override
