@@ -51,9 +51,10 @@ class ApplyIT {
 
     @Test
     @Order(2)
-    void rollingBackToV1WithAHealthCheckBalancerDropsNoRequest() {
-        lab().commitState(state -> healthCheckBalancer(state).replace(lab().env("LAB_IMAGE_V2"), lab().env("LAB_IMAGE_V1")),
-                "deploy v1, as if behind a cloud balancer");
+    void rollingThreeDropletsToV2BehindAHealthCheckBalancerDropsNoRequest() {
+        resetToV1();
+        lab().commitState(state -> healthCheckBalancer(state).replace(lab().env("LAB_IMAGE_V1"), lab().env("LAB_IMAGE_V2")),
+                "deploy v2, as if behind a cloud balancer");
 
         LoadRun.Summary load;
         FleetProcess.Result apply;
@@ -67,7 +68,8 @@ class ApplyIT {
                 .contains("wait until its health fails, then 3s for the balancer to drop it")
                 .contains("wait until 4s after it turned healthy, for the balancer to send it traffic");
         assertZeroFailures(load, apply);
-        assertOnlyVersionAnswers("v1");
+        assertThat(load.versions()).containsKeys("v1", "v2");
+        assertOnlyVersionAnswers("v2");
     }
 
     @Test
@@ -80,6 +82,9 @@ class ApplyIT {
         assertThat(apply.exitCode()).as(apply.stderr()).isZero();
         assertThat(apply.stdout()).contains("nothing to do");
         assertThat(apply.took()).as("a converged 3-droplet fleet, JVM build").isLessThan(Duration.ofSeconds(3));
+        FleetProcess.Result unconfirmed = FleetProcess.run("apply", "--state", lab().stateFile().toString());
+        assertThat(unconfirmed.exitCode()).isEqualTo(1);
+        assertThat(unconfirmed.stderr()).contains("stdin is not a terminal").contains("--yes");
         for (LabDroplet droplet : lab().droplets()) {
             assertThat(mutatingDockerEvents(droplet, before)).as(droplet.name()).isEmpty();
         }
@@ -88,7 +93,8 @@ class ApplyIT {
     @Test
     @Order(4)
     void aNewImageThatNeverGetsHealthyIsRolledBackOnTheFirstDropletAndTheRestIsUntouched() {
-        lab().commitState(state -> haproxyBalancer(state).replace(lab().env("LAB_IMAGE_V1"), lab().env("LAB_IMAGE_BAD")),
+        resetToV1();
+        lab().commitState(state -> state.replace(lab().env("LAB_IMAGE_V1"), lab().env("LAB_IMAGE_BAD")),
                 "deploy the bad image");
 
         LoadRun.Summary load;
@@ -258,6 +264,14 @@ class ApplyIT {
 
     private static Lab lab() {
         return lab.get();
+    }
+
+    /** The whole fleet back on v1 through HAProxy, without load: the next test's starting point. */
+    private static void resetToV1() {
+        lab().commitState(state -> haproxyBalancer(state).replace(lab().env("LAB_IMAGE_V2"), lab().env("LAB_IMAGE_V1")),
+                "back to v1");
+        FleetProcess.Result reset = apply();
+        assertThat(reset.exitCode()).as(reset.stdout() + reset.stderr()).isZero();
     }
 
     private static void deploy(String imageVariable, String message) {
