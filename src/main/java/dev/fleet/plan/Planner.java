@@ -145,9 +145,12 @@ public final class Planner {
      */
     static String rollbackImage(ObservedContainer previous) {
         String reference = previous.imageRef();
+        if (reference.startsWith("sha256:")) {
+            return previous.imageId(); // created from an image id: no repository to name a digest in
+        }
         int at = reference.indexOf('@');
         String repository = at >= 0 ? reference.substring(0, at) : withoutTag(reference);
-        if (previous.digest().isPresent() && !repository.isEmpty() && !repository.startsWith("sha256:")) {
+        if (previous.digest().isPresent() && !repository.isEmpty()) {
             return repository + "@" + previous.digest().get();
         }
         return previous.imageId();
