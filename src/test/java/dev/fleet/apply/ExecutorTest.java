@@ -436,8 +436,9 @@ class ExecutorTest {
 
     @Test
     void aFailureDuringTheMinimumHealthyTimeRestartsTheCount() throws Exception {
-        // H H H H F H H H: 3 in a row at +2s, failure at +4s, 3 in a row again at +7s, then 5s healthy.
-        assertThat(awaitHealthy(true, true, true, true, false)).isEqualTo(Duration.ofSeconds(12));
+        // H H H H H H F H H H: 3 in a row at +2s, a failure at +6s (a second before the 5s are up),
+        // 3 in a row again at +9s, then 5s healthy.
+        assertThat(awaitHealthy(true, true, true, true, true, true, false)).isEqualTo(Duration.ofSeconds(14));
     }
 
     @Test
