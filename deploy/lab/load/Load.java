@@ -57,6 +57,8 @@ public class Load {
         Map<String, Long> lastSeen = new ConcurrentHashMap<>();
         Map<String, Long> failures = new ConcurrentHashMap<>();
 
+        System.err.println("Load: started, " + rate + " requests/s on " + uri);
+        System.err.flush();
         long start = System.nanoTime();
         long interval = 1_000_000_000L / rate;
         long end = start + seconds * 1_000_000_000L;

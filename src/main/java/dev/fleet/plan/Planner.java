@@ -123,8 +123,12 @@ public final class Planner {
                 new Step.Undrain(name),
                 new Step.AwaitInRotation(name, timing.inRotationDeadline()),
                 new Step.Verify(name, Optional.of(target.digest()))));
-        List<Step> rollback = new ArrayList<>();
-        rollback.add(new Step.RemoveContainer(name, service, grace));
+        // The rollback drains first: the new container may have failed after it went back into
+        // rotation (its verification), and it must not be removed while it takes traffic.
+        List<Step> rollback = new ArrayList<>(List.of(
+                new Step.Drain(name),
+                new Step.AwaitDrained(name, timing.drainDeadline()),
+                new Step.RemoveContainer(name, service, grace)));
         if (state.rollout().autoRollback() && current.isPresent()) {
             ObservedContainer previous = current.get();
             rollback.addAll(List.of(

@@ -167,8 +167,9 @@ class ExecutorTest {
         assertThat(d1.steps().get(4).took()).isEqualTo(HEALTH_TIMEOUT);
         assertThat(d1.steps().subList(5, d1.steps().size())).allMatch(StepRecord::succeeded);
 
+        // The rollback drains again before it removes anything: the new container may be in rotation.
         assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 remove demo grace 10s",
-                "d1 start " + NEW_IMAGE, "d1 remove demo grace 10s", "d1 start " + OLD_IMAGE, "d1 undrain");
+                "d1 start " + NEW_IMAGE, "d1 drain", "d1 remove demo grace 10s", "d1 start " + OLD_IMAGE, "d1 undrain");
         assertThat(droplets.get("d1").container).get().extracting(ObservedContainer::digest)
                 .isEqualTo(Optional.of(V1));
         for (String name : List.of("d2", "d3")) {
@@ -218,7 +219,7 @@ class ExecutorTest {
         assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f).contains("nothing to roll back to")
                 .endsWith("the droplet is left out of rotation"));
         assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 start " + NEW_IMAGE,
-                "d1 remove demo grace 10s");
+                "d1 drain", "d1 remove demo grace 10s");
         assertThat(droplets.get("d1").container).isEmpty();
     }
 
@@ -236,7 +237,7 @@ class ExecutorTest {
         assertThat(result.droplets().getFirst().failure()).hasValueSatisfying(f -> assertThat(f)
                 .contains("nothing to roll back to (automatic rollback off, or no previous container)"));
         assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 remove demo grace 10s",
-                "d1 start " + NEW_IMAGE, "d1 remove demo grace 10s");
+                "d1 start " + NEW_IMAGE, "d1 drain", "d1 remove demo grace 10s");
         assertThat(droplets.get("d1").container).isEmpty();
     }
 
@@ -253,7 +254,7 @@ class ExecutorTest {
         assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f)
                 .startsWith("stop (grace 10s) and remove container demo, keeping its image failed: Docker timed out"));
         assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 remove demo grace 10s",
-                "d1 remove demo grace 10s", "d1 start " + OLD_IMAGE, "d1 undrain");
+                "d1 drain", "d1 remove demo grace 10s", "d1 start " + OLD_IMAGE, "d1 undrain");
     }
 
     @Test

@@ -292,12 +292,23 @@ class ApplyIT {
         assertThat(load.failed()).as("failed requests while rolling: %s%n%s", load.raw(), apply.stdout()).isZero();
     }
 
-    /** A short load after the rollout: every answer comes from {@code version}. */
+    /** A second of load after the rollout: every answer comes from {@code version}. */
     private static void assertOnlyVersionAnswers(String version) {
         try (LoadRun after = LoadRun.start(lab().env("LAB_LB_URL") + "/", RATE, 10)) {
+            pauseOneSecond();
             LoadRun.Summary load = after.stop();
+            assertThat(load.requests()).as(load.raw()).isGreaterThan(100);
             assertThat(load.failed()).as(load.raw()).isZero();
             assertThat(load.versions()).as(load.raw()).containsOnlyKeys(version);
+        }
+    }
+
+    private static void pauseOneSecond() {
+        try {
+            Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

@@ -45,11 +45,15 @@ public final class LoadRun implements AutoCloseable {
                     String.valueOf(maxSeconds), stop.toString())
                     .redirectOutput(out.toFile()).redirectError(dir.resolve("errors.txt").toFile()).start();
             LoadRun run = new LoadRun(process, stop, out);
-            // The source launcher compiles first: the load has started once the first second has gone by.
-            Thread.sleep(2_500);
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the load generator stopped at once: "
-                        + Files.readString(dir.resolve("errors.txt")));
+            // The source launcher compiles first: wait for the load generator to say it has started.
+            Path errors = dir.resolve("errors.txt");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(errors).contains("Load: started")) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("the load generator did not start: " + Files.readString(errors));
+                }
+                Thread.sleep(50);
             }
             return run;
         } catch (IOException e) {

@@ -188,8 +188,8 @@ class PlannerTest {
 
         assertThat(plan.droplets().getFirst().steps())
                 .contains(new Step.RemoveContainer("d1", "demo", Duration.ofSeconds(4)));
-        assertThat(plan.droplets().getFirst().rollback().getFirst())
-                .isEqualTo(new Step.RemoveContainer("d1", "demo", Duration.ofSeconds(4)));
+        assertThat(plan.droplets().getFirst().rollback())
+                .contains(new Step.RemoveContainer("d1", "demo", Duration.ofSeconds(4)));
     }
 
     // ---------------------------------------------------------------- the unavailability budget
@@ -303,6 +303,8 @@ class PlannerTest {
         Plan plan = ready(state, reached("d1", previous, HEALTHY));
 
         assertThat(plan.droplets().getFirst().rollback()).containsExactly(
+                new Step.Drain("d1"),
+                new Step.AwaitDrained("d1", DRAIN_DEADLINE),
                 new Step.RemoveContainer("d1", "demo", GRACE),
                 new Step.StartContainer("d1", "registry.example.com:5000/team/demo@" + V1, V1),
                 new Step.AwaitHealthy("d1", HEALTH_TIMEOUT),
@@ -344,21 +346,23 @@ class PlannerTest {
     }
 
     @Test
-    void theRollbackIsOnlyRemoveWhenAutoRollbackIsOff() {
+    void theRollbackIsOnlyDrainAndRemoveWhenAutoRollbackIsOff() {
         DesiredState state = state(V2, 1, false, droplet("d1"));
 
         Plan plan = ready(state, reached("d1", running(V1), HEALTHY));
 
-        assertThat(plan.droplets().getFirst().rollback()).containsExactly(new Step.RemoveContainer("d1", "demo", GRACE));
+        assertThat(plan.droplets().getFirst().rollback()).containsExactly(new Step.Drain("d1"),
+                new Step.AwaitDrained("d1", DRAIN_DEADLINE), new Step.RemoveContainer("d1", "demo", GRACE));
     }
 
     @Test
-    void theRollbackIsOnlyRemoveWhenThereWasNoPreviousContainer() {
+    void theRollbackIsOnlyDrainAndRemoveWhenThereWasNoPreviousContainer() {
         DesiredState state = state(V2, 1, true, droplet("d1"));
 
         Plan plan = ready(state, new Reached("d1", NOW, List.of(), Optional.empty()));
 
-        assertThat(plan.droplets().getFirst().rollback()).containsExactly(new Step.RemoveContainer("d1", "demo", GRACE));
+        assertThat(plan.droplets().getFirst().rollback()).containsExactly(new Step.Drain("d1"),
+                new Step.AwaitDrained("d1", DRAIN_DEADLINE), new Step.RemoveContainer("d1", "demo", GRACE));
     }
 
     // ---------------------------------------------------------------- preflight and estimate
