@@ -69,8 +69,9 @@ final class ReadTimeoutInputStream extends FilterInputStream {
         } finally {
             alarm.cancel(false);
         }
-        // The alarm may have ended the stream just as data came: the stream is broken either way.
-        if (timedOut) {
+        // Data that came is data, even if the alarm rang just after (the next read fails); an end of
+        // stream may be the alarm's doing, so it counts as the timeout.
+        if (timedOut && read < 0) {
             throw timeoutException(limit);
         }
         return read;
