@@ -223,9 +223,16 @@ public final class Executor {
             case Step.AwaitHealthy h -> healthySince.put(h.droplet(), awaitHealthy(session, h.deadline()));
             case Step.Undrain u -> balancer.undrain(droplet, session);
             case Step.AwaitInRotation a -> {
-                await("the balancer to have it back", a.deadline(), () -> balancer.inRotation(droplet, session));
+                Instant deadline = clock.instant().plus(a.deadline());
                 Instant from = healthySince.getOrDefault(a.droplet(), clock.instant());
-                settleUntil(from.plus(timing.settleAfterInRotation()));
+                if (!balancer.inRotation(droplet, session)) {
+                    // Not back when asked first (a health-check balancer: the app failed a check
+                    // since): the return time counts from when it is seen back.
+                    pause.pause(POLL);
+                    await("the balancer to have it back", a.deadline(), () -> balancer.inRotation(droplet, session));
+                    from = clock.instant();
+                }
+                settleWhileHealthy(session, from, deadline);
             }
             case Step.Verify v -> verify(session, v);
         }
@@ -242,6 +249,45 @@ public final class Executor {
                 throw new ApplyException("waited " + StepText.seconds(deadline) + " for " + what + ", in vain");
             }
             pause.pause(POLL);
+        }
+    }
+
+    /**
+     * Waits out the balancer's return time, counted from {@code healthyFrom}, probing the app each
+     * health interval meanwhile: a failed probe restarts the count from the next passing one, as it
+     * restarts the balancer's own count of healthy checks. Nothing to wait when the balancer is asked.
+     */
+    private void settleWhileHealthy(DropletSession session, Instant healthyFrom, Instant deadline)
+            throws ApplyException, InterruptedException {
+        Duration settle = timing.settleAfterInRotation();
+        if (settle.isZero()) {
+            return;
+        }
+        HealthSpec health = state.health();
+        Instant from = healthyFrom;
+        Instant nextProbe = clock.instant().plus(health.interval());
+        while (true) {
+            Instant now = clock.instant();
+            if (from != null && !now.isBefore(from.plus(settle))) {
+                return;
+            }
+            if (!now.isBefore(deadline)) {
+                throw new ApplyException("the app failed its checks again while the balancer was taking it back,"
+                        + " and did not pass them for long enough before the deadline");
+            }
+            Instant wakeUp = from == null || nextProbe.isBefore(from.plus(settle)) ? nextProbe : from.plus(settle);
+            if (now.isBefore(wakeUp)) {
+                pause.pause(Duration.between(now, wakeUp));
+                continue;
+            }
+            Instant asked = clock.instant();
+            HealthProbe probe = session.probe(health);
+            nextProbe = asked.plus(health.interval());
+            if (!probe.healthy()) {
+                from = null;
+            } else if (from == null) {
+                from = asked;
+            }
         }
     }
 

@@ -117,12 +117,8 @@ public final class Planner {
         if (current.isPresent()) {
             steps.add(new Step.RemoveContainer(name, service, grace));
         }
-        steps.addAll(List.of(
-                new Step.StartContainer(name, target.toString(), target.digest()),
-                new Step.AwaitHealthy(name, state.rollout().healthTimeout()),
-                new Step.Undrain(name),
-                new Step.AwaitInRotation(name, timing.inRotationDeadline()),
-                new Step.Verify(name, Optional.of(target.digest()))));
+        steps.add(new Step.StartContainer(name, target.toString(), target.digest()));
+        steps.addAll(comeBack(state, name, Optional.of(target.digest()), timing));
         // The rollback drains first: the new container may have failed after it went back into
         // rotation (its verification), and it must not be removed while it takes traffic.
         List<Step> rollback = new ArrayList<>(List.of(
@@ -131,15 +127,27 @@ public final class Planner {
                 new Step.RemoveContainer(name, service, grace)));
         if (state.rollout().autoRollback() && current.isPresent()) {
             ObservedContainer previous = current.get();
-            rollback.addAll(List.of(
-                    new Step.StartContainer(name, rollbackImage(previous), previous.digest().orElse("")),
-                    new Step.AwaitHealthy(name, state.rollout().healthTimeout()),
-                    new Step.Undrain(name),
-                    new Step.AwaitInRotation(name, timing.inRotationDeadline()),
-                    new Step.Verify(name, previous.digest())));
+            rollback.add(new Step.StartContainer(name, rollbackImage(previous), previous.digest().orElse("")));
+            rollback.addAll(comeBack(state, name, previous.digest(), timing));
         }
         return new DropletPlan(name, drift.status() + ": " + drift.reason(), drift.runningDigest(), target.digest(),
                 steps, rollback, timing.perDroplet());
+    }
+
+    /**
+     * From a started container to a droplet back in rotation. HAProxy is asked, so the droplet is
+     * verified once HAProxy has it back. A health-check balancer's return is a wait, during which
+     * the executor keeps probing the app: the droplet is verified first, and the wait then ends the
+     * droplet's turn, so no idle time follows it.
+     */
+    private static List<Step> comeBack(DesiredState state, String name, Optional<String> digest, BalancerTiming timing) {
+        Step healthy = new Step.AwaitHealthy(name, state.rollout().healthTimeout());
+        Step undrain = new Step.Undrain(name);
+        Step back = new Step.AwaitInRotation(name, timing.inRotationDeadline());
+        Step verify = new Step.Verify(name, digest);
+        return state.balancer() instanceof BalancerSpec.HealthCheck
+                ? List.of(healthy, undrain, verify, back)
+                : List.of(healthy, undrain, back, verify);
     }
 
     /**

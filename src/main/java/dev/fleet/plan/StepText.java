@@ -34,7 +34,8 @@ public final class StepText {
             case Step.AwaitInRotation a -> haproxy
                     ? "wait until HAProxy reports it UP (at most " + seconds(a.deadline()) + ")"
                     : "wait until " + seconds(timing.settleAfterInRotation())
-                            + " after it turned healthy, for the balancer to send it traffic";
+                            + " after it turned healthy, for the balancer to send it traffic (checking it every "
+                            + seconds(state.health().interval()) + "; a failed check starts the wait again)";
             case Step.Verify v -> "verify it runs " + v.digest().map(ImageRef::shortForm).orElse("its image")
                     + " and is healthy";
         };

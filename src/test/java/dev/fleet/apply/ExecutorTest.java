@@ -393,12 +393,12 @@ class ExecutorTest {
         Instant undrained = at("d1 undrain");
         Instant seenBack = balancer.seenBack.get("d1");
         assertThat(seenBack).isEqualTo(undrained.plusMillis(2200));
-        // The return's settle counts from the first healthy probe, which fleet's own health wait
-        // (2 more probes, then the 10s minimum) already left more than 4s behind: no further wait.
-        Instant firstHealthy = steps.get(4).started();
-        assertThat(firstHealthy.plus(SETTLE_IN_ROTATION)).isBefore(seenBack);
-        assertThat(end(steps.get(6))).isEqualTo(seenBack);
-        assertThat(steps.get(7).started()).isEqualTo(seenBack);
+        // Not back when first asked: the return's settle counts from the moment it is seen back,
+        // not from the (older) first healthy probe.
+        // Behind a health-check balancer the droplet is verified before the return wait, which
+        // then ends its turn.
+        assertThat(steps.get(6).description()).startsWith("verify");
+        assertThat(end(steps.get(7))).isEqualTo(seenBack.plus(SETTLE_IN_ROTATION));
     }
 
     @Test
@@ -417,7 +417,7 @@ class ExecutorTest {
         assertThat(at("d1 remove demo grace 10s")).isEqualTo(drainCalled.plusMillis(1000).plus(SETTLE_DRAINED));
         // The new container is healthy when AwaitInRotation starts, and its first healthy probe was
         // more than 4s ago (fleet's own health wait is longer): the balancer has had its time.
-        StepRecord inRotation = result.droplets().getFirst().steps().get(6);
+        StepRecord inRotation = result.droplets().getFirst().steps().get(7);
         assertThat(inRotation.took()).isZero();
     }
 
@@ -483,10 +483,32 @@ class ExecutorTest {
         ApplyResult result = executor(state).apply(plan(state));
 
         DropletOutcome d1 = result.droplets().getFirst();
-        assertThat(d1.steps().get(7).failure()).contains("container demo is exited");
+        assertThat(d1.steps().get(6).failure()).contains("container demo is exited");
         assertThat(d1.result()).isEqualTo(DropletOutcome.Result.ROLLED_BACK);
         assertThat(droplets.get("d1").container).get().extracting(ObservedContainer::digest)
                 .isEqualTo(Optional.of(V1));
+    }
+
+    @Test
+    void aFailedCheckDuringTheBalancersReturnTimeStartsThatWaitAgain() throws Exception {
+        DesiredState state = state(true, Duration.ZERO, droplet("d1"));
+        runningOld("d1");
+        // Probes after the start: +0s +1s +2s pass (healthy, no minimum time), the verification
+        // and the return wait's first look at +2s pass, its probe at +3s fails, +4s passes.
+        droplets.get("d1").healthAfterStart = List.of(true, true, true, true, true, false, true);
+        Executor executor = new Executor(state, this::open, new HealthCheckBalancer(state.health(), state.drain()),
+                clock, clock::advance, Progress.NONE);
+
+        ApplyResult result = executor.apply(plan(state));
+
+        assertThat(result.succeeded()).isTrue();
+        List<StepRecord> steps = result.droplets().getFirst().steps();
+        StepRecord started = steps.get(3);
+        StepRecord back = steps.get(7);
+        assertThat(back.description()).startsWith("wait until 4s after it turned healthy");
+        // Without the failure the wait would end 4s after the first passing probe (+4s); it counts
+        // again from the passing probe at +4s instead.
+        assertThat(end(back)).isEqualTo(end(started).plusSeconds(8));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -578,6 +600,10 @@ class ExecutorTest {
     }
 
     private static DesiredState state(boolean autoRollback, DropletSpec... droplets) {
+        return state(autoRollback, Duration.ofSeconds(5), droplets);
+    }
+
+    private static DesiredState state(boolean autoRollback, Duration minHealthyTime, DropletSpec... droplets) {
         return new DesiredState(Path.of("fleet.yaml"), new Revision(Optional.of("a".repeat(40)), false),
                 new ServiceSpec("demo", new ImageRef("registry/demo", V2), List.of(), Map.of(), "always",
                         Map.of("team", "platform")),
@@ -587,7 +613,7 @@ class ExecutorTest {
                 new HealthSpec("/health", 80, 200, List.of(), Duration.ofSeconds(1), 3, Duration.ofSeconds(1)),
                 new DrainSpec("/shutdown", "GET", 80),
                 new BalancerSpec.HealthCheck(Duration.ofSeconds(1), 2, 3),
-                new RolloutPolicy(1, autoRollback, Duration.ofSeconds(5), HEALTH_TIMEOUT));
+                new RolloutPolicy(1, autoRollback, minHealthyTime, HEALTH_TIMEOUT));
     }
 
     private record Event(Instant at, String droplet, String action) {}

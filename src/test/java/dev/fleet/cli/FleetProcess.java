@@ -97,7 +97,11 @@ public final class FleetProcess {
     private static List<String> launcher() {
         String executable = System.getProperty("fleet.executable");
         if (executable != null && !executable.isBlank()) {
-            return List.of(Path.of(executable).toAbsolutePath().toString());
+            Path path = Path.of(executable).toAbsolutePath();
+            if (!Files.isExecutable(path)) {
+                throw new IllegalStateException(path + " (fleet.executable) is missing: ./mvnw verify -Pnative builds it");
+            }
+            return List.of(path.toString());
         }
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: integration tests run after ./mvnw package");

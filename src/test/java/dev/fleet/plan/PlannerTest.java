@@ -97,8 +97,8 @@ class PlannerTest {
                 new Step.StartContainer("c", "registry/demo@" + V2, V2),
                 new Step.AwaitHealthy("c", HEALTH_TIMEOUT),
                 new Step.Undrain("c"),
-                new Step.AwaitInRotation("c", IN_ROTATION_DEADLINE),
-                new Step.Verify("c", Optional.of(V2)));
+                new Step.Verify("c", Optional.of(V2)),
+                new Step.AwaitInRotation("c", IN_ROTATION_DEADLINE));
         assertThat(c.fromDigest()).contains(V1);
         assertThat(c.toDigest()).isEqualTo(V2);
         assertThat(c.why()).isEqualTo("IMAGE_DRIFT: runs 111111111111, wants 222222222222");
@@ -120,8 +120,8 @@ class PlannerTest {
                 new Step.StartContainer("d1", "registry/demo@" + V2, V2),
                 new Step.AwaitHealthy("d1", HEALTH_TIMEOUT),
                 new Step.Undrain("d1"),
-                new Step.AwaitInRotation("d1", IN_ROTATION_DEADLINE),
-                new Step.Verify("d1", Optional.of(V2)));
+                new Step.Verify("d1", Optional.of(V2)),
+                new Step.AwaitInRotation("d1", IN_ROTATION_DEADLINE));
     }
 
     @Test
@@ -309,8 +309,8 @@ class PlannerTest {
                 new Step.StartContainer("d1", "registry.example.com:5000/team/demo@" + V1, V1),
                 new Step.AwaitHealthy("d1", HEALTH_TIMEOUT),
                 new Step.Undrain("d1"),
-                new Step.AwaitInRotation("d1", IN_ROTATION_DEADLINE),
-                new Step.Verify("d1", Optional.of(V1)));
+                new Step.Verify("d1", Optional.of(V1)),
+                new Step.AwaitInRotation("d1", IN_ROTATION_DEADLINE));
     }
 
     @Test
@@ -476,6 +476,19 @@ class PlannerTest {
 
     private static DropletSpec droplet(String name) {
         return new DropletSpec(name, "127.0.0.1", 22, "deploy", Optional.empty(), Optional.empty());
+    }
+
+    @Test
+    void behindHaproxyTheDropletIsVerifiedOnceHaproxyHasItBack() {
+        DesiredState state = haproxyState(V2, droplet("d1"));
+
+        Plan plan = ready(state, new Reached("d1", NOW, List.of(), Optional.empty()));
+
+        List<Step> steps = plan.droplets().getFirst().steps();
+        assertThat(steps.subList(steps.size() - 2, steps.size())).containsExactly(
+                new Step.AwaitInRotation("d1", BalancerTiming.of(state.balancer(), state.health(), state.rollout())
+                        .inRotationDeadline()),
+                new Step.Verify("d1", Optional.of(V2)));
     }
 
     private static HealthSpec health() {

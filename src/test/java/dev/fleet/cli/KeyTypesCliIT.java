@@ -1,0 +1,93 @@
+package dev.fleet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.lab.Lab;
+import dev.fleet.lab.LabDroplet;
+import dev.fleet.lab.LabExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code fleet drift} as a process with each SSH key type users have, on both sides: the droplets'
+ * host keys (known_hosts listing one type only) and the client's identity file. The native build
+ * must do every one of them as the JVM build does, so these run against both.
+ */
+class KeyTypesCliIT {
+
+    @RegisterExtension
+    static final LabExtension lab = LabExtension.withDroplets(1);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa"})
+    void verifiesDropletsByEachHostKeyType(String type) throws IOException {
+        List<String> only = Files.readAllLines(lab.get().knownHosts()).stream()
+                .filter(line -> line.split(" ")[1].equals(type)).toList();
+        assertThat(only).hasSize(1);
+        Path state = stateCopy(only, null);
+
+        FleetProcess.Result result = FleetProcess.run("drift", "--state", state.toString(), "--output", "json");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(status(result)).isEqualTo("IN_SYNC");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rsa", "ecdsa", "ed25519"})
+    void logsInWithClientKeysOfEachType(String type) throws Exception {
+        LabDroplet droplet = lab.get().droplets().getFirst();
+        Path key = temp.resolve("id_" + type);
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "fleet-" + type,
+                "-f", key.toString()).redirectErrorStream(true).start();
+        assertThat(keygen.waitFor(60, TimeUnit.SECONDS) && keygen.exitValue() == 0)
+                .as(new String(keygen.getInputStream().readAllBytes())).isTrue();
+        String publicKey = Files.readString(Path.of(key + ".pub")).strip();
+        Lab.CommandResult added = lab.get().ssh(droplet.name(), "echo '" + publicKey + "' >> ~/.ssh/authorized_keys");
+        assertThat(added.succeeded()).as(added.output()).isTrue();
+        Path state = stateCopy(Files.readAllLines(lab.get().knownHosts()), key);
+
+        FleetProcess.Result result = FleetProcess.run("drift", "--state", state.toString(), "--output", "json");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(status(result)).isEqualTo("IN_SYNC");
+        assertThat(result.stdout() + result.stderr()).doesNotContain(privateKeyBody(key));
+    }
+
+    /** The lab's state beside {@code knownHosts}, logging in with {@code identity} when given. */
+    private Path stateCopy(List<String> knownHosts, Path identity) throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("state-" + System.nanoTime()));
+        String state = Files.readString(Path.of(lab.get().env("LAB_STATE_FILE")));
+        if (identity != null) {
+            String labKey = "identity-file: \"" + lab.get().sshKey() + "\"";
+            assertThat(state).contains(labKey);
+            state = state.replace(labKey, "identity-file: \"" + identity + "\"");
+        }
+        Files.writeString(dir.resolve("fleet.yaml"), state);
+        Files.write(dir.resolve("known_hosts"), knownHosts);
+        return dir.resolve("fleet.yaml");
+    }
+
+    private static String status(FleetProcess.Result result) throws IOException {
+        JsonNode report = JSON.readTree(result.stdout());
+        return report.get("droplets").get(0).get("status").asText();
+    }
+
+    private static String privateKeyBody(Path key) throws IOException {
+        List<String> lines = Files.readAllLines(key);
+        return lines.get(lines.size() / 2);
+    }
+}
