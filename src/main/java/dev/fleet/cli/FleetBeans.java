@@ -3,9 +3,11 @@ package dev.fleet.cli;
 import dev.fleet.desired.StateLoader;
 import dev.fleet.infra.git.GitRevisionSource;
 import dev.fleet.infra.haproxy.HaproxyBalancerObserver;
+import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.droplet.SshDropletObserver;
 import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.observed.FleetObserver;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -29,9 +31,20 @@ class FleetBeans {
         return new StateLoader(System.getenv(), new GitRevisionSource());
     }
 
+    /** The run's connections to its droplets: observing and then applying connect to each droplet once. */
     @Produces
     @Singleton
-    FleetObserver fleetObserver(Clock clock) {
-        return new FleetObserver(new SshDropletObserver(new SshConnector(), clock), new HaproxyBalancerObserver(), clock);
+    DropletConnections dropletConnections() {
+        return new DropletConnections(new SshConnector());
+    }
+
+    void closeConnections(@Disposes DropletConnections connections) {
+        connections.close();
+    }
+
+    @Produces
+    @Singleton
+    FleetObserver fleetObserver(DropletConnections connections, Clock clock) {
+        return new FleetObserver(new SshDropletObserver(connections, clock), new HaproxyBalancerObserver(), clock);
     }
 }

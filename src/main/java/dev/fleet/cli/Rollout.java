@@ -9,11 +9,11 @@ import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.drift.DriftDetector;
 import dev.fleet.drift.DriftReport;
+import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.droplet.DropletLedger;
 import dev.fleet.infra.droplet.SshDropletSessions;
 import dev.fleet.lock.LockException;
 import dev.fleet.infra.haproxy.HaproxyControl;
-import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.FleetObserver;
 import dev.fleet.plan.PlanOutcome;
@@ -26,10 +26,12 @@ import java.time.Clock;
 class Rollout {
 
     private final FleetObserver observer;
+    private final DropletConnections connections;
     private final Clock clock;
 
-    Rollout(FleetObserver observer, Clock clock) {
+    Rollout(FleetObserver observer, DropletConnections connections, Clock clock) {
         this.observer = observer;
+        this.connections = connections;
         this.clock = clock;
     }
 
@@ -44,7 +46,7 @@ class Rollout {
 
     /** The fleet's lease and history, on its first droplet. */
     DropletLedger ledger(DesiredState state) throws LockException {
-        return DropletLedger.open(new SshConnector(), state);
+        return DropletLedger.open(connections, state);
     }
 
     Executor executor(DesiredState state, Progress progress) {
@@ -52,7 +54,7 @@ class Rollout {
             case BalancerSpec.Haproxy haproxy -> new HaproxyControl(haproxy);
             case BalancerSpec.HealthCheck ignored -> new HealthCheckBalancer(state.health(), state.drain());
         };
-        return new Executor(state, new SshDropletSessions(new SshConnector(), state), balancer, clock, Pause.SLEEP,
+        return new Executor(state, new SshDropletSessions(connections, state), balancer, clock, Pause.SLEEP,
                 progress);
     }
 }

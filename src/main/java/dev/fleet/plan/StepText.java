@@ -49,6 +49,9 @@ public final class StepText {
 
     public static String seconds(java.time.Duration duration) {
         long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + "s" : String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
+        if (millis % 1000 == 0) {
+            return millis / 1000 + "s";
+        }
+        return millis % 100 == 0 ? String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0) : millis + "ms";
     }
 }

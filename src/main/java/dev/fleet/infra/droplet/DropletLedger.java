@@ -99,10 +99,10 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
     }
 
     /** Connects to the state's first droplet, where the fleet's lease and history live. */
-    public static DropletLedger open(SshConnector connector, DesiredState state) throws LockException {
+    public static DropletLedger open(DropletConnections connections, DesiredState state) throws LockException {
         DropletSpec first = state.droplets().getFirst();
         try {
-            return new DropletLedger(connector.connect(first, state.ssh()), safe(state.service().name()),
+            return new DropletLedger(connections.get(first, state.ssh()).ssh(), safe(state.service().name()),
                     first.name() + ":~/.fleet/" + state.service().name());
         } catch (DropletException e) {
             throw new LockException("the apply lock and history live on " + first.name() + ", the state's first droplet,"
@@ -176,7 +176,7 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
 
     @Override
     public void close() {
-        ssh.close();
+        // The connection is the run's (DropletConnections), closed with it.
     }
 
     private List<String> run(String op, String... args) throws LockException {

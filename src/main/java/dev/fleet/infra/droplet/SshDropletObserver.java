@@ -4,7 +4,6 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.infra.docker.DropletConnection;
 import dev.fleet.infra.ssh.DropletException;
-import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.observed.DropletObservation;
 import dev.fleet.observed.DropletObserver;
 import dev.fleet.observed.HealthProbe;
@@ -21,18 +20,19 @@ import org.jboss.logging.Logger;
  * seen from the droplet itself (through a port forward).
  *
  * <p>Read-only. Never throws for a droplet it cannot reach, log in to, verify or ask: that is an
- * {@link DropletObservation.Unreachable} with the reason. Thread-safe: each call has its own
- * connection.
+ * {@link DropletObservation.Unreachable} with the reason. Thread-safe: droplets are observed
+ * in parallel, each over its own connection.
  */
 public final class SshDropletObserver implements DropletObserver {
 
     private static final Logger LOG = Logger.getLogger(SshDropletObserver.class);
 
-    private final SshConnector connector;
+    private final DropletConnections connections;
     private final Clock clock;
 
-    public SshDropletObserver(SshConnector connector, Clock clock) {
-        this.connector = connector;
+    /** Observes over {@code connections}, which keep each droplet's connection for what follows (an apply). */
+    public SshDropletObserver(DropletConnections connections, Clock clock) {
+        this.connections = connections;
         this.clock = clock;
     }
 
@@ -40,7 +40,8 @@ public final class SshDropletObserver implements DropletObserver {
     public DropletObservation observe(DesiredState state, DropletSpec droplet) {
         long started = System.nanoTime();
         String service = state.service().name();
-        try (DropletConnection connection = DropletConnection.open(connector, droplet, state.ssh())) {
+        try {
+            DropletConnection connection = connections.get(droplet, state.ssh());
             List<ObservedContainer> containers = new ContainerReader(connection).read(service);
             Instant seen = Instant.now(clock);
             boolean serviceRuns = containers.stream().anyMatch(c -> c.name().equals(service) && c.running());
@@ -52,6 +53,7 @@ public final class SshDropletObserver implements DropletObserver {
                     (System.nanoTime() - started) / 1_000_000);
             return new DropletObservation.Reached(droplet.name(), seen, containers, health);
         } catch (DropletException e) {
+            connections.discard(droplet, state.ssh());
             LOG.debugf("Could not observe droplet %s (%s): %s", droplet.name(), e.reason(), e.getMessage());
             return new DropletObservation.Unreachable(droplet.name(), Instant.now(clock), e.reason(), e.getMessage());
         }

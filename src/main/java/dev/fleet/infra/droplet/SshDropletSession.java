@@ -171,10 +171,9 @@ final class SshDropletSession implements DropletSession {
 
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
+    /** The connection stays open: it is the run's, and closes with it. */
     @Override
-    public void close() {
-        connection.close();
-    }
+    public void close() {}
 
     private Optional<AuthConfig> credentialsFor(String repository) {
         return registry.filter(r -> repository.startsWith(r.server() + "/"))

@@ -5,30 +5,28 @@ import dev.fleet.apply.DropletSession;
 import dev.fleet.apply.DropletSessions;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
-import dev.fleet.infra.docker.DropletConnection;
 import dev.fleet.infra.ssh.DropletException;
-import dev.fleet.infra.ssh.SshConnector;
 import java.time.Duration;
 
-/** Opens a droplet's session over SSH, with the state's SSH settings and registry credentials. */
+/** Opens a droplet's session over its SSH connection, with the state's SSH settings and registry credentials. */
 public final class SshDropletSessions implements DropletSessions {
 
     /** A pull streams for as long as the download lasts: bounded apart from the per-call timeout. */
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
 
-    private final SshConnector connector;
+    private final DropletConnections connections;
     private final DesiredState state;
 
-    public SshDropletSessions(SshConnector connector, DesiredState state) {
-        this.connector = connector;
+    /** Sessions over {@code connections}: the observation's, when it just connected. */
+    public SshDropletSessions(DropletConnections connections, DesiredState state) {
+        this.connections = connections;
         this.state = state;
     }
 
     @Override
     public DropletSession open(DropletSpec droplet) throws ApplyException {
         try {
-            return new SshDropletSession(DropletConnection.open(connector, droplet, state.ssh()), state.registry(),
-                    PULL_TIMEOUT);
+            return new SshDropletSession(connections.get(droplet, state.ssh()), state.registry(), PULL_TIMEOUT);
         } catch (DropletException e) {
             throw new ApplyException(droplet.name() + " is unreachable (" + e.reason() + "): " + e.getMessage(),
                     e.isTransient(), e);

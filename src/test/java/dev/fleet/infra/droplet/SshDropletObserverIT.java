@@ -56,7 +56,14 @@ class SshDropletObserverIT {
     private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
     private static final String APP = "demo";
 
-    private final SshDropletObserver observer = new SshDropletObserver(new SshConnector(), Clock.fixed(NOW, ZoneOffset.UTC));
+    /** A new instance per test: each test connects afresh, as each run of fleet does. */
+    private final DropletConnections connections = new DropletConnections(new SshConnector());
+    private final SshDropletObserver observer = new SshDropletObserver(connections, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @org.junit.jupiter.api.AfterEach
+    void closeConnections() {
+        connections.close();
+    }
 
     @Test
     @Order(1)
