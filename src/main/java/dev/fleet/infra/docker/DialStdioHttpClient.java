@@ -70,10 +70,11 @@ final class DialStdioHttpClient implements DockerHttpClient {
     /**
      * httpclient's wire and header logs, off whatever level is configured: the Engine API's answers
      * hold containers' environments (secrets) and its requests may carry registry credentials. Held
-     * here so that the level set on them cannot be lost with the logger objects.
+     * here so that the level set on them cannot be lost with the logger objects. Set by the first
+     * connection, not by a static initializer: the native build runs those while it builds, and the
+     * run's log configuration (a level given in the environment) would then win.
      */
-    private static final List<java.util.logging.Logger> SILENCED = silence(
-            "org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers");
+    private static volatile List<java.util.logging.Logger> silenced;
 
     // The docker CLI's name for the engine behind a socket; the engine ignores the Host header.
     private static final HttpHost ENGINE = new HttpHost("http", "api.moby.localhost", 80);
@@ -84,6 +85,9 @@ final class DialStdioHttpClient implements DockerHttpClient {
     private volatile String lastDialStdioError;
 
     DialStdioHttpClient(SshConnection ssh, Duration callTimeout) {
+        if (silenced == null) {
+            silenced = silence("org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers");
+        }
         this.ssh = ssh;
         DetachedSocketFactory channels = this::newSocket;
         var operator = new DefaultHttpClientConnectionOperator(channels, null, new NoDns(),

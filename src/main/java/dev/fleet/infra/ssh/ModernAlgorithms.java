@@ -30,12 +30,10 @@ import net.schmizz.sshj.transport.mac.MAC;
  */
 final class ModernAlgorithms {
 
-    static {
-        useJdkProviders();
-    }
-
     /**
      * Idempotent; must run before sshj first needs a key factory (sshj registers BouncyCastle then).
+     * Called for every configuration, not from a static initializer: the native build runs those
+     * while it builds, and a security provider added then is not there when fleet runs.
      */
     static synchronized void useJdkProviders() {
         // The JDK's own providers do everything fleet speaks (AES-GCM, ECDH, RSA, ECDSA once
@@ -52,6 +50,7 @@ final class ModernAlgorithms {
      * one instance, and building a configuration costs milliseconds once BouncyCastle is loaded.
      */
     static Config config() {
+        useJdkProviders();
         DefaultConfig config = new DefaultConfig();
         config.setKeyExchangeFactories(List.<Factory.Named<KeyExchange>>of(
                 new Curve25519SHA256.Factory(),
