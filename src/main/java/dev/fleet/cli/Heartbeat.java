@@ -11,12 +11,12 @@ final class Heartbeat implements AutoCloseable {
     private final Thread thread;
 
     Heartbeat(LeaseStore store, String run, PrintWriter err) {
-        Duration every = ApplyCommand.LEASE.dividedBy(4);
+        Duration every = Convergence.LEASE.dividedBy(4);
         this.thread = Thread.ofVirtual().name("fleet-lease-heartbeat").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     Thread.sleep(every);
-                    if (!store.renew(run, ApplyCommand.LEASE)) {
+                    if (!store.renew(run, Convergence.LEASE)) {
                         err.println("fleet apply: the lock was broken (fleet unlock) while this apply ran");
                         err.flush();
                         return;

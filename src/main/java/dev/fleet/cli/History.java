@@ -13,7 +13,7 @@ final class History {
     static ApplyRecord record(String run, String who, String commit, ApplyResult result) {
         var droplets = result.droplets().stream().map(d -> new ApplyRecord.DropletRecord(d.droplet(),
                 d.fromDigest().orElse(""), d.toDigest(), d.result().toString().toLowerCase(Locale.ROOT).replace('_', '-'),
-                d.steps().stream().map(s -> s.description() + ": " + ApplyCommand.seconds(s.took())
+                d.steps().stream().map(s -> s.description() + ": " + Convergence.seconds(s.took())
                         + s.failure().map(f -> " FAILED: " + f).orElse("")).toList())).toList();
         String outcome;
         if (result.succeeded()) {

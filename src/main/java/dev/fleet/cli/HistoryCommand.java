@@ -88,7 +88,7 @@ public class HistoryCommand implements Callable<Integer> {
 
     private void print(ApplyRecord record, PrintWriter out) {
         out.println(record.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + record.result() + "  run " + record.run() + " by " + record.who()
-                + ", state " + record.commit() + ", " + ApplyCommand.seconds(record.took()));
+                + ", state " + record.commit() + ", " + Convergence.seconds(record.took()));
         record.failure().ifPresent(f -> out.println("    " + f));
         for (ApplyRecord.DropletRecord droplet : record.droplets()) {
             out.println(String.format("    %-16s %-11s %s -> %s", droplet.droplet(), droplet.result(),

@@ -5,7 +5,7 @@ import dev.fleet.drift.DriftReport;
 /** One self-contained HTML page: no script, no external style sheet, no font to fetch. */
 final class HtmlReport {
 
-    private static final String STYLE = """
+    static final String STYLE = """
             body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #1d2330; }
             h1 { font-size: 1.4em; margin: 0 0 .3em; }
             p.meta { color: #5b6475; margin: 0 0 1.2em; }
@@ -32,6 +32,14 @@ final class HtmlReport {
         html.append("<p class=\"meta\">").append(escape(ReportRows.heading(report))).append("</p>\n");
         report.balancerProblem().ifPresent(p -> html.append("<p class=\"meta\">Balancer could not be asked: ")
                 .append(escape(p)).append("</p>\n"));
+        table(html, report);
+        html.append("<p class=\"summary\">").append(escape(report.summary())).append("</p>\n");
+        html.append("</body>\n</html>\n");
+        return html.toString();
+    }
+
+    /** The drift's table: a row per droplet, then one per unmanaged container. */
+    static void table(StringBuilder html, DriftReport report) {
         html.append("<table>\n<thead><tr>");
         for (String column : ReportRows.HEADER) {
             html.append("<th>").append(column).append("</th>");
@@ -52,9 +60,6 @@ final class HtmlReport {
             html.append("</tr>\n");
         }
         html.append("</tbody>\n</table>\n");
-        html.append("<p class=\"summary\">").append(escape(report.summary())).append("</p>\n");
-        html.append("</body>\n</html>\n");
-        return html.toString();
     }
 
     private static String tone(String status) {

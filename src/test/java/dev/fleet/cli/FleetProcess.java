@@ -63,6 +63,86 @@ public final class FleetProcess {
         }
     }
 
+    /** A fleet that runs until stopped ({@code fleet watch}). */
+    public static final class Running implements AutoCloseable {
+
+        private final Process process;
+        private final Path stdout;
+        private final Path stderr;
+
+        private Running(Process process, Path stdout, Path stderr) {
+            this.process = process;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        public String stdout() {
+            return read(stdout);
+        }
+
+        public String stderr() {
+            return read(stderr);
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** Sends SIGTERM, as systemd does, and returns the exit code (killed after 30 s). */
+        public int stop() {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                    throw new IllegalStateException("fleet did not stop within 30 s of SIGTERM");
+                }
+                return process.exitValue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+            try {
+                Files.deleteIfExists(stdout);
+                Files.deleteIfExists(stderr);
+            } catch (IOException ignored) {
+                // temporary files
+            }
+        }
+
+        private static String read(Path file) {
+            try {
+                return Files.readString(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Starts fleet and returns at once; {@link Running#stop} ends it. */
+    public static Running start(Map<String, String> environment, String... args) {
+        List<String> command = new ArrayList<>(launcher());
+        command.addAll(List.of(args));
+        try {
+            Path stdout = Files.createTempFile("fleet-out", ".txt");
+            Path stderr = Files.createTempFile("fleet-err", ".txt");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(environment);
+            return new Running(builder.start(), stdout, stderr);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static boolean isNewer(Path a, Path b) {
         try {
             return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b)) > 0;

@@ -1,0 +1,321 @@
+package dev.fleet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.fleet.lab.Lab;
+import dev.fleet.lab.LabExtension;
+import dev.fleet.lab.LoadRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fleet watch --apply} against a real lab, its state in a git repository that fleet fetches
+ * into a clone of its own: a commit converges the fleet under load with no failed request, the
+ * status is served as a page, JSON and metrics, a webhook receiver is told each event in order,
+ * and a remote that cannot be reached leaves the last state in force, marked stale. The tests run
+ * in order against one watch.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WatchIT {
+
+    @RegisterExtension
+    static final LabExtension lab = LabExtension.withDroplets(3);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Duration INTERVAL = Duration.ofSeconds(2);
+    private static final int RATE = 150;
+
+    @TempDir
+    static Path temp;
+
+    private static HttpServer receiver;
+    private static final List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
+    private static FleetProcess.Running watch;
+    private static URI status;
+
+    @BeforeAll
+    static void startWatching() throws Exception {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            try (exchange) {
+                events.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+                exchange.sendResponseHeaders(204, -1);
+            }
+        });
+        receiver.start();
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        status = URI.create("http://127.0.0.1:" + port);
+        Path repo = lab().stateFile().getParent();
+        watch = FleetProcess.start(Map.of(), "watch", "--repo", repo.toUri().toString(), "--branch", branch(repo),
+                "--path", "fleet.yaml", "--apply", "--interval", INTERVAL.toMillis() + "ms",
+                "--listen", "127.0.0.1:" + port, "--webhook", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+                "--workdir", temp.resolve("clones").toString());
+        awaitStatus("the first round, the fleet in sync", Duration.ofSeconds(60),
+                json -> json.path("drift").path("summary").path("IN_SYNC").asInt() == 3);
+    }
+
+    @AfterAll
+    static void stopWatching() {
+        if (watch != null) {
+            watch.close();
+        }
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aCommittedDigestConvergesTheFleetWithinAnIntervalAndTheRolloutUnderLoad() {
+        String v2 = lab().env("LAB_IMAGE_V2");
+        String v2Digest = v2.substring(v2.indexOf('@') + 1);
+        events.clear();
+
+        LoadRun.Summary load;
+        long started = System.nanoTime();
+        try (LoadRun run = LoadRun.start(lab().env("LAB_LB_URL") + "/", RATE, 300)) {
+            lab().commitState(state -> state.replace(lab().env("LAB_IMAGE_V1"), v2), "deploy v2");
+            awaitStatus("every droplet on v2", Duration.ofSeconds(120), json -> allRun(json, v2Digest));
+            load = run.stop();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(load.ratePerSecond()).as(load.raw()).isGreaterThanOrEqualTo(100);
+        assertThat(load.failed()).as("failed requests while watch rolled: %s%n%s", load.raw(), watch.stdout()).isZero();
+        // One interval to notice the commit, then the rollout (3 droplets, about 2.5 s each here).
+        assertThat(took).as(watch.stdout()).isLessThan(INTERVAL.plus(Duration.ofSeconds(40)));
+        JsonNode json = statusJson();
+        assertThat(json.path("lastRollout").path("result").asText()).isEqualTo("succeeded");
+        assertThat(json.path("stale").asBoolean()).isFalse();
+    }
+
+    @Test
+    @Order(2)
+    void theWebhookReceiverIsToldOfTheRolloutsEventsInOrder() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (names().stream().noneMatch("rollout_finished"::equals) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+
+        assertThat(names()).as(watch.stdout()).containsSubsequence("drift_detected", "rollout_started", "rollout_finished")
+                .doesNotContain("rollout_failed", "rolled_back");
+        JsonNode started = events.stream().filter(e -> e.path("event").asText().equals("rollout_started")).findFirst()
+                .orElseThrow();
+        assertThat(started.path("droplets")).hasSize(3);
+        assertThat(started.path("text").asText()).startsWith("fleet: rolling out demo at ");
+    }
+
+    @Test
+    @Order(3)
+    void theStatusIsServedAsAPageAsJsonAndAsMetrics() throws Exception {
+        HttpResponse<String> page = get("/");
+        HttpResponse<String> metrics = get("/metrics");
+        HttpResponse<String> health = get("/healthz");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        for (String droplet : List.of("droplet-1", "droplet-2", "droplet-3")) {
+            assertThat(page.body()).contains("data-droplet=\"" + droplet + "\" data-status=\"IN_SYNC\"");
+        }
+        assertThat(page.body()).contains("http-equiv=\"refresh\"").contains("Last rollout").contains("succeeded");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("fleet_droplets{status=\"IN_SYNC\"} 3")
+                .contains("fleet_rollouts_total{result=\"succeeded\"} 1")
+                .containsPattern("fleet_reconcile_duration_seconds [0-9.]+")
+                .containsPattern("fleet_last_success_timestamp_seconds [0-9]{10}\\.[0-9]{3}");
+        assertThat(health.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(4)
+    void theDriftPageRenderedInHeadlessChromiumShowsEachDropletsStatus() throws Exception {
+        Path screenshot = Path.of("target", "watch-page.png").toAbsolutePath();
+        Files.deleteIfExists(screenshot);
+
+        String dom = chromium("--dump-dom", status.resolve("/").toString());
+        chromium("--screenshot=" + screenshot, "--window-size=1280,720", status.resolve("/").toString());
+
+        for (String droplet : List.of("droplet-1", "droplet-2", "droplet-3")) {
+            assertThat(dom).contains("data-droplet=\"" + droplet + "\" data-status=\"IN_SYNC\"");
+        }
+        assertThat(dom).contains("fleet watch: demo is in sync");
+        assertThat(screenshot).exists();
+        byte[] png = Files.readAllBytes(screenshot);
+        assertThat(png.length).as("a real picture, not an empty file").isGreaterThan(10_000);
+        assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+    }
+
+    @Test
+    @Order(5)
+    void aRemoteThatCannotBeReachedLeavesTheLastStateInForceMarkedStaleUntilItIsBack() throws Exception {
+        Path repo = lab().stateFile().getParent();
+        Path away = repo.resolveSibling(repo.getFileName() + "-unreachable");
+        Files.move(repo, away);
+        try {
+            awaitStatus("the source marked stale", Duration.ofSeconds(30), json -> json.path("stale").asBoolean());
+            JsonNode stale = statusJson();
+            assertThat(stale.path("sourceProblem").asText()).contains("fetching");
+            assertThat(stale.path("drift").path("summary").path("IN_SYNC").asInt()).isEqualTo(3);
+            assertThat(get("/").body()).contains("id=\"stale\"");
+            assertThat(get("/metrics").body()).contains("fleet_source_stale 1");
+        } finally {
+            Files.move(away, repo);
+        }
+        // The backoff after a few failed rounds is at most a few intervals.
+        awaitStatus("the source fresh again", Duration.ofSeconds(40), json -> !json.path("stale").asBoolean());
+        assertThat(get("/metrics").body()).contains("fleet_source_stale 0");
+    }
+
+    @Test
+    @Order(6)
+    void anInvalidStateIsNeverAppliedAndTheLastValidOneStaysInForce() throws Exception {
+        lab().commitState(state -> state.replace("  successes: 3\n", "  successes: many\n"), "a broken state");
+        try {
+            awaitStatus("the invalid state reported", Duration.ofSeconds(30), json -> !json.path("stateProblem").isNull());
+            JsonNode json = statusJson();
+            assertThat(json.path("stateProblem").asText()).contains("fleet.yaml:").contains("successes");
+            assertThat(json.path("drift").path("summary").path("IN_SYNC").asInt()).isEqualTo(3);
+            assertThat(get("/").body()).contains("id=\"invalid\"");
+        } finally {
+            lab().commitState(state -> state.replace("  successes: many\n", "  successes: 3\n"), "fixed");
+        }
+        awaitStatus("the state valid again", Duration.ofSeconds(30), json -> json.path("stateProblem").isNull());
+    }
+
+    @Test
+    @Order(7)
+    void sigtermStopsTheWatchCleanly() {
+        int exit = watch.stop();
+
+        // 143 is 128 + SIGTERM: how a JVM stopped by the signal exits, after its shutdown ran.
+        assertThat(exit).as(watch.stdout() + watch.stderr()).isIn(0, 143);
+        assertThat(watch.stdout()).contains("fleet watch: stopped");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static Lab lab() {
+        return lab.get();
+    }
+
+    private static String branch(Path repo) throws IOException, InterruptedException {
+        Process git = new ProcessBuilder("git", "-C", repo.toString(), "rev-parse", "--abbrev-ref", "HEAD")
+                .redirectErrorStream(true).start();
+        String name = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(git.waitFor()).as(name).isZero();
+        return name;
+    }
+
+    /**
+     * Runs Debian's Chromium headless on {@code args} and returns what it printed. The flags keep it
+     * off the network (no background requests, no component updates) and out of the user's profile.
+     */
+    private static String chromium(String... args) throws IOException, InterruptedException {
+        Path chromium = Path.of("/usr/bin/chromium");
+        assertThat(chromium).as("Debian's chromium package (.ci/run installs it)").isExecutable();
+        List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + Files.createTempDirectory(temp, "chromium")));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    private static boolean allRun(JsonNode json, String digest) {
+        JsonNode droplets = json.path("drift").path("droplets");
+        if (droplets.size() != 3) {
+            return false;
+        }
+        for (JsonNode droplet : droplets) {
+            if (!droplet.path("status").asText().equals("IN_SYNC")
+                    || !droplet.path("runningDigest").asText().equals(digest)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> names() {
+        synchronized (events) {
+            return events.stream().map(e -> e.path("event").asText()).toList();
+        }
+    }
+
+    private static JsonNode statusJson() {
+        try {
+            HttpResponse<String> response = get("/drift.json");
+            assertThat(response.statusCode()).isEqualTo(200);
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitStatus(String what, Duration timeout, Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "nothing";
+        while (System.nanoTime() < deadline) {
+            assertThat(watch.isAlive()).as("fleet watch ended: %s%n%s", watch.stdout(), watch.stderr()).isTrue();
+            try {
+                HttpResponse<String> response = get("/drift.json");
+                last = response.body();
+                if (response.statusCode() == 200 && condition.test(JSON.readTree(response.body()))) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e.toString(); // not listening yet
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("waited " + timeout.toSeconds() + "s for " + what + "; last status: " + last
+                + "\nfleet watch said:\n" + watch.stdout() + watch.stderr());
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(status.resolve(path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+}
