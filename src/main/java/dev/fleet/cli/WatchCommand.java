@@ -94,6 +94,9 @@ public class WatchCommand implements Callable<Integer> {
                     + " ~/.local/state/fleet).")
     Path workdir;
 
+    /** How long a stop waits for a round in progress (systemd's default stop timeout is 90 s). */
+    static final Duration STOP_WAIT = Duration.ofSeconds(60);
+
     private final StateLoader loader;
     private final Convergence convergence;
     private final FleetObserver observer;
@@ -144,11 +147,22 @@ public class WatchCommand implements Callable<Integer> {
                     .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                     .setTask(execution -> loop.tick())
                     .schedule();
+            // On SIGTERM the process ends once its shutdown hooks have run: this one lets a round in
+            // progress finish (a rollout stopped half-way leaves a droplet drained), within a bound.
+            Thread stopping = new Thread(() -> {
+                scheduler.pause();
+                try {
+                    boolean idle = loop.awaitIdle(STOP_WAIT);
+                    out.println("fleet watch: stopped" + (idle ? "" : " while a round still ran (it did not end within "
+                            + STOP_WAIT.toSeconds() + "s)"));
+                } catch (InterruptedException e) {
+                    out.println("fleet watch: stopped");
+                }
+                out.flush();
+            }, "fleet-watch-stop");
+            Runtime.getRuntime().addShutdownHook(stopping);
             scheduler.resume();
             Quarkus.waitForExit();
-            scheduler.pause();
-            out.println("fleet watch: stopped");
-            out.flush();
             return ExitCodes.SUCCESS;
         } catch (IOException e) {
             err.println("fleet watch: cannot serve on " + listen + ": " + e.getMessage());

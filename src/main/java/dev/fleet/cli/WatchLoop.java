@@ -60,6 +60,7 @@ final class WatchLoop {
     private final Map<WatchStatus.RolloutResult, Integer> rollouts = new EnumMap<>(WatchStatus.RolloutResult.class);
     private DesiredState lastValid;
     private String lastDriftNotified = "";
+    private RolloutMemory.Target toldNotRetrying;
 
     WatchLoop(StateSource source, StateLoader loader, Convergence convergence, FleetObserver observer,
             DropletConnections connections, Notifier notifier, Clock clock, boolean applying, Duration interval,
@@ -85,8 +86,29 @@ final class WatchLoop {
         return status.get();
     }
 
+    /** Held while a round runs: a stop waits for it (see {@link #awaitIdle}). */
+    private final java.util.concurrent.locks.ReentrantLock running = new java.util.concurrent.locks.ReentrantLock();
+
+    /** Waits, at most {@code timeout}, until no round runs; true if none does. */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        if (running.tryLock(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            running.unlock();
+            return true;
+        }
+        return false;
+    }
+
     /** Runs a round if one is due. */
     void tick() {
+        running.lock();
+        try {
+            tickHolding();
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private void tickHolding() {
         WatchStatus now = status.get();
         if (now.nextRound().map(due -> due.isAfter(clock.instant())).orElse(false)) {
             return;
@@ -189,8 +211,11 @@ final class WatchLoop {
             drift = outcome.result().isPresent() || outcome.drift().isEmpty() ? observe(state) : outcome.drift().get();
         } else {
             drift = observe(state);
-            memory.failureOf(target).ifPresent(why -> say("not rolling out " + target.commit()
-                    + " again: its last rollout failed (" + why + "); waiting for a new commit or digest"));
+            memory.failureOf(target).filter(why -> !target.equals(toldNotRetrying)).ifPresent(why -> {
+                toldNotRetrying = target;
+                say("not rolling out " + target.commit() + " again: its last rollout failed (" + why
+                        + "); waiting for a new commit or digest");
+            });
         }
         notifyDrift(state, drift);
         finish(before, started, sourceProblem, stateProblem, Optional.of(drift), lastRollout, problem);

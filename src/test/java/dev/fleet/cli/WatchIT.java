@@ -214,6 +214,32 @@ class WatchIT {
 
     @Test
     @Order(7)
+    void aRolloutThatFailedIsRolledBackOnceAndNotTriedAgainUntilTheStateChanges() throws Exception {
+        String v2 = lab().env("LAB_IMAGE_V2");
+        events.clear();
+        lab().commitState(state -> state.replace(v2, lab().env("LAB_IMAGE_BAD")), "deploy the bad image");
+
+        awaitStatus("the bad rollout rolled back", Duration.ofSeconds(120),
+                json -> json.path("lastRollout").path("result").asText().equals("rolled_back"));
+        // Several more rounds: none tries the same state again.
+        Thread.sleep(INTERVAL.multipliedBy(4).toMillis());
+
+        assertThat(names()).as(watch.stdout()).containsSubsequence("rollout_started", "rolled_back", "rollout_failed");
+        assertThat(names().stream().filter("rollout_started"::equals).count()).as(watch.stdout()).isEqualTo(1);
+        assertThat(watch.stdout()).contains("not rolling out").contains("its last rollout failed");
+        assertThat(get("/metrics").body()).contains("fleet_rollouts_total{result=\"rolled_back\"} 1");
+        JsonNode json = statusJson();
+        assertThat(json.path("drift").path("summary").path("IMAGE_DRIFT").asInt()).as("still on v2, wanting bad")
+                .isEqualTo(3);
+
+        // A new commit is worth a new try: back to v2, which every droplet runs already.
+        lab().commitState(state -> state.replace(lab().env("LAB_IMAGE_BAD"), v2), "back to v2");
+        awaitStatus("the fleet in sync on v2 again", Duration.ofSeconds(30),
+                j -> j.path("drift").path("summary").path("IN_SYNC").asInt() == 3);
+    }
+
+    @Test
+    @Order(8)
     void sigtermStopsTheWatchCleanly() {
         int exit = watch.stop();
 
