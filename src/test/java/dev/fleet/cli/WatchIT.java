@@ -35,8 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code fleet watch --apply} against a real lab, its state in a git repository that fleet fetches
- * into a clone of its own: a commit converges the fleet under load with no failed request, the
+ * {@code fleet watch --apply} against a real lab, its state in a git repository served by git's own
+ * daemon on loopback, which fleet fetches into a clone of its own: a commit converges the fleet under load with no failed request, the
  * status is served as a page, JSON and metrics, a webhook receiver is told each event in order,
  * and a remote that cannot be reached leaves the last state in force, marked stale. The tests run
  * in order against one watch.
@@ -58,6 +58,9 @@ class WatchIT {
     private static HttpServer receiver;
     private static final List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
     private static FleetProcess.Running watch;
+    /** The state repository's remote: git's own daemon on loopback, as a network remote fleet fetches from. */
+    private static Process gitDaemon;
+    private static int gitPort;
     private static URI status;
 
     @BeforeAll
@@ -76,7 +79,12 @@ class WatchIT {
         }
         status = URI.create("http://127.0.0.1:" + port);
         Path repo = lab().stateFile().getParent();
-        watch = FleetProcess.start(Map.of(), "watch", "--repo", repo.toUri().toString(), "--branch", branch(repo),
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            gitPort = free.getLocalPort();
+        }
+        startGitDaemon();
+        String remote = "git://127.0.0.1:" + gitPort + "/" + repo.getFileName();
+        watch = FleetProcess.start(Map.of(), "watch", "--repo", remote, "--branch", branch(repo),
                 "--path", "fleet.yaml", "--apply", "--interval", INTERVAL.toMillis() + "ms",
                 "--listen", "127.0.0.1:" + port, "--webhook", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
                 "--workdir", temp.resolve("clones").toString());
@@ -85,10 +93,11 @@ class WatchIT {
     }
 
     @AfterAll
-    static void stopWatching() {
+    static void stopWatching() throws InterruptedException {
         if (watch != null) {
             watch.close();
         }
+        stopGitDaemon();
         if (receiver != null) {
             receiver.stop(0);
         }
@@ -178,9 +187,8 @@ class WatchIT {
     @Test
     @Order(5)
     void aRemoteThatCannotBeReachedLeavesTheLastStateInForceMarkedStaleUntilItIsBack() throws Exception {
-        Path repo = lab().stateFile().getParent();
-        Path away = repo.resolveSibling(repo.getFileName() + "-unreachable");
-        Files.move(repo, away);
+        // The remote's daemon goes away: connections to it are refused, as when its host is down.
+        stopGitDaemon();
         try {
             awaitStatus("the source marked stale", Duration.ofSeconds(30), json -> json.path("stale").asBoolean());
             JsonNode stale = statusJson();
@@ -189,7 +197,7 @@ class WatchIT {
             assertThat(get("/").body()).contains("id=\"stale\"");
             assertThat(get("/metrics").body()).contains("fleet_source_stale 1");
         } finally {
-            Files.move(away, repo);
+            startGitDaemon();
         }
         // The backoff after a few failed rounds is at most a few intervals.
         awaitStatus("the source fresh again", Duration.ofSeconds(40), json -> !json.path("stale").asBoolean());
@@ -252,6 +260,35 @@ class WatchIT {
 
     private static Lab lab() {
         return lab.get();
+    }
+
+    /** Serves the lab's state repository over git:// on loopback, and waits until it listens. */
+    private static void startGitDaemon() throws IOException, InterruptedException {
+        Path repo = lab().stateFile().getParent();
+        gitDaemon = new ProcessBuilder("git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1",
+                "--port=" + gitPort, "--base-path=" + repo.getParent())
+                .redirectErrorStream(true).redirectOutput(temp.resolve("git-daemon.log").toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", gitPort)) {
+                return;
+            } catch (IOException notYet) {
+                assertThat(gitDaemon.isAlive()).as("git daemon: %s", Files.readString(temp.resolve("git-daemon.log")))
+                        .isTrue();
+                assertThat(System.nanoTime()).as("git daemon listening within 10 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Cuts the remote off: nothing listens on its port any more. */
+    private static void stopGitDaemon() throws InterruptedException {
+        if (gitDaemon != null && gitDaemon.isAlive()) {
+            gitDaemon.destroy();
+            if (!gitDaemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                gitDaemon.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
     }
 
     private static String branch(Path repo) throws IOException, InterruptedException {

@@ -37,6 +37,16 @@ class GitStateSourceTest {
     }
 
     @Test
+    void aRemoteMayAlsoBeAPlainPath() throws Exception {
+        Path remote = remote("v1");
+
+        StateSource.Fetch fetch = source(remote.toString()).fetch();
+
+        assertThat(fetch).isInstanceOf(StateSource.Fresh.class);
+        assertThat(Files.readString(((StateSource.Fresh) fetch).stateFile())).isEqualTo("image: v1\n");
+    }
+
+    @Test
     void aRemoteThatIsGoneLeavesTheLastFetchInForceMarkedStale() throws Exception {
         Path remote = remote("v1");
         GitStateSource source = source(remote.toUri().toString());
