@@ -1,5 +1,6 @@
 package dev.fleet.cli;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.StateLoader;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.git.GitStateSource;
@@ -21,8 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -198,25 +197,13 @@ public class WatchCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}: at least 100ms. */
+    /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} (the state file's form): at least 100ms. */
     static final class DurationConverter implements ITypeConverter<Duration> {
-
-        private static final Pattern FORM = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
 
         @Override
         public Duration convert(String value) {
-            Matcher matcher = FORM.matcher(value.strip());
-            if (!matcher.matches()) {
-                throw new TypeConversionException("'" + value + "' is not a duration: write a whole number and a unit,"
-                        + " such as 500ms, 30s, 2m or 1h");
-            }
-            long amount = Long.parseLong(matcher.group(1));
-            Duration duration = switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
+            Duration duration = Durations.read(value.strip()).orElseThrow(() -> new TypeConversionException("'" + value
+                    + "' is not a duration: write a whole number and a unit, such as 500ms, 30s, 2m or 1h"));
             if (duration.compareTo(Duration.ofMillis(100)) < 0) {
                 throw new TypeConversionException("'" + value + "' is too short: at least 100ms");
             }

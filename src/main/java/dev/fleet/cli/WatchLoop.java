@@ -74,9 +74,12 @@ final class WatchLoop {
         this.clock = clock;
         this.applying = applying;
         this.interval = interval;
-        Duration longest = Duration.ofMinutes(5).compareTo(interval.multipliedBy(16)) < 0 ? Duration.ofMinutes(5)
-                : interval.multipliedBy(16);
-        this.backoff = new Backoff(interval, longest.compareTo(interval) < 0 ? interval : longest);
+        // Up to 16 intervals, or 5 minutes when that is less (but never below one interval).
+        Duration cap = interval.multipliedBy(16);
+        if (cap.compareTo(Duration.ofMinutes(5)) > 0) {
+            cap = interval.compareTo(Duration.ofMinutes(5)) > 0 ? interval : Duration.ofMinutes(5);
+        }
+        this.backoff = new Backoff(interval, cap);
         this.log = log;
         this.status = new AtomicReference<>(WatchStatus.starting(clock.instant(), source.describe(), applying, interval));
     }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * {@code m} or {@code h} ({@code 500ms}, {@code 5s}, {@code 2m}), more than zero and at most
  * {@link #LONGEST}. One form only, so that {@code 5} (seconds? milliseconds?) cannot be misread.
  */
-final class Durations {
+public final class Durations {
 
     /** Longer than any wait fleet should make; a larger value is a typo (5000m for 5000ms). */
     static final Duration LONGEST = Duration.ofHours(24);
@@ -22,10 +22,28 @@ final class Durations {
 
     private Durations() {}
 
-    /** The duration {@code text} means, or empty after a problem on {@code field}. */
-    static Optional<Duration> parse(String text, Field field) {
+    /**
+     * The duration {@code text} writes in fleet's one form (a whole number and a unit), or empty when
+     * it is not in that form; no bound is checked. The command line reads its durations with it too.
+     */
+    public static Optional<Duration> read(String text) {
         Matcher matcher = FORM.matcher(text);
         if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return Optional.of(switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        });
+    }
+
+    /** The duration {@code text} means, or empty after a problem on {@code field}. */
+    static Optional<Duration> parse(String text, Field field) {
+        Optional<Duration> read = read(text);
+        if (read.isEmpty()) {
             if (UNITLESS.matcher(text).matches()) {
                 field.problem(Text.quote(text) + " has no unit", FORM_HINT + " (" + text + "s for seconds)");
             } else if (text.startsWith("-")) {
@@ -35,13 +53,7 @@ final class Durations {
             }
             return Optional.empty();
         }
-        long amount = Long.parseLong(matcher.group(1));
-        Duration duration = switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
+        Duration duration = read.get();
         if (duration.isZero()) {
             field.problem(Text.quote(text) + " is zero; a duration is more than zero", FORM_HINT);
             return Optional.empty();
