@@ -4,6 +4,7 @@ import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.RolloutIntent;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -36,6 +37,15 @@ public interface DropletSession extends AutoCloseable {
 
     /** Calls the app's drain endpoint (the seed's {@code /shutdown}) from the droplet. */
     void callDrainEndpoint(DrainSpec drain) throws ApplyException;
+
+    /**
+     * Records on the droplet, before a step is performed there, what is about to happen: durable
+     * once this returns, so that an apply killed during the step leaves it for the next one.
+     */
+    void recordIntent(RolloutIntent intent) throws ApplyException;
+
+    /** Ends the droplet's turn in {@code run}: its intent is removed, {@code result} journaled. */
+    void endIntent(String run, String result) throws ApplyException;
 
     @Override
     void close();

@@ -6,6 +6,7 @@ import dev.fleet.desired.HealthSpec;
 import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.RolloutIntent;
 import dev.fleet.plan.BalancerTiming;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
@@ -37,13 +38,29 @@ import java.util.concurrent.Future;
  *       a failure after runs the plan's rollback steps. Either way the rollout stops there, and the
  *       droplets after it are not touched.
  * </ol>
+ *
+ * <p>Before each step of a droplet, its intent is recorded on the droplet ({@link
+ * DropletSession#recordIntent}), and the droplet's turn ends by clearing it, so that an apply killed
+ * at any instant leaves the next one enough to finish or undo what it was doing. The guard is asked
+ * before each step too: an apply that has lost its lock stops at once, touching nothing more.
  */
 public final class Executor {
 
     /** Time between two polls of a waiting step. */
     static final Duration POLL = Duration.ofMillis(200);
 
+    /** Asked before each step whether the apply may go on. */
+    @FunctionalInterface
+    public interface Guard {
+        /** Why the apply must stop now (its lock was lost, say), or empty to go on. */
+        Optional<String> stopReason();
+
+        Guard NEVER = Optional::empty;
+    }
+
     private final DesiredState state;
+    private final String run;
+    private final Guard guard;
     private final DropletSessions sessions;
     private final BalancerControl balancer;
     private final Clock clock;
@@ -57,9 +74,15 @@ public final class Executor {
      */
     private final Map<String, Instant> healthySince = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public Executor(DesiredState state, DropletSessions sessions, BalancerControl balancer, Clock clock, Pause pause,
-            Progress progress) {
+    /**
+     * @param run   the apply's run id, recorded in each droplet's intent and on the containers it starts
+     * @param guard asked before each step
+     */
+    public Executor(DesiredState state, String run, Guard guard, DropletSessions sessions, BalancerControl balancer,
+            Clock clock, Pause pause, Progress progress) {
         this.state = state;
+        this.run = run;
+        this.guard = guard;
         this.sessions = sessions;
         this.balancer = balancer;
         this.clock = clock;
@@ -145,18 +168,39 @@ public final class Executor {
     }
 
     private DropletOutcome perform(DropletPlan plan, DropletSession session) throws InterruptedException {
+        DropletOutcome outcome = turn(plan, session);
+        if (outcome.result() != DropletOutcome.Result.FAILED) {
+            // A FAILED droplet keeps its intent: it is out of rotation by fleet's doing, and the next
+            // apply must know that to bring it back.
+            try {
+                session.endIntent(run, outcome.result().toString());
+            } catch (ApplyException e) {
+                // The droplet is where it should be; a stale intent beside a droplet in sync is ignored.
+            }
+        }
+        return outcome;
+    }
+
+    private DropletOutcome turn(DropletPlan plan, DropletSession session) throws InterruptedException {
         List<StepRecord> records = new ArrayList<>();
-        boolean replacing = false;
-        for (Step step : plan.steps()) {
+        boolean replacing = plan.swapped();
+        List<Step> steps = plan.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            Optional<String> stop = guard.stopReason();
+            if (stop.isPresent()) {
+                return stopped(plan, records, step, stop.get());
+            }
             replacing |= step instanceof Step.RemoveContainer || step instanceof Step.StartContainer;
-            StepRecord record = perform(step, session);
+            StepRecord record = perform(plan, step, i, RolloutIntent.FORWARD, session);
             records.add(record);
             if (record.succeeded()) {
                 continue;
             }
             String failure = record.description() + " failed: " + record.failure().get();
             if (!replacing) {
-                StepRecord restore = perform(new Step.Undrain(plan.droplet()), session);
+                Step undrain = new Step.Undrain(plan.droplet());
+                StepRecord restore = perform(plan, undrain, steps.size(), RolloutIntent.ROLLBACK, session);
                 records.add(restore);
                 return outcome(plan, restore.succeeded() ? DropletOutcome.Result.RESTORED : DropletOutcome.Result.FAILED,
                         records, failure + (restore.succeeded() ? "; put back in rotation unchanged"
@@ -167,11 +211,23 @@ public final class Executor {
         return outcome(plan, DropletOutcome.Result.CONVERGED, records, null);
     }
 
+    private DropletOutcome stopped(DropletPlan plan, List<StepRecord> records, Step next, String why) {
+        return outcome(plan, DropletOutcome.Result.FAILED, records, "stopped before \""
+                + StepText.describe(next, state) + "\": " + why + "; the droplet's intent stays on it for the next"
+                + " apply, which finishes or undoes this one");
+    }
+
     private DropletOutcome rollBack(DropletPlan plan, DropletSession session, List<StepRecord> records, String failure)
             throws InterruptedException {
         boolean restarts = plan.rollback().stream().anyMatch(s -> s instanceof Step.StartContainer);
-        for (Step step : plan.rollback()) {
-            StepRecord record = perform(step, session);
+        List<Step> rollback = plan.rollback();
+        for (int i = 0; i < rollback.size(); i++) {
+            Step step = rollback.get(i);
+            Optional<String> stop = guard.stopReason();
+            if (stop.isPresent()) {
+                return stopped(plan, records, step, failure + "; then " + stop.get());
+            }
+            StepRecord record = perform(plan, step, plan.steps().size() + i, RolloutIntent.ROLLBACK, session);
             records.add(record);
             if (!record.succeeded()) {
                 return outcome(plan, DropletOutcome.Result.FAILED, records, failure + "; rolling back failed too: "
@@ -186,9 +242,17 @@ public final class Executor {
                         + " the droplet is left out of rotation");
     }
 
-    private StepRecord perform(Step step, DropletSession session) throws InterruptedException {
-        return timed(step, () -> act(step, session));
+    /** Records the step's intent on the droplet, then performs it; a failure to record is the step's failure. */
+    private StepRecord perform(DropletPlan plan, Step step, int index, String phase, DropletSession session)
+            throws InterruptedException {
+        return timed(step, () -> {
+            session.recordIntent(new RolloutIntent(run, index + ":" + StepText.kind(step), phase, plan.toDigest(),
+                    plan.fromImage(), plan.fromDigest(), clock.instant()));
+            act(step, session, plan, phase);
+        });
     }
+
+
 
     private interface Action {
         void run() throws ApplyException, InterruptedException;
@@ -209,7 +273,8 @@ public final class Executor {
         return record;
     }
 
-    private void act(Step step, DropletSession session) throws ApplyException, InterruptedException {
+    private void act(Step step, DropletSession session, DropletPlan plan, String phase)
+            throws ApplyException, InterruptedException {
         DropletSpec droplet = spec(step.droplet());
         switch (step) {
             case Step.PullImage pull -> session.pull(pull.image().toString());
@@ -219,7 +284,7 @@ public final class Executor {
                 settle(timing.settleAfterDrained());
             }
             case Step.RemoveContainer r -> session.removeContainer(r.container(), r.grace());
-            case Step.StartContainer s -> session.startContainer(containerSpec(s));
+            case Step.StartContainer s -> session.startContainer(containerSpec(s, plan, phase));
             case Step.AwaitHealthy h -> healthySince.put(h.droplet(), awaitHealthy(session, h.deadline()));
             case Step.Undrain u -> balancer.undrain(droplet, session);
             case Step.AwaitInRotation a -> {
@@ -366,11 +431,16 @@ public final class Executor {
         }
     }
 
-    private ContainerSpec containerSpec(Step.StartContainer start) {
+    private ContainerSpec containerSpec(Step.StartContainer start, DropletPlan plan, String phase) {
         Map<String, String> labels = new LinkedHashMap<>(state.service().labels());
         labels.put(FleetLabels.SERVICE, state.service().name());
         if (!start.digest().isEmpty()) {
             labels.put(FleetLabels.DIGEST, start.digest());
+        }
+        labels.put(FleetLabels.ROLLOUT, run);
+        if (phase.equals(RolloutIntent.FORWARD)) {
+            plan.fromImage().ifPresent(image -> labels.put(FleetLabels.REPLACES, image));
+            plan.fromDigest().ifPresent(digest -> labels.put(FleetLabels.REPLACES_DIGEST, digest));
         }
         return new ContainerSpec(state.service().name(), start.image(), state.service().ports(),
                 state.service().environment(), state.service().restart(), labels);

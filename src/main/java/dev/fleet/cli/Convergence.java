@@ -124,7 +124,8 @@ class Convergence {
             Rollout.Planned planned = acquired.observationStillValid(observedAgo) ? first : rollout.plan(state);
             outcome.drift = planned.drift();
             try (Heartbeat heartbeat = new Heartbeat(ledger, run, err)) {
-                return applyHolding(state, planned, ledger, run, who, commit, out, err, confirmation, listener, outcome);
+                return applyHolding(state, planned, ledger, run, who, commit, out, err, confirmation, listener, outcome,
+                        heartbeat);
             } finally {
                 try {
                     ledger.release(run);
@@ -140,8 +141,8 @@ class Convergence {
     static final Duration LEASE = Duration.ofSeconds(120);
 
     private int applyHolding(DesiredState state, Rollout.Planned planned, DropletLedger ledger, String run, String who,
-            String commit, PrintWriter out, PrintWriter err, Confirmation confirmation, Listener listener, Run outcome)
-            throws InterruptedException {
+            String commit, PrintWriter out, PrintWriter err, Confirmation confirmation, Listener listener, Run outcome,
+            Heartbeat heartbeat) throws InterruptedException {
         Instant started = Instant.now();
         Plan plan;
         switch (planned.outcome()) {
@@ -168,7 +169,7 @@ class Convergence {
         }
         out.println();
         listener.starting(planned.drift(), plan);
-        ApplyResult result = rollout.executor(state, new Lines(out)).apply(plan);
+        ApplyResult result = rollout.executor(state, run, heartbeat, new Lines(out)).apply(plan);
         outcome.result = result;
         summarise(result, out);
         boolean changed = result.droplets().stream().anyMatch(d -> d.result() != DropletOutcome.Result.SKIPPED);

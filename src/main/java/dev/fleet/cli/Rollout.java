@@ -49,12 +49,12 @@ class Rollout {
         return DropletLedger.open(connections, state);
     }
 
-    Executor executor(DesiredState state, Progress progress) {
+    Executor executor(DesiredState state, String run, Executor.Guard guard, Progress progress) {
         BalancerControl balancer = switch (state.balancer()) {
             case BalancerSpec.Haproxy haproxy -> new HaproxyControl(haproxy);
             case BalancerSpec.HealthCheck ignored -> new HealthCheckBalancer(state.health(), state.drain());
         };
-        return new Executor(state, new SshDropletSessions(connections, state), balancer, clock, Pause.SLEEP,
+        return new Executor(state, run, guard, new SshDropletSessions(connections, state), balancer, clock, Pause.SLEEP,
                 progress);
     }
 }

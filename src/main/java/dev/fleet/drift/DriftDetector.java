@@ -48,8 +48,20 @@ public final class DriftDetector {
             case Unreachable u -> new DropletDrift(spec.name(), DropletStatus.UNREACHABLE, desired, Optional.empty(),
                     Health.UNKNOWN, balancerStatus, Optional.empty(),
                     "unreachable (" + u.reason() + "): " + u.detail(), List.of());
-            case Reached r -> reachedDrift(state, spec, r, desired, balancerStatus);
+            case Reached r -> interrupted(reachedDrift(state, spec, r, desired, balancerStatus), r);
         };
+    }
+
+    /** Says so when an apply that did not finish left the droplet out of step; beside a droplet in sync, it is history. */
+    private static DropletDrift interrupted(DropletDrift drift, Reached reached) {
+        if (reached.intent().isEmpty() || drift.status() == DropletStatus.IN_SYNC) {
+            return drift;
+        }
+        var intent = reached.intent().get();
+        return new DropletDrift(drift.droplet(), drift.status(), drift.desiredDigest(), drift.runningDigest(),
+                drift.health(), drift.balancer(), drift.since(), drift.reason() + "; apply run " + intent.run()
+                + " did not finish here (its last step: " + intent.step() + "), fleet apply takes it up",
+                drift.unmanaged());
     }
 
     private static DropletDrift reachedDrift(

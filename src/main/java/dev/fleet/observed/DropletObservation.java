@@ -16,11 +16,18 @@ public sealed interface DropletObservation {
      *
      * @param containers every container that has the service's name or claims it by fleet's label
      * @param health     the app's health, probed when the service's container runs
+     * @param intent     what an apply that did not finish was doing here, if one left its intent behind
      */
-    record Reached(String droplet, Instant observedAt, List<ObservedContainer> containers, Optional<HealthProbe> health)
-            implements DropletObservation {
+    record Reached(String droplet, Instant observedAt, List<ObservedContainer> containers, Optional<HealthProbe> health,
+            Optional<RolloutIntent> intent) implements DropletObservation {
         public Reached {
             containers = List.copyOf(containers);
+        }
+
+        /** A droplet with no unfinished apply's intent on it. */
+        public Reached(String droplet, Instant observedAt, List<ObservedContainer> containers,
+                Optional<HealthProbe> health) {
+            this(droplet, observedAt, containers, health, Optional.empty());
         }
     }
 

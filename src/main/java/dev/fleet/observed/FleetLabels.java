@@ -13,5 +13,14 @@ public final class FleetLabels {
     /** The image digest fleet started the container for. */
     public static final String DIGEST = "fleet.digest";
 
+    /** The run id of the apply that started the container. */
+    public static final String ROLLOUT = "fleet.rollout";
+
+    /** What the container replaced (an image reference fleet can start again), when it replaced one. */
+    public static final String REPLACES = "fleet.replaces";
+
+    /** The registry digest of what the container replaced, when known. */
+    public static final String REPLACES_DIGEST = "fleet.replaces-digest";
+
     private FleetLabels() {}
 }

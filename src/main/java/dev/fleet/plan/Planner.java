@@ -10,7 +10,9 @@ import dev.fleet.drift.DropletStatus;
 import dev.fleet.drift.Health;
 import dev.fleet.observed.DropletObservation;
 import dev.fleet.observed.FleetObservation;
+import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.RolloutIntent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,11 @@ import java.util.stream.Collectors;
  *       changed go first (draining them costs no capacity); if the rest already spend the budget and
  *       a droplet in rotation would have to be drained, the plan is refused.
  *   <li>One droplet at a time, in the state's order after those.
+ *   <li>A droplet where an apply that did not finish left its intent is taken up where that apply
+ *       stopped: one that runs the desired digest but is out of rotation or unhealthy (the apply
+ *       swapped it, then died) is brought back, and rolled back if it does not get healthy; its
+ *       rollback goes to what it ran before that apply, which the intent names. Without an intent,
+ *       such a droplet is left as it is: someone else took it out.
  * </ul>
  */
 public final class Planner {
@@ -61,6 +68,11 @@ public final class Planner {
                         + " or take it out of the state");
                 continue;
             }
+            Optional<RolloutIntent> interrupted = intent(observed.get(spec.name()));
+            if (!changes(d) && interrupted.isPresent() && d.status() == DropletStatus.UNHEALTHY) {
+                down.add(resumed(state, spec, d, interrupted.get(), timing));
+                continue;
+            }
             if (!changes(d)) {
                 unchanged.add(spec.name());
                 if (!servesTraffic(d)) {
@@ -69,7 +81,7 @@ public final class Planner {
                 continue;
             }
             Optional<ObservedContainer> current = serviceContainer(observed.get(spec.name()), state.service().name());
-            DropletPlan plan = dropletPlan(state, spec, d, current, timing);
+            DropletPlan plan = dropletPlan(state, spec, d, rollbackSource(current, interrupted), timing);
             (servesTraffic(d) ? inRotation : down).add(plan);
         }
         int budget = state.rollout().maxUnavailable();
@@ -104,34 +116,93 @@ public final class Planner {
     }
 
     private static DropletPlan dropletPlan(DesiredState state, DropletSpec spec, DropletDrift drift,
-            Optional<ObservedContainer> current, BalancerTiming timing) {
+            RollbackSource source, BalancerTiming timing) {
         String name = spec.name();
         String service = state.service().name();
         ImageRef target = state.desiredImage(spec);
-        // The stop call blocks for the grace period, and must return within the command timeout.
-        Duration halfTimeout = state.ssh().commandTimeout().dividedBy(2);
-        Duration grace = halfTimeout.compareTo(STOP_GRACE) < 0 ? halfTimeout : STOP_GRACE;
         List<Step> steps = new ArrayList<>(List.of(
                 new Step.Drain(name),
                 new Step.AwaitDrained(name, timing.drainDeadline())));
-        if (current.isPresent()) {
-            steps.add(new Step.RemoveContainer(name, service, grace));
+        if (source.containerPresent()) {
+            steps.add(new Step.RemoveContainer(name, service, grace(state)));
         }
         steps.add(new Step.StartContainer(name, target.toString(), target.digest()));
         steps.addAll(comeBack(state, name, Optional.of(target.digest()), timing));
-        // The rollback drains first: the new container may have failed after it went back into
-        // rotation (its verification), and it must not be removed while it takes traffic.
+        return new DropletPlan(name, drift.status() + ": " + drift.reason() + source.note(), source.digest(),
+                source.image(), target.digest(), steps, rollback(state, name, source, timing), false,
+                timing.perDroplet());
+    }
+
+    /**
+     * A droplet an apply swapped and then left (killed, or its machine lost): it runs the desired
+     * digest but is out of rotation or unhealthy. The steps bring it back; the rollback goes to what
+     * it ran before that apply.
+     */
+    private static DropletPlan resumed(DesiredState state, DropletSpec spec, DropletDrift drift, RolloutIntent intent,
+            BalancerTiming timing) {
+        String name = spec.name();
+        String desired = state.desiredImage(spec).digest();
+        RollbackSource source = new RollbackSource(true, intent.fromImage(), intent.fromDigest(), "; run "
+                + intent.run() + " swapped it and did not finish (its last step: " + intent.step() + ")");
+        return new DropletPlan(name, drift.status() + ": " + drift.reason() + source.note(), source.digest(), source.image(),
+                desired, comeBack(state, name, Optional.of(desired), timing), rollback(state, name, source, timing),
+                true, timing.perDroplet());
+    }
+
+    /**
+     * The steps back to the previous image. They drain first: the new container may have failed
+     * after it went back into rotation (its verification), and it must not be removed while it
+     * takes traffic.
+     */
+    private static List<Step> rollback(DesiredState state, String name, RollbackSource source, BalancerTiming timing) {
         List<Step> rollback = new ArrayList<>(List.of(
                 new Step.Drain(name),
                 new Step.AwaitDrained(name, timing.drainDeadline()),
-                new Step.RemoveContainer(name, service, grace)));
-        if (state.rollout().autoRollback() && current.isPresent()) {
-            ObservedContainer previous = current.get();
-            rollback.add(new Step.StartContainer(name, rollbackImage(previous), previous.digest().orElse("")));
-            rollback.addAll(comeBack(state, name, previous.digest(), timing));
+                new Step.RemoveContainer(name, state.service().name(), grace(state))));
+        if (state.rollout().autoRollback() && source.image().isPresent()) {
+            rollback.add(new Step.StartContainer(name, source.image().get(), source.digest().orElse("")));
+            rollback.addAll(comeBack(state, name, source.digest(), timing));
         }
-        return new DropletPlan(name, drift.status() + ": " + drift.reason(), drift.runningDigest(), target.digest(),
-                steps, rollback, timing.perDroplet());
+        return rollback;
+    }
+
+    /** The stop call blocks for the grace period, and must return within the command timeout. */
+    private static Duration grace(DesiredState state) {
+        Duration halfTimeout = state.ssh().commandTimeout().dividedBy(2);
+        return halfTimeout.compareTo(STOP_GRACE) < 0 ? halfTimeout : STOP_GRACE;
+    }
+
+    /**
+     * What a failed droplet goes back to.
+     *
+     * @param containerPresent whether the service has a container there now (to remove first)
+     * @param image            what to start again, when there is something
+     * @param digest           its registry digest, when known
+     * @param note             how it was found, for the plan's reason ("" in the usual case)
+     */
+    private record RollbackSource(boolean containerPresent, Optional<String> image, Optional<String> digest,
+            String note) {}
+
+    /**
+     * Usually the container the droplet runs now. Where an apply that did not finish left its
+     * intent, and the container now there is not a running one of fleet's from before that apply
+     * (it is missing, stopped, or the dead apply's own), what the intent says the droplet ran before.
+     */
+    private static RollbackSource rollbackSource(Optional<ObservedContainer> current, Optional<RolloutIntent> intent) {
+        boolean leftByIntent = intent.isPresent() && (current.isEmpty() || !current.get().running()
+                || intent.get().run().equals(current.get().labels().get(FleetLabels.ROLLOUT)));
+        if (leftByIntent) {
+            RolloutIntent i = intent.get();
+            return new RollbackSource(current.isPresent(), i.fromImage(), i.fromDigest(), "; run " + i.run()
+                    + " did not finish here (its last step: " + i.step() + "), a failure goes back to what it ran before"
+                    + " that run");
+        }
+        return current.map(c -> new RollbackSource(true, Optional.of(rollbackImage(c)), c.digest(), ""))
+                .orElseGet(() -> new RollbackSource(false, Optional.empty(), Optional.empty(), ""));
+    }
+
+    private static Optional<RolloutIntent> intent(DropletObservation observation) {
+        return observation instanceof DropletObservation.Reached reached ? reached.intent() : Optional.empty();
     }
 
     /**

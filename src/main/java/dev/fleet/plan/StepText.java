@@ -41,6 +41,11 @@ public final class StepText {
         };
     }
 
+    /** The step's kind in one word, as the rollout journal and the container labels record it ({@code remove-container}). */
+    public static String kind(Step step) {
+        return step.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static String server(DesiredState state, String droplet) {
         String server = state.droplets().stream().filter(d -> d.name().equals(droplet)).findFirst()
                 .map(d -> d.serverName()).orElse(droplet);

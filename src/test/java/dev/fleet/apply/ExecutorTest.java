@@ -19,6 +19,7 @@ import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.RolloutIntent;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.PlanOutcome;
@@ -131,6 +132,112 @@ class ExecutorTest {
         assertThat(started.restart()).isEqualTo("always");
         assertThat(started.labels()).containsEntry(FleetLabels.SERVICE, "demo").containsEntry(FleetLabels.DIGEST, V2)
                 .containsEntry("team", "platform");
+    }
+
+    // ---------------------------------------------------------------- crash safety
+
+    @Test
+    void beforeEachStepItsIntentIsOnTheDropletAndTheTurnsEndClearsIt() throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        Plan plan = plan(state);
+
+        ApplyResult result = executor(state).apply(plan);
+
+        assertThat(result.succeeded()).isTrue();
+        FakeDroplet d1 = droplets.get("d1");
+        List<Step> steps = plan.droplets().getFirst().steps();
+        assertThat(d1.intents).extracting(RolloutIntent::step)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, steps.size())
+                        .mapToObj(i -> i + ":" + StepText.kind(steps.get(i))).toList());
+        assertThat(d1.intents).allSatisfy(intent -> {
+            assertThat(intent.run()).isEqualTo("run1");
+            assertThat(intent.phase()).isEqualTo(RolloutIntent.FORWARD);
+            assertThat(intent.toDigest()).isEqualTo(V2);
+            assertThat(intent.fromImage()).contains(OLD_IMAGE);
+            assertThat(intent.fromDigest()).contains(V1);
+        });
+        assertThat(d1.intent).as("cleared once the droplet converged").isEmpty();
+        assertThat(d1.container.get().labels()).containsEntry(FleetLabels.ROLLOUT, "run1")
+                .containsEntry(FleetLabels.REPLACES, OLD_IMAGE).containsEntry(FleetLabels.REPLACES_DIGEST, V1);
+    }
+
+    @Test
+    void aFailedIntentRecordIsTheStepsFailureAndTheStepIsNotPerformed() throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        droplets.get("d1").intentFailsAtStep = 1; // the wait for the balancer to drop it
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        assertThat(result.droplets().getFirst().result()).isEqualTo(DropletOutcome.Result.RESTORED);
+        assertThat(actionsOf("d1")).doesNotContain("d1 remove demo grace 10s");
+        assertThat(droplets.get("d1").container.get().digest()).contains(V1);
+    }
+
+    /**
+     * An apply stopped before any one of its steps (a kill between two steps), then a second apply
+     * planned from what the droplets say, intents included: the fleet ends converged, never with
+     * more than one droplet drained, and the second apply's rollback would go where the first's would.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "stopped before step {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+    void anApplyStoppedBeforeAnyStepIsFinishedByTheNextFromWhatTheDropletsSay(int stopBefore) throws Exception {
+        DesiredState state = state(true, droplet("d1"), droplet("d2"));
+        runningOld("d1");
+        runningOld("d2");
+        int[] asked = {0};
+        Executor.Guard killedThere = () -> asked[0]++ == stopBefore ? Optional.of("killed") : Optional.empty();
+        Executor first = new Executor(state, "run1", killedThere, this::open, balancer, clock, clock::advance,
+                Progress.NONE);
+
+        ApplyResult interrupted = first.apply(plan(state));
+        assertThat(balancer.drainedAt.size()).as("droplets drained after the first apply").isLessThanOrEqualTo(1);
+
+        Plan resumed = replan(state);
+        resumed.droplets().forEach(d -> assertThat(d.fromDigest()).as(d.droplet() + " goes back to").contains(V1));
+        Executor second = new Executor(state, "run2", Executor.Guard.NEVER, this::open, balancer, clock,
+                clock::advance, Progress.NONE);
+        ApplyResult finished = resumed.isEmpty() ? null : second.apply(resumed);
+
+        assertThat(interrupted.succeeded()).isEqualTo(stopBefore >= 16);
+        if (finished != null) {
+            assertThat(finished.succeeded()).as(finished.failure().orElse("")).isTrue();
+        }
+        for (String name : List.of("d1", "d2")) {
+            FakeDroplet d = droplets.get(name);
+            assertThat(d.container).as(name).get().extracting(ObservedContainer::digest).isEqualTo(Optional.of(V2));
+            assertThat(balancer.drainedAt).as("drained at the end").doesNotContainKey(name);
+        }
+        assertThat(replan(state).isEmpty()).as("a third apply has nothing to do").isTrue();
+    }
+
+    @Test
+    void aResumedDropletWhoseNewContainerNeverGetsHealthyGoesBackToWhatItRanBeforeTheDeadApply() throws Exception {
+        DesiredState state = state(true, droplet("d1"));
+        runningOld("d1");
+        Executor.Guard killedAfterStart = new Executor.Guard() {
+            int asked;
+
+            @Override
+            public Optional<String> stopReason() {
+                return asked++ == 4 ? Optional.of("killed") : Optional.empty(); // before AwaitHealthy
+            }
+        };
+        new Executor(state, "run1", killedAfterStart, this::open, balancer, clock, clock::advance, Progress.NONE)
+                .apply(plan(state));
+        assertThat(droplets.get("d1").container.get().digest()).contains(V2);
+        badImages.add(NEW_IMAGE);
+
+        Plan resumed = replan(state);
+        DropletPlan d1 = resumed.droplets().getFirst();
+        assertThat(d1.swapped()).isTrue();
+        assertThat(d1.why()).contains("run run1 swapped it and did not finish");
+        ApplyResult result = executor(state).apply(resumed);
+
+        assertThat(result.droplets().getFirst().result()).isEqualTo(DropletOutcome.Result.ROLLED_BACK);
+        assertThat(droplets.get("d1").container.get().imageRef()).isEqualTo(OLD_IMAGE);
+        assertThat(balancer.drainedAt).isEmpty();
     }
 
     // ---------------------------------------------------------------- failures
@@ -406,7 +513,7 @@ class ExecutorTest {
         DesiredState state = state(true, droplet("d1"));
         runningOld("d1");
         droplets.get("d1").drainTakes = Duration.ofMillis(900); // the app fails its health 0.9s after /shutdown
-        Executor executor = new Executor(state, this::open, new HealthCheckBalancer(state.health(), state.drain()),
+        Executor executor = new Executor(state, "run1", Executor.Guard.NEVER, this::open, new HealthCheckBalancer(state.health(), state.drain()),
                 clock, clock::advance, Progress.NONE);
 
         ApplyResult result = executor.apply(plan(state));
@@ -496,7 +603,7 @@ class ExecutorTest {
         // Probes after the start: +0s +1s +2s pass (healthy, no minimum time), the verification
         // and the return wait's first look at +2s pass, its probe at +3s fails, +4s passes.
         droplets.get("d1").healthAfterStart = List.of(true, true, true, true, true, false, true);
-        Executor executor = new Executor(state, this::open, new HealthCheckBalancer(state.health(), state.drain()),
+        Executor executor = new Executor(state, "run1", Executor.Guard.NEVER, this::open, new HealthCheckBalancer(state.health(), state.drain()),
                 clock, clock::advance, Progress.NONE);
 
         ApplyResult result = executor.apply(plan(state));
@@ -529,7 +636,8 @@ class ExecutorTest {
     }
 
     private Executor executor(DesiredState state) {
-        return new Executor(state, this::open, balancer, clock, clock::advance, Progress.NONE);
+        return new Executor(state, "run1", Executor.Guard.NEVER, this::open, balancer, clock, clock::advance,
+                Progress.NONE);
     }
 
     private DropletSession open(DropletSpec spec) throws ApplyException {
@@ -550,6 +658,21 @@ class ExecutorTest {
         Plan plan = ((PlanOutcome.Ready) outcome).plan();
         assertThat(plan.droplets()).isNotEmpty();
         return plan;
+    }
+
+    /** A plan from what the droplets and the balancer say now, each droplet's intent included. */
+    private Plan replan(DesiredState state) {
+        List<DropletObservation> observed = state.droplets().stream().map(spec -> droplets.get(spec.name()).observe())
+                .toList();
+        Map<String, BalancerObservation.ServerState> servers = new HashMap<>();
+        for (DropletSpec spec : state.droplets()) {
+            servers.put(spec.serverName(), new BalancerObservation.ServerState(
+                    balancer.drainedAt.containsKey(spec.name()) ? "DRAIN" : "UP", 0));
+        }
+        FleetObservation observation = new FleetObservation(observed, new BalancerObservation.Servers(servers), T0);
+        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation));
+        assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
+        return ((PlanOutcome.Ready) outcome).plan();
     }
 
     private void runningOld(String name) {
@@ -677,9 +800,37 @@ class ExecutorTest {
             this.name = name;
         }
 
+        /** The intent the executor recorded last, until it ended the droplet's turn. */
+        Optional<RolloutIntent> intent = Optional.empty();
+        final List<RolloutIntent> intents = new ArrayList<>();
+
         DropletObservation observe() {
-            Optional<HealthProbe> health = container.filter(ObservedContainer::running).map(c -> healthyProbe());
-            return new DropletObservation.Reached(name, T0, container.stream().toList(), health);
+            // Seen as a probe would see it, without taking a scripted answer.
+            boolean healthy = !badImages.contains(container.map(ObservedContainer::imageRef).orElse(""))
+                    && (drainCalledAt == null || clock.instant().isBefore(drainCalledAt.plus(drainTakes)))
+                    && (healthScript.isEmpty() || healthScript.peek());
+            Optional<HealthProbe> health = container.filter(ObservedContainer::running)
+                    .map(c -> healthy ? healthyProbe() : new HealthProbe(Optional.of(503), List.of(UNHEALTHY)));
+            return new DropletObservation.Reached(name, T0, container.stream().toList(), health, intent);
+        }
+
+        /** The index of the step whose intent cannot be recorded (the droplet stopped answering). */
+        int intentFailsAtStep = -1;
+
+        @Override
+        public void recordIntent(RolloutIntent recorded) throws ApplyException {
+            if (recorded.step().startsWith(intentFailsAtStep + ":")) {
+                throw new ApplyException("the rollout journal could not be written");
+            }
+            intent = Optional.of(recorded);
+            intents.add(recorded);
+        }
+
+        @Override
+        public void endIntent(String run, String result) {
+            assertThat(intent).as("the intent ended").isPresent();
+            assertThat(intent.get().run()).isEqualTo(run);
+            intent = Optional.empty();
         }
 
         List<Long> probeTimesSinceStart() {
@@ -738,7 +889,10 @@ class ExecutorTest {
             int at = spec.image().indexOf('@');
             Optional<String> digest = at >= 0 ? Optional.of(spec.image().substring(at + 1))
                     : Optional.ofNullable(spec.labels().get(FleetLabels.DIGEST));
-            container = Optional.of(ExecutorTest.container(digest, spec.image(), "running"));
+            ObservedContainer created = ExecutorTest.container(digest, spec.image(), "running");
+            container = Optional.of(new ObservedContainer(created.id(), created.name(), created.digest(),
+                    created.imageId(), created.imageRef(), created.state(), 0, Optional.empty(), Optional.of(clock.instant()),
+                    Optional.empty(), spec.labels()));
             healthScript = new ArrayDeque<>(spec.image().equals(NEW_IMAGE) ? healthAfterStart : List.of());
             startedAt = clock.instant();
             drainCalledAt = null;

@@ -22,6 +22,7 @@ import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.RolloutIntent;
 import dev.fleet.observed.UnreachableReason;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -291,6 +292,84 @@ class PlannerTest {
                 reached("d1", running(V1), HEALTHY));
 
         assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
+    }
+
+    // ---------------------------------------------------------------- an apply that did not finish
+
+    private static RolloutIntent intent(String step) {
+        return new RolloutIntent("dead1", step, RolloutIntent.FORWARD, V2, Optional.of("registry/demo@" + V1),
+                Optional.of(V1), NOW.minusSeconds(30));
+    }
+
+    @Test
+    void aSwappedDropletADeadApplyLeftDrainedIsBroughtBackFirstAndRollsBackToWhatItRanBefore() {
+        DesiredState state = haproxyState(V2, droplet("d1"), droplet("d2"));
+        var balancer = new BalancerObservation.Servers(Map.of(
+                "d1", new ServerState("UP", 2), "d2", new ServerState("DRAIN", 0)));
+
+        Plan plan = planOf(plan(state, balancer, reached("d1", running(V1), HEALTHY),
+                new Reached("d2", NOW, List.of(running(V2)), Optional.of(HEALTHY), Optional.of(intent("5:undrain")))));
+
+        assertThat(plan.droplets()).extracting(DropletPlan::droplet).containsExactly("d2", "d1");
+        DropletPlan d2 = plan.droplets().getFirst();
+        assertThat(d2.swapped()).isTrue();
+        assertThat(d2.steps()).extracting(StepText::kind)
+                .containsExactly("await-healthy", "undrain", "await-in-rotation", "verify");
+        assertThat(d2.fromDigest()).contains(V1);
+        assertThat(d2.rollback()).contains(new Step.StartContainer("d2", "registry/demo@" + V1, V1));
+        assertThat(d2.why()).contains("run dead1 swapped it and did not finish (its last step: 5:undrain)");
+    }
+
+    @Test
+    void withoutAnIntentADrainedDropletInSyncIsLeftAsSomeoneElseTookItOut() {
+        DesiredState state = haproxyState(V2, droplet("d1"));
+        var balancer = new BalancerObservation.Servers(Map.of("d1", new ServerState("MAINT", 0)));
+
+        Plan plan = planOf(plan(state, balancer, reached("d1", running(V2), HEALTHY)));
+
+        assertThat(plan.droplets()).isEmpty();
+        assertThat(plan.unchanged()).containsExactly("d1");
+    }
+
+    @Test
+    void aStaleIntentBesideADropletInSyncAndInRotationChangesNothing() {
+        DesiredState state = haproxyState(V2, droplet("d1"));
+        var balancer = new BalancerObservation.Servers(Map.of("d1", new ServerState("UP", 0)));
+
+        Plan plan = planOf(plan(state, balancer,
+                new Reached("d1", NOW, List.of(running(V2)), Optional.of(HEALTHY), Optional.of(intent("7:verify")))));
+
+        assertThat(plan.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aDropletLeftWithoutContainerRollsBackToWhatTheIntentSaysItRan() {
+        DesiredState state = haproxyState(V2, droplet("d1"));
+        var balancer = new BalancerObservation.Servers(Map.of("d1", new ServerState("DRAIN", 0)));
+
+        DropletPlan d1 = planOf(plan(state, balancer,
+                new Reached("d1", NOW, List.of(), Optional.empty(), Optional.of(intent("3:start-container")))))
+                .droplets().getFirst();
+
+        assertThat(d1.swapped()).isFalse();
+        assertThat(d1.steps()).extracting(StepText::kind).doesNotContain("remove-container");
+        assertThat(d1.fromImage()).contains("registry/demo@" + V1);
+        assertThat(d1.rollback()).contains(new Step.StartContainer("d1", "registry/demo@" + V1, V1));
+    }
+
+    @Test
+    void aContainerTheDeadApplyCreatedButNeverStartedIsReplacedAndRollsBackToWhatRanBefore() {
+        DesiredState state = haproxyState(V3, droplet("d1"));
+        var balancer = new BalancerObservation.Servers(Map.of("d1", new ServerState("DRAIN", 0)));
+        ObservedContainer created = container(Optional.of(V2), "created", "registry/demo@" + V2);
+
+        DropletPlan d1 = planOf(plan(state, balancer,
+                new Reached("d1", NOW, List.of(created), Optional.empty(), Optional.of(intent("3:start-container")))))
+                .droplets().getFirst();
+
+        assertThat(d1.steps()).extracting(StepText::kind).contains("remove-container", "start-container");
+        assertThat(d1.fromDigest()).contains(V1);
+        assertThat(d1.rollback()).contains(new Step.StartContainer("d1", "registry/demo@" + V1, V1));
     }
 
     // ---------------------------------------------------------------- rollback

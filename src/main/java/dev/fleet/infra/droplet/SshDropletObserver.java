@@ -8,6 +8,7 @@ import dev.fleet.observed.DropletObservation;
 import dev.fleet.observed.DropletObserver;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.RolloutIntent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.jboss.logging.Logger;
 /**
  * Observes a droplet over one SSH connection: its service's containers through the Docker engine
  * (over {@code docker system dial-stdio}), then, when the service's container runs, its health as
- * seen from the droplet itself (through a port forward).
+ * seen from the droplet itself (through a port forward), and the intent an unfinished apply left there.
  *
  * <p>Read-only. Never throws for a droplet it cannot reach, log in to, verify or ask: that is an
  * {@link DropletObservation.Unreachable} with the reason. Thread-safe: droplets are observed
@@ -48,10 +49,12 @@ public final class SshDropletObserver implements DropletObserver {
             Optional<HealthProbe> health = serviceRuns
                     ? Optional.of(new HealthProber(new ForwardedHttp(connection.ssh())).probe(state.health()))
                     : Optional.empty();
-            LOG.debugf("Observed droplet %s: %d containers, health %s, in %d ms", droplet.name(), containers.size(),
+            Optional<RolloutIntent> intent = new DropletJournal(connection.ssh(), service).read();
+            LOG.debugf("Observed droplet %s: %d containers, health %s, %s, in %d ms", droplet.name(), containers.size(),
                     health.map(h -> h.healthy() ? "ok" : String.join("; ", h.failures())).orElse("not probed"),
+                    intent.map(i -> "unfinished run " + i.run() + " at step " + i.step()).orElse("no unfinished run"),
                     (System.nanoTime() - started) / 1_000_000);
-            return new DropletObservation.Reached(droplet.name(), seen, containers, health);
+            return new DropletObservation.Reached(droplet.name(), seen, containers, health, intent);
         } catch (DropletException e) {
             connections.discard(droplet, state.ssh());
             LOG.debugf("Could not observe droplet %s (%s): %s", droplet.name(), e.reason(), e.getMessage());

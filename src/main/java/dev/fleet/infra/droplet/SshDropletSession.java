@@ -22,6 +22,7 @@ import dev.fleet.infra.docker.DropletConnection;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.RolloutIntent;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,11 +38,14 @@ import java.util.concurrent.atomic.AtomicReference;
 final class SshDropletSession implements DropletSession {
 
     private final DropletConnection connection;
+    private final DropletJournal journal;
     private final Optional<RegistryCredentials> registry;
     private final Duration pullTimeout;
 
-    SshDropletSession(DropletConnection connection, Optional<RegistryCredentials> registry, Duration pullTimeout) {
+    SshDropletSession(DropletConnection connection, String service, Optional<RegistryCredentials> registry,
+            Duration pullTimeout) {
         this.connection = connection;
+        this.journal = new DropletJournal(connection.ssh(), service);
         this.registry = registry;
         this.pullTimeout = pullTimeout;
     }
@@ -166,6 +170,24 @@ final class SshDropletSession implements DropletSession {
         } catch (IOException e) {
             throw new ApplyException(drain.method() + " " + drain.path() + " on port " + drain.port()
                     + " did not answer: " + e.getMessage(), true, e);
+        }
+    }
+
+    @Override
+    public void recordIntent(RolloutIntent intent) throws ApplyException {
+        try {
+            journal.intend(intent);
+        } catch (DropletException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public void endIntent(String run, String result) throws ApplyException {
+        try {
+            journal.end(run, result);
+        } catch (DropletException e) {
+            throw failure(e);
         }
     }
 

@@ -26,7 +26,8 @@ public final class SshDropletSessions implements DropletSessions {
     @Override
     public DropletSession open(DropletSpec droplet) throws ApplyException {
         try {
-            return new SshDropletSession(connections.get(droplet, state.ssh()), state.registry(), PULL_TIMEOUT);
+            return new SshDropletSession(connections.get(droplet, state.ssh()), state.service().name(),
+                    state.registry(), PULL_TIMEOUT);
         } catch (DropletException e) {
             throw new ApplyException(droplet.name() + " is unreachable (" + e.reason() + "): " + e.getMessage(),
                     e.isTransient(), e);
