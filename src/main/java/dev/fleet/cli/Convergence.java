@@ -101,8 +101,19 @@ class Convergence {
             String who = Owner.describe();
             String commit = state.revision().describe();
             Acquisition acquisition;
+            Optional<String> process = LocalProcess.identity();
             try {
-                acquisition = ledger.acquire(run, who, commit, LEASE);
+                acquisition = ledger.acquire(run, who, commit, LEASE, process, Optional.empty());
+                if (acquisition instanceof Acquisition.Held held && held.holder().process().filter(LocalProcess::isGone)
+                        .isPresent()) {
+                    // The holder ran here and is gone (killed, crashed): waiting for its lease to lapse
+                    // would only block this apply. Taken over only if it is still that run's lease.
+                    acquisition = ledger.acquire(run, who, commit, LEASE, process, Optional.of(held.holder().run()));
+                    if (acquisition instanceof Acquisition.Acquired) {
+                        err.println("fleet apply: took over the lease of run " + held.holder().run() + " by "
+                                + held.holder().owner() + ": its process on this machine is gone (it did not finish)");
+                    }
+                }
             } catch (LockException e) {
                 err.println("fleet apply: cannot take the apply lock, nothing was changed: " + e.getMessage());
                 return ExitCodes.COULD_NOT_RUN;
@@ -117,8 +128,9 @@ class Convergence {
                 return ExitCodes.LOCKED;
             }
             Acquisition.Acquired acquired = (Acquisition.Acquired) acquisition;
-            acquired.expired().ifPresent(lapsed -> err.println("fleet apply: took over the"
-                    + " lapsed lease of run " + lapsed.run() + " by " + lapsed.owner() + " (it did not finish)"));
+            acquired.expired().filter(lapsed -> !lapsed.process().filter(LocalProcess::isGone).isPresent())
+                    .ifPresent(lapsed -> err.println("fleet apply: took over the lapsed lease of run " + lapsed.run()
+                            + " by " + lapsed.owner() + " (it did not finish)"));
             // Observe again under the lock, unless no other apply can have been at work since the first look.
             Duration observedAgo = Duration.ofNanos(System.nanoTime() - observedAt);
             Rollout.Planned planned = acquired.observationStillValid(observedAgo) ? first : rollout.plan(state);

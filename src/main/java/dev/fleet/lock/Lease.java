@@ -11,8 +11,11 @@ import java.time.Instant;
  * @param commit  the state's commit it applies
  * @param since   when it was taken
  * @param expires when it lapses unless renewed: a crashed holder's lease ends by itself
+ * @param process the holder's process, named so that a fleet on the same machine can tell it is gone
+ *                (see the CLI's {@code LocalProcess}); empty when it could not be named
  */
-public record Lease(String run, String owner, String commit, Instant since, Instant expires) {
+public record Lease(String run, String owner, String commit, Instant since, Instant expires,
+        java.util.Optional<String> process) {
 
     public boolean expiredAt(Instant now) {
         return !now.isBefore(expires);

@@ -9,8 +9,15 @@ import java.util.Optional;
  */
 public interface LeaseStore {
 
-    /** Takes the lease for {@code ttl} if nobody holds it, or its holder's lease has lapsed. */
-    Acquisition acquire(String run, String owner, String commit, Duration ttl) throws LockException;
+    /**
+     * Takes the lease for {@code ttl} if nobody holds it, or its holder's lease has lapsed, or it is
+     * still held by run {@code goneRun}, whose process is known to be gone.
+     *
+     * @param process  this process, named for {@link Lease#process()}, if it can be
+     * @param goneRun  a run whose lease may be taken over although it has not lapsed, if any
+     */
+    Acquisition acquire(String run, String owner, String commit, Duration ttl, Optional<String> process,
+            Optional<String> goneRun) throws LockException;
 
     /** Extends our lease by {@code ttl} from now; false when it is no longer ours (broken, or lapsed and taken). */
     boolean renew(String run, Duration ttl) throws LockException;

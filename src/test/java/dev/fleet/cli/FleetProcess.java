@@ -103,6 +103,33 @@ public final class FleetProcess {
             }
         }
 
+        /** Sends SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. Waits until it is gone. */
+        public void kill() {
+            process.destroyForcibly();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("fleet survived SIGKILL for 30 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Waits for it to end by itself; its exit code. */
+        public int await(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("fleet did not end within " + timeout);
+                }
+                return process.exitValue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
         @Override
         public void close() {
             if (process.isAlive()) {

@@ -57,10 +57,11 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
             write() { printf '%s\\n' "$1" > "$dir/lease.new" && mv "$dir/lease.new" "$dir/lease"; }
             case "$op" in
               acquire)
-                if [ -n "$lease" ] && [ "$(field expires)" -gt "$now" ] && [ "$(field run)" != "$4" ]; then
+                if [ -n "$lease" ] && [ "$(field expires)" -gt "$now" ] && [ "$(field run)" != "$4" ] \\
+                    && [ "$(field run)" != "$8" ]; then
                   printf 'held now=%s %s\\n' "$now" "$lease"; exit 0
                 fi
-                write "run=$4 owner=$5 commit=$6 since=$now expires=$((now + $3))"
+                write "run=$4 owner=$5 commit=$6 since=$now expires=$((now + $3)) process=$7"
                 quiet=never
                 if [ -f "$dir/released" ]; then quiet=$((now - $(stat -c %Y "$dir/released"))); fi
                 printf 'acquired now=%s quiet=%s %s\\n' "$now" "$quiet" "$(cat "$dir/lease")"
@@ -116,8 +117,10 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
     }
 
     @Override
-    public Acquisition acquire(String run, String owner, String commit, Duration ttl) throws LockException {
-        List<String> lines = run("acquire", String.valueOf(ttl.toSeconds()), safe(run), safe(owner), safe(commit));
+    public Acquisition acquire(String run, String owner, String commit, Duration ttl, Optional<String> process,
+            Optional<String> goneRun) throws LockException {
+        List<String> lines = run("acquire", String.valueOf(ttl.toSeconds()), safe(run), safe(owner), safe(commit),
+                safe(process.orElse("")), safe(goneRun.orElse("")));
         String first = lines.isEmpty() ? "" : lines.getFirst();
         if (first.startsWith("held ")) {
             Map<String, String> fields = fields(first);
@@ -218,7 +221,8 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
     private static Lease lease(Map<String, String> fields) {
         return new Lease(fields.getOrDefault("run", "?"), fields.getOrDefault("owner", "?"),
                 fields.getOrDefault("commit", "?"), Instant.ofEpochSecond(Long.parseLong(fields.getOrDefault("since", "0"))),
-                Instant.ofEpochSecond(Long.parseLong(fields.getOrDefault("expires", "0"))));
+                Instant.ofEpochSecond(Long.parseLong(fields.getOrDefault("expires", "0"))),
+                Optional.ofNullable(fields.get("process")).filter(p -> !p.equals("-")));
     }
 
     static ObjectNode toJson(ApplyRecord record) {
