@@ -44,8 +44,24 @@ final class Problems {
         }
     }
 
-    /** The problems so far as the exception; there must be at least one. */
+    /** The most problems reported for one file: past that, the file is hardly a state file at all. */
+    static final int MAX_REPORTED = 50;
+
+    /**
+     * The problems so far as the exception; there must be at least one. Past {@value #MAX_REPORTED},
+     * the first ones by position are kept and one more says how many were left out: a file of
+     * thousands of unknown keys gets a page, not megabytes.
+     */
     InvalidStateException toException() {
-        return new InvalidStateException(file, found);
+        if (found.size() <= MAX_REPORTED) {
+            return new InvalidStateException(file, found);
+        }
+        List<StateProblem> sorted = found.stream().sorted(StateProblem.BY_POSITION).toList();
+        List<StateProblem> kept = new ArrayList<>(sorted.subList(0, MAX_REPORTED));
+        StateProblem next = sorted.get(MAX_REPORTED);
+        kept.add(new StateProblem(file, next.line(), next.column(), "and " + (sorted.size() - MAX_REPORTED)
+                + " more problems from here on, not listed", Optional.of("fix the ones above first; is this the"
+                        + " right file?")));
+        return new InvalidStateException(file, kept);
     }
 }

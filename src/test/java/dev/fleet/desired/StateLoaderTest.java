@@ -171,7 +171,7 @@ class StateLoaderTest {
         assertThat(e.problems()).singleElement().satisfies(problem -> {
             assertThat(problem.line()).isZero();
             assertThat(problem.message())
-                    .isEqualTo("is 2097152 bytes; a state file may be at most 1 MiB (1048576 bytes)");
+                    .isEqualTo("is 2097152 bytes; a state file may be at most 256 KiB (262144 bytes)");
         });
     }
 
