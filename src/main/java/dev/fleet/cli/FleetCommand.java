@@ -40,6 +40,23 @@ public class FleetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Held, so that the level set on it is not lost with a logger collected as garbage. */
+    private static java.util.logging.Logger debugLogger;
+
+    /**
+     * Every command takes it: fleet's own log at DEBUG on stderr (what it observes, each droplet's
+     * connection, each step's timing). Never a secret: secrets are not logged at any level, and the
+     * HTTP wire log that would carry container environments stays off.
+     */
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log what fleet does, in detail, to stderr (never a secret).")
+    void debug(boolean on) {
+        if (on) {
+            debugLogger = java.util.logging.Logger.getLogger("dev.fleet");
+            debugLogger.setLevel(java.util.logging.Level.FINE);
+        }
+    }
+
     @Override
     public Integer call() {
         CommandLine commandLine = spec.commandLine();

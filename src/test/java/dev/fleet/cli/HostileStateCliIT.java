@@ -67,7 +67,6 @@ class HostileStateCliIT {
         long slowest = 0;
         for (Run run : runs) {
             FleetProcess.Result result = run.result();
-            slowest = Math.max(slowest, result.took().toMillis());
             String stderr = result.stderr();
             assertThat(stderr).as(run.name()).doesNotContain("Exception").doesNotContain("\tat ")
                     .doesNotContain("at dev.fleet.").doesNotContain("at org.");
@@ -79,6 +78,7 @@ class HostileStateCliIT {
                 continue;
             }
             refused++;
+            slowest = Math.max(slowest, result.took().toMillis());
             assertThat(stderr).as(run.name()).contains("fleet.yaml");
             assertThat(result.stdout()).as(run.name()).isEmpty();
             assertThat(run.connectionsTo()).as("%s: connections with a refused state", run.name()).isEmpty();
@@ -87,7 +87,7 @@ class HostileStateCliIT {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("files", cases.size());
         figures.put("refused", refused);
-        figures.put("slowestRunMillis", slowest);
+        figures.put("slowestRefusalMillis", slowest);
         Figures.write("state-fuzz-cli", figures);
     }
 

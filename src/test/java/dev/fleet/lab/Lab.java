@@ -206,6 +206,76 @@ public final class Lab {
         check(dockerOn(droplet, run.toArray(String[]::new)), "starting " + image + " on " + droplet.name());
     }
 
+    /** Runs {@code command} as root on the droplet itself (not over SSH): how faults are injected. */
+    public CommandResult onDroplet(LabDroplet droplet, String... command) {
+        List<String> args = new ArrayList<>(List.of(docker(), "exec", droplet.container()));
+        args.addAll(List.of(command));
+        return exec(args, COMMAND_TIMEOUT);
+    }
+
+    /**
+     * Makes the droplet's SSH link slow and lossy: {@code lossPercent} of the packets to and from its
+     * port 22 dropped (iptables' statistic match), and what it sends from port 22 shaped to {@code
+     * kbit} kbit/s (HTB). This kernel has no netem, so delay comes from loss (TCP's retransmission
+     * timeouts) and the narrow rate rather than from a fixed latency.
+     */
+    public void degradeSshLink(LabDroplet droplet, int lossPercent, int kbit) {
+        String probability = String.valueOf(lossPercent / 100.0);
+        check(onDroplet(droplet, "sh", "-c", String.join(" && ",
+                "iptables -I INPUT -p tcp --dport 22 -m statistic --mode random --probability " + probability
+                        + " -j DROP",
+                "iptables -I OUTPUT -p tcp --sport 22 -m statistic --mode random --probability " + probability
+                        + " -j DROP",
+                "tc qdisc add dev eth0 root handle 1: htb default 10",
+                "tc class add dev eth0 parent 1: classid 1:10 htb rate 1000mbit",
+                "tc class add dev eth0 parent 1: classid 1:22 htb rate " + kbit + "kbit ceil " + kbit + "kbit",
+                "tc filter add dev eth0 parent 1: protocol ip u32 match ip sport 22 0xffff flowid 1:22")),
+                "degrading the SSH link of " + droplet.name());
+    }
+
+    /** Makes the droplet's SSH port swallow every packet, as a droplet that stopped answering does. */
+    public void silenceSsh(LabDroplet droplet) {
+        check(onDroplet(droplet, "iptables", "-I", "INPUT", "-p", "tcp", "--dport", "22", "-j", "DROP"),
+                "silencing " + droplet.name());
+    }
+
+    /** Undoes {@link #degradeSshLink} and {@link #silenceSsh}. */
+    public void restoreSshLink(LabDroplet droplet) {
+        onDroplet(droplet, "sh", "-c", "while iptables -D INPUT -p tcp --dport 22 -j DROP 2>/dev/null; do :; done;"
+                + " for p in 0.01 0.02 0.03 0.05 0.1 0.2; do"
+                + " iptables -D INPUT -p tcp --dport 22 -m statistic --mode random --probability $p -j DROP 2>/dev/null;"
+                + " iptables -D OUTPUT -p tcp --sport 22 -m statistic --mode random --probability $p -j DROP 2>/dev/null;"
+                + " done; tc qdisc del dev eth0 root 2>/dev/null; true");
+    }
+
+    /** Ends every SSH connection to the droplet at once, mid-whatever, as a reset link does. */
+    public void resetSshConnections(LabDroplet droplet) {
+        onDroplet(droplet, "pkill", "-KILL", "-f", "sshd: " + sshUser());
+    }
+
+    /** Restarts the droplet's Docker engine (its containers stop, and those with a restart policy come back). */
+    public void restartEngine(LabDroplet droplet) {
+        check(onDroplet(droplet, "sh", "-c", "touch /run/restart-dockerd && kill $(cat /var/run/docker.pid)"),
+                "restarting the Docker engine of " + droplet.name());
+    }
+
+    /** Makes the registry refuse the droplet (its connections to port 5000 rejected), as a registry that is down. */
+    public void cutRegistry(LabDroplet droplet) {
+        check(onDroplet(droplet, "iptables", "-I", "OUTPUT", "-p", "tcp", "--dport", "5000", "-j", "REJECT",
+                "--reject-with", "tcp-reset"), "cutting " + droplet.name() + " off the registry");
+    }
+
+    /** Undoes {@link #cutRegistry}. */
+    public void restoreRegistry(LabDroplet droplet) {
+        onDroplet(droplet, "iptables", "-D", "OUTPUT", "-p", "tcp", "--dport", "5000", "-j", "REJECT", "--reject-with",
+                "tcp-reset");
+    }
+
+    /** Kills the droplet outright, as a provider that loses the machine does: no clean shutdown. */
+    public void killDroplet(LabDroplet droplet) {
+        check(exec(List.of(docker(), "kill", droplet.container()), COMMAND_TIMEOUT), "killing " + droplet);
+    }
+
     /** Powers a droplet off: its container stops, so its sshd and its apps are gone. */
     public void stopDroplet(LabDroplet droplet) {
         check(exec(List.of(docker(), "stop", "-t", "5", droplet.container()), COMMAND_TIMEOUT), "stopping " + droplet);

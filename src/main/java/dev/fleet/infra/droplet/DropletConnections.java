@@ -44,6 +44,12 @@ public final class DropletConnections implements AutoCloseable {
         }
     }
 
+    /** Whether the run holds an open connection to {@code droplet} now. */
+    public boolean isOpen(DropletSpec droplet, SshSettings settings) {
+        DropletConnection kept = open.get(key(droplet, settings));
+        return kept != null && kept.ssh().isOpen();
+    }
+
     /** Forgets the connection to {@code droplet} and closes it: after a failure that may have left it unusable. */
     public void discard(DropletSpec droplet, SshSettings settings) {
         String key = key(droplet, settings);

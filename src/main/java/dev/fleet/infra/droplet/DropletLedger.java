@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.SshSettings;
 import dev.fleet.history.ApplyRecord;
 import dev.fleet.history.HistoryEntry;
 import dev.fleet.history.HistoryStore;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.infra.ssh.SshConnection;
-import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.lock.Acquisition;
 import dev.fleet.lock.Lease;
 import dev.fleet.lock.LeaseStore;
@@ -89,12 +89,18 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
             esac
             """;
 
-    private final SshConnection ssh;
+    private final DropletConnections connections;
+    private final DropletSpec droplet;
+    private final SshSettings settings;
     private final String service;
     private final String where;
+    private final Retry retry = Retry.sleeping();
 
-    private DropletLedger(SshConnection ssh, String service, String where) {
-        this.ssh = ssh;
+    private DropletLedger(DropletConnections connections, DropletSpec droplet, SshSettings settings, String service,
+            String where) {
+        this.connections = connections;
+        this.droplet = droplet;
+        this.settings = settings;
         this.service = service;
         this.where = where;
     }
@@ -103,7 +109,8 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
     public static DropletLedger open(DropletConnections connections, DesiredState state) throws LockException {
         DropletSpec first = state.droplets().getFirst();
         try {
-            return new DropletLedger(connections.get(first, state.ssh()).ssh(), safe(state.service().name()),
+            connections.get(first, state.ssh());
+            return new DropletLedger(connections, first, state.ssh(), safe(state.service().name()),
                     first.name() + ":~/.fleet/" + state.service().name());
         } catch (DropletException e) {
             throw new LockException("the apply lock and history live on " + first.name() + ", the state's first droplet,"
@@ -119,7 +126,7 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
     @Override
     public Acquisition acquire(String run, String owner, String commit, Duration ttl, Optional<String> process,
             Optional<String> goneRun) throws LockException {
-        List<String> lines = run("acquire", String.valueOf(ttl.toSeconds()), safe(run), safe(owner), safe(commit),
+        List<String> lines = runRetried("acquire", String.valueOf(ttl.toSeconds()), safe(run), safe(owner), safe(commit),
                 safe(process.orElse("")), safe(goneRun.orElse("")));
         String first = lines.isEmpty() ? "" : lines.getFirst();
         if (first.startsWith("held ")) {
@@ -138,12 +145,12 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
 
     @Override
     public boolean renew(String run, Duration ttl) throws LockException {
-        return run("renew", String.valueOf(ttl.toSeconds()), safe(run)).contains("renewed");
+        return runRetried("renew", String.valueOf(ttl.toSeconds()), safe(run)).contains("renewed");
     }
 
     @Override
     public void release(String run) throws LockException {
-        run("release", safe(run));
+        runRetried("release", safe(run));
     }
 
     @Override
@@ -161,7 +168,7 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
     @Override
     public List<HistoryEntry> recent(int limit) throws LockException {
         List<HistoryEntry> entries = new ArrayList<>();
-        for (String line : run("history", String.valueOf(Math.max(1, limit)))) {
+        for (String line : runRetried("history", String.valueOf(Math.max(1, limit)))) {
             try {
                 JsonNode node = JSON.readTree(line);
                 if ("lease-broken".equals(node.path("event").asText())) {
@@ -182,21 +189,43 @@ public final class DropletLedger implements LeaseStore, HistoryStore, AutoClosea
         // The connection is the run's (DropletConnections), closed with it.
     }
 
+    /**
+     * {@link #run}, again on a new connection if the connection failed under it: for the operations
+     * that give the same result when repeated (acquire and renew by the same run, release, reading).
+     * Breaking a lease and appending to the history are not repeated.
+     */
+    private List<String> runRetried(String op, String... args) throws LockException {
+        SshConnection.CommandResult result;
+        try {
+            result = retry.call(() -> execute(op, args), failure -> connections.discard(droplet, settings));
+        } catch (DropletException e) {
+            throw new LockException(op + " on " + where + " failed: " + e.getMessage(), e);
+        }
+        return lines(op, result);
+    }
+
     private List<String> run(String op, String... args) throws LockException {
+        try {
+            return lines(op, execute(op, args));
+        } catch (DropletException e) {
+            throw new LockException(op + " on " + where + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private SshConnection.CommandResult execute(String op, String... args) throws DropletException {
         StringBuilder command = new StringBuilder("sh -s -- ").append(op).append(' ').append(service);
         for (String arg : args) {
             command.append(' ').append(arg);
         }
-        try {
-            SshConnection.CommandResult result = ssh.run(command.toString(), SCRIPT);
-            if (result.exitStatus() != 0) {
-                throw new LockException(op + " on " + where + " failed (exit " + result.exitStatus() + "): "
-                        + result.stderr().strip(), null);
-            }
-            return result.stdout().lines().toList();
-        } catch (DropletException e) {
-            throw new LockException(op + " on " + where + " failed: " + e.getMessage(), e);
+        return connections.get(droplet, settings).ssh().run(command.toString(), SCRIPT);
+    }
+
+    private List<String> lines(String op, SshConnection.CommandResult result) throws LockException {
+        if (result.exitStatus() != 0) {
+            throw new LockException(op + " on " + where + " failed (exit " + result.exitStatus() + "): "
+                    + result.stderr().strip(), null);
         }
+        return result.stdout().lines().toList();
     }
 
     /** Words that reach the droplet's shell: only a safe alphabet, anything else replaced. */

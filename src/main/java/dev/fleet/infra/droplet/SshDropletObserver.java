@@ -39,26 +39,42 @@ public final class SshDropletObserver implements DropletObserver {
 
     @Override
     public DropletObservation observe(DesiredState state, DropletSpec droplet) {
+        for (int attempt = 1; ; attempt++) {
+            boolean connected = false;
+            try {
+                DropletConnection connection = connections.get(droplet, state.ssh());
+                connected = true;
+                return observe(state, droplet, connection);
+            } catch (DropletException e) {
+                connections.discard(droplet, state.ssh());
+                // A connection that broke once it was up (reset, say) gets one more try; one that
+                // cannot be made is the answer, and trying again would only double the wait.
+                if (attempt == 1 && connected && Retry.connectionFailed(e)) {
+                    LOG.debugf("Observing droplet %s: the connection failed (%s), once more on a new one",
+                            droplet.name(), e.getMessage());
+                    continue;
+                }
+                LOG.debugf("Could not observe droplet %s (%s): %s", droplet.name(), e.reason(), e.getMessage());
+                return new DropletObservation.Unreachable(droplet.name(), Instant.now(clock), e.reason(), e.getMessage());
+            }
+        }
+    }
+
+    private DropletObservation observe(DesiredState state, DropletSpec droplet, DropletConnection connection)
+            throws DropletException {
         long started = System.nanoTime();
         String service = state.service().name();
-        try {
-            DropletConnection connection = connections.get(droplet, state.ssh());
-            List<ObservedContainer> containers = new ContainerReader(connection).read(service);
-            Instant seen = Instant.now(clock);
-            boolean serviceRuns = containers.stream().anyMatch(c -> c.name().equals(service) && c.running());
-            Optional<HealthProbe> health = serviceRuns
-                    ? Optional.of(new HealthProber(new ForwardedHttp(connection.ssh())).probe(state.health()))
-                    : Optional.empty();
-            Optional<RolloutIntent> intent = new DropletJournal(connection.ssh(), service).read();
-            LOG.debugf("Observed droplet %s: %d containers, health %s, %s, in %d ms", droplet.name(), containers.size(),
-                    health.map(h -> h.healthy() ? "ok" : String.join("; ", h.failures())).orElse("not probed"),
-                    intent.map(i -> "unfinished run " + i.run() + " at step " + i.step()).orElse("no unfinished run"),
-                    (System.nanoTime() - started) / 1_000_000);
-            return new DropletObservation.Reached(droplet.name(), seen, containers, health, intent);
-        } catch (DropletException e) {
-            connections.discard(droplet, state.ssh());
-            LOG.debugf("Could not observe droplet %s (%s): %s", droplet.name(), e.reason(), e.getMessage());
-            return new DropletObservation.Unreachable(droplet.name(), Instant.now(clock), e.reason(), e.getMessage());
-        }
+        List<ObservedContainer> containers = new ContainerReader(connection).read(service);
+        Instant seen = Instant.now(clock);
+        boolean serviceRuns = containers.stream().anyMatch(c -> c.name().equals(service) && c.running());
+        Optional<HealthProbe> health = serviceRuns
+                ? Optional.of(new HealthProber(new ForwardedHttp(connection.ssh())).probe(state.health()))
+                : Optional.empty();
+        Optional<RolloutIntent> intent = new DropletJournal(connection.ssh(), service).read();
+        LOG.debugf("Observed droplet %s: %d containers, health %s, %s, in %d ms", droplet.name(), containers.size(),
+                health.map(h -> h.healthy() ? "ok" : String.join("; ", h.failures())).orElse("not probed"),
+                intent.map(i -> "unfinished run " + i.run() + " at step " + i.step()).orElse("no unfinished run"),
+                (System.nanoTime() - started) / 1_000_000);
+        return new DropletObservation.Reached(droplet.name(), seen, containers, health, intent);
     }
 }

@@ -21,7 +21,11 @@ import dev.fleet.desired.RegistryCredentials;
 import dev.fleet.infra.docker.DropletConnection;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.observed.HealthProbe;
+import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.UnreachableReason;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.SshSettings;
 import dev.fleet.observed.RolloutIntent;
 import java.io.IOException;
 import java.time.Duration;
@@ -34,20 +38,45 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Changes one droplet over its SSH connection: the Docker Engine API through dial-stdio for the
  * container, port forwards for the app's endpoints.
+ *
+ * <p>A connection that fails under a call (reset, or silent past its timeout) is dropped, and the
+ * call made again on a new one ({@link Retry}) when that is safe: reads, pulls, the journal, the
+ * drain endpoint. Creating, starting, stopping and removing the container are never repeated
+ * blindly: the container is looked at again first, and only what did not happen is done.
  */
 final class SshDropletSession implements DropletSession {
 
-    private final DropletConnection connection;
-    private final DropletJournal journal;
+    private final DropletConnections connections;
+    private final DropletSpec droplet;
+    private final SshSettings ssh;
+    private final String service;
     private final Optional<RegistryCredentials> registry;
     private final Duration pullTimeout;
+    private final Retry retry;
 
-    SshDropletSession(DropletConnection connection, String service, Optional<RegistryCredentials> registry,
-            Duration pullTimeout) {
-        this.connection = connection;
-        this.journal = new DropletJournal(connection.ssh(), service);
+    SshDropletSession(DropletConnections connections, DropletSpec droplet, SshSettings ssh, String service,
+            Optional<RegistryCredentials> registry, Duration pullTimeout, Retry retry) {
+        this.connections = connections;
+        this.droplet = droplet;
+        this.ssh = ssh;
+        this.service = service;
         this.registry = registry;
         this.pullTimeout = pullTimeout;
+        this.retry = retry;
+    }
+
+    /** The droplet's connection now: the one the run holds, or a new one if that one broke. */
+    private DropletConnection connection() throws DropletException {
+        return connections.get(droplet, ssh);
+    }
+
+    /** Makes {@code call}, again on a new connection if the connection failed under it. */
+    private <T> T retried(Retry.Call<T> call) throws ApplyException {
+        try {
+            return retry.call(call, failure -> connections.discard(droplet, ssh));
+        } catch (DropletException e) {
+            throw failure(e);
+        }
     }
 
     @Override
@@ -59,7 +88,8 @@ final class SshDropletSession implements DropletSession {
         String repository = image.substring(0, at);
         String digest = image.substring(at + 1);
         AtomicReference<String> error = new AtomicReference<>();
-        boolean finished = call("pulling " + image, docker -> {
+        // A pull is safe to repeat: what was downloaded stays.
+        boolean finished = retried(() -> connection().call("pulling " + image, docker -> {
             var pull = docker.pullImageCmd(repository).withTag(digest);
             credentialsFor(repository).ifPresent(pull::withAuthConfig);
             try {
@@ -75,7 +105,7 @@ final class SshDropletSession implements DropletSession {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while pulling " + image, e);
             }
-        });
+        }));
         if (!finished) {
             throw new ApplyException("pulling " + image + " took longer than " + pullTimeout.toSeconds() + "s", true, null);
         }
@@ -87,28 +117,44 @@ final class SshDropletSession implements DropletSession {
 
     @Override
     public boolean hasImage(String image) throws ApplyException {
-        return call("inspecting image " + image, docker -> {
+        return retried(() -> connection().call("inspecting image " + image, docker -> {
             try {
                 docker.inspectImageCmd(image).exec();
                 return true;
             } catch (NotFoundException e) {
                 return false;
             }
-        });
+        }));
     }
 
     @Override
     public Optional<ObservedContainer> container(String name) throws ApplyException {
-        try {
-            return new ContainerReader(connection).read(name).stream().filter(c -> c.name().equals(name)).findFirst();
-        } catch (DropletException e) {
-            throw failure(e);
-        }
+        return retried(() -> new ContainerReader(connection()).read(name).stream()
+                .filter(c -> c.name().equals(name)).findFirst());
     }
 
     @Override
     public void removeContainer(String name, Duration grace) throws ApplyException {
-        call("stopping container " + name, docker -> {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                stopAndRemove(name, grace);
+                return;
+            } catch (DropletException e) {
+                if (attempt >= Retry.ATTEMPTS || !Retry.connectionFailed(e)) {
+                    throw failure(e);
+                }
+                connections.discard(droplet, ssh);
+                // Looked at again before anything is repeated: the stop or the removal may have happened.
+                if (container(name).isEmpty()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void stopAndRemove(String name, Duration grace) throws DropletException {
+        DropletConnection connection = connection();
+        connection.call("stopping container " + name, docker -> {
             try {
                 docker.stopContainerCmd(name).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
             } catch (NotModifiedException | NotFoundException e) {
@@ -116,7 +162,7 @@ final class SshDropletSession implements DropletSession {
             }
             return null;
         });
-        call("removing container " + name, docker -> {
+        connection.call("removing container " + name, docker -> {
             try {
                 docker.removeContainerCmd(name).exec();
             } catch (NotFoundException e) {
@@ -128,6 +174,44 @@ final class SshDropletSession implements DropletSession {
 
     @Override
     public void startContainer(ContainerSpec spec) throws ApplyException {
+        String run = spec.labels().getOrDefault(FleetLabels.ROLLOUT, "");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Optional<ObservedContainer> existing = attempt == 1 ? Optional.empty() : container(spec.name());
+                if (existing.isPresent() && !ours(existing.get(), spec, run)) {
+                    throw new ApplyException("a container " + spec.name() + " appeared that this apply did not create ("
+                            + existing.get().state() + ", from " + existing.get().imageRef() + "); nothing more was done");
+                }
+                String id = existing.isPresent() ? existing.get().id() : create(spec);
+                if (existing.isEmpty() || !existing.get().running()) {
+                    DropletConnection connection = connection();
+                    connection.call("starting container " + spec.name(), docker -> {
+                        try {
+                            docker.startContainerCmd(id).exec();
+                        } catch (NotModifiedException e) {
+                            // Started by the attempt whose answer was lost.
+                        }
+                        return null;
+                    });
+                }
+                return;
+            } catch (DropletException e) {
+                if (attempt >= Retry.ATTEMPTS || !Retry.connectionFailed(e)) {
+                    throw failure(e);
+                }
+                // The create or the start may have happened: the next attempt looks before it acts.
+                connections.discard(droplet, ssh);
+            }
+        }
+    }
+
+    /** A container left by an attempt of this very call: its name, image and run are the spec's. */
+    private static boolean ours(ObservedContainer container, ContainerSpec spec, String run) {
+        return container.name().equals(spec.name()) && container.imageRef().equals(spec.image())
+                && run.equals(container.labels().get(FleetLabels.ROLLOUT));
+    }
+
+    private String create(ContainerSpec spec) throws DropletException {
         List<ExposedPort> exposed = new ArrayList<>();
         Ports bindings = new Ports();
         for (PortMapping port : spec.ports()) {
@@ -141,7 +225,7 @@ final class SshDropletSession implements DropletSession {
             // The one place a secret is revealed: handed to the droplet's Docker engine.
             case EnvValue.SecretValue secret -> secret.value().reveal();
         }));
-        String id = call("creating container " + spec.name() + " from " + spec.image(), docker -> docker
+        return connection().call("creating container " + spec.name() + " from " + spec.image(), docker -> docker
                 .createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withEnv(environment)
@@ -152,43 +236,58 @@ final class SshDropletSession implements DropletSession {
                         .withRestartPolicy(RestartPolicy.parse(spec.restart())))
                 .exec()
                 .getId());
-        call("starting container " + spec.name(), docker -> {
-            docker.startContainerCmd(id).exec();
+    }
+
+    @Override
+    public HealthProbe probe(HealthSpec health) {
+        HealthProbe probe = probeOnce(health);
+        if (!probe.healthy() && !connections.isOpen(droplet, ssh)) {
+            // The connection died under the probe, which says nothing of the app: ask again on a new one.
+            connections.discard(droplet, ssh);
+            probe = probeOnce(health);
+        }
+        return probe;
+    }
+
+    private HealthProbe probeOnce(HealthSpec health) {
+        try {
+            return new HealthProber(new ForwardedHttp(connection().ssh())).probe(health);
+        } catch (DropletException e) {
+            return new HealthProbe(Optional.empty(), List.of("the droplet could not be asked: " + e.getMessage()));
+        }
+    }
+
+    @Override
+    public void callDrainEndpoint(DrainSpec drain) throws ApplyException {
+        // Draining twice drains once: safe to repeat when the connection failed under the call.
+        retried(() -> {
+            try {
+                new ForwardedHttp(connection().ssh()).send(drain.method(), drain.path(), drain.port(), DRAIN_TIMEOUT);
+                return null;
+            } catch (DropletException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new DropletException(UnreachableReason.OTHER, drain.method() + " " + drain.path() + " on port "
+                        + drain.port() + " did not answer: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public void recordIntent(RolloutIntent intent) throws ApplyException {
+        // Writing the same intent twice leaves one.
+        retried(() -> {
+            new DropletJournal(connection().ssh(), service).intend(intent);
             return null;
         });
     }
 
     @Override
-    public HealthProbe probe(HealthSpec health) {
-        return new HealthProber(new ForwardedHttp(connection.ssh())).probe(health);
-    }
-
-    @Override
-    public void callDrainEndpoint(DrainSpec drain) throws ApplyException {
-        try {
-            new ForwardedHttp(connection.ssh()).send(drain.method(), drain.path(), drain.port(), DRAIN_TIMEOUT);
-        } catch (IOException e) {
-            throw new ApplyException(drain.method() + " " + drain.path() + " on port " + drain.port()
-                    + " did not answer: " + e.getMessage(), true, e);
-        }
-    }
-
-    @Override
-    public void recordIntent(RolloutIntent intent) throws ApplyException {
-        try {
-            journal.intend(intent);
-        } catch (DropletException e) {
-            throw failure(e);
-        }
-    }
-
-    @Override
     public void endIntent(String run, String result) throws ApplyException {
-        try {
-            journal.end(run, result);
-        } catch (DropletException e) {
-            throw failure(e);
-        }
+        retried(() -> {
+            new DropletJournal(connection().ssh(), service).end(run, result);
+            return null;
+        });
     }
 
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
@@ -201,14 +300,6 @@ final class SshDropletSession implements DropletSession {
         return registry.filter(r -> repository.startsWith(r.server() + "/"))
                 .map(r -> new AuthConfig().withRegistryAddress(r.server()).withUsername(r.username())
                         .withPassword(r.password().reveal()));
-    }
-
-    private <T> T call(String what, DropletConnection.DockerCall<T> call) throws ApplyException {
-        try {
-            return connection.call(what, call);
-        } catch (DropletException e) {
-            throw failure(e);
-        }
     }
 
     private static ApplyException failure(DropletException e) {

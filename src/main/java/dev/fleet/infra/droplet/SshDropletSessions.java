@@ -26,8 +26,9 @@ public final class SshDropletSessions implements DropletSessions {
     @Override
     public DropletSession open(DropletSpec droplet) throws ApplyException {
         try {
-            return new SshDropletSession(connections.get(droplet, state.ssh()), state.service().name(),
-                    state.registry(), PULL_TIMEOUT);
+            connections.get(droplet, state.ssh()); // connected now, so that an unreachable droplet fails the preflight
+            return new SshDropletSession(connections, droplet, state.ssh(), state.service().name(), state.registry(),
+                    PULL_TIMEOUT, Retry.sleeping());
         } catch (DropletException e) {
             throw new ApplyException(droplet.name() + " is unreachable (" + e.reason() + "): " + e.getMessage(),
                     e.isTransient(), e);
