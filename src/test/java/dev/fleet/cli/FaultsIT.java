@@ -6,8 +6,11 @@ import dev.fleet.lab.Figures;
 import dev.fleet.lab.Lab;
 import dev.fleet.lab.LabDroplet;
 import dev.fleet.lab.LabExtension;
+import dev.fleet.lab.LatencyProxy;
 import dev.fleet.lab.LoadRun;
 import dev.fleet.lab.RotationSampler;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Faults injected into a droplet in the middle of a rollout, under load through the strict HAProxy:
  * a slow and lossy SSH link, connections reset mid-step, a droplet that stops answering, one that
- * disappears, its Docker engine restarted, its registry down. Each time: a clear outcome within the
+ * disappears, its Docker engine restarted, its registry down, its disk full. Each time: a clear outcome within the
  * timeouts, no request failed, never two droplets out of rotation, no droplet after the failing one
  * touched, and the next apply (the fault gone) converges the fleet.
  *
@@ -52,6 +55,7 @@ class FaultsIT {
         for (LabDroplet droplet : lab().droplets()) {
             lab().restoreSshLink(droplet);
             lab().restoreRegistry(droplet);
+            lab().freeDownloadDisk(droplet);
         }
     }
 
@@ -62,16 +66,33 @@ class FaultsIT {
 
     @Test
     @Order(1)
-    void aSlowLossyLinkToOneDropletSlowsTheRolloutButItConverges() {
-        lab().degradeSshLink(lab().droplet("droplet-2"), 5, 512);
+    void aSlowLossyLinkToOneDropletSlowsTheRolloutButItConverges() throws Exception {
+        LabDroplet slow = lab().droplet("droplet-2");
+        lab().degradeSshLink(slow, 5, 512);
+        Path knownHosts = lab().knownHosts();
+        String original = Files.readString(knownHosts);
+        try (LatencyProxy proxy = LatencyProxy.to("127.0.0.1", slow.sshPort(), Duration.ofMillis(100))) {
+            // fleet reaches droplet-2 through the proxy: 100 ms more each way, on top of the loss.
+            String direct = "[127.0.0.1]:" + slow.sshPort() + " ";
+            String proxied = "[127.0.0.1]:" + proxy.port() + " ";
+            Files.writeString(knownHosts, original + original.lines().filter(line -> line.startsWith(direct))
+                    .map(line -> proxied + line.substring(direct.length()) + "\n").reduce("", String::concat));
+            lab().commitState(state -> state.replace("port: " + slow.sshPort(), "port: " + proxy.port()),
+                    "droplet-2 over a slow link");
 
-        Rolled rolled = roll(null, null);
+            Rolled rolled = roll(null, null);
 
-        assertThat(rolled.apply().exitCode()).as(rolled.said()).isZero();
-        assertThat(rolled.apply().stdout()).contains("CONVERGED").doesNotContain("FAILED");
-        assertConverged();
-        FIGURES.put("slowLossyLink", Map.of("lossPercent", 5, "kbit", 512, "applySeconds",
-                rolled.apply().took().toMillis() / 1000.0, "failedRequests", rolled.load().failed()));
+            assertThat(rolled.apply().exitCode()).as(rolled.said()).isZero();
+            assertThat(rolled.apply().stdout()).contains("CONVERGED").doesNotContain("FAILED");
+            assertConverged();
+            FIGURES.put("slowLossyLink", Map.of("addedLatencyMillisEachWay", 100, "lossPercent", 5, "kbit", 512,
+                    "applySeconds", rolled.apply().took().toMillis() / 1000.0, "failedRequests", rolled.load().failed()));
+        } finally {
+            lab().commitState(state -> state.replaceAll("port: \\d+\n(?=  - name: droplet-3)",
+                    "port: " + slow.sshPort() + "\n"), "droplet-2 direct again");
+            Files.writeString(knownHosts, original);
+            lab().commitState(state -> state, "known hosts as they were");
+        }
     }
 
     @Test
@@ -158,6 +179,25 @@ class FaultsIT {
         assertThat(containerId("droplet-1") + containerId("droplet-2") + containerId("droplet-3")).isEqualTo(before);
         assertThat(lab().balancerStates().values()).allMatch(status -> status.startsWith("UP"));
         FIGURES.put("registryDown", Map.of("exitCode", apply.exitCode()));
+        lab().commitState(state -> state.replace(lab().env("LAB_IMAGE_BAD"), lab().env(from)), "back");
+    }
+
+    @Test
+    @Order(7)
+    void aPullThatFailsOnAFullDiskDrainsNothingAnywhere() {
+        lab().fillDownloadDisk(lab().droplet("droplet-2"));
+        String before = containerId("droplet-1") + containerId("droplet-2") + containerId("droplet-3");
+        String from = current;
+        lab().commitState(state -> state.replace(lab().env(from), lab().env("LAB_IMAGE_BAD")), "deploy bad");
+
+        FleetProcess.Result apply = apply();
+
+        assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isEqualTo(ExitCodes.COULD_NOT_RUN);
+        assertThat(apply.stderr()).contains("preflight failed, nothing was drained").contains("droplet-2")
+                .contains("no space left on device");
+        assertThat(containerId("droplet-1") + containerId("droplet-2") + containerId("droplet-3")).isEqualTo(before);
+        assertThat(lab().balancerStates().values()).allMatch(status -> status.startsWith("UP"));
+        FIGURES.put("diskFull", Map.of("exitCode", apply.exitCode()));
         lab().commitState(state -> state.replace(lab().env("LAB_IMAGE_BAD"), lab().env(from)), "back");
     }
 

@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,15 +110,7 @@ class HostileStateCliIT {
 
                 FleetProcess.Result result = FleetProcess.run(fixture.env, "drift", "--state", file.toString());
 
-                List<String> connected = new ArrayList<>();
-                for (ServerSocketChannel listener : listeners) {
-                    listener.configureBlocking(false);
-                    try (SocketChannel accepted = listener.accept()) {
-                        if (accepted != null) {
-                            connected.add(listener.getLocalAddress().toString());
-                        }
-                    }
-                }
+                List<String> connected = Listeners.connected(listeners);
                 return new Run(c.name(), result, connected);
             } finally {
                 for (ServerSocketChannel listener : listeners) {

@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.fleet.lab.Lab;
 import dev.fleet.lab.LabDroplet;
 import dev.fleet.lab.LabExtension;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;

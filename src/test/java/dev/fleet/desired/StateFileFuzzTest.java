@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,14 +152,11 @@ class StateFileFuzzTest {
         }
     }
 
-    private static final AtomicInteger KEPT = new AtomicInteger();
-
     private static AssertionError failure(int index, HostileStateFiles.Case c, String what) {
         Path kept = Path.of("target", "fuzz-failures", index + ".yaml");
         try {
             Files.createDirectories(kept.getParent());
             Files.write(kept, c.bytes());
-            KEPT.incrementAndGet();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

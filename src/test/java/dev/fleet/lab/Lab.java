@@ -271,6 +271,21 @@ public final class Lab {
                 "tcp-reset");
     }
 
+    /**
+     * Leaves the droplet's Docker engine no room to download into: its temporary directory (where a
+     * pull writes each layer before unpacking it) becomes a full 4 KiB tmpfs, as on a full disk.
+     */
+    public void fillDownloadDisk(LabDroplet droplet) {
+        check(onDroplet(droplet, "sh", "-c", "mount -t tmpfs -o size=4k tmpfs /var/lib/docker/tmp"
+                + " && (dd if=/dev/zero of=/var/lib/docker/tmp/full bs=1k count=64 2>/dev/null; true)"),
+                "filling the download disk of " + droplet.name());
+    }
+
+    /** Undoes {@link #fillDownloadDisk}. */
+    public void freeDownloadDisk(LabDroplet droplet) {
+        onDroplet(droplet, "sh", "-c", "umount /var/lib/docker/tmp 2>/dev/null; true");
+    }
+
     /** Kills the droplet outright, as a provider that loses the machine does: no clean shutdown. */
     public void killDroplet(LabDroplet droplet) {
         check(exec(List.of(docker(), "kill", droplet.container()), COMMAND_TIMEOUT), "killing " + droplet);
