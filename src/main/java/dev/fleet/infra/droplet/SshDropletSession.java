@@ -53,6 +53,7 @@ final class SshDropletSession implements DropletSession {
     private final Optional<RegistryCredentials> registry;
     private final Duration pullTimeout;
     private final Retry retry;
+    private JournalWriter journal;
 
     SshDropletSession(DropletConnections connections, DropletSpec droplet, SshSettings ssh, String service,
             Optional<RegistryCredentials> registry, Duration pullTimeout, Retry retry) {
@@ -276,25 +277,46 @@ final class SshDropletSession implements DropletSession {
     @Override
     public void recordIntent(RolloutIntent intent) throws ApplyException {
         // Writing the same intent twice leaves one.
-        retried(() -> {
-            new DropletJournal(connection().ssh(), service).intend(intent);
-            return null;
-        });
+        journal(writer -> writer.intend(DropletJournal.line(intent)));
     }
 
     @Override
     public void endIntent(String run, String result) throws ApplyException {
+        journal(writer -> writer.end(DropletJournal.endLine(run, result, java.time.Instant.now())));
+    }
+
+    @FunctionalInterface
+    private interface JournalWrite {
+        void write(JournalWriter writer) throws DropletException;
+    }
+
+    /** Writes through the droplet's journal writer, started on first use and again after a failure. */
+    private void journal(JournalWrite write) throws ApplyException {
         retried(() -> {
-            new DropletJournal(connection().ssh(), service).end(run, result);
+            if (journal == null || !journal.isOpen()) {
+                journal = JournalWriter.open(connection().ssh(), service, ssh.commandTimeout());
+            }
+            try {
+                write.write(journal);
+            } catch (DropletException e) {
+                journal.close();
+                journal = null;
+                throw e;
+            }
             return null;
         });
     }
 
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
-    /** The connection stays open: it is the run's, and closes with it. */
+    /** Ends the journal writer; the connection stays open: it is the run's, and closes with it. */
     @Override
-    public void close() {}
+    public void close() {
+        if (journal != null) {
+            journal.close();
+            journal = null;
+        }
+    }
 
     private Optional<AuthConfig> credentialsFor(String repository) {
         return registry.filter(r -> repository.startsWith(r.server() + "/"))
