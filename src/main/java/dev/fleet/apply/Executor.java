@@ -125,7 +125,8 @@ public final class Executor {
     private Optional<String> preflight(Plan plan, Map<String, DropletSession> open, List<StepRecord> records)
             throws InterruptedException {
         List<String> failures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        // Platform threads: see FleetObserver (virtual ones can starve behind blocked SSH reads).
+        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
             Map<Step.PullImage, Future<StepRecord>> pulls = new LinkedHashMap<>();
             Map<String, Future<DropletSession>> connecting = new LinkedHashMap<>();
             for (DropletPlan droplet : plan.droplets()) {

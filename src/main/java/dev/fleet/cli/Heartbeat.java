@@ -20,7 +20,7 @@ final class Heartbeat implements AutoCloseable, Executor.Guard {
 
     Heartbeat(LeaseStore store, String run, PrintWriter err) {
         Duration every = Convergence.LEASE.dividedBy(4);
-        this.thread = Thread.ofVirtual().name("fleet-lease-heartbeat").start(() -> {
+        this.thread = Thread.ofPlatform().daemon().name("fleet-lease-heartbeat").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     Thread.sleep(every);

@@ -29,7 +29,10 @@ public final class FleetObserver {
 
     /** One observation per droplet, in the state's order; one droplet's failure never hides the others. */
     public FleetObservation observe(DesiredState state) {
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        // Platform threads, not virtual ones: in the native build a virtual thread blocked in the
+        // SSH library's synchronized reads keeps its carrier, and with a carrier per core the
+        // balancer's exchange once waited past its timeout behind two slow handshakes.
+        try (ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
             Future<BalancerObservation> balancerView = executor.submit(() -> balancer.observe(state));
             List<Future<DropletObservation>> pending = new ArrayList<>();
             for (DropletSpec droplet : state.droplets()) {

@@ -44,7 +44,8 @@ public final class HaproxyRuntimeApi {
             throw new IOException("no HAProxy runtime API socket at " + socket);
         }
         // A socket channel has no read timeout of its own: bound the exchange from outside.
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor();
+        // A platform thread: a virtual one may wait for a carrier held by blocked SSH reads (native build).
+        try (var executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory());
                 SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             Future<String> answer = executor.submit(() -> exchange(channel, command));
             try {

@@ -65,7 +65,8 @@ public final class SshConnection implements Closeable {
      */
     public CommandResult run(String command, String stdin) throws DropletException {
         try (SshChannel channel = exec(command);
-                var readers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var readers = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                        Thread.ofPlatform().daemon().factory())) {
             channel.setReadTimeout(timeout);
             var errors = readers.submit(() -> new String(channel.errors().readAllBytes(),
                     java.nio.charset.StandardCharsets.UTF_8));
