@@ -149,15 +149,21 @@ public class WatchCommand implements Callable<Integer> {
             // On SIGTERM the process ends once its shutdown hooks have run: this one lets a round in
             // progress finish (a rollout stopped half-way leaves a droplet drained), within a bound.
             Thread stopping = new Thread(() -> {
-                scheduler.pause();
+                boolean idle = true;
                 try {
-                    boolean idle = loop.awaitIdle(STOP_WAIT);
+                    try {
+                        scheduler.pause();
+                    } catch (RuntimeException e) {
+                        // Quarkus's own shutdown may have stopped the scheduler (and its container) first.
+                    }
+                    idle = loop.awaitIdle(STOP_WAIT);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
                     out.println("fleet watch: stopped" + (idle ? "" : " while a round still ran (it did not end within "
                             + STOP_WAIT.toSeconds() + "s)"));
-                } catch (InterruptedException e) {
-                    out.println("fleet watch: stopped");
+                    out.flush();
                 }
-                out.flush();
             }, "fleet-watch-stop");
             Runtime.getRuntime().addShutdownHook(stopping);
             scheduler.resume();
