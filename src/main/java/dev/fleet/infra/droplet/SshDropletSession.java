@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -130,27 +131,23 @@ final class SshDropletSession implements DropletSession {
 
     @Override
     public Optional<ObservedContainer> container(String name) throws ApplyException {
-        return retried(() -> new ContainerReader(connection()).read(name).stream()
-                .filter(c -> c.name().equals(name)).findFirst());
+        return retried(() -> find(name));
+    }
+
+    private Optional<ObservedContainer> find(String name) throws DropletException {
+        return new ContainerReader(connection()).read(name).stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     @Override
     public void removeContainer(String name, Duration grace) throws ApplyException {
-        for (int attempt = 1; ; attempt++) {
-            try {
+        AtomicBoolean repeating = new AtomicBoolean();
+        retried(() -> {
+            // Looked at again before anything is repeated: the stop or the removal may have happened.
+            if (!repeating.getAndSet(true) || find(name).isPresent()) {
                 stopAndRemove(name, grace);
-                return;
-            } catch (DropletException e) {
-                if (attempt >= Retry.ATTEMPTS || !Retry.connectionFailed(e)) {
-                    throw failure(e);
-                }
-                connections.discard(droplet, ssh);
-                // Looked at again before anything is repeated: the stop or the removal may have happened.
-                if (container(name).isEmpty()) {
-                    return;
-                }
             }
-        }
+            return null;
+        });
     }
 
     private void stopAndRemove(String name, Duration grace) throws DropletException {
@@ -176,34 +173,28 @@ final class SshDropletSession implements DropletSession {
     @Override
     public void startContainer(ContainerSpec spec) throws ApplyException {
         String run = spec.labels().getOrDefault(FleetLabels.ROLLOUT, "");
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Optional<ObservedContainer> existing = attempt == 1 ? Optional.empty() : container(spec.name());
-                if (existing.isPresent() && !ours(existing.get(), spec, run)) {
-                    throw new ApplyException("a container " + spec.name() + " appeared that this apply did not create ("
-                            + existing.get().state() + ", from " + existing.get().imageRef() + "); nothing more was done");
-                }
-                String id = existing.isPresent() ? existing.get().id() : create(spec);
-                if (existing.isEmpty() || !existing.get().running()) {
-                    DropletConnection connection = connection();
-                    connection.call("starting container " + spec.name(), docker -> {
-                        try {
-                            docker.startContainerCmd(id).exec();
-                        } catch (NotModifiedException e) {
-                            // Started by the attempt whose answer was lost.
-                        }
-                        return null;
-                    });
-                }
-                return;
-            } catch (DropletException e) {
-                if (attempt >= Retry.ATTEMPTS || !Retry.connectionFailed(e)) {
-                    throw failure(e);
-                }
-                // The create or the start may have happened: the next attempt looks before it acts.
-                connections.discard(droplet, ssh);
+        AtomicBoolean repeating = new AtomicBoolean();
+        retried(() -> {
+            // The create or the start may have happened: a repeated attempt looks before it acts.
+            Optional<ObservedContainer> existing = repeating.getAndSet(true) ? find(spec.name()) : Optional.empty();
+            if (existing.isPresent() && !ours(existing.get(), spec, run)) {
+                throw new DropletException(UnreachableReason.OTHER, "a container " + spec.name() + " appeared that this"
+                        + " apply did not create (" + existing.get().state() + ", from " + existing.get().imageRef()
+                        + "); nothing more was done");
             }
-        }
+            String id = existing.isPresent() ? existing.get().id() : create(spec);
+            if (existing.isEmpty() || !existing.get().running()) {
+                connection().call("starting container " + spec.name(), docker -> {
+                    try {
+                        docker.startContainerCmd(id).exec();
+                    } catch (NotModifiedException e) {
+                        // Started by the attempt whose answer was lost.
+                    }
+                    return null;
+                });
+            }
+            return null;
+        });
     }
 
     /** A container left by an attempt of this very call: its name, image and run are the spec's. */
