@@ -2,6 +2,8 @@ package dev.fleet.apply;
 
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.ProxySpec;
+import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.RolloutIntent;
@@ -37,6 +39,21 @@ public interface DropletSession extends AutoCloseable {
 
     /** Calls the app's drain endpoint (the seed's {@code /shutdown}) from the droplet. */
     void callDrainEndpoint(DrainSpec drain) throws ApplyException;
+
+    /**
+     * Where the droplet's proxy sends the service's requests now, as the proxy answers (not as a
+     * file says). Failures to ask are in the route.
+     */
+    ProxyRoute route(ProxySpec proxy, HealthSpec health) throws ApplyException;
+
+    /**
+     * Points the droplet's proxy at {@code container}, published on the droplet's loopback {@code
+     * port}: validated before it is loaded, and left as it was when validating or loading fails.
+     */
+    void switchProxy(ProxySpec proxy, String container, int port) throws ApplyException;
+
+    /** Whether the proxy still has workers from before its last reload, finishing their requests. */
+    boolean proxyDraining(ProxySpec proxy) throws ApplyException;
 
     /**
      * Records on the droplet, before a step is performed there, what is about to happen: durable

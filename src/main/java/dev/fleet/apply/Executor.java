@@ -184,7 +184,10 @@ public final class Executor {
 
     private DropletOutcome turn(DropletPlan plan, DropletSession session) throws InterruptedException {
         List<StepRecord> records = new ArrayList<>();
-        boolean replacing = plan.swapped();
+        // Blue-green: every failure goes through the rollback, which puts the proxy back on the old
+        // colour (before the switch, that reloads what nginx already runs) and removes the new one.
+        boolean replacing = plan.swapped() || state.rollout().blueGreen();
+        boolean verified = false;
         List<Step> steps = plan.steps();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
@@ -196,9 +199,15 @@ public final class Executor {
             StepRecord record = perform(plan, step, i, RolloutIntent.FORWARD, session);
             records.add(record);
             if (record.succeeded()) {
+                verified |= step instanceof Step.VerifyColour;
                 continue;
             }
             String failure = record.description() + " failed: " + record.failure().get();
+            if (verified) {
+                // The new colour serves and was verified: what failed is only tidying up after it.
+                return outcome(plan, DropletOutcome.Result.FAILED, records, failure + "; the new colour serves and"
+                        + " passed its checks, the next apply tidies up");
+            }
             if (!replacing) {
                 Step undrain = new Step.Undrain(plan.droplet());
                 StepRecord restore = perform(plan, undrain, steps.size(), RolloutIntent.ROLLBACK, session);
@@ -220,7 +229,8 @@ public final class Executor {
 
     private DropletOutcome rollBack(DropletPlan plan, DropletSession session, List<StepRecord> records, String failure)
             throws InterruptedException {
-        boolean restarts = plan.rollback().stream().anyMatch(s -> s instanceof Step.StartContainer);
+        boolean restarts = plan.rollback().stream()
+                .anyMatch(s -> s instanceof Step.StartContainer || s instanceof Step.SwitchProxy);
         List<Step> rollback = plan.rollback();
         for (int i = 0; i < rollback.size(); i++) {
             Step step = rollback.get(i);
@@ -286,7 +296,30 @@ public final class Executor {
             }
             case Step.RemoveContainer r -> session.removeContainer(r.container(), r.grace());
             case Step.StartContainer s -> session.startContainer(containerSpec(s, plan, phase));
-            case Step.AwaitHealthy h -> healthySince.put(h.droplet(), awaitHealthy(session, h.deadline()));
+            case Step.AwaitHealthy h -> healthySince.put(h.droplet(), awaitHealthy(session, state.health(), h.deadline()));
+            case Step.StartColour s -> session.startContainer(colourSpec(s, plan, phase));
+            case Step.AwaitColourHealthy h -> awaitHealthy(session, state.health().atPort(colourPort(session, h.container())),
+                    h.deadline());
+            case Step.SwitchProxy s -> session.switchProxy(proxy(), s.container(), colourPort(session, s.container()));
+            case Step.AwaitProxyRoute a -> {
+                var last = new java.util.concurrent.atomic.AtomicReference<String>("not asked");
+                try {
+                    await("nginx to send requests to " + a.container(), a.deadline(), () -> {
+                        var route = session.route(proxy(), state.health());
+                        last.set(route.detail());
+                        return route.servedBy(a.container());
+                    });
+                } catch (ApplyException e) {
+                    throw new ApplyException(e.getMessage() + " (last seen: " + last.get() + ")");
+                }
+            }
+            case Step.VerifyColour v -> verifyColour(session, v);
+            case Step.AwaitOldRequests a -> {
+                Instant end = clock.instant().plus(a.deadline());
+                while (clock.instant().isBefore(end) && session.proxyDraining(proxy())) {
+                    pause.pause(POLL);
+                }
+            }
             case Step.Undrain u -> balancer.undrain(droplet, session);
             case Step.AwaitInRotation a -> {
                 Instant deadline = clock.instant().plus(a.deadline());
@@ -374,8 +407,8 @@ public final class Executor {
      *
      * @return when the run of successes that passed began
      */
-    private Instant awaitHealthy(DropletSession session, Duration deadline) throws ApplyException, InterruptedException {
-        HealthSpec health = state.health();
+    private Instant awaitHealthy(DropletSession session, HealthSpec health, Duration deadline)
+            throws ApplyException, InterruptedException {
         Duration minHealthy = state.rollout().minHealthyTime();
         Instant end = clock.instant().plus(deadline);
         int successes = 0;
@@ -430,6 +463,55 @@ public final class Executor {
         if (!probe.healthy()) {
             throw new ApplyException("unhealthy: " + String.join("; ", probe.failures()));
         }
+    }
+
+    private dev.fleet.desired.ProxySpec proxy() {
+        return state.blueGreenProxy();
+    }
+
+    /** The droplet port the colour's app port is published on, as its engine says now. */
+    private int colourPort(DropletSession session, String colour) throws ApplyException {
+        ObservedContainer container = session.container(colour)
+                .orElseThrow(() -> new ApplyException("no container " + colour + " on the droplet"));
+        if (!container.running()) {
+            throw new ApplyException("container " + colour + " is " + container.state());
+        }
+        Integer port = container.tcpPorts().get(proxy().appPort());
+        if (port == null) {
+            throw new ApplyException("container " + colour + " publishes no port for the app's port "
+                    + proxy().appPort() + " (proxy.app-port)");
+        }
+        return port;
+    }
+
+    private void verifyColour(DropletSession session, Step.VerifyColour verify) throws ApplyException {
+        ObservedContainer container = session.container(verify.container())
+                .orElseThrow(() -> new ApplyException("no container " + verify.container() + " any more"));
+        if (!container.running()) {
+            throw new ApplyException("container " + verify.container() + " is " + container.state());
+        }
+        if (verify.digest().isPresent() && !verify.digest().equals(container.digest())) {
+            throw new ApplyException("container " + verify.container() + " runs "
+                    + container.digest().map(dev.fleet.desired.ImageRef::shortForm).orElse("an image with no digest")
+                    + ", not " + dev.fleet.desired.ImageRef.shortForm(verify.digest().get()));
+        }
+        var route = session.route(proxy(), state.health());
+        if (!route.servedBy(verify.container())) {
+            throw new ApplyException("nginx does not send requests to " + verify.container() + ": " + route.detail());
+        }
+        HealthProbe probe = session.probe(state.health().atPort(proxy().checkPort()));
+        if (!probe.healthy()) {
+            throw new ApplyException("unhealthy through nginx: " + String.join("; ", probe.failures()));
+        }
+    }
+
+    /** A colour: the service's labels, its app port on a free loopback port, no other port. */
+    private ContainerSpec colourSpec(Step.StartColour start, DropletPlan plan, String phase) {
+        ContainerSpec service = containerSpec(new Step.StartContainer(start.droplet(), start.image(), start.digest()),
+                plan, phase);
+        return new ContainerSpec(start.container(), service.image(), List.of(new dev.fleet.desired.PortMapping(
+                Optional.of("127.0.0.1"), 0, proxy().appPort(), "tcp")), service.environment(), service.restart(),
+                service.labels());
     }
 
     private ContainerSpec containerSpec(Step.StartContainer start, DropletPlan plan, String phase) {

@@ -53,6 +53,7 @@ class Rollout {
         BalancerControl balancer = switch (state.balancer()) {
             case BalancerSpec.Haproxy haproxy -> new HaproxyControl(haproxy);
             case BalancerSpec.HealthCheck ignored -> new HealthCheckBalancer(state.health(), state.drain());
+            case BalancerSpec.None ignored -> BalancerControl.NONE;
         };
         return new Executor(state, run, guard, new SshDropletSessions(connections, state), balancer, clock, Pause.SLEEP,
                 progress);

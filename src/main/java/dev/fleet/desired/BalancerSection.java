@@ -15,19 +15,30 @@ final class BalancerSection {
     static final Set<String> KEYS =
             Sections.keys("kind", "socket", "backend", "interval", "unhealthy-threshold", "healthy-threshold");
 
-    private static final Pattern KIND = Pattern.compile("haproxy|health-check");
+    private static final Pattern KIND = Pattern.compile("haproxy|health-check|none");
     private static final Pattern BACKEND = Pattern.compile("[A-Za-z0-9_.:][A-Za-z0-9_.:-]{0,62}");
 
     private BalancerSection() {}
 
     static Optional<BalancerSpec> read(Field field, LoadContext context) {
         return field.mapping(KEYS).flatMap(balancer -> {
-            Optional<String> kind = balancer.required("kind", "haproxy or health-check")
+            Optional<String> kind = balancer.required("kind", "haproxy, health-check or none")
                     .flatMap(f -> f.text(KIND, "a balancer kind", "haproxy (fleet asks HAProxy's runtime API) or"
                             + " health-check (any balancer that health-checks the droplets; fleet waits out its"
-                            + " thresholds)"));
+                            + " thresholds), or none (no balancer: rollout.strategy blue-green only)"));
             if (kind.isEmpty()) {
                 return Optional.empty();
+            }
+            if (kind.get().equals("none")) {
+                boolean foreign = false;
+                for (String key : KEYS) {
+                    if (!key.equals("kind") && balancer.entry(key).isPresent()) {
+                        balancer.entry(key).get().keyField().problem("does not apply to kind none",
+                                "remove it, or name the balancer's kind");
+                        foreign = true;
+                    }
+                }
+                return foreign ? Optional.empty() : Optional.of(new BalancerSpec.None());
             }
             boolean haproxy = kind.get().equals("haproxy");
             Set<String> otherKeys = haproxy ? HEALTH_CHECK_KEYS : HAPROXY_KEYS;

@@ -23,4 +23,10 @@ public sealed interface BalancerSpec {
      * @param backend the backend whose servers are the droplets
      */
     record Haproxy(Path socket, String backend) implements BalancerSpec {}
+
+    /**
+     * No balancer in front of the droplets (one droplet, or round-robin DNS): only a blue-green
+     * rollout, which never takes a droplet out of rotation, may run without one.
+     */
+    record None() implements BalancerSpec {}
 }

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param drain     how to take a droplet out of the balancer
  * @param balancer  how to learn the balancer's view
  * @param rollout   how a rollout may proceed
+ * @param proxy     the droplets' own proxy, which a blue-green rollout switches
  */
 public record DesiredState(
         Path file,
@@ -29,10 +30,23 @@ public record DesiredState(
         HealthSpec health,
         DrainSpec drain,
         BalancerSpec balancer,
-        RolloutPolicy rollout) {
+        RolloutPolicy rollout,
+        Optional<ProxySpec> proxy) {
 
     public DesiredState {
         droplets = List.copyOf(droplets);
+    }
+
+    /** A drain-and-swap state. */
+    public DesiredState(Path file, Revision revision, ServiceSpec service, List<DropletSpec> droplets, SshSettings ssh,
+            Optional<RegistryCredentials> registry, HealthSpec health, DrainSpec drain, BalancerSpec balancer,
+            RolloutPolicy rollout) {
+        this(file, revision, service, droplets, ssh, registry, health, drain, balancer, rollout, Optional.empty());
+    }
+
+    /** The proxy of a blue-green state. */
+    public ProxySpec blueGreenProxy() {
+        return proxy.orElseThrow(() -> new IllegalStateException("not a blue-green state"));
     }
 
     public ImageRef desiredImage(DropletSpec droplet) {

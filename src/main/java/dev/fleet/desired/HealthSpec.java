@@ -23,6 +23,11 @@ public record HealthSpec(
         checks = List.copyOf(checks);
     }
 
+    /** The same checks, asked on another port (a blue-green colour's, or the proxy's check server). */
+    public HealthSpec atPort(int otherPort) {
+        return new HealthSpec(path, otherPort, expectStatus, checks, timeout, successes, interval);
+    }
+
     /** One content check: GET {@code path} must answer 2xx with {@code expect} in its body. */
     public record ContentCheck(String path, String expect) {}
 }

@@ -9,5 +9,17 @@ import java.time.Duration;
  * @param autoRollback    whether a droplet whose new container fails gets its previous image back
  * @param minHealthyTime  how long a new container must stay healthy before the next droplet
  * @param healthTimeout   how long a new container may take to become healthy
+ * @param strategy        how one droplet moves to the new image
  */
-public record RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration minHealthyTime, Duration healthTimeout) {}
+public record RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration minHealthyTime, Duration healthTimeout,
+        RolloutStrategy strategy) {
+
+    /** The drain-and-swap policy. */
+    public RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration minHealthyTime, Duration healthTimeout) {
+        this(maxUnavailable, autoRollback, minHealthyTime, healthTimeout, RolloutStrategy.DRAIN_AND_SWAP);
+    }
+
+    public boolean blueGreen() {
+        return strategy == RolloutStrategy.BLUE_GREEN;
+    }
+}

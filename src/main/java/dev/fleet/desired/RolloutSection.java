@@ -9,7 +9,9 @@ import java.util.Set;
 final class RolloutSection {
 
     static final Set<String> KEYS =
-            Sections.keys("max-unavailable", "auto-rollback", "min-healthy-time", "health-timeout");
+            Sections.keys("strategy", "max-unavailable", "auto-rollback", "min-healthy-time", "health-timeout");
+
+    private static final java.util.regex.Pattern STRATEGY = java.util.regex.Pattern.compile("drain-and-swap|blue-green");
 
     private static final RolloutPolicy DEFAULTS =
             new RolloutPolicy(1, true, Duration.ofSeconds(10), Duration.ofSeconds(60));
@@ -28,7 +30,15 @@ final class RolloutSection {
             boolean autoRollback = rollout.bool("auto-rollback", DEFAULTS.autoRollback());
             Duration minHealthyTime = rollout.duration("min-healthy-time", DEFAULTS.minHealthyTime());
             Duration healthTimeout = rollout.duration("health-timeout", DEFAULTS.healthTimeout());
-            return maxUnavailable.map(n -> new RolloutPolicy(n, autoRollback, minHealthyTime, healthTimeout));
+            Optional<RolloutStrategy> strategy = rollout.optional("strategy")
+                    .map(f -> f.text(STRATEGY, "a rollout strategy", "drain-and-swap (take the droplet out of the"
+                            + " balancer, replace its container) or blue-green (start the new container beside the old"
+                            + " one and switch the droplet's nginx to it)")
+                            .map(word -> word.equals("blue-green") ? RolloutStrategy.BLUE_GREEN
+                                    : RolloutStrategy.DRAIN_AND_SWAP))
+                    .orElse(Optional.of(RolloutStrategy.DRAIN_AND_SWAP));
+            return Sections.allPresent(maxUnavailable, strategy) ? Optional.of(new RolloutPolicy(maxUnavailable.get(),
+                    autoRollback, minHealthyTime, healthTimeout, strategy.get())) : Optional.empty();
         });
     }
 

@@ -23,7 +23,8 @@ import java.util.Set;
 public final class StateLoader {
 
     static final Set<String> SECTIONS =
-            Sections.keys("service", "registry", "droplets", "ssh", "health", "drain", "balancer", "rollout");
+            Sections.keys("service", "registry", "droplets", "ssh", "health", "drain", "balancer", "rollout",
+                    "proxy");
 
     private final Map<String, String> environment;
     private final RevisionSource revisions;
@@ -56,7 +57,7 @@ public final class StateLoader {
         return new DesiredState(absolute, revision(absolute, problems), valid.service().orElseThrow(),
                 valid.droplets().orElseThrow(), valid.ssh().orElseThrow(), valid.registry(),
                 valid.health().orElseThrow(), valid.drain().orElseThrow(), valid.balancer().orElseThrow(),
-                valid.rollout().orElseThrow());
+                valid.rollout().orElseThrow(), valid.proxy());
     }
 
     /** The sections as read; each one empty only if it recorded a problem. */
@@ -68,7 +69,8 @@ public final class StateLoader {
             Optional<HealthSpec> health,
             Optional<DrainSpec> drain,
             Optional<BalancerSpec> balancer,
-            Optional<RolloutPolicy> rollout) {}
+            Optional<RolloutPolicy> rollout,
+            Optional<ProxySpec> proxy) {}
 
     private static Parts read(MappingReader root, LoadContext context) {
         String start = "; see fleet-state/example.yaml";
@@ -80,14 +82,75 @@ public final class StateLoader {
                 SshSection.read(root.required("ssh", "how fleet reaches the droplets" + start), context);
         Optional<List<DropletSpec>> droplets = root.required("droplets", "the droplets, in rollout order" + start)
                 .flatMap(f -> DropletsSection.read(f, ssh));
-        Optional<HealthSection.Published> published = HealthSection.Published.of(service, serviceField);
-        Optional<HealthSpec> health = HealthSection.readHealth(root.optional("health"), published);
+        OptionalInt dropletCount = droplets.map(list -> OptionalInt.of(list.size())).orElse(OptionalInt.empty());
+        Optional<RolloutPolicy> rollout = RolloutSection.read(root.optional("rollout"), dropletCount);
+        boolean blueGreen = rollout.map(RolloutPolicy::blueGreen).orElse(false);
+        Optional<ProxySpec> proxy = root.optional("proxy").flatMap(f -> ProxySection.read(f, service));
+        // Blue-green reaches the app through each colour's loopback port, never a published one.
+        Optional<HealthSection.Published> published =
+                blueGreen ? Optional.empty() : HealthSection.Published.of(service, serviceField);
+        Optional<HealthSpec> readHealth = HealthSection.readHealth(root.optional("health"), published);
+        Optional<HealthSpec> health = readHealth;
         Optional<DrainSpec> drain = HealthSection.readDrain(root.optional("drain"), published);
         Optional<BalancerSpec> balancer = root.required("balancer", "how fleet learns the balancer's view" + start)
                 .flatMap(f -> BalancerSection.read(f, context));
-        OptionalInt dropletCount = droplets.map(list -> OptionalInt.of(list.size())).orElse(OptionalInt.empty());
-        Optional<RolloutPolicy> rollout = RolloutSection.read(root.optional("rollout"), dropletCount);
-        return new Parts(service, droplets, ssh.settings(), registry, health, drain, balancer, rollout);
+        if (blueGreen) {
+            health = blueGreen(root, service, serviceField, proxy, balancer).flatMap(appPort ->
+                    readHealth.map(h -> h.atPort(appPort)));
+        } else {
+            drainAndSwap(root, rollout, balancer);
+        }
+        return new Parts(service, droplets, ssh.settings(), registry, health, drain, balancer, rollout, proxy);
+    }
+
+    /**
+     * What blue-green needs: a proxy, no published ports (two colours could not both bind them), no
+     * drain (nothing leaves rotation) and no health port (checks go to each colour's own port).
+     *
+     * @return the app's port in its container, when all that holds
+     */
+    private static Optional<Integer> blueGreen(MappingReader root, Optional<ServiceSpec> service,
+            Optional<Field> serviceField, Optional<ProxySpec> proxy, Optional<BalancerSpec> balancer) {
+        boolean valid = true;
+        if (root.optional("proxy").isEmpty()) {
+            root.missing("proxy (rollout.strategy is blue-green)", "add a proxy section with kind: nginx;"
+                    + " see fleet-state/example.yaml");
+            valid = false;
+        }
+        if (service.isPresent() && !service.get().ports().isEmpty()) {
+            Field where = serviceField.flatMap(Field::freeMapping).flatMap(m -> m.optional("ports"))
+                    .orElse(serviceField.orElseThrow());
+            where.problem("publishes ports, which blue-green cannot do: the old and the new container run side"
+                    + " by side and cannot both bind them", "remove service.ports; nginx on the droplet reaches"
+                    + " each colour on a loopback port fleet publishes for proxy.app-port");
+            valid = false;
+        }
+        Optional<Field> healthPort = root.optional("health").flatMap(Field::freeMapping).flatMap(m -> m.optional("port"));
+        if (healthPort.isPresent()) {
+            healthPort.get().problem("does not apply with blue-green: health checks go to proxy.app-port on each"
+                    + " colour", "remove it, and set proxy.app-port if the app does not listen on "
+                    + ProxySection.DEFAULT_APP_PORT);
+            valid = false;
+        }
+        root.entry("drain").ifPresent(e -> e.keyField().problem("does not apply with blue-green: the droplet never"
+                + " leaves rotation", "remove the drain section"));
+        valid &= root.entry("drain").isEmpty();
+        return valid && proxy.isPresent() && balancer.isPresent() ? proxy.map(ProxySpec::appPort) : Optional.empty();
+    }
+
+    /** A drain-and-swap rollout takes a droplet out of a balancer: it needs one, and no proxy. */
+    private static void drainAndSwap(MappingReader root, Optional<RolloutPolicy> rollout,
+            Optional<BalancerSpec> balancer) {
+        if (rollout.isEmpty()) {
+            return;
+        }
+        root.entry("proxy").ifPresent(e -> e.keyField().problem("is only used by rollout.strategy: blue-green",
+                "remove it, or set rollout.strategy: blue-green"));
+        if (balancer.filter(b -> b instanceof BalancerSpec.None).isPresent()) {
+            root.optional("balancer").orElseThrow().problem("kind none leaves drain-and-swap no way to take a"
+                    + " droplet out of rotation: its users would see errors while its container is replaced",
+                    "set rollout.strategy: blue-green, or name the balancer");
+        }
     }
 
     private Revision revision(Path file, Problems problems) throws InvalidStateException {

@@ -13,6 +13,9 @@ import dev.fleet.observed.ObservedContainer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import dev.fleet.desired.ProxySpec;
+import dev.fleet.observed.ProxyRoute;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -67,18 +70,31 @@ public final class DriftDetector {
     private static DropletDrift reachedDrift(
             DesiredState state, DropletSpec spec, Reached reached, String desired, Optional<String> balancerStatus) {
         String service = state.service().name();
+        boolean blueGreen = state.rollout().blueGreen();
+        // Blue-green: the service's container is the colour the droplet's proxy sends requests to.
+        Set<String> ours = blueGreen
+                ? Set.of(ProxySpec.colour(service, ProxySpec.BLUE), ProxySpec.colour(service, ProxySpec.GREEN))
+                : Set.of(service);
+        Optional<String> live = blueGreen ? reached.route().flatMap(ProxyRoute::container) : Optional.of(service);
         Optional<ObservedContainer> container = reached.containers().stream()
-                .filter(c -> c.name().equals(service)).findFirst();
+                .filter(c -> live.isPresent() && c.name().equals(live.get())).findFirst();
         List<UnmanagedContainer> unmanaged = reached.containers().stream()
-                .filter(c -> !c.name().equals(service))
+                .filter(c -> !ours.contains(c.name()))
                 .map(c -> new UnmanagedContainer(c.id(), c.name(), c.digest(), c.state()))
                 .toList();
         Health health = reached.health().map(h -> h.healthy() ? Health.HEALTHY : Health.FAILING).orElse(Health.UNKNOWN);
 
         if (container.isEmpty()) {
+            String why = blueGreen
+                    ? "nginx sends the requests of " + service + " to none of its colours: "
+                            + reached.route().map(ProxyRoute::detail).orElse("it was not asked")
+                    : "no container named " + service;
             return new DropletDrift(spec.name(), DropletStatus.MISSING, desired, Optional.empty(), health,
-                    balancerStatus, Optional.empty(), "no container named " + service, unmanaged);
+                    balancerStatus, Optional.empty(), why, unmanaged);
         }
+        String idle = reached.containers().stream()
+                .filter(c -> blueGreen && ours.contains(c.name()) && !c.name().equals(live.get()))
+                .map(c -> "; " + c.name() + " (" + c.state() + ", not live) is still there").findFirst().orElse("");
         ObservedContainer c = container.get();
         if (!c.running()) {
             String exit = c.exitCode().map(code -> ", exit code " + code).orElse("");
@@ -105,7 +121,7 @@ public final class DriftDetector {
         }
         return new DropletDrift(spec.name(), DropletStatus.IN_SYNC, desired, c.digest(), health, balancerStatus,
                 c.startedAt(), "runs the desired digest" + (c.restartCount() > 0
-                        ? " (restarted " + c.restartCount() + " times)" : ""), unmanaged);
+                        ? " (restarted " + c.restartCount() + " times)" : "") + idle, unmanaged);
     }
 
     private static Optional<String> balancerStatus(BalancerObservation balancer, String server) {

@@ -17,11 +17,18 @@ public sealed interface DropletObservation {
      * @param containers every container that has the service's name or claims it by fleet's label
      * @param health     the app's health, probed when the service's container runs
      * @param intent     what an apply that did not finish was doing here, if one left its intent behind
+     * @param route      where the droplet's proxy sends the service's requests (blue-green only)
      */
     record Reached(String droplet, Instant observedAt, List<ObservedContainer> containers, Optional<HealthProbe> health,
-            Optional<RolloutIntent> intent) implements DropletObservation {
+            Optional<RolloutIntent> intent, Optional<ProxyRoute> route) implements DropletObservation {
         public Reached {
             containers = List.copyOf(containers);
+        }
+
+        /** A droplet of a drain-and-swap fleet. */
+        public Reached(String droplet, Instant observedAt, List<ObservedContainer> containers,
+                Optional<HealthProbe> health, Optional<RolloutIntent> intent) {
+            this(droplet, observedAt, containers, health, intent, Optional.empty());
         }
 
         /** A droplet with no unfinished apply's intent on it. */

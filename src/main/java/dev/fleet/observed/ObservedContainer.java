@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param startedAt    when it last started
  * @param finishedAt   when it last stopped
  * @param labels       all its labels
+ * @param tcpPorts     its published TCP ports: the container's port to the droplet's port, for
+ *                     those Docker has bound (a running container)
  */
 public record ObservedContainer(
         String id,
@@ -32,10 +34,20 @@ public record ObservedContainer(
         Optional<Integer> exitCode,
         Optional<Instant> startedAt,
         Optional<Instant> finishedAt,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        Map<Integer, Integer> tcpPorts) {
 
     public ObservedContainer {
         labels = Map.copyOf(labels);
+        tcpPorts = Map.copyOf(tcpPorts);
+    }
+
+    /** A container that publishes no port. */
+    public ObservedContainer(String id, String name, Optional<String> digest, String imageId, String imageRef,
+            String state, int restartCount, Optional<Integer> exitCode, Optional<Instant> startedAt,
+            Optional<Instant> finishedAt, Map<String, String> labels) {
+        this(id, name, digest, imageId, imageRef, state, restartCount, exitCode, startedAt, finishedAt, labels,
+                Map.of());
     }
 
     public boolean running() {

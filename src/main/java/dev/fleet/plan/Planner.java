@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
  *       swapped it, then died) is brought back, and rolled back if it does not get healthy; its
  *       rollback goes to what it ran before that apply, which the intent names. Without an intent,
  *       such a droplet is left as it is: someone else took it out.
+ *   <li>A blue-green fleet's droplets never leave rotation: {@link BlueGreenPlanner} plans each.
  * </ul>
  */
 public final class Planner {
@@ -66,6 +67,13 @@ public final class Planner {
                 reasons.add(spec.name() + " is " + d.reason() + ". Every droplet must be reachable before a rollout"
                         + " starts (an unseen droplet may be down, and would count against max-unavailable): fix it,"
                         + " or take it out of the state");
+                continue;
+            }
+            if (state.rollout().blueGreen()) {
+                // Nothing leaves rotation: no budget to count, each droplet as its proxy and engine say.
+                Optional<DropletPlan> plan = BlueGreenPlanner.plan(state, spec, d,
+                        (DropletObservation.Reached) observed.get(spec.name()), timing);
+                plan.ifPresentOrElse(p -> (servesTraffic(d) ? inRotation : down).add(p), () -> unchanged.add(spec.name()));
                 continue;
             }
             Optional<RolloutIntent> interrupted = intent(observed.get(spec.name()));
@@ -167,7 +175,7 @@ public final class Planner {
     }
 
     /** The stop call blocks for the grace period, and must return within the command timeout. */
-    private static Duration grace(DesiredState state) {
+    static Duration grace(DesiredState state) {
         Duration halfTimeout = state.ssh().commandTimeout().dividedBy(2);
         return halfTimeout.compareTo(STOP_GRACE) < 0 ? halfTimeout : STOP_GRACE;
     }

@@ -46,4 +46,30 @@ public sealed interface Step {
 
     /** Reads the droplet again: the service's container runs, {@code digest} when known, and is healthy. */
     record Verify(String droplet, Optional<String> digest) implements Step {}
+
+    // Blue-green: the droplet stays in rotation; its proxy is switched from one colour to the other.
+
+    /**
+     * Creates and starts the colour {@code container} from {@code image}, its app's port published
+     * on a free port of the droplet's 127.0.0.1, beside the colour that serves.
+     */
+    record StartColour(String droplet, String container, String image, String digest) implements Step {}
+
+    /** Waits until the colour passes its health and content checks, asked on its own port, as {@link AwaitHealthy}. */
+    record AwaitColourHealthy(String droplet, String container, Duration deadline) implements Step {}
+
+    /** Points the droplet's proxy at the colour: its configuration validated, then reloaded. */
+    record SwitchProxy(String droplet, String container) implements Step {}
+
+    /** Waits until the proxy sends requests to the colour and the colour answers them. */
+    record AwaitProxyRoute(String droplet, String container, Duration deadline) implements Step {}
+
+    /** The proxy sends requests to the colour, which runs {@code digest} when known and is healthy through it. */
+    record VerifyColour(String droplet, String container, Optional<String> digest) implements Step {}
+
+    /**
+     * Lets the proxy's workers from before the switch finish the requests they had, for at most
+     * {@code deadline}; never fails: what is left then meets the old colour's stop grace.
+     */
+    record AwaitOldRequests(String droplet, Duration deadline) implements Step {}
 }

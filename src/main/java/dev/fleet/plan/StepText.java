@@ -38,6 +38,21 @@ public final class StepText {
                             + seconds(state.health().interval()) + "; a failed check starts the wait again)";
             case Step.Verify v -> "verify it runs " + v.digest().map(ImageRef::shortForm).orElse("its image")
                     + " and is healthy";
+            case Step.StartColour s -> "start " + s.container() + " on "
+                    + (s.digest().isEmpty() ? s.image() : ImageRef.shortForm(s.digest()))
+                    + ", its port " + state.blueGreenProxy().appPort() + " on a free port of 127.0.0.1";
+            case Step.AwaitColourHealthy h -> "wait until " + h.container() + " is healthy on its own port: "
+                    + state.health().successes() + " successes in a row, then " + seconds(state.rollout().minHealthyTime())
+                    + " healthy (at most " + seconds(h.deadline()) + ")";
+            case Step.SwitchProxy s -> "point nginx at " + s.container() + " (" + state.blueGreenProxy().configFile()
+                    + ", validated with '" + state.blueGreenProxy().testCommand() + "', then '"
+                    + state.blueGreenProxy().reloadCommand() + "')";
+            case Step.AwaitProxyRoute a -> "wait until nginx sends requests to " + a.container()
+                    + " and it answers (at most " + seconds(a.deadline()) + ")";
+            case Step.VerifyColour v -> "verify nginx sends requests to " + v.container() + ", which runs "
+                    + v.digest().map(ImageRef::shortForm).orElse("its image") + " and is healthy through nginx";
+            case Step.AwaitOldRequests a -> "let nginx's old workers finish their requests (at most "
+                    + seconds(a.deadline()) + ")";
         };
     }
 

@@ -796,6 +796,22 @@ class ExecutorTest {
         String dieBeforeInspect;
         volatile boolean closed;
 
+        @Override
+        public dev.fleet.observed.ProxyRoute route(dev.fleet.desired.ProxySpec proxy,
+                dev.fleet.desired.HealthSpec health) {
+            return new dev.fleet.observed.ProxyRoute(Optional.empty(), false, "these fakes have no proxy");
+        }
+
+        @Override
+        public void switchProxy(dev.fleet.desired.ProxySpec proxy, String container, int port) throws ApplyException {
+            throw new ApplyException("these fakes have no proxy");
+        }
+
+        @Override
+        public boolean proxyDraining(dev.fleet.desired.ProxySpec proxy) {
+            return false;
+        }
+
         FakeDroplet(String name) {
             this.name = name;
         }

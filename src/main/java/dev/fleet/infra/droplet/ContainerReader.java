@@ -88,7 +88,30 @@ final class ContainerReader {
                 exitCode,
                 instant(state == null ? null : state.getStartedAt()),
                 instant(state == null ? null : state.getFinishedAt()),
-                labels);
+                labels,
+                tcpPorts(inspected));
+    }
+
+    /** The TCP ports Docker has bound on the droplet, container port to droplet port. */
+    private static Map<Integer, Integer> tcpPorts(InspectContainerResponse inspected) {
+        var settings = inspected.getNetworkSettings();
+        if (settings == null || settings.getPorts() == null) {
+            return Map.of();
+        }
+        Map<Integer, Integer> ports = new java.util.HashMap<>();
+        settings.getPorts().getBindings().forEach((exposed, bindings) -> {
+            if (exposed.getProtocol() != com.github.dockerjava.api.model.InternetProtocol.TCP || bindings == null) {
+                return;
+            }
+            for (var binding : bindings) {
+                try {
+                    ports.putIfAbsent(exposed.getPort(), Integer.parseInt(binding.getHostPortSpec()));
+                } catch (NumberFormatException e) {
+                    // A range or nothing bound yet: not a port fleet can reach.
+                }
+            }
+        });
+        return ports;
     }
 
     private Optional<String> digest(String imageRef, String imageId) throws DropletException {

@@ -12,8 +12,20 @@ import java.util.Locale;
  *
  * @param status the status code
  * @param body   the body as UTF-8, at most {@value #MAX_BODY} bytes of it
+ * @param headers the headers fleet reads (lower-case names), the first value of each
  */
-record HttpAnswer(int status, String body) {
+record HttpAnswer(int status, String body, java.util.Map<String, String> headers) {
+
+    HttpAnswer {
+        headers = java.util.Map.copyOf(headers);
+    }
+
+    HttpAnswer(int status, String body) {
+        this(status, body, java.util.Map.of());
+    }
+
+    /** The headers an answer is read for; others are skipped. */
+    private static final java.util.Set<String> KEPT_HEADERS = java.util.Set.of("x-fleet-upstream");
 
     /** Content checks look for short texts; a health endpoint streaming without end must not hang us. */
     static final int MAX_BODY = 1024 * 1024;
@@ -70,6 +82,7 @@ record HttpAnswer(int status, String body) {
         }
         long contentLength = -1;
         boolean chunked = false;
+        java.util.Map<String, String> kept = new java.util.HashMap<>();
         for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
             int colon = header.indexOf(':');
             if (colon <= 0) {
@@ -85,10 +98,12 @@ record HttpAnswer(int status, String body) {
                 }
             } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                 chunked = true;
+            } else if (KEPT_HEADERS.contains(name)) {
+                kept.putIfAbsent(name, value);
             }
         }
         byte[] body = chunked ? chunkedBody(in) : contentLength >= 0 ? fixedBody(in, contentLength) : restOf(in);
-        return new HttpAnswer(status, new String(body, StandardCharsets.UTF_8));
+        return new HttpAnswer(status, new String(body, StandardCharsets.UTF_8), kept);
     }
 
     private static byte[] fixedBody(InputStream in, long length) throws IOException {

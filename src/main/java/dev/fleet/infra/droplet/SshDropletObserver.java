@@ -9,6 +9,8 @@ import dev.fleet.observed.DropletObserver;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.RolloutIntent;
+import dev.fleet.observed.ProxyRoute;
+import dev.fleet.desired.ProxySpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -66,15 +68,27 @@ public final class SshDropletObserver implements DropletObserver {
         String service = state.service().name();
         List<ObservedContainer> containers = new ContainerReader(connection).read(service);
         Instant seen = Instant.now(clock);
-        boolean serviceRuns = containers.stream().anyMatch(c -> c.name().equals(service) && c.running());
-        Optional<HealthProbe> health = serviceRuns
-                ? Optional.of(new HealthProber(new ForwardedHttp(connection.ssh())).probe(state.health()))
-                : Optional.empty();
+        Optional<ProxyRoute> route = Optional.empty();
+        Optional<HealthProbe> health;
+        if (state.rollout().blueGreen()) {
+            // Blue-green: the service is whatever nginx sends its requests to, asked through nginx.
+            ProxySpec proxy = state.blueGreenProxy();
+            route = Optional.of(new NginxProxy(connection.ssh(), proxy).route(state.health(), containers));
+            health = route.get().container().isPresent()
+                    ? Optional.of(new HealthProber(new ForwardedHttp(connection.ssh()))
+                            .probe(state.health().atPort(proxy.checkPort())))
+                    : Optional.empty();
+        } else {
+            boolean serviceRuns = containers.stream().anyMatch(c -> c.name().equals(service) && c.running());
+            health = serviceRuns
+                    ? Optional.of(new HealthProber(new ForwardedHttp(connection.ssh())).probe(state.health()))
+                    : Optional.empty();
+        }
         Optional<RolloutIntent> intent = new DropletJournal(connection.ssh(), service).read();
         LOG.debugf("Observed droplet %s: %d containers, health %s, %s, in %d ms", droplet.name(), containers.size(),
                 health.map(h -> h.healthy() ? "ok" : String.join("; ", h.failures())).orElse("not probed"),
                 intent.map(i -> "unfinished run " + i.run() + " at step " + i.step()).orElse("no unfinished run"),
                 (System.nanoTime() - started) / 1_000_000);
-        return new DropletObservation.Reached(droplet.name(), seen, containers, health, intent);
+        return new DropletObservation.Reached(droplet.name(), seen, containers, health, intent, route);
     }
 }

@@ -17,6 +17,8 @@ import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.PortMapping;
+import dev.fleet.desired.ProxySpec;
+import dev.fleet.observed.ProxyRoute;
 import dev.fleet.desired.RegistryCredentials;
 import dev.fleet.infra.docker.DropletConnection;
 import dev.fleet.infra.ssh.DropletException;
@@ -209,7 +211,9 @@ final class SshDropletSession implements DropletSession {
         for (PortMapping port : spec.ports()) {
             ExposedPort exposedPort = new ExposedPort(port.containerPort(), InternetProtocol.parse(port.protocol()));
             exposed.add(exposedPort);
-            bindings.bind(exposedPort, new Ports.Binding(port.hostIp().orElse(null), String.valueOf(port.hostPort())));
+            // Host port 0: a free port of Docker's choosing (a blue-green colour on loopback).
+            bindings.bind(exposedPort, new Ports.Binding(port.hostIp().orElse(null),
+                    port.hostPort() == 0 ? "" : String.valueOf(port.hostPort())));
         }
         List<String> environment = new ArrayList<>();
         spec.environment().forEach((name, value) -> environment.add(name + "=" + switch (value) {
@@ -263,6 +267,28 @@ final class SshDropletSession implements DropletSession {
                         + drain.port() + " did not answer: " + e.getMessage(), e);
             }
         });
+    }
+
+    @Override
+    public ProxyRoute route(ProxySpec proxy, HealthSpec health) throws ApplyException {
+        return retried(() -> {
+            List<ObservedContainer> colours = new ContainerReader(connection()).read(service);
+            return new NginxProxy(connection().ssh(), proxy).route(health, colours);
+        });
+    }
+
+    @Override
+    public void switchProxy(ProxySpec proxy, String container, int port) throws ApplyException {
+        // Writing the same file and reloading again is the same switch: safe to repeat.
+        retried(() -> {
+            new NginxProxy(connection().ssh(), proxy).switchTo(service, container, port);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean proxyDraining(ProxySpec proxy) throws ApplyException {
+        return retried(() -> new NginxProxy(connection().ssh(), proxy).draining());
     }
 
     @Override

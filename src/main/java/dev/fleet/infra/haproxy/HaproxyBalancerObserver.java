@@ -16,6 +16,7 @@ public final class HaproxyBalancerObserver implements BalancerObserver {
     public BalancerObservation observe(DesiredState state) {
         return switch (state.balancer()) {
             case BalancerSpec.HealthCheck ignored -> new BalancerObservation.NotObservable();
+            case BalancerSpec.None ignored -> new BalancerObservation.NotObservable();
             case BalancerSpec.Haproxy haproxy -> {
                 try {
                     yield new BalancerObservation.Servers(
