@@ -188,6 +188,7 @@ public final class Executor {
         // colour (before the switch, that reloads what nginx already runs) and removes the new one.
         boolean replacing = plan.swapped() || state.rollout().blueGreen();
         boolean verified = false;
+        boolean switched = false;
         List<Step> steps = plan.steps();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
@@ -200,6 +201,7 @@ public final class Executor {
             records.add(record);
             if (record.succeeded()) {
                 verified |= step instanceof Step.VerifyColour;
+                switched |= step instanceof Step.SwitchProxy;
                 continue;
             }
             String failure = record.description() + " failed: " + record.failure().get();
@@ -216,7 +218,7 @@ public final class Executor {
                         records, failure + (restore.succeeded() ? "; put back in rotation unchanged"
                                 : "; putting it back in rotation failed too: " + restore.failure().get()));
             }
-            return rollBack(plan, session, records, failure);
+            return rollBack(plan, session, records, failure, switched);
         }
         return outcome(plan, DropletOutcome.Result.CONVERGED, records, null);
     }
@@ -227,8 +229,9 @@ public final class Executor {
                 + " apply, which finishes or undoes this one");
     }
 
-    private DropletOutcome rollBack(DropletPlan plan, DropletSession session, List<StepRecord> records, String failure)
-            throws InterruptedException {
+    /** @param switched whether a blue-green proxy was switched to the new colour before the failure */
+    private DropletOutcome rollBack(DropletPlan plan, DropletSession session, List<StepRecord> records, String failure,
+            boolean switched) throws InterruptedException {
         boolean restarts = plan.rollback().stream()
                 .anyMatch(s -> s instanceof Step.StartContainer || s instanceof Step.SwitchProxy);
         List<Step> rollback = plan.rollback();
@@ -242,12 +245,19 @@ public final class Executor {
             records.add(record);
             if (!record.succeeded()) {
                 return outcome(plan, DropletOutcome.Result.FAILED, records, failure + "; rolling back failed too: "
-                        + record.description() + ": " + record.failure().get() + "; the droplet is left out of rotation");
+                        + record.description() + ": " + record.failure().get() + (state.rollout().blueGreen()
+                                ? "; the droplet is left as that step found it (fleet drift shows where nginx sends"
+                                        + " requests)"
+                                : "; the droplet is left out of rotation"));
             }
         }
+        String previous = plan.fromDigest().map(dev.fleet.desired.ImageRef::shortForm).orElse("the previous image");
+        if (restarts && state.rollout().blueGreen() && !switched) {
+            return outcome(plan, DropletOutcome.Result.ROLLED_BACK, records, failure + "; nginx never stopped sending"
+                    + " requests to " + previous + ", and the new colour was removed");
+        }
         return restarts
-                ? outcome(plan, DropletOutcome.Result.ROLLED_BACK, records, failure + "; rolled back to "
-                        + plan.fromDigest().map(dev.fleet.desired.ImageRef::shortForm).orElse("the previous image"))
+                ? outcome(plan, DropletOutcome.Result.ROLLED_BACK, records, failure + "; rolled back to " + previous)
                 : outcome(plan, DropletOutcome.Result.FAILED, records, failure
                         + "; nothing to roll back to (automatic rollback off, or no previous container):"
                         + " the droplet is left out of rotation");
@@ -300,7 +310,14 @@ public final class Executor {
             case Step.StartColour s -> session.startContainer(colourSpec(s, plan, phase));
             case Step.AwaitColourHealthy h -> awaitHealthy(session, state.health().atPort(colourPort(session, h.container())),
                     h.deadline());
-            case Step.SwitchProxy s -> session.switchProxy(proxy(), s.container(), colourPort(session, s.container()));
+            case Step.SwitchProxy s -> {
+                // Going back to a colour nginx never left (the switch failed) has nothing to undo.
+                boolean already = phase.equals(RolloutIntent.ROLLBACK)
+                        && session.route(proxy(), state.health()).servedBy(s.container());
+                if (!already) {
+                    session.switchProxy(proxy(), s.container(), colourPort(session, s.container()));
+                }
+            }
             case Step.AwaitProxyRoute a -> {
                 var last = new java.util.concurrent.atomic.AtomicReference<String>("not asked");
                 try {

@@ -44,6 +44,14 @@ public final class PlanReport {
             if (droplet.rollback().stream().anyMatch(s -> s instanceof Step.StartContainer)) {
                 text.append("  if the new container fails, roll back:\n");
                 numbered(text, droplet.rollback(), state);
+            } else if (state.rollout().blueGreen()) {
+                if (droplet.rollback().isEmpty()) {
+                    text.append("  if it fails: leave the droplet as the failure finds it (auto-rollback off, or"
+                            + " nothing to tidy)\n");
+                } else {
+                    text.append("  if it fails (before or after the switch), go back:\n");
+                    numbered(text, droplet.rollback(), state);
+                }
             } else {
                 text.append("  if the new container fails: remove it and leave the droplet out of rotation"
                         + " (no previous container to go back to)\n");

@@ -61,6 +61,15 @@ public final class Lab {
         return new Lab(name, dir, readEnv(dir.resolve("lab.env")));
     }
 
+    /**
+     * Starts a blue-green lab ({@code lab up --blue-green}): droplets with nginx in front of the app,
+     * no balancer, no app until fleet's first apply; each droplet's nginx is published on loopback.
+     */
+    public static Lab upBlueGreen(String name, Path dir, int droplets) {
+        run(name, dir, UP_TIMEOUT, "up", "--blue-green", "--droplets", Integer.toString(droplets));
+        return new Lab(name, dir, readEnv(dir.resolve("lab.env")));
+    }
+
     /** Removes every container, volume, network and process of the lab named {@code name}. */
     public static void down(String name, Path dir) {
         run(name, dir, COMMAND_TIMEOUT, "down");
@@ -98,6 +107,12 @@ public final class Lab {
 
     public URI balancerUri(String path) {
         return URI.create(env("LAB_LB_URL") + path);
+    }
+
+    /** A blue-green droplet's nginx, as published on this machine's loopback. */
+    public URI nginxUri(LabDroplet droplet, String path) {
+        int index = droplets.indexOf(droplet) + 1;
+        return URI.create(env("LAB_DROPLET_" + index + "_HTTP_URL") + path);
     }
 
     public URI appUri(LabDroplet droplet, String path) {

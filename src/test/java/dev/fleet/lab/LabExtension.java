@@ -25,15 +25,22 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final int dropletCount;
+    private final boolean blueGreen;
     private Lab lab;
     private Thread shutdownHook;
 
-    private LabExtension(int dropletCount) {
+    private LabExtension(int dropletCount, boolean blueGreen) {
         this.dropletCount = dropletCount;
+        this.blueGreen = blueGreen;
     }
 
     public static LabExtension withDroplets(int dropletCount) {
-        return new LabExtension(dropletCount);
+        return new LabExtension(dropletCount, false);
+    }
+
+    /** A blue-green lab: nginx on each droplet, no balancer ({@link Lab#upBlueGreen}). */
+    public static LabExtension blueGreen(int dropletCount) {
+        return new LabExtension(dropletCount, true);
     }
 
     /** The running lab; only valid between the class's first and last test. */
@@ -50,7 +57,7 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         Path dir = Path.of("target", "lab-it", name).toAbsolutePath();
         shutdownHook = new Thread(() -> Lab.down(name, dir), "lab-down-" + name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        lab = Lab.up(name, dir, dropletCount);
+        lab = blueGreen ? Lab.upBlueGreen(name, dir, dropletCount) : Lab.up(name, dir, dropletCount);
     }
 
     @Override
