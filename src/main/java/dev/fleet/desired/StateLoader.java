@@ -113,7 +113,7 @@ public final class StateLoader {
             Optional<Field> serviceField, Optional<ProxySpec> proxy, Optional<BalancerSpec> balancer) {
         boolean valid = true;
         if (root.optional("proxy").isEmpty()) {
-            root.missing("proxy (rollout.strategy is blue-green)", "add a proxy section with kind: nginx;"
+            root.missing("required key 'proxy' is missing: rollout.strategy is blue-green", "add a proxy section with kind: nginx;"
                     + " see fleet-state/example.yaml");
             valid = false;
         }

@@ -128,6 +128,20 @@ class StateLoaderTest {
     }
 
     @Test
+    void blueGreenStateGetsItsProxyDefaultsAndChecksTheAppPortOfEachColour() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/blue-green.yaml"), "fleet.yaml");
+
+        DesiredState state = fixture.loader().load(file);
+
+        assertThat(state.rollout().strategy()).isEqualTo(RolloutStrategy.BLUE_GREEN);
+        assertThat(state.balancer()).isEqualTo(new BalancerSpec.None());
+        assertThat(state.proxy()).contains(new ProxySpec(8080, "/etc/nginx/conf.d/fleet-demo.conf", "fleet_demo", 8099,
+                "sudo -n nginx -t", "sudo -n nginx -s reload", Duration.ofSeconds(30)));
+        assertThat(state.health().port()).as("health checks go to the app's port in each colour").isEqualTo(8080);
+        assertThat(state.service().ports()).isEmpty();
+    }
+
+    @Test
     void healthCheckBalancerCarriesItsTiming() throws Exception {
         Path file = fixture.write("fleet.yaml", minimal().replace(
                 "  kind: haproxy\n  socket: haproxy.sock\n  backend: droplets\n",
