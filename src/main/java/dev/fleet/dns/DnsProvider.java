@@ -24,8 +24,8 @@ public interface DnsProvider {
 
     /**
      * Publishes {@code record}'s address under its name. Nothing happens when it is already
-     * published. Where the provider keeps one TTL for all the addresses of a name (PowerDNS), the
-     * name takes {@code record}'s TTL.
+     * published (whatever its TTL). Where the provider keeps one TTL for all the addresses of a name
+     * (PowerDNS), the name takes {@code record}'s TTL when this adds it.
      */
     void add(DnsRecord record) throws DnsException;
 
