@@ -342,6 +342,21 @@ class DnsFailoverTest {
     }
 
     @Test
+    void decisionsReadAsOneLineForPeople() {
+        World world = new World(ONE, TWO);
+        world.round(failed("d1", ONE), passed("d2", TWO));
+        DnsDecision removal = world.round(failed("d1", ONE), passed("d2", TWO)).getFirst();
+        world.round(failed("d2", TWO));
+        DnsDecision alert = world.round(failed("d2", TWO)).getFirst();
+
+        assertThat(removal.text()).isEqualTo(
+                "fleet: removed www.example.test. 300 A 192.0.2.1 (d1): failed 2 health checks in a row");
+        assertThat(alert.text()).isEqualTo(
+                "fleet: every droplet behind www.example.test. is down (d2); its 1 record(s) are kept");
+        assertThat(alert.kind()).isEqualTo("dns_all_down");
+    }
+
+    @Test
     void thresholdsAreAtLeastOne() {
         assertThatThrownBy(() -> new DnsFailover(NAME, 60, 0, 2)).isInstanceOf(IllegalArgumentException.class);
     }
