@@ -1,5 +1,8 @@
 package dev.fleet.cli;
 
+import dev.fleet.desired.BalancerSpec;
+import dev.fleet.infra.dns.DnsBalancerObserver;
+import dev.fleet.observed.BalancerObserver;
 import dev.fleet.desired.StateLoader;
 import dev.fleet.infra.git.GitRevisionSource;
 import dev.fleet.infra.haproxy.HaproxyBalancerObserver;
@@ -45,6 +48,10 @@ class FleetBeans {
     @Produces
     @Singleton
     FleetObserver fleetObserver(DropletConnections connections, Clock clock) {
-        return new FleetObserver(new SshDropletObserver(connections, clock), new HaproxyBalancerObserver(), clock);
+        BalancerObserver haproxy = new HaproxyBalancerObserver();
+        BalancerObserver dns = new DnsBalancerObserver();
+        BalancerObserver balancer = state -> state.balancer() instanceof BalancerSpec.Dns
+                ? dns.observe(state) : haproxy.observe(state);
+        return new FleetObserver(new SshDropletObserver(connections, clock), balancer, clock);
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         name = "fleet",
         mixinStandardHelpOptions = true,
         subcommands = {DriftCommand.class, PlanCommand.class, ApplyCommand.class, UnlockCommand.class,
-            HistoryCommand.class, WatchCommand.class},
+            HistoryCommand.class, WatchCommand.class, DnsWatchCommand.class},
         versionProvider = VersionProvider.class,
         descriptionHeading = "%n",
         description = "fleet keeps Docker containers on plain servers (droplets) at the image"

@@ -54,6 +54,8 @@ class Rollout {
             case BalancerSpec.Haproxy haproxy -> new HaproxyControl(haproxy);
             case BalancerSpec.HealthCheck ignored -> new HealthCheckBalancer(state.health(), state.drain());
             case BalancerSpec.None ignored -> BalancerControl.NONE;
+            case BalancerSpec.Dns ignored -> new dev.fleet.infra.dns.DnsBalancer(state.dns().orElseThrow(), state.drain(),
+                    dev.fleet.infra.dns.DnsProviders.of(state.dns().orElseThrow()));
         };
         return new Executor(state, run, guard, new SshDropletSessions(connections, state), balancer, clock, Pause.SLEEP,
                 progress);

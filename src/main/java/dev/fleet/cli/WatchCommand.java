@@ -20,6 +20,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -166,6 +168,29 @@ public class WatchCommand implements Callable<Integer> {
                 }
             }, "fleet-watch-stop");
             Runtime.getRuntime().addShutdownHook(stopping);
+            // DNS health failover, when the state has a dns section: rounds of their own, at dns.interval.
+            DnsWatch dns = new DnsWatch(clock, notifier, Optional.of(home().resolve("dns-changes.log")), out, err,
+                    false);
+            AtomicReference<Instant> nextDnsRound = new AtomicReference<>(Instant.MIN);
+            scheduler.newJob("fleet-dns-rounds")
+                    .setInterval("1s")
+                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                    .setTask(execution -> loop.lastValid().filter(s -> s.dns().isPresent()).ifPresent(state -> {
+                        Instant now = clock.instant();
+                        if (now.isBefore(nextDnsRound.get())) {
+                            return;
+                        }
+                        nextDnsRound.set(now.plus(state.dns().get().interval()));
+                        try {
+                            dns.round(state);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (RuntimeException e) {
+                            err.println("fleet watch: a DNS round failed: " + e);
+                            err.flush();
+                        }
+                    }))
+                    .schedule();
             scheduler.resume();
             Quarkus.waitForExit();
             return ExitCodes.SUCCESS;
@@ -176,6 +201,11 @@ public class WatchCommand implements Callable<Integer> {
     }
 
     private Path home() {
+        return stateHome(workdir);
+    }
+
+    /** Where fleet keeps what it owns on this machine: {@code workdir}, else systemd's state directory, else ~/.local/state/fleet. */
+    static Path stateHome(Path workdir) {
         if (workdir != null) {
             return workdir.toAbsolutePath();
         }
@@ -184,6 +214,11 @@ public class WatchCommand implements Callable<Integer> {
             return Path.of(systemd.split(":")[0]);
         }
         return Path.of(System.getProperty("user.home"), ".local", "state", "fleet");
+    }
+
+    /** {@code 5s}, {@code 500ms}, {@code 2.5s}: a duration as the state file would write it. */
+    static String seconds(Duration duration) {
+        return dev.fleet.plan.StepText.seconds(duration);
     }
 
     private static InetSocketAddress address(String listen) {

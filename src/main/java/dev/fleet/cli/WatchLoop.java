@@ -58,7 +58,7 @@ final class WatchLoop {
     private final AtomicReference<WatchStatus> status;
     private final RolloutMemory memory = new RolloutMemory();
     private final Map<WatchStatus.RolloutResult, Integer> rollouts = new EnumMap<>(WatchStatus.RolloutResult.class);
-    private DesiredState lastValid;
+    private volatile DesiredState lastValid;
     private String lastDriftNotified = "";
     private RolloutMemory.Target toldNotRetrying;
 
@@ -82,6 +82,11 @@ final class WatchLoop {
         this.backoff = new Backoff(interval, cap);
         this.log = log;
         this.status = new AtomicReference<>(WatchStatus.starting(clock.instant(), source.describe(), applying, interval));
+    }
+
+    /** The last valid state fetched, which the watch acts on; empty before the first. */
+    java.util.Optional<DesiredState> lastValid() {
+        return java.util.Optional.ofNullable(lastValid);
     }
 
     /** What the watch knows now: the latest round's status. */

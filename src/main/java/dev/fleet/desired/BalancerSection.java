@@ -15,30 +15,32 @@ final class BalancerSection {
     static final Set<String> KEYS =
             Sections.keys("kind", "socket", "backend", "interval", "unhealthy-threshold", "healthy-threshold");
 
-    private static final Pattern KIND = Pattern.compile("haproxy|health-check|none");
+    private static final Pattern KIND = Pattern.compile("haproxy|health-check|none|dns");
     private static final Pattern BACKEND = Pattern.compile("[A-Za-z0-9_.:][A-Za-z0-9_.:-]{0,62}");
 
     private BalancerSection() {}
 
     static Optional<BalancerSpec> read(Field field, LoadContext context) {
         return field.mapping(KEYS).flatMap(balancer -> {
-            Optional<String> kind = balancer.required("kind", "haproxy, health-check or none")
+            Optional<String> kind = balancer.required("kind", "haproxy, health-check, dns or none")
                     .flatMap(f -> f.text(KIND, "a balancer kind", "haproxy (fleet asks HAProxy's runtime API) or"
                             + " health-check (any balancer that health-checks the droplets; fleet waits out its"
-                            + " thresholds), or none (no balancer: rollout.strategy blue-green only)"));
+                            + " thresholds), dns (the round-robin name of the dns section) or none (no balancer: rollout.strategy"
+                            + " blue-green only)"));
             if (kind.isEmpty()) {
                 return Optional.empty();
             }
-            if (kind.get().equals("none")) {
+            if (kind.get().equals("none") || kind.get().equals("dns")) {
                 boolean foreign = false;
                 for (String key : KEYS) {
                     if (!key.equals("kind") && balancer.entry(key).isPresent()) {
-                        balancer.entry(key).get().keyField().problem("does not apply to kind none",
+                        balancer.entry(key).get().keyField().problem("does not apply to kind " + kind.get(),
                                 "remove it, or name the balancer's kind");
                         foreign = true;
                     }
                 }
-                return foreign ? Optional.empty() : Optional.of(new BalancerSpec.None());
+                BalancerSpec spec = kind.get().equals("dns") ? new BalancerSpec.Dns(Duration.ZERO) : new BalancerSpec.None();
+                return foreign ? Optional.empty() : Optional.of(spec);
             }
             boolean haproxy = kind.get().equals("haproxy");
             Set<String> otherKeys = haproxy ? HEALTH_CHECK_KEYS : HAPROXY_KEYS;

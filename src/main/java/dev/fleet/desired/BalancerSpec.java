@@ -29,4 +29,12 @@ public sealed interface BalancerSpec {
      * rollout, which never takes a droplet out of rotation, may run without one.
      */
     record None() implements BalancerSpec {}
+
+    /**
+     * A round-robin DNS name ({@link DnsSpec}): a droplet is drained by taking its records out, and
+     * is out of rotation once resolvers may no longer hold them.
+     *
+     * @param ttl the records' TTL, the longest a resolver may still hand out a drained droplet
+     */
+    record Dns(Duration ttl) implements BalancerSpec {}
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param balancer  how to learn the balancer's view
  * @param rollout   how a rollout may proceed
  * @param proxy     the droplets' own proxy, which a blue-green rollout switches
+ * @param dns       the round-robin DNS name in front of the droplets, when there is one
  */
 public record DesiredState(
         Path file,
@@ -31,7 +32,8 @@ public record DesiredState(
         DrainSpec drain,
         BalancerSpec balancer,
         RolloutPolicy rollout,
-        Optional<ProxySpec> proxy) {
+        Optional<ProxySpec> proxy,
+        Optional<DnsSpec> dns) {
 
     public DesiredState {
         droplets = List.copyOf(droplets);
@@ -41,7 +43,16 @@ public record DesiredState(
     public DesiredState(Path file, Revision revision, ServiceSpec service, List<DropletSpec> droplets, SshSettings ssh,
             Optional<RegistryCredentials> registry, HealthSpec health, DrainSpec drain, BalancerSpec balancer,
             RolloutPolicy rollout) {
-        this(file, revision, service, droplets, ssh, registry, health, drain, balancer, rollout, Optional.empty());
+        this(file, revision, service, droplets, ssh, registry, health, drain, balancer, rollout, Optional.empty(),
+                Optional.empty());
+    }
+
+    /** A state without a DNS name. */
+    public DesiredState(Path file, Revision revision, ServiceSpec service, List<DropletSpec> droplets, SshSettings ssh,
+            Optional<RegistryCredentials> registry, HealthSpec health, DrainSpec drain, BalancerSpec balancer,
+            RolloutPolicy rollout, Optional<ProxySpec> proxy) {
+        this(file, revision, service, droplets, ssh, registry, health, drain, balancer, rollout, proxy,
+                Optional.empty());
     }
 
     /** The proxy of a blue-green state. */

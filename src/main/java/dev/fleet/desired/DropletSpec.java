@@ -1,5 +1,7 @@
 package dev.fleet.desired;
 
+import java.util.List;
+
 import java.util.Optional;
 
 /**
@@ -12,9 +14,23 @@ import java.util.Optional;
  * @param user          the SSH user (in the docker group)
  * @param image         an image pinned for this droplet only (a canary), or empty for the fleet's
  * @param balancerServer the droplet's server name in an HAProxy backend, when it differs from name
+ * @param addresses     its public IP addresses, which a round-robin DNS name publishes (see {@link
+ *                      DnsSpec}); by default its host, when that is an address
  */
 public record DropletSpec(
-        String name, String host, int port, String user, Optional<ImageRef> image, Optional<String> balancerServer) {
+        String name, String host, int port, String user, Optional<ImageRef> image, Optional<String> balancerServer,
+        List<String> addresses) {
+
+    public DropletSpec {
+        addresses = List.copyOf(addresses);
+    }
+
+    /** A droplet whose public address, if any, is its host. */
+    public DropletSpec(String name, String host, int port, String user, Optional<ImageRef> image,
+            Optional<String> balancerServer) {
+        this(name, host, port, user, image, balancerServer,
+                Hosts.isIpv4(host) || host.contains(":") ? List.of(host) : List.of());
+    }
 
     /** The image this droplet must run: its own pin, or the fleet's. */
     public ImageRef desiredImage(ServiceSpec service) {

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /** Reads {@code droplets:}, the fleet in rollout order. */
 final class DropletsSection {
 
-    static final Set<String> KEYS = Sections.keys("name", "host", "port", "user", "image", "balancer-server");
+    static final Set<String> KEYS = Sections.keys("name", "host", "port", "user", "image", "balancer-server", "addresses");
 
     /** A DNS label: safe in a container name, a log line, a file name and a shell word. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -80,11 +80,44 @@ final class DropletsSection {
                             "letters, digits, '_', '.', ':' and '-', as in the backend's server lines")
                             .map(Optional::of))
                     .orElse(Optional.of(Optional.empty()));
-            if (!Sections.allPresent(name, host, user, image, server)) {
+            Optional<Optional<List<String>>> addresses = droplet.optional("addresses")
+                    .map(f -> addresses(f).map(Optional::of)).orElse(Optional.of(Optional.empty()));
+            if (!Sections.allPresent(name, host, user, image, server, addresses)) {
                 return Optional.empty();
             }
             DropletSpec spec = new DropletSpec(name.get(), host.get(), port, user.get(), image.get(), server.get());
+            if (addresses.get().isPresent()) {
+                spec = new DropletSpec(spec.name(), spec.host(), spec.port(), spec.user(), spec.image(),
+                        spec.balancerServer(), addresses.get().get());
+            }
             return Optional.of(new Read(spec, nameField.get(), hostField.get(), serverField.orElse(nameField.get())));
+        });
+    }
+
+    /** Public IP addresses, IPv4 or IPv6, at least one, none twice. */
+    private static Optional<List<String>> addresses(Field field) {
+        return field.list().flatMap(elements -> {
+            if (elements.isEmpty()) {
+                field.problem("the list is empty", "leave addresses out, or list the droplet's public IP addresses");
+                return Optional.empty();
+            }
+            List<String> addresses = new ArrayList<>();
+            boolean valid = true;
+            for (Field element : elements) {
+                Optional<String> address = element.text().filter(text -> {
+                    boolean ip = Hosts.isIpv4(text) || (text.contains(":") && Hosts.isHost(text));
+                    if (!ip) {
+                        element.problem(Text.quote(text) + " is not an IP address", "such as 203.0.113.10 or 2001:db8::10");
+                    } else if (addresses.contains(text)) {
+                        element.problem(Text.quote(text) + " is listed twice");
+                        return false;
+                    }
+                    return ip;
+                });
+                address.ifPresent(addresses::add);
+                valid &= address.isPresent();
+            }
+            return valid ? Optional.of(addresses) : Optional.empty();
         });
     }
 

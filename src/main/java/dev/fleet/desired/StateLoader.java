@@ -24,7 +24,7 @@ public final class StateLoader {
 
     static final Set<String> SECTIONS =
             Sections.keys("service", "registry", "droplets", "ssh", "health", "drain", "balancer", "rollout",
-                    "proxy");
+                    "proxy", "dns");
 
     private final Map<String, String> environment;
     private final RevisionSource revisions;
@@ -57,7 +57,7 @@ public final class StateLoader {
         return new DesiredState(absolute, revision(absolute, problems), valid.service().orElseThrow(),
                 valid.droplets().orElseThrow(), valid.ssh().orElseThrow(), valid.registry(),
                 valid.health().orElseThrow(), valid.drain().orElseThrow(), valid.balancer().orElseThrow(),
-                valid.rollout().orElseThrow(), valid.proxy());
+                valid.rollout().orElseThrow(), valid.proxy(), valid.dns());
     }
 
     /** The sections as read; each one empty only if it recorded a problem. */
@@ -70,7 +70,8 @@ public final class StateLoader {
             Optional<DrainSpec> drain,
             Optional<BalancerSpec> balancer,
             Optional<RolloutPolicy> rollout,
-            Optional<ProxySpec> proxy) {}
+            Optional<ProxySpec> proxy,
+            Optional<DnsSpec> dns) {}
 
     private static Parts read(MappingReader root, LoadContext context) {
         String start = "; see fleet-state/example.yaml";
@@ -100,7 +101,12 @@ public final class StateLoader {
         } else {
             drainAndSwap(root, rollout, balancer);
         }
-        return new Parts(service, droplets, ssh.settings(), registry, health, drain, balancer, rollout, proxy);
+        Optional<DnsSpec> dns = root.optional("dns").flatMap(f -> DnsSection.read(f, context));
+        dns(root, droplets, balancer, dns);
+        if (balancer.filter(b -> b instanceof BalancerSpec.Dns).isPresent()) {
+            balancer = dns.map(d -> new BalancerSpec.Dns(d.ttl()));
+        }
+        return new Parts(service, droplets, ssh.settings(), registry, health, drain, balancer, rollout, proxy, dns);
     }
 
     /**
@@ -136,6 +142,25 @@ public final class StateLoader {
                 + " leaves rotation", "remove the drain section"));
         valid &= root.entry("drain").isEmpty();
         return valid && proxy.isPresent() && balancer.isPresent() ? proxy.map(ProxySpec::appPort) : Optional.empty();
+    }
+
+    /** A DNS balancer needs the dns section; the dns section needs every droplet's public address. */
+    private static void dns(MappingReader root, Optional<List<DropletSpec>> droplets, Optional<BalancerSpec> balancer,
+            Optional<DnsSpec> dns) {
+        if (balancer.filter(b -> b instanceof BalancerSpec.Dns).isPresent() && root.optional("dns").isEmpty()) {
+            root.optional("balancer").orElseThrow().problem("kind dns needs the dns section: which name, which"
+                    + " provider", "add a dns section; see fleet-state/example.yaml");
+        }
+        if (root.optional("dns").isEmpty() || droplets.isEmpty()) {
+            return;
+        }
+        List<String> without = droplets.get().stream().filter(d -> d.addresses().isEmpty()).map(DropletSpec::name)
+                .toList();
+        if (!without.isEmpty()) {
+            root.optional("droplets").orElseThrow().problem(String.join(", ", without) + (without.size() == 1
+                    ? " has" : " have") + " no public address for the dns section's name (its host is not an IP address)",
+                    "give each droplet addresses: [203.0.113.10]");
+        }
     }
 
     /** A drain-and-swap rollout takes a droplet out of a balancer: it needs one, and no proxy. */

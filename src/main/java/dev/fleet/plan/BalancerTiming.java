@@ -46,6 +46,9 @@ public record BalancerTiming(
                 yield new BalancerTiming(out, back, failDeadline.plus(out), back.plus(health.timeout().multipliedBy(5)),
                         out.plus(SWAP).plus(healthy.compareTo(back) > 0 ? healthy : back));
             }
+            case BalancerSpec.Dns dns -> new BalancerTiming(dns.ttl(), Duration.ZERO, HAPROXY_DRAIN_DEADLINE,
+                    max(rollout.healthTimeout(), Duration.ofSeconds(30)),
+                    dns.ttl().plus(SWAP).plus(healthy).plus(HAPROXY_BACK));
             case BalancerSpec.None none -> new BalancerTiming(Duration.ZERO, Duration.ZERO, HAPROXY_DRAIN_DEADLINE,
                     max(rollout.healthTimeout(), Duration.ofSeconds(30)), SWAP.plus(healthy));
             case BalancerSpec.Haproxy haproxy -> new BalancerTiming(Duration.ZERO, Duration.ZERO,

@@ -53,6 +53,10 @@ public final class Planner {
         BalancerTiming timing = BalancerTiming.of(state.balancer(), state.health(), state.rollout());
         List<String> reasons = new ArrayList<>();
 
+        if (state.balancer() instanceof BalancerSpec.Dns && drift.balancerProblem().isPresent()) {
+            reasons.add("the DNS name cannot be read (" + drift.balancerProblem().get() + "): fleet drains through it"
+                    + " and will not guess; check the dns section and its API token");
+        }
         if (state.balancer() instanceof BalancerSpec.Haproxy && drift.balancerProblem().isPresent()) {
             reasons.add("HAProxy cannot be asked (" + drift.balancerProblem().get() + "): fleet drains through its"
                     + " runtime API and will not guess; check balancer.socket and that fleet may use it");

@@ -12,6 +12,26 @@ public final class StepText {
     public static String describe(Step step, DesiredState state) {
         BalancerSpec balancer = state.balancer();
         boolean haproxy = balancer instanceof BalancerSpec.Haproxy;
+        if (balancer instanceof BalancerSpec.Dns dns) {
+            String name = state.dns().map(d -> d.name()).orElse("the DNS name");
+            switch (step) {
+                case Step.Drain d -> {
+                    return "take its addresses out of " + name + " and call the drain endpoint ("
+                            + state.drain().method() + " " + state.drain().path() + ")";
+                }
+                case Step.AwaitDrained a -> {
+                    return "wait until " + name + " no longer lists it, then its TTL (" + seconds(dns.ttl())
+                            + ") for resolvers to forget it (at most " + seconds(a.deadline()) + ")";
+                }
+                case Step.Undrain u -> {
+                    return "put its addresses back in " + name;
+                }
+                case Step.AwaitInRotation a -> {
+                    return "wait until " + name + " lists it again (at most " + seconds(a.deadline()) + ")";
+                }
+                default -> { }
+            }
+        }
         BalancerTiming timing = BalancerTiming.of(balancer, state.health(), state.rollout());
         return switch (step) {
             case Step.PullImage pull -> "pull " + pull.image().repository() + "@" + pull.image().shortDigest();

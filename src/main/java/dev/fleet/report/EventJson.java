@@ -33,6 +33,7 @@ public final class EventJson {
                 json.append(", \"reason\": ").append(JsonReport.quote(r.reason()));
             }
             case WatchEvent.RolloutFailed f -> json.append(", \"reason\": ").append(JsonReport.quote(f.reason()));
+            case WatchEvent.Dns d -> json.append(", \"name\": ").append(JsonReport.quote(d.dnsName()));
         }
         return json.append("}").toString();
     }

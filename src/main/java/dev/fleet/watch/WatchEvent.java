@@ -34,6 +34,19 @@ public sealed interface WatchEvent {
     /** The rollout stopped without converging (after a rollback, or without one). */
     record RolloutFailed(String service, String commit, Instant at, String reason) implements WatchEvent {}
 
+    /**
+     * DNS health failover did something to the round-robin name, or has something to say: a
+     * droplet's record removed or added, a removal refused (the last healthy record), every droplet
+     * down (records kept), recovered.
+     *
+     * @param kind    {@code dns_removed}, {@code dns_added}, {@code dns_kept_last_healthy}, {@code
+     *                dns_all_down} or {@code dns_recovered}
+     * @param dnsName the name whose records these are
+     * @param message one line for people
+     */
+    record Dns(String service, String commit, Instant at, String kind, String dnsName, String message)
+            implements WatchEvent {}
+
     /** The event's name in notifications: {@code drift_detected}, {@code rollout_started}, ... */
     default String name() {
         return switch (this) {
@@ -42,6 +55,7 @@ public sealed interface WatchEvent {
             case RolloutFinished f -> "rollout_finished";
             case RolledBack r -> "rolled_back";
             case RolloutFailed f -> "rollout_failed";
+            case Dns d -> d.kind();
         };
     }
 
@@ -54,6 +68,7 @@ public sealed interface WatchEvent {
             case RolloutFinished f -> "fleet: rolled out " + where + " in " + f.took().toSeconds() + "s";
             case RolledBack r -> "fleet: " + r.droplet() + " rolled back while rolling out " + where + ": " + r.reason();
             case RolloutFailed f -> "fleet: rollout of " + where + " failed: " + f.reason();
+            case Dns d -> d.message();
         };
     }
 }

@@ -17,6 +17,7 @@ public final class HaproxyBalancerObserver implements BalancerObserver {
         return switch (state.balancer()) {
             case BalancerSpec.HealthCheck ignored -> new BalancerObservation.NotObservable();
             case BalancerSpec.None ignored -> new BalancerObservation.NotObservable();
+            case BalancerSpec.Dns ignored -> new BalancerObservation.NotObservable();
             case BalancerSpec.Haproxy haproxy -> {
                 try {
                     yield new BalancerObservation.Servers(

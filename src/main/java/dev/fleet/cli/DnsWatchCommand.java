@@ -1,0 +1,140 @@
+package dev.fleet.cli;
+
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.InvalidStateException;
+import dev.fleet.desired.StateLoader;
+import dev.fleet.infra.web.WebhookNotifier;
+import dev.fleet.watch.Notifier;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fleet dns-watch}: DNS health failover for a round-robin name, until stopped. */
+@Command(
+        name = "dns-watch",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Keep the A/AAAA records of the state's dns name in step with the droplets' health: every"
+                + " dns.interval each droplet is checked at its public addresses (GET health.path on dns.check-port);"
+                + " after dns.failures failed checks in a row its records are removed, after dns.successes passed"
+                + " ones they come back. The last record of a droplet that passes is never removed; when every"
+                + " droplet is down the records stay and an alert is sent. Each change is printed, appended to the"
+                + " record file and posted to the webhook. The state file is read again each round.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Stopped by SIGTERM or Ctrl-C, or --rounds rounds done.",
+            "1:Could not start: bad state file, no dns section, bad options.",
+        })
+public class DnsWatchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--state", paramLabel = "FILE",
+            description = "The desired-state file, with a dns section (default: $FLEET_STATE, else ${DEFAULT-VALUE}).",
+            defaultValue = "${env:FLEET_STATE:-fleet-state/fleet.yaml}")
+    Path stateFile;
+
+    @Option(names = "--webhook", paramLabel = "URL", defaultValue = "${env:FLEET_WEBHOOK_URL}",
+            description = "Post each change and alert as JSON to this URL (default: $FLEET_WEBHOOK_URL).")
+    String webhook;
+
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "Where each change and alert is appended, one line each (default: dns-changes.log in"
+                    + " $STATE_DIRECTORY, as systemd sets it, else in ~/.local/state/fleet).")
+    Path record;
+
+    @Option(names = "--verbose", description = "Print what every round's checks found, not only changes and alerts.")
+    boolean verbose;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "0",
+            description = "Stop after N rounds (default: run until stopped).")
+    int maxRounds;
+
+    private final StateLoader loader;
+    private final Clock clock;
+
+    DnsWatchCommand(StateLoader loader, Clock clock) {
+        this.loader = loader;
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        DesiredState state;
+        Notifier notifier = Notifier.NONE;
+        try {
+            state = loader.load(stateFile);
+            if (webhook != null && !webhook.isBlank()) {
+                notifier = new WebhookNotifier(URI.create(webhook.strip()));
+            }
+        } catch (InvalidStateException e) {
+            err.println(e.getMessage());
+            return ExitCodes.COULD_NOT_RUN;
+        } catch (IllegalArgumentException e) {
+            err.println("fleet dns-watch: " + e.getMessage());
+            return ExitCodes.COULD_NOT_RUN;
+        }
+        if (state.dns().isEmpty()) {
+            err.println("fleet dns-watch: " + stateFile + " has no dns section: add one naming the round-robin name"
+                    + " and its provider (see fleet-state/example.yaml)");
+            return ExitCodes.COULD_NOT_RUN;
+        }
+        if (maxRounds < 0) {
+            err.println("fleet dns-watch: --rounds must be 0 (until stopped) or more, not " + maxRounds);
+            return ExitCodes.COULD_NOT_RUN;
+        }
+        Path recordFile = record != null ? record : WatchCommand.stateHome(null).resolve("dns-changes.log");
+        DnsWatch watch = new DnsWatch(clock, notifier, Optional.of(recordFile), out, err, verbose);
+        var dns = state.dns().get();
+        out.println("fleet dns-watch: " + dns.name() + " at " + dns.provider().word() + " (" + dns.api() + "), "
+                + state.droplets().size() + " droplets checked every " + WatchCommand.seconds(dns.interval()) + ", out after "
+                + dns.failures() + " failures, back after " + dns.successes() + " successes; recording in " + recordFile);
+        out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("fleet dns-watch: stopped");
+            out.flush();
+        }, "fleet-dns-watch-stop"));
+        for (int round = 1; maxRounds == 0 || round <= maxRounds; round++) {
+            Instant started = clock.instant();
+            watch.round(state);
+            Duration interval = state.dns().get().interval();
+            if (maxRounds != 0 && round == maxRounds) {
+                break;
+            }
+            Duration left = interval.minus(Duration.between(started, clock.instant()));
+            if (left.isPositive()) {
+                Thread.sleep(left.toMillis());
+            }
+            state = reload(state, err);
+        }
+        return ExitCodes.SUCCESS;
+    }
+
+    /** The state file as it is now; the last valid one if it is invalid now, or lost its dns section. */
+    private DesiredState reload(DesiredState last, PrintWriter err) {
+        try {
+            DesiredState now = loader.load(stateFile);
+            if (now.dns().isEmpty()) {
+                err.println("fleet dns-watch: " + stateFile + " has no dns section any more; keeping the last one");
+                return last;
+            }
+            return now;
+        } catch (InvalidStateException e) {
+            err.println("fleet dns-watch: the state file is invalid now, the last valid one stays in force:\n"
+                    + e.getMessage());
+            return last;
+        }
+    }
+}
