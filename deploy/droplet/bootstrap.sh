@@ -2,8 +2,13 @@
 # Prepares a new Debian or Ubuntu droplet for fleet. Run it as root, once or again (it is
 # idempotent: each step checks before it changes anything):
 #
-#   bootstrap.sh [--help] [PUBLIC_KEY]
+#   bootstrap.sh [--help] [--nginx SERVICE] [PUBLIC_KEY]
 #
+#   --nginx SERVICE  also prepare the droplet for rollout.strategy: blue-green: Debian's nginx,
+#               the file fleet rewrites at each switch (/etc/nginx/conf.d/fleet-SERVICE.conf,
+#               owned by the deploy user; until fleet's first apply its upstream goes nowhere) and
+#               a sudoers rule allowing the deploy user `nginx -t` and `nginx -s reload`, nothing
+#               else. Your site then proxies to it: proxy_pass http://fleet_SERVICE;
 #   PUBLIC_KEY  the public half of the key fleet logs in with (ssh.identity-file in the state),
 #               one authorized_keys line such as "ssh-ed25519 AAAA... fleet"; or set
 #               FLEET_DEPLOY_KEY instead. Over SSH, the variable survives the remote shell's
@@ -23,17 +28,19 @@ die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
 usage() {
   # Piped into `bash -s` there is no file to read the header from.
   if [[ -r "${BASH_SOURCE[0]:-}" ]]; then
-    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   else
     echo "usage: bootstrap.sh [--help] [PUBLIC_KEY], or the key in FLEET_DEPLOY_KEY; run as root"
   fi
 }
 
 key=${FLEET_DEPLOY_KEY:-}
+nginx_service=
 positional=()
 while (($#)); do
   case $1 in
     -h | --help) usage; exit 0 ;;
+    --nginx) (($# >= 2)) || die "--nginx needs the service's name"; nginx_service=$2; shift 2 ;;
     --) shift; positional+=("$@"); break ;;
     -*) die "unknown option '$1' (try --help)" ;;
     *) positional+=("$1"); shift ;;
@@ -193,3 +200,32 @@ say "endpoint private (the end of this script says how)."
 # can name a load balancer as the only source), or nftables/iptables rules in the DOCKER-USER chain.
 # Not ufw's or INPUT rules alone: Docker publishes ports through its own chains, which traffic to a
 # container passes before INPUT would see it.
+
+# --- nginx for blue-green (--nginx SERVICE) ------------------------------------------------------
+
+if [[ -n "$nginx_service" ]]; then
+  [[ "$nginx_service" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$ ]] || die "--nginx: '$nginx_service' is not a service name"
+  install_packages nginx-light sudo
+  upstream=fleet_${nginx_service//[^A-Za-z0-9_]/_}
+  fleet_conf=/etc/nginx/conf.d/fleet-$nginx_service.conf
+  if [[ ! -f "$fleet_conf" ]]; then
+    printf '# fleet rewrites this file at each blue-green switch. Until then: no colour, nginx answers 502.\nupstream %s {\n    server 127.0.0.1:9;\n}\n' \
+      "$upstream" >"$fleet_conf"
+    say "wrote $fleet_conf (upstream $upstream)"
+  fi
+  chown "$DEPLOY_USER:$DEPLOY_USER" "$fleet_conf"
+  chmod 644 "$fleet_conf"
+  sudoers=/etc/sudoers.d/fleet-nginx
+  rule="$DEPLOY_USER ALL=(root) NOPASSWD: /usr/sbin/nginx -t, /usr/sbin/nginx -s reload"
+  if [[ "$(cat "$sudoers" 2>/dev/null || true)" != "$rule" ]]; then
+    tmp=$(mktemp)
+    printf '%s\n' "$rule" >"$tmp"
+    visudo -cqf "$tmp" || { rm -f "$tmp"; die "sudo refused the rule for nginx; nothing was changed"; }
+    install -m 440 "$tmp" "$sudoers"
+    rm -f "$tmp"
+    say "allowed $DEPLOY_USER to run nginx -t and nginx -s reload"
+  fi
+  nginx -t 2>/dev/null || die "nginx -t fails; fix nginx's configuration (nginx -t says why)"
+  systemctl enable --now nginx.service >/dev/null 2>&1 || systemctl start nginx.service
+  say "nginx ready: point your site at upstream $upstream (proxy_pass http://$upstream;)"
+fi

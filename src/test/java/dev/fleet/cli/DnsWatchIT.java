@@ -93,6 +93,7 @@ class DnsWatchIT {
         assertThat(roundsUntil("dns_added", 3)).as(watch.stdout()).isLessThanOrEqualTo(3);
         assertThat(events).anySatisfy(e -> assertThat(e).contains("\"event\": \"dns_added\"")
                 .contains("\"name\": \"www.lab.test.\""));
+        assertThat(watch.stderr()).isEmpty();
     }
 
     @Test
@@ -174,6 +175,25 @@ class DnsWatchIT {
                 .contains("then its TTL (2s) for resolvers to forget it").contains("put its addresses back in www.lab.test")
                 .containsPattern("droplet-3 +CONVERGED");
         assertThat(pdns.dig(NAME, "A")).containsExactlyInAnyOrderElementsOf(addresses(1, 2, 3));
+    }
+
+    @Test
+    @Order(6)
+    void fleetWatchKeepsTheNameInStepWhenTheStateHasADnsSection() {
+        int eventsBefore = events.size();
+        try (FleetProcess.Running operator = FleetProcess.start(Map.of("PDNS_API_KEY", pdns.apiKey()), "watch",
+                "--state", state.toString(), "--listen", "127.0.0.1:0", "--interval", "2s",
+                "--webhook", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook",
+                "--workdir", dir.resolve("watch").toString())) {
+            watch = operator; // for the messages of await
+            lab().dockerOn(droplet(1), "stop", "-t", "1", "demo");
+            awaitDig(addresses(2, 3), "droplet-1 taken out by fleet watch");
+            lab().dockerOn(droplet(1), "start", "demo");
+            awaitDig(addresses(1, 2, 3), "droplet-1 put back by fleet watch");
+            assertThat(operator.stdout()).contains("dns_removed").contains("dns_added");
+            assertThat(events.stream().skip(eventsBefore)).anySatisfy(e -> assertThat(e).contains("dns_removed"));
+            assertThat(read(dir.resolve("watch").resolve("dns-changes.log"))).contains("dns_removed " ).contains(ip(1));
+        }
     }
 
     // ---------------------------------------------------------------- helpers
