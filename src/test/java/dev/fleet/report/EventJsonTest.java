@@ -22,7 +22,9 @@ class EventJsonTest {
                 new WatchEvent.RolloutStarted("demo", "abc123", AT, List.of("d1", "d2")),
                 new WatchEvent.RolloutFinished("demo", "abc123", AT, Duration.ofMillis(23_400)),
                 new WatchEvent.RolledBack("demo", "abc123", AT, "d1", "not healthy within 30s: \"starting\"\n"),
-                new WatchEvent.RolloutFailed("demo", "abc123", AT, "d1: rolled back"));
+                new WatchEvent.RolloutFailed("demo", "abc123", AT, "d1: rolled back"),
+                new WatchEvent.Dns("demo", "abc123", AT, "dns_removed", "www.example.com.",
+                        "fleet: removed www.example.com. 60 A 192.0.2.2 (d2): failed 2 health checks in a row"));
 
         for (WatchEvent event : events) {
             JsonNode json = JSON.readTree(EventJson.render(event));
@@ -33,6 +35,16 @@ class EventJsonTest {
             assertThat(json.get("commit").asText()).isEqualTo("abc123");
             assertThat(json.get("at").asText()).isEqualTo("2026-12-02T10:00:00Z");
         }
+    }
+
+    @Test
+    void aDnsEventIsNamedByItsKindAndCarriesTheName() throws Exception {
+        JsonNode json = JSON.readTree(EventJson.render(new WatchEvent.Dns("demo", "abc123", AT, "dns_all_down",
+                "www.example.com.", "fleet: every droplet behind www.example.com. is down")));
+
+        assertThat(json.get("event").asText()).isEqualTo("dns_all_down");
+        assertThat(json.get("name").asText()).isEqualTo("www.example.com.");
+        assertThat(json.get("title").asText()).isEqualTo("fleet: dns all down");
     }
 
     @Test
