@@ -45,40 +45,46 @@ public final class DnsBalancer implements BalancerControl {
             }
         }
         session.callDrainEndpoint(drain);
-        for (String address : droplet.addresses()) {
-            try {
-                provider.remove(DnsRecord.of(dns.name(), address, ttl()));
-            } catch (DnsException e) {
-                throw new ApplyException("taking " + address + " out of " + dns.name() + " failed: " + e.getMessage(),
-                        e.isTransient(), e);
-            }
-        }
+        forEachRecord(droplet, provider::remove, "taking %s out of %s");
     }
 
     @Override
     public boolean outOfRotation(DropletSpec droplet, DropletSession session) throws ApplyException {
-        List<DnsRecord> published = list();
-        return droplet.addresses().stream().map(DnsRecord::canonicalAddress)
-                .noneMatch(address -> published.stream().anyMatch(r -> r.address().equals(address)));
+        return published(droplet) == 0;
     }
 
     @Override
     public void undrain(DropletSpec droplet, DropletSession session) throws ApplyException {
-        for (String address : droplet.addresses()) {
-            try {
-                provider.add(DnsRecord.of(dns.name(), address, ttl()));
-            } catch (DnsException e) {
-                throw new ApplyException("putting " + address + " back in " + dns.name() + " failed: " + e.getMessage(),
-                        e.isTransient(), e);
-            }
-        }
+        forEachRecord(droplet, provider::add, "putting %s back in %s");
     }
 
     @Override
     public boolean inRotation(DropletSpec droplet, DropletSession session) throws ApplyException {
+        return published(droplet) == droplet.addresses().size();
+    }
+
+    /** How many of the droplet's addresses the name publishes now. */
+    private long published(DropletSpec droplet) throws ApplyException {
         List<DnsRecord> published = list();
         return droplet.addresses().stream().map(DnsRecord::canonicalAddress)
-                .allMatch(address -> published.stream().anyMatch(r -> r.address().equals(address)));
+                .filter(address -> published.stream().anyMatch(r -> r.address().equals(address))).count();
+    }
+
+    @FunctionalInterface
+    private interface RecordChange {
+        void apply(DnsRecord record) throws DnsException;
+    }
+
+    /** Makes {@code change} for each of the droplet's addresses; {@code what} says it ("%s" the address, then the name). */
+    private void forEachRecord(DropletSpec droplet, RecordChange change, String what) throws ApplyException {
+        for (String address : droplet.addresses()) {
+            try {
+                change.apply(DnsRecord.of(dns.name(), address, ttl()));
+            } catch (DnsException e) {
+                throw new ApplyException(what.formatted(address, dns.name()) + " failed: " + e.getMessage(),
+                        e.isTransient(), e);
+            }
+        }
     }
 
     private List<DnsRecord> list() throws ApplyException {
