@@ -126,6 +126,8 @@ class DnsWatchIT {
                 .isBetween(1, 3);
         String record = read(dir.resolve("dns-changes.log"));
         assertThat(record).contains("dns_removed").contains("dns_added").contains(ip(2));
+        // The API key is a secret: named in the state, never said anywhere.
+        assertThat(out + watch.stderr() + record + String.join("\n", events)).doesNotContain(pdns.apiKey());
     }
 
     @Test
