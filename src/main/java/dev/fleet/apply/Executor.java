@@ -260,7 +260,8 @@ public final class Executor {
                 ? outcome(plan, DropletOutcome.Result.ROLLED_BACK, records, failure + "; rolled back to " + previous)
                 : outcome(plan, DropletOutcome.Result.FAILED, records, failure
                         + "; nothing to roll back to (automatic rollback off, or no previous container):"
-                        + " the droplet is left out of rotation");
+                        + (state.rollout().blueGreen() ? " nginx was left as the failure found it"
+                                : " the droplet is left out of rotation"));
     }
 
     /** Records the step's intent on the droplet, then performs it; a failure to record is the step's failure. */
