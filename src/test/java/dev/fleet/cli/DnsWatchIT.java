@@ -89,6 +89,9 @@ class DnsWatchIT {
     @Order(1)
     void healthyDropletsMissingFromDnsAreAddedWithinThreeChecks() {
         awaitDig(addresses(1, 2, 3), "every healthy droplet published");
+        // The round says what it changed once the changes are made: wait for its lines and events too.
+        await(() -> occurrences(watch.stdout(), "dns_added") >= 3
+                && events.stream().filter(e -> e.contains("\"event\": \"dns_added\"")).count() >= 3, "the additions told");
 
         assertThat(roundsUntil("dns_added", 3)).as(watch.stdout()).isLessThanOrEqualTo(3);
         assertThat(events).anySatisfy(e -> assertThat(e).contains("\"event\": \"dns_added\"")
@@ -103,6 +106,9 @@ class DnsWatchIT {
         lab().dockerOn(droplet(2), "stop", "-t", "1", "demo");
 
         awaitDig(addresses(1, 3), "droplet-2 taken out");
+        await(() -> watch.stdout().contains("dns_removed fleet: removed www.lab.test. 60 A " + ip(2))
+                && events.stream().anyMatch(e -> e.contains("\"event\": \"dns_removed\"") && e.contains(ip(2))),
+                "the removal told");
 
         int firstFailing = firstRoundAfter(before, line -> line.contains("droplet-2 failed"));
         int removed = roundOf(watch.stdout().indexOf("dns_removed fleet: removed www.lab.test. 60 A " + ip(2)));
@@ -118,6 +124,8 @@ class DnsWatchIT {
         lab().dockerOn(droplet(2), "start", "demo");
 
         awaitDig(addresses(1, 2, 3), "droplet-2 back");
+        await(() -> occurrences(watch.stdout(), "dns_added fleet: added www.lab.test. 60 A " + ip(2)) >= 2
+                && read(dir.resolve("dns-changes.log")).contains("dns_removed"), "the addition told");
 
         int firstPassing = firstRoundAfter(before, line -> line.contains("droplet-2 passed"));
         String out = watch.stdout();
@@ -196,6 +204,8 @@ class DnsWatchIT {
             awaitDig(addresses(2, 3), "droplet-1 taken out by fleet watch");
             lab().dockerOn(droplet(1), "start", "demo");
             awaitDig(addresses(1, 2, 3), "droplet-1 put back by fleet watch");
+            await(() -> occurrences(operator.stdout(), "dns_added fleet: added www.lab.test. 60 A " + ip(1)) >= 1
+                    && events.stream().skip(eventsBefore).anyMatch(e -> e.contains("dns_added")), "the addition told");
             assertThat(operator.stdout()).contains("dns_removed").contains("dns_added");
             assertThat(events.stream().skip(eventsBefore)).anySatisfy(e -> assertThat(e).contains("dns_removed"));
             assertThat(read(dir.resolve("watch").resolve("dns-changes.log"))).contains("dns_removed " ).contains(ip(1));
@@ -293,6 +303,14 @@ class DnsWatchIT {
             index = out.indexOf(kind, index + 1);
         }
         return roundOf(index);
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            count++;
+        }
+        return count;
     }
 
     private static String read(Path file) {
