@@ -466,17 +466,7 @@ public final class Executor {
     }
 
     private void verify(DropletSession session, Step.Verify verify) throws ApplyException {
-        String service = state.service().name();
-        ObservedContainer container = session.container(service)
-                .orElseThrow(() -> new ApplyException("no container " + service + " any more"));
-        if (!container.running()) {
-            throw new ApplyException("container " + service + " is " + container.state());
-        }
-        if (verify.digest().isPresent() && !verify.digest().equals(container.digest())) {
-            throw new ApplyException("container " + service + " runs "
-                    + container.digest().map(dev.fleet.desired.ImageRef::shortForm).orElse("an image with no digest")
-                    + ", not " + dev.fleet.desired.ImageRef.shortForm(verify.digest().get()));
-        }
+        runs(session, state.service().name(), verify.digest());
         HealthProbe probe = session.probe(state.health());
         if (!probe.healthy()) {
             throw new ApplyException("unhealthy: " + String.join("; ", probe.failures()));
@@ -502,17 +492,22 @@ public final class Executor {
         return port;
     }
 
-    private void verifyColour(DropletSession session, Step.VerifyColour verify) throws ApplyException {
-        ObservedContainer container = session.container(verify.container())
-                .orElseThrow(() -> new ApplyException("no container " + verify.container() + " any more"));
+    /** The container {@code name} is there, running, and on {@code digest} when one is given. */
+    private static void runs(DropletSession session, String name, Optional<String> digest) throws ApplyException {
+        ObservedContainer container = session.container(name)
+                .orElseThrow(() -> new ApplyException("no container " + name + " any more"));
         if (!container.running()) {
-            throw new ApplyException("container " + verify.container() + " is " + container.state());
+            throw new ApplyException("container " + name + " is " + container.state());
         }
-        if (verify.digest().isPresent() && !verify.digest().equals(container.digest())) {
-            throw new ApplyException("container " + verify.container() + " runs "
+        if (digest.isPresent() && !digest.equals(container.digest())) {
+            throw new ApplyException("container " + name + " runs "
                     + container.digest().map(dev.fleet.desired.ImageRef::shortForm).orElse("an image with no digest")
-                    + ", not " + dev.fleet.desired.ImageRef.shortForm(verify.digest().get()));
+                    + ", not " + dev.fleet.desired.ImageRef.shortForm(digest.get()));
         }
+    }
+
+    private void verifyColour(DropletSession session, Step.VerifyColour verify) throws ApplyException {
+        runs(session, verify.container(), verify.digest());
         var route = session.route(proxy(), state.health());
         if (!route.servedBy(verify.container())) {
             throw new ApplyException("nginx does not send requests to " + verify.container() + ": " + route.detail());

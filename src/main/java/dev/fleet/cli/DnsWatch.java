@@ -2,7 +2,6 @@ package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DnsSpec;
-import dev.fleet.desired.DropletSpec;
 import dev.fleet.dns.DnsDecision;
 import dev.fleet.dns.DnsFailover;
 import dev.fleet.dns.DnsRounds;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

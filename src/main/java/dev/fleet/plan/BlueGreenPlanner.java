@@ -51,7 +51,7 @@ final class BlueGreenPlanner {
                 .filter(c -> c.digest().equals(Optional.of(target.digest()))).isPresent();
 
         if (liveOnTarget && drift.status() == DropletStatus.IN_SYNC) {
-            return idle.map(leftover -> cleanup(state, spec, drift, live.get(), leftover, proxy, timing));
+            return idle.map(leftover -> cleanup(state, spec, live.get(), leftover, proxy));
         }
         if (liveOnTarget && reached.intent().isPresent() && idle.filter(ObservedContainer::running).isPresent()) {
             return Optional.of(resumed(state, spec, drift, live.get(), idle.get(), proxy, timing));
@@ -80,7 +80,7 @@ final class BlueGreenPlanner {
         String why = drift.status() + ": " + drift.reason() + "; " + next + " starts beside "
                 + live.map(ObservedContainer::name).orElse("nothing live");
         return Optional.of(new DropletPlan(name, why, live.flatMap(ObservedContainer::digest),
-                live.map(Planner::rollbackImage), target.digest(), steps, rollback, false, estimate(state, timing)));
+                live.map(Planner::rollbackImage), target.digest(), steps, rollback, false, timing.perDroplet()));
     }
 
     /** Back to {@code old}: the proxy first, then the new colour goes once nothing is sent to it. */
@@ -93,8 +93,8 @@ final class BlueGreenPlanner {
     }
 
     /** The live colour is in sync; the idle one, left by an apply that did not finish, goes. */
-    private static DropletPlan cleanup(DesiredState state, DropletSpec spec, DropletDrift drift, ObservedContainer live,
-            ObservedContainer idle, ProxySpec proxy, BalancerTiming timing) {
+    private static DropletPlan cleanup(DesiredState state, DropletSpec spec, ObservedContainer live,
+            ObservedContainer idle, ProxySpec proxy) {
         String name = spec.name();
         List<Step> steps = List.of(
                 new Step.AwaitOldRequests(name, proxy.drainTimeout()),
@@ -112,8 +112,8 @@ final class BlueGreenPlanner {
             ObservedContainer idle, ProxySpec proxy, BalancerTiming timing) {
         String name = spec.name();
         String digest = state.desiredImage(spec).digest();
-        var intent = state.rollout().autoRollback() ? switchBack(state, name, idle.name(), live.name(), proxy)
-                : List.<Step>of();
+        List<Step> rollback = state.rollout().autoRollback()
+                ? switchBack(state, name, idle.name(), live.name(), proxy) : List.of();
         List<Step> steps = List.of(
                 new Step.AwaitColourHealthy(name, live.name(), state.rollout().healthTimeout()),
                 new Step.VerifyColour(name, live.name(), Optional.of(digest)),
@@ -121,11 +121,7 @@ final class BlueGreenPlanner {
                 new Step.RemoveContainer(name, idle.name(), Planner.grace(state)));
         return new DropletPlan(name, drift.status() + ": " + drift.reason() + "; an apply switched to " + live.name()
                 + " and did not finish, " + idle.name() + " is still there to go back to", idle.digest(),
-                Optional.of(Planner.rollbackImage(idle)), digest, steps, intent, true, estimate(state, timing));
-    }
-
-    private static Duration estimate(DesiredState state, BalancerTiming timing) {
-        return timing.perDroplet();
+                Optional.of(Planner.rollbackImage(idle)), digest, steps, rollback, true, timing.perDroplet());
     }
 
     private static Optional<ObservedContainer> container(DropletObservation.Reached reached, String name) {

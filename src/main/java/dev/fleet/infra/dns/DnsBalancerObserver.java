@@ -4,7 +4,6 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.dns.DnsException;
 import dev.fleet.dns.DnsRecord;
-import dev.fleet.infra.dns.DnsProviders;
 import dev.fleet.observed.BalancerObservation;
 import dev.fleet.observed.BalancerObserver;
 import java.util.HashMap;
