@@ -1,18 +1,19 @@
 package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
-import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.StateLoader;
+import dev.fleet.rollout.Convergence;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -38,10 +39,8 @@ public class ApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--state", paramLabel = "FILE",
-            description = "The desired-state file (default: $FLEET_STATE, else ${DEFAULT-VALUE}).",
-            defaultValue = "${env:FLEET_STATE:-fleet-state/fleet.yaml}")
-    Path stateFile;
+    @Mixin
+    StateOption stateFile;
 
     @Option(names = "--yes", description = "Apply without asking; required when stdin is not a terminal.")
     boolean yes;
@@ -58,20 +57,16 @@ public class ApplyCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean interactive = Terminal.isTerminal(0);
-        if (!yes && !interactive) {
+        if (!yes && !Terminal.isTerminal(0)) {
             err.println("fleet apply: stdin is not a terminal, so fleet cannot ask for confirmation: pass --yes");
             return ExitCodes.COULD_NOT_RUN;
         }
-        DesiredState state;
-        try {
-            state = loader.load(stateFile);
-        } catch (InvalidStateException e) {
-            err.println(e.getMessage());
+        Optional<DesiredState> state = stateFile.load(loader, err);
+        if (state.isEmpty()) {
             return ExitCodes.COULD_NOT_RUN;
         }
-        return convergence.converge(state, yes ? plan -> true : plan -> confirmed(out), out, err,
-                Convergence.Listener.NONE).exitCode();
+        Convergence.Confirmation confirmation = yes ? Convergence.Confirmation.ALWAYS : plan -> confirmed(out);
+        return Outcomes.print(convergence.converge(state.get(), confirmation, new ApplyPrinter(out, err)), out, err);
     }
 
     private static boolean confirmed(PrintWriter out) {

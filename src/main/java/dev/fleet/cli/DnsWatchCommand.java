@@ -1,19 +1,20 @@
 package dev.fleet.cli;
 
+import dev.fleet.apply.Pause;
 import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DnsSpec;
 import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.StateLoader;
-import dev.fleet.infra.web.WebhookNotifier;
-import dev.fleet.watch.Notifier;
+import dev.fleet.infra.dns.DnsFailoverRounds;
+import dev.fleet.report.Durations;
+import dev.fleet.rollout.watch.DnsWatch;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,10 +40,8 @@ public class DnsWatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--state", paramLabel = "FILE",
-            description = "The desired-state file, with a dns section (default: $FLEET_STATE, else ${DEFAULT-VALUE}).",
-            defaultValue = "${env:FLEET_STATE:-fleet-state/fleet.yaml}")
-    Path stateFile;
+    @Mixin
+    StateOption stateFile;
 
     @Option(names = "--webhook", paramLabel = "URL", defaultValue = "${env:FLEET_WEBHOOK_URL}",
             description = "Post each change and alert as JSON to this URL (default: $FLEET_WEBHOOK_URL).")
@@ -72,62 +71,48 @@ public class DnsWatchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DesiredState state;
-        Notifier notifier = Notifier.NONE;
-        try {
-            state = loader.load(stateFile);
-            if (webhook != null && !webhook.isBlank()) {
-                notifier = new WebhookNotifier(URI.create(webhook.strip()));
-            }
-        } catch (InvalidStateException e) {
-            err.println(e.getMessage());
-            return ExitCodes.COULD_NOT_RUN;
-        } catch (IllegalArgumentException e) {
-            err.println("fleet dns-watch: " + e.getMessage());
+        Optional<DesiredState> state = stateFile.load(loader, err);
+        if (state.isEmpty()) {
             return ExitCodes.COULD_NOT_RUN;
         }
-        if (state.dns().isEmpty()) {
-            err.println("fleet dns-watch: " + stateFile + " has no dns section: add one naming the round-robin name"
-                    + " and its provider (see fleet-state/example.yaml)");
+        if (state.get().dns().isEmpty()) {
+            err.println("fleet dns-watch: " + stateFile.file + " has no dns section: add one naming the round-robin"
+                    + " name and its provider (see fleet-state/example.yaml)");
             return ExitCodes.COULD_NOT_RUN;
         }
         if (maxRounds < 0) {
             err.println("fleet dns-watch: --rounds must be 0 (until stopped) or more, not " + maxRounds);
             return ExitCodes.COULD_NOT_RUN;
         }
-        Path recordFile = record != null ? record : WatchCommand.stateHome(null).resolve("dns-changes.log");
-        DnsWatch watch = new DnsWatch(clock, notifier, Optional.of(recordFile), out, err, verbose);
-        var dns = state.dns().get();
+        DnsWatch watch;
+        Path recordFile = record != null ? record : StateHome.of(null).resolve("dns-changes.log");
+        try {
+            watch = new DnsWatch(s -> DnsFailoverRounds.start(s, clock), StateHome.notifier(webhook),
+                    new DnsPrinter(Optional.of(recordFile), out, err, verbose));
+        } catch (IllegalArgumentException e) {
+            err.println("fleet dns-watch: " + e.getMessage());
+            return ExitCodes.COULD_NOT_RUN;
+        }
+        DnsSpec dns = state.get().dns().get();
         out.println("fleet dns-watch: " + dns.name() + " at " + dns.provider().word() + " (" + dns.api() + "), "
-                + state.droplets().size() + " droplets checked every " + WatchCommand.seconds(dns.interval()) + ", out after "
-                + dns.failures() + " failures, back after " + dns.successes() + " successes; recording in " + recordFile);
+                + state.get().droplets().size() + " droplets checked every " + Durations.setting(dns.interval())
+                + ", out after " + dns.failures() + " failures, back after " + dns.successes()
+                + " successes; recording in " + recordFile);
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("fleet dns-watch: stopped");
             out.flush();
         }, "fleet-dns-watch-stop"));
-        for (int round = 1; maxRounds == 0 || round <= maxRounds; round++) {
-            Instant started = clock.instant();
-            watch.round(state);
-            Duration interval = state.dns().get().interval();
-            if (maxRounds != 0 && round == maxRounds) {
-                break;
-            }
-            Duration left = interval.minus(Duration.between(started, clock.instant()));
-            if (left.isPositive()) {
-                Thread.sleep(left.toMillis());
-            }
-            state = reload(state, err);
-        }
+        watch.run(state.get(), maxRounds, last -> reload(last, err), clock, Pause.SLEEP);
         return ExitCodes.SUCCESS;
     }
 
     /** The state file as it is now; the last valid one if it is invalid now, or lost its dns section. */
     private DesiredState reload(DesiredState last, PrintWriter err) {
         try {
-            DesiredState now = loader.load(stateFile);
+            DesiredState now = loader.load(stateFile.file);
             if (now.dns().isEmpty()) {
-                err.println("fleet dns-watch: " + stateFile + " has no dns section any more; keeping the last one");
+                err.println("fleet dns-watch: " + stateFile.file + " has no dns section any more; keeping the last one");
                 return last;
             }
             return now;

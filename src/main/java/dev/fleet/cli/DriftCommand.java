@@ -1,16 +1,15 @@
 package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
-import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.StateLoader;
-import dev.fleet.drift.DriftDetector;
 import dev.fleet.drift.DriftReport;
-import dev.fleet.observed.FleetObserver;
 import dev.fleet.report.ReportFormat;
+import dev.fleet.rollout.Convergence;
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,10 +33,8 @@ public class DriftCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--state", paramLabel = "FILE",
-            description = "The desired-state file (default: $FLEET_STATE, else ${DEFAULT-VALUE}).",
-            defaultValue = "${env:FLEET_STATE:-fleet-state/fleet.yaml}")
-    Path stateFile;
+    @Mixin
+    StateOption stateFile;
 
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table",
             description = "table (default; colour on a terminal), json, markdown or html.",
@@ -45,27 +42,23 @@ public class DriftCommand implements Callable<Integer> {
     ReportFormat output;
 
     private final StateLoader loader;
-    private final FleetObserver observer;
+    private final Convergence convergence;
     private final Terminal terminal;
 
-    DriftCommand(StateLoader loader, FleetObserver observer, Terminal terminal) {
+    DriftCommand(StateLoader loader, Convergence convergence, Terminal terminal) {
         this.loader = loader;
-        this.observer = observer;
+        this.convergence = convergence;
         this.terminal = terminal;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        DesiredState state;
-        try {
-            state = loader.load(stateFile);
-        } catch (InvalidStateException e) {
-            err.println(e.getMessage());
+        Optional<DesiredState> state = stateFile.load(loader, spec.commandLine().getErr());
+        if (state.isEmpty()) {
             return ExitCodes.COULD_NOT_RUN;
         }
-        DriftReport report = DriftDetector.detect(state, observer.observe(state));
+        DriftReport report = convergence.drift(state.get());
         out.print(output.render(report, output == ReportFormat.TABLE && terminal.colourOnStdout()));
         out.flush();
         return report.clean() ? ExitCodes.SUCCESS : ExitCodes.DRIFT;

@@ -1,23 +1,32 @@
 package dev.fleet.cli;
 
-import dev.fleet.desired.BalancerSpec;
-import dev.fleet.infra.dns.DnsBalancerObserver;
-import dev.fleet.observed.BalancerObserver;
+import dev.fleet.apply.Executor;
+import dev.fleet.apply.Pause;
+import dev.fleet.balancer.Balancers;
 import dev.fleet.desired.StateLoader;
-import dev.fleet.infra.git.GitRevisionSource;
-import dev.fleet.infra.haproxy.HaproxyBalancerObserver;
 import dev.fleet.infra.droplet.DropletConnections;
+import dev.fleet.infra.droplet.DropletLedger;
 import dev.fleet.infra.droplet.SshDropletObserver;
+import dev.fleet.infra.droplet.SshDropletSessions;
+import dev.fleet.infra.git.GitRevisionSource;
+import dev.fleet.infra.host.LocalProcess;
+import dev.fleet.infra.host.Owner;
 import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.observed.FleetObserver;
+import dev.fleet.rollout.Convergence;
+import dev.fleet.rollout.Ledger;
+import dev.fleet.rollout.Ledgers;
+import dev.fleet.rollout.PlanRunner;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The composition root: the one place that picks the edge implementations (SSH, Docker, HAProxy,
- * git) for the ports the core defines. Commands receive what they need by constructor.
+ * The composition root: the one place that picks the edge implementations (SSH, Docker, the
+ * balancer, git, this machine's processes) for the ports the core defines. Commands receive what
+ * they need by constructor.
  */
 @Singleton
 class FleetBeans {
@@ -48,10 +57,26 @@ class FleetBeans {
     @Produces
     @Singleton
     FleetObserver fleetObserver(DropletConnections connections, Clock clock) {
-        BalancerObserver haproxy = new HaproxyBalancerObserver();
-        BalancerObserver dns = new DnsBalancerObserver();
-        BalancerObserver balancer = state -> state.balancer() instanceof BalancerSpec.Dns
-                ? dns.observe(state) : haproxy.observe(state);
-        return new FleetObserver(new SshDropletObserver(connections, clock), balancer, clock);
+        return new FleetObserver(new SshDropletObserver(connections, clock),
+                state -> Balancers.of(state).observe(state), clock);
+    }
+
+    @Produces
+    @Singleton
+    Convergence convergence(FleetObserver observer, DropletConnections connections, Clock clock) {
+        PlanRunner runner = (state, plan, run, guard, progress) -> new Executor(state, run, guard,
+                new SshDropletSessions(connections, state), Balancers.of(state), clock, Pause.SLEEP, progress)
+                .apply(plan);
+        return new Convergence(observer, ledgerOpener(connections), runner, LocalProcess.INSTANCE, Owner::describe, () -> Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), clock);
+    }
+
+    @Produces
+    @Singleton
+    Ledgers ledgers(DropletConnections connections) {
+        return new Ledgers(ledgerOpener(connections), Owner::describe);
+    }
+
+    private static Ledger.Opener ledgerOpener(DropletConnections connections) {
+        return state -> DropletLedger.open(connections, state);
     }
 }

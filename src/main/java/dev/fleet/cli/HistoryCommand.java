@@ -1,18 +1,17 @@
 package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
-import dev.fleet.desired.ImageRef;
-import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.StateLoader;
-import dev.fleet.history.ApplyRecord;
 import dev.fleet.history.HistoryEntry;
-import dev.fleet.infra.droplet.DropletLedger;
 import dev.fleet.lock.LockException;
+import dev.fleet.report.HistoryReport;
+import dev.fleet.rollout.Ledgers;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,10 +34,8 @@ public class HistoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--state", paramLabel = "FILE",
-            description = "The desired-state file (default: $FLEET_STATE, else ${DEFAULT-VALUE}).",
-            defaultValue = "${env:FLEET_STATE:-fleet-state/fleet.yaml}")
-    Path stateFile;
+    @Mixin
+    StateOption stateFile;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "The last N entries (default 20).")
     int limit;
@@ -47,56 +44,30 @@ public class HistoryCommand implements Callable<Integer> {
     boolean steps;
 
     private final StateLoader loader;
-    private final Rollout rollout;
+    private final Ledgers ledgers;
 
-    HistoryCommand(StateLoader loader, Rollout rollout) {
+    HistoryCommand(StateLoader loader, Ledgers ledgers) {
         this.loader = loader;
-        this.rollout = rollout;
+        this.ledgers = ledgers;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DesiredState state;
-        try {
-            state = loader.load(stateFile);
-        } catch (InvalidStateException e) {
-            err.println(e.getMessage());
+        Optional<DesiredState> state = stateFile.load(loader, err);
+        if (state.isEmpty()) {
             return ExitCodes.COULD_NOT_RUN;
         }
         List<HistoryEntry> entries;
-        try (DropletLedger ledger = rollout.ledger(state)) {
-            entries = ledger.recent(Math.clamp(limit, 1, 10_000));
+        try {
+            entries = ledgers.history(state.get(), limit);
         } catch (LockException e) {
             err.println("fleet history: " + e.getMessage());
             return ExitCodes.COULD_NOT_RUN;
         }
-        if (entries.isEmpty()) {
-            out.println("fleet history: no apply recorded yet for service " + state.service().name());
-        }
-        for (HistoryEntry entry : entries) {
-            switch (entry) {
-                case HistoryEntry.LeaseBroken broken -> out.println(broken.at() + "  lock broken by " + broken.by()
-                        + " (lease: " + broken.lease() + ")");
-                case HistoryEntry.Apply apply -> print(apply.record(), out);
-            }
-        }
+        out.print(HistoryReport.render(state.get().service().name(), entries, steps));
         out.flush();
         return ExitCodes.SUCCESS;
-    }
-
-    private void print(ApplyRecord record, PrintWriter out) {
-        out.println(record.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + record.result() + "  run " + record.run() + " by " + record.who()
-                + ", state " + record.commit() + ", " + Convergence.seconds(record.took()));
-        record.failure().ifPresent(f -> out.println("    " + f));
-        for (ApplyRecord.DropletRecord droplet : record.droplets()) {
-            out.println(String.format("    %-16s %-11s %s -> %s", droplet.droplet(), droplet.result(),
-                    droplet.fromDigest().isEmpty() ? "nothing" : ImageRef.shortForm(droplet.fromDigest()),
-                    ImageRef.shortForm(droplet.toDigest())));
-            if (steps) {
-                droplet.steps().forEach(step -> out.println("        " + step));
-            }
-        }
     }
 }

@@ -1,16 +1,17 @@
 package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
-import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.StateLoader;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.report.PlanReport;
+import dev.fleet.rollout.Convergence;
+import dev.fleet.rollout.Planned;
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fleet plan}: what {@code fleet apply} would do, step by step. Changes nothing. */
@@ -31,42 +32,35 @@ public class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--state", paramLabel = "FILE",
-            description = "The desired-state file (default: $FLEET_STATE, else ${DEFAULT-VALUE}).",
-            defaultValue = "${env:FLEET_STATE:-fleet-state/fleet.yaml}")
-    Path stateFile;
+    @Mixin
+    StateOption stateFile;
 
     private final StateLoader loader;
-    private final Rollout rollout;
+    private final Convergence convergence;
 
-    PlanCommand(StateLoader loader, Rollout rollout) {
+    PlanCommand(StateLoader loader, Convergence convergence) {
         this.loader = loader;
-        this.rollout = rollout;
+        this.convergence = convergence;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        DesiredState state;
-        try {
-            state = loader.load(stateFile);
-        } catch (InvalidStateException e) {
-            err.println(e.getMessage());
+        Optional<DesiredState> state = stateFile.load(loader, spec.commandLine().getErr());
+        if (state.isEmpty()) {
             return ExitCodes.COULD_NOT_RUN;
         }
-        Rollout.Planned planned = rollout.plan(state);
+        Planned planned = convergence.plan(state.get());
         switch (planned.outcome()) {
-            case PlanOutcome.Ready ready -> out.print(PlanReport.render(ready.plan(), state));
+            case PlanOutcome.Ready ready -> out.print(PlanReport.render(ready.plan(), state.get()));
             case PlanOutcome.Refused refused -> {
-                out.print(PlanReport.render(refused.plan(), state));
+                out.print(PlanReport.render(refused.plan(), state.get()));
                 out.println();
                 out.println("fleet apply would refuse to start:");
                 refused.reasons().forEach(reason -> out.println("  - " + reason));
             }
         }
         out.flush();
-        return planned.outcome() instanceof PlanOutcome.Ready ready && ready.plan().isEmpty() && planned.drift().clean()
-                ? ExitCodes.SUCCESS : ExitCodes.DRIFT;
+        return planned.nothingToDo() && planned.drift().clean() ? ExitCodes.SUCCESS : ExitCodes.DRIFT;
     }
 }

@@ -1,18 +1,15 @@
 package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
-import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.StateLoader;
-import dev.fleet.infra.droplet.DropletLedger;
-import dev.fleet.lock.Lease;
 import dev.fleet.lock.LockException;
+import dev.fleet.rollout.Ledgers;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fleet unlock}: breaks the fleet's apply lease, for an apply that crashed; the break is recorded. */
@@ -33,35 +30,31 @@ public class UnlockCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--state", paramLabel = "FILE",
-            description = "The desired-state file (default: $FLEET_STATE, else ${DEFAULT-VALUE}).",
-            defaultValue = "${env:FLEET_STATE:-fleet-state/fleet.yaml}")
-    Path stateFile;
+    @Mixin
+    StateOption stateFile;
 
     private final StateLoader loader;
-    private final Rollout rollout;
+    private final Ledgers ledgers;
 
-    UnlockCommand(StateLoader loader, Rollout rollout) {
+    UnlockCommand(StateLoader loader, Ledgers ledgers) {
         this.loader = loader;
-        this.rollout = rollout;
+        this.ledgers = ledgers;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DesiredState state;
-        try {
-            state = loader.load(stateFile);
-        } catch (InvalidStateException e) {
-            err.println(e.getMessage());
+        Optional<DesiredState> state = stateFile.load(loader, err);
+        if (state.isEmpty()) {
             return ExitCodes.COULD_NOT_RUN;
         }
-        try (DropletLedger ledger = rollout.ledger(state)) {
-            Optional<Lease> broken = ledger.breakLease(Owner.describe());
-            out.println(broken.map(lease -> "fleet unlock: broke the lease of run " + lease.run() + " by " + lease.owner()
-                    + " (state " + lease.commit() + ", taken " + lease.since() + "); the break is in fleet history")
-                    .orElse("fleet unlock: nobody held the lock on " + ledger.where()));
+        try {
+            Ledgers.Unlocked unlocked = ledgers.unlock(state.get());
+            out.println(unlocked.broken().map(lease -> "fleet unlock: broke the lease of run " + lease.run() + " by "
+                    + lease.owner() + " (state " + lease.commit() + ", taken " + lease.since()
+                    + "); the break is in fleet history")
+                    .orElse("fleet unlock: nobody held the lock on " + unlocked.where()));
             out.flush();
             return ExitCodes.SUCCESS;
         } catch (LockException e) {

@@ -1,36 +1,32 @@
 package dev.fleet.cli;
 
-import dev.fleet.desired.Durations;
 import dev.fleet.desired.StateLoader;
+import dev.fleet.infra.dns.DnsFailoverRounds;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.git.GitStateSource;
 import dev.fleet.infra.web.StatusServer;
-import dev.fleet.infra.web.WebhookNotifier;
-import dev.fleet.observed.FleetObserver;
-import dev.fleet.watch.LocalStateSource;
-import dev.fleet.watch.Notifier;
-import dev.fleet.watch.StateSource;
+import dev.fleet.rollout.Convergence;
+import dev.fleet.rollout.watch.DnsWatch;
+import dev.fleet.rollout.watch.LocalStateSource;
+import dev.fleet.rollout.watch.Notifier;
+import dev.fleet.rollout.watch.StateSource;
+import dev.fleet.rollout.watch.WatchLoop;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /** {@code fleet watch}: the operator mode, a loop of rounds until stopped (SIGTERM or Ctrl-C). */
 @Command(
@@ -100,16 +96,14 @@ public class WatchCommand implements Callable<Integer> {
 
     private final StateLoader loader;
     private final Convergence convergence;
-    private final FleetObserver observer;
     private final DropletConnections connections;
     private final Scheduler scheduler;
     private final Clock clock;
 
-    WatchCommand(StateLoader loader, Convergence convergence, FleetObserver observer, DropletConnections connections,
-            Scheduler scheduler, Clock clock) {
+    WatchCommand(StateLoader loader, Convergence convergence, DropletConnections connections, Scheduler scheduler,
+            Clock clock) {
         this.loader = loader;
         this.convergence = convergence;
-        this.observer = observer;
         this.connections = connections;
         this.scheduler = scheduler;
         this.clock = clock;
@@ -120,22 +114,20 @@ public class WatchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         StateSource stateSource;
-        Notifier notifier = Notifier.NONE;
+        Notifier notifier;
         InetSocketAddress address;
         try {
             stateSource = source.stateFile != null ? new LocalStateSource(source.stateFile.toAbsolutePath())
-                    : new GitStateSource(source.repo, branch, path, home(), GitStateSource.credentialsFrom(System.getenv()),
-                            Duration.ofSeconds(60));
-            if (webhook != null && !webhook.isBlank()) {
-                notifier = new WebhookNotifier(URI.create(webhook.strip()));
-            }
-            address = address(listen);
+                    : new GitStateSource(source.repo, branch, path, StateHome.of(workdir),
+                            GitStateSource.credentialsFrom(System.getenv()), Duration.ofSeconds(60));
+            notifier = StateHome.notifier(webhook);
+            address = StateHome.address(listen);
         } catch (IOException | IllegalArgumentException e) {
             err.println("fleet watch: " + e.getMessage());
             return ExitCodes.COULD_NOT_RUN;
         }
-        WatchLoop loop = new WatchLoop(stateSource, loader, convergence, observer, connections, notifier, clock, apply,
-                interval, out);
+        WatchLoop loop = new WatchLoop(stateSource, loader, convergence, connections::close, notifier, clock, apply,
+                interval, new WatchPrinter(out));
         try (StatusServer server = StatusServer.start(address, loop::status, clock)) {
             out.println("fleet watch: " + stateSource.describe() + ", every " + interval.toMillis() / 1000.0 + "s, "
                     + (apply ? "converging" : "reporting only") + "; serving http://" + server.address().getHostString()
@@ -143,54 +135,21 @@ public class WatchCommand implements Callable<Integer> {
             out.flush();
             // Ticks come every second at most; a round runs when one is due (interval or backoff).
             Duration tick = interval.compareTo(Duration.ofSeconds(1)) < 0 ? interval : Duration.ofSeconds(1);
-            scheduler.newJob("fleet-watch-rounds")
-                    .setInterval(tick.toMillis() + "ms")
-                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                    .setTask(execution -> loop.tick())
-                    .schedule();
-            // On SIGTERM the process ends once its shutdown hooks have run: this one lets a round in
-            // progress finish (a rollout stopped half-way leaves a droplet drained), within a bound.
-            Thread stopping = new Thread(() -> {
-                boolean idle = true;
+            schedule("fleet-watch-rounds", tick, loop::tick);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(loop, out), "fleet-watch-stop"));
+            // DNS health failover, when the state has a dns section: rounds of their own, at dns.interval.
+            DnsWatch dns = new DnsWatch(state -> DnsFailoverRounds.start(state, clock), notifier,
+                    new DnsPrinter(Optional.of(StateHome.of(workdir).resolve("dns-changes.log")), out, err, false));
+            schedule("fleet-dns-rounds", Duration.ofSeconds(1), () -> loop.lastValid().ifPresent(state -> {
                 try {
-                    try {
-                        scheduler.pause();
-                    } catch (RuntimeException e) {
-                        // Quarkus's own shutdown may have stopped the scheduler (and its container) first.
-                    }
-                    idle = loop.awaitIdle(STOP_WAIT);
+                    dns.roundIfDue(state, clock);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } finally {
-                    out.println("fleet watch: stopped" + (idle ? "" : " while a round still ran (it did not end within "
-                            + STOP_WAIT.toSeconds() + "s)"));
-                    out.flush();
+                } catch (RuntimeException e) {
+                    err.println("fleet watch: a DNS round failed: " + e);
+                    err.flush();
                 }
-            }, "fleet-watch-stop");
-            Runtime.getRuntime().addShutdownHook(stopping);
-            // DNS health failover, when the state has a dns section: rounds of their own, at dns.interval.
-            DnsWatch dns = new DnsWatch(clock, notifier, Optional.of(home().resolve("dns-changes.log")), out, err,
-                    false);
-            AtomicReference<Instant> nextDnsRound = new AtomicReference<>(Instant.MIN);
-            scheduler.newJob("fleet-dns-rounds")
-                    .setInterval("1s")
-                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                    .setTask(execution -> loop.lastValid().filter(s -> s.dns().isPresent()).ifPresent(state -> {
-                        Instant now = clock.instant();
-                        if (now.isBefore(nextDnsRound.get())) {
-                            return;
-                        }
-                        nextDnsRound.set(now.plus(state.dns().get().interval()));
-                        try {
-                            dns.round(state);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        } catch (RuntimeException e) {
-                            err.println("fleet watch: a DNS round failed: " + e);
-                            err.flush();
-                        }
-                    }))
-                    .schedule();
+            }));
             scheduler.resume();
             Quarkus.waitForExit();
             return ExitCodes.SUCCESS;
@@ -200,55 +159,30 @@ public class WatchCommand implements Callable<Integer> {
         }
     }
 
-    private Path home() {
-        return stateHome(workdir);
+    private void schedule(String name, Duration every, Runnable task) {
+        scheduler.newJob(name).setInterval(every.toMillis() + "ms")
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP).setTask(execution -> task.run()).schedule();
     }
 
-    /** Where fleet keeps what it owns on this machine: {@code workdir}, else systemd's state directory, else ~/.local/state/fleet. */
-    static Path stateHome(Path workdir) {
-        if (workdir != null) {
-            return workdir.toAbsolutePath();
-        }
-        String systemd = System.getenv("STATE_DIRECTORY");
-        if (systemd != null && !systemd.isBlank()) {
-            return Path.of(systemd.split(":")[0]);
-        }
-        return Path.of(System.getProperty("user.home"), ".local", "state", "fleet");
-    }
-
-    /** {@code 5s}, {@code 500ms}, {@code 2.5s}: a duration as the state file would write it. */
-    static String seconds(Duration duration) {
-        return dev.fleet.plan.StepText.seconds(duration);
-    }
-
-    private static InetSocketAddress address(String listen) {
-        int colon = listen.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("--listen takes HOST:PORT, such as 127.0.0.1:8089, not '" + listen + "'");
-        }
-        String host = listen.substring(0, colon).replace("[", "").replace("]", "");
+    /**
+     * On SIGTERM the process ends once its shutdown hooks have run: this one lets a round in progress
+     * finish (a rollout stopped half-way leaves a droplet drained), within a bound.
+     */
+    private void stop(WatchLoop loop, PrintWriter out) {
+        boolean idle = true;
         try {
-            int port = Integer.parseInt(listen.substring(colon + 1));
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
+            try {
+                scheduler.pause();
+            } catch (RuntimeException e) {
+                // Quarkus's own shutdown may have stopped the scheduler (and its container) first.
             }
-            return new InetSocketAddress(host, port);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--listen needs a port from 0 to 65535, not '" + listen + "'");
-        }
-    }
-
-    /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} (the state file's form): at least 100ms. */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-
-        @Override
-        public Duration convert(String value) {
-            Duration duration = Durations.read(value.strip()).orElseThrow(() -> new TypeConversionException("'" + value
-                    + "' is not a duration: write a whole number and a unit, such as 500ms, 30s, 2m or 1h"));
-            if (duration.compareTo(Duration.ofMillis(100)) < 0) {
-                throw new TypeConversionException("'" + value + "' is too short: at least 100ms");
-            }
-            return duration;
+            idle = loop.awaitIdle(STOP_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            out.println("fleet watch: stopped" + (idle ? "" : " while a round still ran (it did not end within "
+                    + STOP_WAIT.toSeconds() + "s)"));
+            out.flush();
         }
     }
 }

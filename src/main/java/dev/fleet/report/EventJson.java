@@ -1,6 +1,6 @@
 package dev.fleet.report;
 
-import dev.fleet.watch.WatchEvent;
+import dev.fleet.rollout.watch.WatchEvent;
 import java.util.List;
 
 /**

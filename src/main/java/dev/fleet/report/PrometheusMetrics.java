@@ -2,7 +2,7 @@ package dev.fleet.report;
 
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
-import dev.fleet.watch.WatchStatus;
+import dev.fleet.rollout.watch.WatchStatus;
 import java.util.Locale;
 
 /**

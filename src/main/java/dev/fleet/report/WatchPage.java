@@ -1,6 +1,6 @@
 package dev.fleet.report;
 
-import dev.fleet.watch.WatchStatus;
+import dev.fleet.rollout.watch.WatchStatus;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -2,6 +2,7 @@ package dev.fleet.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fleet.balancer.HealthCheckBalancer;
 import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DrainSpec;

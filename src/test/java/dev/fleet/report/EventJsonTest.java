@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleet.watch.WatchEvent;
+import dev.fleet.rollout.watch.WatchEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

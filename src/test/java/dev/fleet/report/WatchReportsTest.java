@@ -9,7 +9,7 @@ import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
 import dev.fleet.drift.Health;
-import dev.fleet.watch.WatchStatus;
+import dev.fleet.rollout.watch.WatchStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

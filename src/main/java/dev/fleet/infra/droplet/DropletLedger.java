@@ -16,6 +16,7 @@ import dev.fleet.lock.Acquisition;
 import dev.fleet.lock.Lease;
 import dev.fleet.lock.LeaseStore;
 import dev.fleet.lock.LockException;
+import dev.fleet.rollout.Ledger;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
  * <p>Arguments reach the droplet's shell as words of a restricted alphabet (base64 for the history
  * records), never as text it could interpret.
  */
-public final class DropletLedger implements LeaseStore, HistoryStore, AutoCloseable {
+public final class DropletLedger implements Ledger {
 
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9@._:+=/-]+");
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,6 +1,6 @@
 package dev.fleet.infra.git;
 
-import dev.fleet.watch.StateSource;
+import dev.fleet.rollout.watch.StateSource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.fleet.report.PrometheusMetrics;
 import dev.fleet.report.WatchJson;
 import dev.fleet.report.WatchPage;
-import dev.fleet.watch.WatchStatus;
+import dev.fleet.rollout.watch.WatchStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

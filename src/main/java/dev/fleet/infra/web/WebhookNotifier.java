@@ -1,8 +1,8 @@
 package dev.fleet.infra.web;
 
 import dev.fleet.report.EventJson;
-import dev.fleet.watch.Notifier;
-import dev.fleet.watch.WatchEvent;
+import dev.fleet.rollout.watch.Notifier;
+import dev.fleet.rollout.watch.WatchEvent;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@ package dev.fleet.infra.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.watch.StateSource;
+import dev.fleet.rollout.watch.StateSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,0 +1,89 @@
+package dev.fleet.balancer;
+
+import dev.fleet.apply.ApplyException;
+import dev.fleet.apply.DropletSession;
+import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.infra.haproxy.HaproxyRuntimeApi;
+import dev.fleet.observed.BalancerObservation;
+import dev.fleet.observed.BalancerObservation.ServerState;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * Drains and readies droplets through HAProxy's runtime API, and asks it instead of waiting: a
+ * droplet is out of rotation once HAProxy has it in drain (or maintenance, or down) with no session
+ * left, and back once HAProxy reports it UP. Its view of every droplet is read from the same API.
+ */
+final class HaproxyBalancer implements Balancer {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final HaproxyRuntimeApi api;
+    private final String backend;
+
+    HaproxyBalancer(BalancerSpec.Haproxy haproxy) {
+        this.api = new HaproxyRuntimeApi(haproxy.socket(), TIMEOUT);
+        this.backend = haproxy.backend();
+    }
+
+    @Override
+    public BalancerObservation observe(DesiredState state) {
+        try {
+            return new BalancerObservation.Servers(api.servers(backend));
+        } catch (IOException e) {
+            return new BalancerObservation.Unavailable(e.getMessage());
+        }
+    }
+
+    @Override
+    public void drain(DropletSpec droplet, DropletSession session) throws ApplyException {
+        setState(droplet, "drain");
+    }
+
+    @Override
+    public boolean outOfRotation(DropletSpec droplet, DropletSession session) throws ApplyException {
+        ServerState server = server(droplet);
+        boolean noNewTraffic = server.status().startsWith("DRAIN") || server.status().startsWith("MAINT")
+                || server.status().startsWith("DOWN");
+        return noNewTraffic && server.currentSessions() == 0;
+    }
+
+    @Override
+    public void undrain(DropletSpec droplet, DropletSession session) throws ApplyException {
+        setState(droplet, "ready");
+    }
+
+    @Override
+    public boolean inRotation(DropletSpec droplet, DropletSession session) throws ApplyException {
+        return server(droplet).status().startsWith("UP");
+    }
+
+    private void setState(DropletSpec droplet, String state) throws ApplyException {
+        String command = "set server " + backend + "/" + droplet.serverName() + " state " + state;
+        String answer;
+        try {
+            answer = api.execute(command).strip();
+        } catch (IOException e) {
+            throw new ApplyException("HAProxy did not take '" + command + "': " + e.getMessage(), true, e);
+        }
+        // The runtime API answers nothing on success, and a sentence on failure.
+        if (!answer.isEmpty()) {
+            throw new ApplyException("HAProxy refused '" + command + "': " + answer);
+        }
+    }
+
+    private ServerState server(DropletSpec droplet) throws ApplyException {
+        try {
+            ServerState state = api.servers(backend).get(droplet.serverName());
+            if (state == null) {
+                throw new ApplyException("HAProxy's backend " + backend + " has no server " + droplet.serverName()
+                        + ": set the droplet's balancer-server to the server's name in HAProxy's configuration");
+            }
+            return state;
+        } catch (IOException e) {
+            throw new ApplyException("HAProxy could not be asked: " + e.getMessage(), true, e);
+        }
+    }
+}

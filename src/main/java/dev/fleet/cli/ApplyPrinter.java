@@ -1,0 +1,97 @@
+package dev.fleet.cli;
+
+import dev.fleet.apply.StepRecord;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.lock.Lease;
+import dev.fleet.lock.LockException;
+import dev.fleet.plan.Plan;
+import dev.fleet.plan.Step;
+import dev.fleet.report.ApplyReport;
+import dev.fleet.report.Durations;
+import dev.fleet.report.PlanReport;
+import dev.fleet.rollout.Convergence;
+import dev.fleet.rollout.RolloutListener;
+import java.io.PrintWriter;
+
+/**
+ * Prints a convergence as it goes, the way {@code fleet apply} shows it: the plan, a line per
+ * finished step with the time since the apply started, and notices about the lease on stderr.
+ */
+class ApplyPrinter implements RolloutListener {
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final long started = System.nanoTime();
+    private String lastDroplet = "";
+
+    ApplyPrinter(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public void leaseTakenOver(Lease previous, boolean holderGone) {
+        error(holderGone
+                ? "took over the lease of run " + previous.run() + " by " + previous.owner()
+                        + ": its process on this machine is gone (it did not finish)"
+                : "took over the lapsed lease of run " + previous.run() + " by " + previous.owner()
+                        + " (it did not finish)");
+    }
+
+    @Override
+    public void planned(DesiredState state, Plan plan) {
+        out.print(PlanReport.render(plan, state));
+        out.flush();
+    }
+
+    @Override
+    public void starting(dev.fleet.drift.DriftReport drift, Plan plan) {
+        out.println();
+        out.flush();
+    }
+
+    @Override
+    public void leaseLost(String why) {
+        error(why + "; stopping before the next step");
+    }
+
+    @Override
+    public void leaseRenewalFailed(LockException problem) {
+        error("renewing the lock failed, will try again: " + problem.getMessage());
+    }
+
+    @Override
+    public void leaseReleaseFailed(LockException problem) {
+        error("could not release the lock (it lapses by itself in " + Convergence.LEASE.toSeconds() + "s): "
+                + problem.getMessage());
+    }
+
+    @Override
+    public void historyFailed(LockException problem) {
+        error("could not record this apply in the history: " + problem.getMessage());
+    }
+
+    @Override
+    public synchronized void started(Step step, String description) {
+        if (!(step instanceof Step.PullImage) && !step.droplet().equals(lastDroplet)) {
+            lastDroplet = step.droplet();
+            out.println(String.format("%7s %s", elapsed(), step.droplet()));
+            out.flush();
+        }
+    }
+
+    @Override
+    public synchronized void finished(StepRecord record) {
+        out.println(ApplyReport.progressLine(elapsed(), record));
+        out.flush();
+    }
+
+    private String elapsed() {
+        return Durations.took(java.time.Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private synchronized void error(String line) {
+        err.println("fleet apply: " + line);
+        err.flush();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.fleet.report;
+
+import dev.fleet.apply.ApplyResult;
+import dev.fleet.apply.DropletOutcome;
+import dev.fleet.apply.StepRecord;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.drift.DriftReport;
+import java.time.Duration;
+
+/** An apply in words: its progress lines and its summary. Never a secret: steps and outcomes hold none. */
+public final class ApplyReport {
+
+    private ApplyReport() {}
+
+    /** A finished step, {@code elapsed} after the apply started. */
+    public static String progressLine(String elapsed, StepRecord record) {
+        String where = record.description().startsWith("pull ") ? " on " + record.droplet() : "";
+        return String.format("%7s   %-6s %s%s (%s)%s", elapsed, record.succeeded() ? "ok" : "FAILED",
+                record.description(), where, Durations.took(record.took()),
+                record.failure().map(f -> "\n            " + f).orElse(""));
+    }
+
+    /** What every droplet ended as, after a blank line. */
+    public static String summary(ApplyResult result) {
+        StringBuilder text = new StringBuilder("\n");
+        text.append(result.succeeded() ? "Applied" : "Rollout stopped").append(" in ")
+                .append(Durations.took(result.took())).append(":\n");
+        for (DropletOutcome droplet : result.droplets()) {
+            text.append(String.format("  %-16s %-11s %s -> %s%s", droplet.droplet(), droplet.result(),
+                    droplet.fromDigest().map(ImageRef::shortForm).orElse("nothing"),
+                    ImageRef.shortForm(droplet.toDigest()), droplet.steps().isEmpty() ? ""
+                            : ", " + Durations.took(droplet.steps().stream().map(StepRecord::took)
+                                    .reduce(Duration.ZERO, Duration::plus)))).append('\n');
+            droplet.failure().ifPresent(f -> text.append("      ").append(f).append('\n'));
+        }
+        return text.toString();
+    }
+
+    /** The line for a fleet that already runs what the state says. */
+    public static String nothingToDo(DriftReport drift) {
+        return "fleet apply: nothing to do, every droplet runs what the state says"
+                + (drift.clean() ? "." : " (but see fleet drift: " + drift.summary() + ").");
+    }
+}

@@ -1,0 +1,175 @@
+package dev.fleet.rollout;
+
+import dev.fleet.apply.ApplyResult;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.drift.DriftDetector;
+import dev.fleet.drift.DriftReport;
+import dev.fleet.history.ApplyRecord;
+import dev.fleet.lock.Acquisition;
+import dev.fleet.lock.LockException;
+import dev.fleet.observed.FleetObservation;
+import dev.fleet.observed.FleetObserver;
+import dev.fleet.plan.Plan;
+import dev.fleet.plan.PlanOutcome;
+import dev.fleet.plan.Planner;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Converges a fleet to a desired state, as {@code fleet apply} does once and {@code fleet watch
+ * --apply} each round: observe read-only (a converged fleet ends there, without the lock), take the
+ * fleet's lease, observe again if another apply may have been at work since, plan, confirm, run the
+ * plan, record it in the history, give the lease back. Returns what happened as a value and tells
+ * its listener as it goes; it never prints.
+ */
+public final class Convergence {
+
+    /** How long a lease lasts without renewal: what a crashed apply blocks the next one for, at most. */
+    public static final Duration LEASE = Duration.ofSeconds(120);
+
+    /** Asked once a plan with steps is known, before anything changes. */
+    @FunctionalInterface
+    public interface Confirmation {
+        boolean confirmed(Plan plan);
+
+        Confirmation ALWAYS = plan -> true;
+    }
+
+    private final FleetObserver observer;
+    private final Ledger.Opener ledgers;
+    private final PlanRunner runner;
+    private final Processes processes;
+    private final Supplier<String> owner;
+    private final Supplier<String> runIds;
+    private final Clock clock;
+
+    /**
+     * @param owner  who runs fleet, for the lease and the history
+     * @param runIds a new run id each time it is asked
+     */
+    public Convergence(FleetObserver observer, Ledger.Opener ledgers, PlanRunner runner, Processes processes,
+            Supplier<String> owner, Supplier<String> runIds, Clock clock) {
+        this.observer = observer;
+        this.ledgers = ledgers;
+        this.runner = runner;
+        this.processes = processes;
+        this.owner = owner;
+        this.runIds = runIds;
+        this.clock = clock;
+    }
+
+    /** The drift and the plan that follows from it, from one observation; read-only. */
+    public Planned plan(DesiredState state) {
+        FleetObservation observation = observer.observe(state);
+        DriftReport drift = DriftDetector.detect(state, observation);
+        return new Planned(drift, Planner.plan(state, observation, drift));
+    }
+
+    /** Observes the fleet and reports its drift; read-only. */
+    public DriftReport drift(DesiredState state) {
+        return DriftDetector.detect(state, observer.observe(state));
+    }
+
+    public ConvergeResult converge(DesiredState state, Confirmation confirmation, RolloutListener listener)
+            throws InterruptedException {
+        // Read-only first: a converged fleet needs no lock, and is left without a single change.
+        Instant observedAt = clock.instant();
+        Planned first = plan(state);
+        if (first.nothingToDo()) {
+            return new ConvergeResult.NothingToDo(first.drift());
+        }
+        Ledger ledger;
+        try {
+            ledger = ledgers.open(state);
+        } catch (LockException e) {
+            return new ConvergeResult.LockUnavailable(first.drift(), e.getMessage());
+        }
+        try (ledger) {
+            Run run = new Run(runIds.get(), owner.get(), state.revision().describe(), state, ledger, listener);
+            Acquisition acquisition;
+            try {
+                acquisition = acquire(run);
+            } catch (LockException e) {
+                return new ConvergeResult.LockUnavailable(first.drift(), e.getMessage());
+            }
+            if (acquisition instanceof Acquisition.Held held) {
+                return new ConvergeResult.Locked(first.drift(), ledger.where(), held.holder(), held.now());
+            }
+            Acquisition.Acquired acquired = (Acquisition.Acquired) acquisition;
+            acquired.expired().filter(lapsed -> lapsed.process().filter(processes::isGone).isEmpty())
+                    .ifPresent(lapsed -> listener.leaseTakenOver(lapsed, false));
+            // Observe again under the lock, unless no other apply can have been at work since the first look.
+            Duration observedAgo = Duration.between(observedAt, clock.instant());
+            Planned planned = acquired.observationStillValid(observedAgo) ? first : plan(state);
+            try (Heartbeat heartbeat = new Heartbeat(ledger, run.id, LEASE, listener)) {
+                return holding(run, planned, confirmation, heartbeat);
+            } finally {
+                try {
+                    ledger.release(run.id);
+                } catch (LockException e) {
+                    listener.leaseReleaseFailed(e);
+                }
+            }
+        }
+    }
+
+    /** One apply's identity and what it works with. */
+    private record Run(String id, String who, String commit, DesiredState state, Ledger ledger,
+            RolloutListener listener) {}
+
+    /**
+     * Takes the lease. A lease whose holder ran on this machine and is gone (killed, crashed) is taken
+     * over at once rather than waited out; only if it is still that run's lease.
+     */
+    private Acquisition acquire(Run run) throws LockException {
+        Optional<String> process = processes.identity();
+        Acquisition acquisition = run.ledger.acquire(run.id, run.who, run.commit, LEASE, process, Optional.empty());
+        if (acquisition instanceof Acquisition.Held held
+                && held.holder().process().filter(processes::isGone).isPresent()) {
+            acquisition = run.ledger.acquire(run.id, run.who, run.commit, LEASE, process,
+                    Optional.of(held.holder().run()));
+            if (acquisition instanceof Acquisition.Acquired) {
+                run.listener.leaseTakenOver(held.holder(), true);
+            }
+        }
+        return acquisition;
+    }
+
+    private ConvergeResult holding(Run run, Planned planned, Confirmation confirmation, Heartbeat heartbeat)
+            throws InterruptedException {
+        Instant started = clock.instant();
+        Plan plan;
+        switch (planned.outcome()) {
+            case PlanOutcome.Refused refused -> {
+                record(run, new ApplyRecord(run.id, run.who, run.commit, started,
+                        Duration.between(started, clock.instant()), "refused", List.of(),
+                        Optional.of(String.join("; ", refused.reasons()))));
+                return new ConvergeResult.Refused(planned.drift(), refused.plan(), refused.reasons());
+            }
+            case PlanOutcome.Ready ready -> plan = ready.plan();
+        }
+        if (plan.isEmpty()) {
+            return new ConvergeResult.NothingToDo(planned.drift());
+        }
+        run.listener.planned(run.state, plan);
+        if (!confirmation.confirmed(plan)) {
+            return new ConvergeResult.Declined(planned.drift(), plan);
+        }
+        run.listener.starting(planned.drift(), plan);
+        ApplyResult result = runner.run(run.state, plan, run.id, heartbeat, run.listener);
+        record(run, HistoryRecords.of(run.id, run.who, run.commit, result));
+        return new ConvergeResult.Applied(planned.drift(), plan, result);
+    }
+
+    private static void record(Run run, ApplyRecord record) {
+        try {
+            run.ledger.append(record);
+        } catch (LockException e) {
+            run.listener.historyFailed(e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.fleet.rollout;
+
+import dev.fleet.apply.ApplyResult;
+import dev.fleet.apply.DropletOutcome;
+import dev.fleet.history.ApplyRecord;
+import dev.fleet.report.Durations;
+import java.util.Locale;
+
+/** An apply's result as the history keeps it. */
+final class HistoryRecords {
+
+    private HistoryRecords() {}
+
+    static ApplyRecord of(String run, String who, String commit, ApplyResult result) {
+        var droplets = result.droplets().stream().map(d -> new ApplyRecord.DropletRecord(d.droplet(),
+                d.fromDigest().orElse(""), d.toDigest(), d.result().toString().toLowerCase(Locale.ROOT).replace('_', '-'),
+                d.steps().stream().map(s -> s.description() + ": " + Durations.took(s.took())
+                        + s.failure().map(f -> " FAILED: " + f).orElse("")).toList())).toList();
+        String outcome;
+        if (result.succeeded()) {
+            outcome = "converged";
+        } else if (result.droplets().stream().anyMatch(d -> d.result() == DropletOutcome.Result.ROLLED_BACK)) {
+            outcome = "rolled-back";
+        } else {
+            outcome = "failed";
+        }
+        return new ApplyRecord(run, who, commit, result.started(), result.took(), outcome, droplets, result.failure());
+    }
+}

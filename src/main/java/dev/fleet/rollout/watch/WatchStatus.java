@@ -1,0 +1,66 @@
+package dev.fleet.rollout.watch;
+
+import dev.fleet.drift.DriftReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code fleet watch} knows at one moment, as the drift page, {@code /drift.json} and {@code
+ * /metrics} show it. Immutable: each round publishes a new one.
+ *
+ * @param started            when the watch began
+ * @param source             the state's source in words
+ * @param applying           whether rounds converge the fleet ({@code --apply}) or only report
+ * @param interval           the time between two rounds
+ * @param sourceProblem      why the state in force may be old (the source could not be fetched)
+ * @param stateProblem       why the latest state file was not taken (invalid): the last valid one stays in force
+ * @param drift              the last observation of the fleet, once there is one
+ * @param lastRound          when the last round ended, and how long it took
+ * @param lastSuccess        when a round last ended without a problem
+ * @param lastRollout        the last rollout a round started, and how it ended
+ * @param rollouts           how many rollouts ended each way since the watch began
+ * @param failuresInARow     rounds in a row that ended with a problem (the backoff counts them)
+ * @param nextRound          when the next round is due
+ */
+public record WatchStatus(
+        Instant started,
+        String source,
+        boolean applying,
+        Duration interval,
+        Optional<String> sourceProblem,
+        Optional<String> stateProblem,
+        Optional<DriftReport> drift,
+        Optional<Round> lastRound,
+        Optional<Instant> lastSuccess,
+        Optional<Rollout> lastRollout,
+        Map<RolloutResult, Integer> rollouts,
+        int failuresInARow,
+        Optional<Instant> nextRound) {
+
+    public WatchStatus {
+        rollouts = Map.copyOf(rollouts);
+    }
+
+    /** A round: when it ended and how long it took. */
+    public record Round(Instant ended, Duration took) {}
+
+    /** How a rollout ended. */
+    public enum RolloutResult {
+        SUCCEEDED, ROLLED_BACK, FAILED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A rollout a round started. */
+    public record Rollout(String commit, Instant started, Duration took, RolloutResult result, Optional<String> failure) {}
+
+    /** The status before the first round. */
+    public static WatchStatus starting(Instant now, String source, boolean applying, Duration interval) {
+        return new WatchStatus(now, source, applying, interval, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), 0, Optional.of(now));
+    }
+}
