@@ -35,20 +35,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * each planned droplet's digest. Only the engine's logic is under test here; the real edges are
  * proven by the integration tests.
  */
-final class FakeFleet {
+public final class FakeFleet {
 
-    static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
+    public static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
 
-    final Map<String, String> digests = new ConcurrentHashMap<>();
+    public final Map<String, String> digests = new ConcurrentHashMap<>();
     final Set<String> unreachable = ConcurrentHashMap.newKeySet();
-    final AtomicInteger observations = new AtomicInteger();
+    public final AtomicInteger observations = new AtomicInteger();
     final AtomicInteger opened = new AtomicInteger();
-    final List<Plan> runs = new ArrayList<>();
+    public final List<Plan> runs = new ArrayList<>();
     final FakeLedger ledger = new FakeLedger();
     final Map<String, Boolean> goneProcesses = new HashMap<>();
-    boolean failRollouts;
+    public boolean failRollouts;
 
-    record Plan(dev.fleet.plan.Plan plan, String run) {}
+    public record Plan(dev.fleet.plan.Plan plan, String run) {}
 
     FleetObserver observer() {
         return new FleetObserver((state, droplet) -> {
@@ -102,7 +102,7 @@ final class FakeFleet {
         };
     }
 
-    Convergence convergence() {
+    public Convergence convergence() {
         AtomicInteger runIds = new AtomicInteger();
         return new Convergence(observer(), state -> {
             opened.incrementAndGet();
