@@ -5,9 +5,9 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DnsSpec;
 import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.StateLoader;
-import dev.fleet.infra.dns.DnsFailoverRounds;
 import dev.fleet.report.Durations;
 import dev.fleet.rollout.watch.DnsWatch;
+import dev.fleet.wiring.WatchEdges;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,10 +60,12 @@ public class DnsWatchCommand implements Callable<Integer> {
     int maxRounds;
 
     private final StateLoader loader;
+    private final WatchEdges edges;
     private final Clock clock;
 
-    DnsWatchCommand(StateLoader loader, Clock clock) {
+    DnsWatchCommand(StateLoader loader, WatchEdges edges, Clock clock) {
         this.loader = loader;
+        this.edges = edges;
         this.clock = clock;
     }
 
@@ -87,7 +89,7 @@ public class DnsWatchCommand implements Callable<Integer> {
         DnsWatch watch;
         Path recordFile = record != null ? record : StateHome.of(null).resolve("dns-changes.log");
         try {
-            watch = new DnsWatch(s -> DnsFailoverRounds.start(s, clock), StateHome.notifier(webhook),
+            watch = new DnsWatch(edges.dnsRounds(), edges.notifier(webhook),
                     new DnsPrinter(Optional.of(recordFile), out, err, verbose));
         } catch (IllegalArgumentException e) {
             err.println("fleet dns-watch: " + e.getMessage());

@@ -1,12 +1,9 @@
 package dev.fleet.cli;
 
-import dev.fleet.infra.web.WebhookNotifier;
-import dev.fleet.rollout.watch.Notifier;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Path;
 
-/** What the long-running commands take from their options: where fleet keeps its files, where it listens, whom it tells. */
+/** What the long-running commands take from their options: where fleet keeps its files, where it listens. */
 final class StateHome {
 
     private StateHome() {}
@@ -21,11 +18,6 @@ final class StateHome {
             return Path.of(systemd.split(":")[0]);
         }
         return Path.of(System.getProperty("user.home"), ".local", "state", "fleet");
-    }
-
-    /** A webhook notifier for {@code url}, or none when it is blank. */
-    static Notifier notifier(String url) {
-        return url == null || url.isBlank() ? Notifier.NONE : new WebhookNotifier(URI.create(url.strip()));
     }
 
     /** {@code HOST:PORT} ({@code [::1]:8089} too). */

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.fleet.report.PrometheusMetrics;
 import dev.fleet.report.WatchJson;
 import dev.fleet.report.WatchPage;
+import dev.fleet.rollout.watch.Published;
 import dev.fleet.rollout.watch.WatchStatus;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
  * /drift.json}, {@code /healthz} and {@code /metrics}. Read-only, GET and HEAD only; every answer
  * is rendered from the latest published {@link WatchStatus}, so a request never waits for a round.
  */
-public final class StatusServer implements AutoCloseable {
+public final class StatusServer implements Published {
 
     private final HttpServer server;
     private final Supplier<WatchStatus> status;

@@ -1,4 +1,4 @@
-package dev.fleet.cli;
+package dev.fleet.wiring;
 
 import dev.fleet.apply.Executor;
 import dev.fleet.apply.Pause;
@@ -29,7 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * they need by constructor.
  */
 @Singleton
-class FleetBeans {
+public class FleetBeans {
 
     @Produces
     @Singleton
@@ -67,7 +67,8 @@ class FleetBeans {
         PlanRunner runner = (state, plan, run, guard, progress) -> new Executor(state, run, guard,
                 new SshDropletSessions(connections, state), Balancers.of(state), clock, Pause.SLEEP, progress)
                 .apply(plan);
-        return new Convergence(observer, ledgerOpener(connections), runner, LocalProcess.INSTANCE, Owner::describe, () -> Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), clock);
+        return new Convergence(observer, ledgerOpener(connections), runner, LocalProcess.INSTANCE, Owner::describe,
+                () -> Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), clock);
     }
 
     @Produces

@@ -1,0 +1,54 @@
+package dev.fleet.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** {@code fleet watch}'s options: where the state comes from, whether to converge, where to serve and tell. */
+final class WatchOptions {
+
+    static final class Source {
+        @Option(names = "--state", paramLabel = "FILE", required = true,
+                description = "A desired-state file on this machine, read again each round.")
+        Path stateFile;
+
+        @Option(names = "--repo", paramLabel = "URL", required = true,
+                description = "A git repository holding the desired state (https, ssh, git, file URL or a path)."
+                        + " HTTPS credentials: FLEET_GIT_TOKEN or FLEET_GIT_TOKEN_FILE, and FLEET_GIT_USERNAME.")
+        String repo;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--branch", paramLabel = "NAME", defaultValue = "main",
+            description = "With --repo: the branch whose latest commit is the desired state (default: ${DEFAULT-VALUE}).")
+    String branch;
+
+    @Option(names = "--path", paramLabel = "FILE", defaultValue = "fleet-state/fleet.yaml",
+            description = "With --repo: the state file's path in the repository (default: ${DEFAULT-VALUE}).")
+    String path;
+
+    @Option(names = "--apply", description = "Converge the fleet each round (otherwise only report).")
+    boolean apply;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Time between two rounds, such as 10s or 2m (default: ${DEFAULT-VALUE}). After problems the"
+                    + " wait doubles each round, up to 16 intervals or 5 minutes.")
+    Duration interval;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8089",
+            description = "Where to serve the drift page, /drift.json, /healthz and /metrics (default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--webhook", paramLabel = "URL", defaultValue = "${env:FLEET_WEBHOOK_URL}",
+            description = "Post events (drift detected, rollout started, finished, failed, rolled back) as JSON to this"
+                    + " URL (default: $FLEET_WEBHOOK_URL).")
+    String webhook;
+
+    @Option(names = "--workdir", paramLabel = "DIR",
+            description = "Where fleet keeps its clone of --repo (default: $STATE_DIRECTORY, as systemd sets it, else"
+                    + " ~/.local/state/fleet).")
+    Path workdir;
+}
