@@ -3,7 +3,7 @@ package dev.fleet.cli;
 import dev.fleet.desired.BalancerSpec;
 import dev.fleet.infra.dns.DnsBalancerObserver;
 import dev.fleet.observed.BalancerObserver;
-import dev.fleet.desired.StateLoader;
+import dev.fleet.desired.load.StateLoader;
 import dev.fleet.infra.git.GitRevisionSource;
 import dev.fleet.infra.haproxy.HaproxyBalancerObserver;
 import dev.fleet.infra.droplet.DropletConnections;

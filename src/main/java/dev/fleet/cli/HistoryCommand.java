@@ -3,7 +3,7 @@ package dev.fleet.cli;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.InvalidStateException;
-import dev.fleet.desired.StateLoader;
+import dev.fleet.desired.load.StateLoader;
 import dev.fleet.history.ApplyRecord;
 import dev.fleet.history.HistoryEntry;
 import dev.fleet.infra.droplet.DropletLedger;

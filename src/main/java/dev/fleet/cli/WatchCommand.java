@@ -1,7 +1,7 @@
 package dev.fleet.cli;
 
-import dev.fleet.desired.Durations;
-import dev.fleet.desired.StateLoader;
+import dev.fleet.desired.load.Durations;
+import dev.fleet.desired.load.StateLoader;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.git.GitStateSource;
 import dev.fleet.infra.web.StatusServer;

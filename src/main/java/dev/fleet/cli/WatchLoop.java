@@ -4,7 +4,7 @@ import dev.fleet.apply.DropletOutcome;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.InvalidStateException;
-import dev.fleet.desired.StateLoader;
+import dev.fleet.desired.load.StateLoader;
 import dev.fleet.drift.DriftDetector;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;

@@ -1,9 +1,27 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DrainSpec;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.EnvValue;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.InvalidStateException;
+import dev.fleet.desired.PortMapping;
+import dev.fleet.desired.ProxySpec;
+import dev.fleet.desired.RegistryCredentials;
+import dev.fleet.desired.Revision;
+import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.RolloutStrategy;
+import dev.fleet.desired.Secret;
+import dev.fleet.desired.ServiceSpec;
+import dev.fleet.desired.SshSettings;
+import dev.fleet.desired.StateProblem;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

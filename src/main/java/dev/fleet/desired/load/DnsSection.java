@@ -1,5 +1,6 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.DnsSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

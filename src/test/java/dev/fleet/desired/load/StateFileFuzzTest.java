@@ -1,10 +1,14 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.InvalidStateException;
+import dev.fleet.desired.StateProblem;
 import dev.fleet.lab.Figures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +54,7 @@ class StateFileFuzzTest {
     @Test
     void everyFileEndsAsAValidStateOrAClearRefusalQuicklyAndNothingConnects() throws Exception {
         StateFixture fixture = new StateFixture(dir);
-        try (ServerSocket droplet = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket droplet = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             String minimal = Files.readString(StateFixture.resource("valid/minimal.yaml"))
                     .replace("10.0.0.1", "127.0.0.1").replace("host: 10.0.0.2", "host: 127.0.0.1\n    port: "
                             + droplet.getLocalPort())

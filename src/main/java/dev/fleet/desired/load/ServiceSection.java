@@ -1,5 +1,9 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.EnvValue;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.PortMapping;
+import dev.fleet.desired.ServiceSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,5 +1,19 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DnsSpec;
+import dev.fleet.desired.DrainSpec;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.InvalidStateException;
+import dev.fleet.desired.ProxySpec;
+import dev.fleet.desired.RegistryCredentials;
+import dev.fleet.desired.Revision;
+import dev.fleet.desired.RevisionSource;
+import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.ServiceSpec;
+import dev.fleet.desired.SshSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

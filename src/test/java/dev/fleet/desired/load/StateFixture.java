@@ -1,5 +1,6 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.Revision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.SshSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

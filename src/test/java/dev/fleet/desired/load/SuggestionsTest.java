@@ -1,4 +1,4 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

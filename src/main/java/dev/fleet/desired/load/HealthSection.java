@@ -1,5 +1,9 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.DrainSpec;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.PortMapping;
+import dev.fleet.desired.ServiceSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

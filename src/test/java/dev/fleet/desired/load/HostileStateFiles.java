@@ -1,10 +1,11 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
 
 /**
  * State files made to hurt the loader, shared by the loader's fuzz test and the command-line one:
@@ -88,7 +89,7 @@ public final class HostileStateFiles {
             cases.add(utf8("service name " + s, valid.replace("name: demo", "name: " + quoted)));
             cases.add(utf8("droplet name " + s, valid.replace("name: droplet-1", "name: " + quoted)));
             cases.add(utf8("host " + s, valid.replaceFirst("host: \\S+", "host: "
-                    + java.util.regex.Matcher.quoteReplacement(quoted))));
+                    + Matcher.quoteReplacement(quoted))));
             cases.add(utf8("ssh user " + s, valid.replace("user: deploy", "user: " + quoted)));
             cases.add(utf8("port " + s, valid.replace("[\"80:80\"]", "[" + quoted + "]")));
             cases.add(utf8("environment name " + s, valid.replace("  ports:", "  environment:\n    " + quoted

@@ -1,5 +1,6 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.ImageRef;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;

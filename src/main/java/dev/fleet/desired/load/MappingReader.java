@@ -1,4 +1,4 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
 /** Small text helpers for messages. */
 final class Text {

@@ -1,5 +1,6 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

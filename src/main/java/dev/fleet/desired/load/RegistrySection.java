@@ -1,5 +1,6 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.RegistryCredentials;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;

@@ -1,5 +1,8 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.Hosts;
+import dev.fleet.desired.ImageRef;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.Hosts;
+import dev.fleet.desired.PortMapping;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

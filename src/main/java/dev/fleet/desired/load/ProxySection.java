@@ -1,5 +1,7 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.ProxySpec;
+import dev.fleet.desired.ServiceSpec;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

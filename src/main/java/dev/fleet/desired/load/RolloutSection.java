@@ -1,9 +1,12 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.RolloutStrategy;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Reads {@code rollout:}, how fast a rollout may go and what it does on failure. */
 final class RolloutSection {
@@ -11,7 +14,7 @@ final class RolloutSection {
     static final Set<String> KEYS =
             Sections.keys("strategy", "max-unavailable", "auto-rollback", "min-healthy-time", "health-timeout");
 
-    private static final java.util.regex.Pattern STRATEGY = java.util.regex.Pattern.compile("drain-and-swap|blue-green");
+    private static final Pattern STRATEGY = Pattern.compile("drain-and-swap|blue-green");
 
     private static final RolloutPolicy DEFAULTS =
             new RolloutPolicy(1, true, Duration.ofSeconds(10), Duration.ofSeconds(60));

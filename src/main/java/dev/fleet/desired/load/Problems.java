@@ -1,5 +1,7 @@
-package dev.fleet.desired;
+package dev.fleet.desired.load;
 
+import dev.fleet.desired.InvalidStateException;
+import dev.fleet.desired.StateProblem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
