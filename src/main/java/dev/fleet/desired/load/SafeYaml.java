@@ -1,16 +1,5 @@
 package dev.fleet.desired.load;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,10 +12,6 @@ import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.events.AliasEvent;
-import org.yaml.snakeyaml.events.CollectionStartEvent;
-import org.yaml.snakeyaml.events.Event;
-import org.yaml.snakeyaml.events.ScalarEvent;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -41,7 +26,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
 /**
  * Reads a state file into a YAML node tree, and nothing more: no object is ever constructed from
  * YAML (no JavaBeans, no tags), so a hostile file can describe data but never run code. It refuses,
- * as problems rather than exceptions:
+ * as problems rather than exceptions (the first two through {@link StateFileText}, tags, aliases and
+ * nesting through {@link GuardedParser}):
  *
  * <ul>
  *   <li>files over {@value #MAX_BYTES} bytes, before reading them;</li>
@@ -68,135 +54,12 @@ final class SafeYaml {
 
     /** The file's single YAML document, or empty (and problems) when it cannot be read as one. */
     static Optional<Node> read(Path file, Problems problems) {
-        return readBytes(file, problems)
-                .flatMap(bytes -> decode(bytes, problems))
+        return StateFileText.read(file, problems)
                 .flatMap(text -> compose(text, problems))
                 .map(root -> {
                     checkKeys(root, "", problems, Collections.newSetFromMap(new IdentityHashMap<>()));
                     return root;
                 });
-    }
-
-    private static Optional<byte[]> readBytes(Path file, Problems problems) {
-        if (Files.isDirectory(file)) {
-            problems.wholeFile("is a directory, not a state file", null);
-            return Optional.empty();
-        }
-        try {
-            // Checked before reading, so a huge file is never loaded; the bounded read covers one
-            // that grows meanwhile.
-            long size = Files.size(file);
-            if (size <= MAX_BYTES) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-                    if (bytes.length <= MAX_BYTES) {
-                        return Optional.of(bytes);
-                    }
-                    size = bytes.length;
-                }
-            }
-            problems.wholeFile("is " + size + " bytes; a state file may be at most 256 KiB (" + MAX_BYTES + " bytes)",
-                    "a desired state is a few dozen lines; check that this is the right file");
-        } catch (NoSuchFileException e) {
-            problems.wholeFile("does not exist",
-                    "check the path; resolved, it is " + file.toAbsolutePath().normalize());
-        } catch (AccessDeniedException e) {
-            problems.wholeFile("cannot be read: permission denied", null);
-        } catch (IOException e) {
-            problems.wholeFile("cannot be read: " + e.getMessage(), null);
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<String> decode(byte[] bytes, Problems problems) {
-        Optional<String> byteOrderMark = foreignByteOrderMark(bytes);
-        if (byteOrderMark.isPresent()) {
-            problems.at(1, 1, "the file is " + byteOrderMark.get() + " (it starts with a byte order mark);"
-                    + " fleet reads state files as UTF-8 only", "save it as UTF-8, e.g. iconv -f "
-                    + byteOrderMark.get() + " -t UTF-8");
-            return Optional.empty();
-        }
-        int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB
-                && (bytes[2] & 0xff) == 0xBF ? 3 : 0;
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            result = decoder.flush(out);
-        }
-        out.flip();
-        String text = out.toString();
-        if (result.isError()) {
-            int[] position = position(text, text.length());
-            problems.at(position[0], position[1], String.format("the file is not UTF-8 text:"
-                    + " byte 0x%02X here is not part of a UTF-8 character", bytes[in.position()]),
-                    "fleet reads state files as UTF-8 only; convert it, e.g. iconv -f LATIN1 -t UTF-8");
-            return Optional.empty();
-        }
-        return checkPrintable(text, problems) ? Optional.of(text) : Optional.empty();
-    }
-
-    private static Optional<String> foreignByteOrderMark(byte[] b) {
-        int b0 = b.length > 0 ? b[0] & 0xff : -1;
-        int b1 = b.length > 1 ? b[1] & 0xff : -1;
-        int b2 = b.length > 2 ? b[2] & 0xff : -1;
-        int b3 = b.length > 3 ? b[3] & 0xff : -1;
-        if (b0 == 0 && b1 == 0 && b2 == 0xFE && b3 == 0xFF) {
-            return Optional.of("UTF-32BE");
-        }
-        if (b0 == 0xFF && b1 == 0xFE && b2 == 0 && b3 == 0) {
-            return Optional.of("UTF-32LE");
-        }
-        if (b0 == 0xFE && b1 == 0xFF) {
-            return Optional.of("UTF-16BE");
-        }
-        if (b0 == 0xFF && b1 == 0xFE) {
-            return Optional.of("UTF-16LE");
-        }
-        return Optional.empty();
-    }
-
-    /** Refuses what YAML does not allow in a stream: NUL (UTF-16 without a byte order mark) and controls. */
-    private static boolean checkPrintable(String text, Problems problems) {
-        for (int i = 0; i < text.length(); ) {
-            int c = text.codePointAt(i);
-            if (!StreamReader.isPrintable(c)) {
-                int[] position = position(text, i);
-                if (c == 0) {
-                    problems.at(position[0], position[1], "the file contains NUL bytes, as UTF-16 text or a binary"
-                            + " file does; fleet reads state files as UTF-8 text only",
-                            "save it as UTF-8, e.g. iconv -f UTF-16LE -t UTF-8");
-                } else {
-                    problems.at(position[0], position[1],
-                            String.format("the file contains the control character U+%04X", c),
-                            "remove it; a state file is plain text");
-                }
-                return false;
-            }
-            i += Character.charCount(c);
-        }
-        return true;
-    }
-
-    /** The 1-based line and column (in code points, as snakeyaml counts) of {@code index} in {@code text}. */
-    private static int[] position(String text, int index) {
-        int line = 1;
-        int column = 1;
-        for (int i = 0; i < index; ) {
-            int c = text.codePointAt(i);
-            i += Character.charCount(c);
-            boolean crlf = c == '\r' && i < text.length() && text.charAt(i) == '\n';
-            if (c == '\n' || (c == '\r' && !crlf)) {
-                line++;
-                column = 1;
-            } else if (!crlf) {
-                column++;
-            }
-        }
-        return new int[] {line, column};
     }
 
     private static Optional<Node> compose(String text, Problems problems) {
@@ -226,7 +89,7 @@ final class SafeYaml {
                 return Optional.empty();
             }
             return Optional.of(root);
-        } catch (Refused refused) {
+        } catch (GuardedParser.Refused refused) {
             problems.at(refused.mark, refused.getMessage(), refused.hint);
         } catch (MarkedYAMLException e) {
             syntaxProblem(e, problems);
@@ -291,72 +154,6 @@ final class SafeYaml {
                 }
                 checkKeys(tuple.getValueNode(), keyPath, problems, visited);
             }
-        }
-    }
-
-    /**
-     * Passes parser events through to the composer, refusing explicit tags, too many aliases and deep
-     * nesting as they stream by, at their position.
-     */
-    private static final class GuardedParser implements Parser {
-
-        private final Parser parser;
-        private int aliases;
-        private int depth;
-
-        GuardedParser(Parser parser) {
-            this.parser = parser;
-        }
-
-        @Override
-        public boolean checkEvent(Event.ID choice) {
-            return parser.checkEvent(choice);
-        }
-
-        @Override
-        public Event peekEvent() {
-            return parser.peekEvent();
-        }
-
-        @Override
-        public Event getEvent() {
-            Event event = parser.getEvent();
-            String tag = event instanceof ScalarEvent scalar ? scalar.getTag()
-                    : event instanceof CollectionStartEvent collection ? collection.getTag() : null;
-            if (tag != null) {
-                throw new Refused(event.getStartMark(), "YAML tags are not allowed, found " + shortTag(tag),
-                        "remove the tag: a state file is plain data, and each key says how its value is read");
-            }
-            if (event instanceof AliasEvent && ++aliases > MAX_ALIASES) {
-                throw new Refused(event.getStartMark(), "more than " + MAX_ALIASES + " aliases (*name); that many"
-                        + " is how a YAML bomb (billion laughs) blows up memory, so fleet refuses the file",
-                        "write the values out instead of referring to anchors");
-            }
-            if (event instanceof CollectionStartEvent && ++depth > MAX_DEPTH) {
-                throw new Refused(event.getStartMark(), "nested more than " + MAX_DEPTH + " levels deep; a state"
-                        + " file needs at most 4", "check the indentation");
-            }
-            if (event.is(Event.ID.MappingEnd) || event.is(Event.ID.SequenceEnd)) {
-                depth--;
-            }
-            return event;
-        }
-
-        private static String shortTag(String tag) {
-            return tag.startsWith("tag:yaml.org,2002:") ? "!!" + tag.substring("tag:yaml.org,2002:".length()) : tag;
-        }
-    }
-
-    /** A refusal by the guard; caught in {@link #compose} and turned into a problem. */
-    private static final class Refused extends RuntimeException {
-
-        private final transient Mark mark;
-        private final String hint;
-
-        Refused(Mark mark, String message, String hint) {
-            super(message, null, false, false);
-            this.mark = mark;
-            this.hint = hint;
         }
     }
 }
