@@ -8,7 +8,7 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.history.ApplyRecord;
-import dev.fleet.infra.droplet.DropletLedger;
+import dev.fleet.infra.droplet.ledger.DropletLedger;
 import dev.fleet.lock.Acquisition;
 import dev.fleet.lock.Lease;
 import dev.fleet.lock.LockException;

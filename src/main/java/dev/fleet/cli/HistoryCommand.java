@@ -6,7 +6,7 @@ import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.load.StateLoader;
 import dev.fleet.history.ApplyRecord;
 import dev.fleet.history.HistoryEntry;
-import dev.fleet.infra.droplet.DropletLedger;
+import dev.fleet.infra.droplet.ledger.DropletLedger;
 import dev.fleet.lock.LockException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.drift.DriftDetector;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.infra.droplet.DropletConnections;
-import dev.fleet.infra.droplet.DropletLedger;
+import dev.fleet.infra.droplet.ledger.DropletLedger;
 import dev.fleet.infra.droplet.SshDropletSessions;
 import dev.fleet.lock.LockException;
 import dev.fleet.infra.haproxy.HaproxyControl;

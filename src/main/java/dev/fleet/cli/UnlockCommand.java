@@ -3,7 +3,7 @@ package dev.fleet.cli;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.load.StateLoader;
-import dev.fleet.infra.droplet.DropletLedger;
+import dev.fleet.infra.droplet.ledger.DropletLedger;
 import dev.fleet.lock.Lease;
 import dev.fleet.lock.LockException;
 import java.io.PrintWriter;

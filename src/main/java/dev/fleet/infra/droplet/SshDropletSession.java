@@ -14,23 +14,30 @@ import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.ContainerSpec;
 import dev.fleet.apply.DropletSession;
 import dev.fleet.desired.DrainSpec;
+import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.PortMapping;
 import dev.fleet.desired.ProxySpec;
-import dev.fleet.observed.ProxyRoute;
 import dev.fleet.desired.RegistryCredentials;
-import dev.fleet.infra.docker.DropletConnection;
-import dev.fleet.infra.ssh.DropletException;
-import dev.fleet.observed.HealthProbe;
-import dev.fleet.observed.FleetLabels;
-import dev.fleet.observed.ObservedContainer;
-import dev.fleet.observed.UnreachableReason;
-import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.SshSettings;
+import dev.fleet.infra.docker.DropletConnection;
+import dev.fleet.infra.droplet.containers.ContainerReader;
+import dev.fleet.infra.droplet.containers.ForwardedHttp;
+import dev.fleet.infra.droplet.containers.HealthProber;
+import dev.fleet.infra.droplet.ledger.DropletJournal;
+import dev.fleet.infra.droplet.ledger.JournalWriter;
+import dev.fleet.infra.droplet.nginx.NginxProxy;
+import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.observed.FleetLabels;
+import dev.fleet.observed.HealthProbe;
+import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.RolloutIntent;
+import dev.fleet.observed.UnreachableReason;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -299,7 +306,7 @@ final class SshDropletSession implements DropletSession {
 
     @Override
     public void endIntent(String run, String result) throws ApplyException {
-        journal(writer -> writer.end(DropletJournal.endLine(run, result, java.time.Instant.now())));
+        journal(writer -> writer.end(DropletJournal.endLine(run, result, Instant.now())));
     }
 
     @FunctionalInterface

@@ -1,4 +1,4 @@
-package dev.fleet.infra.droplet;
+package dev.fleet.infra.droplet.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +10,8 @@ import dev.fleet.desired.SshSettings;
 import dev.fleet.history.ApplyRecord;
 import dev.fleet.history.HistoryEntry;
 import dev.fleet.history.HistoryStore;
+import dev.fleet.infra.droplet.DropletConnections;
+import dev.fleet.infra.droplet.Retry;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.infra.ssh.SshConnection;
 import dev.fleet.lock.Acquisition;

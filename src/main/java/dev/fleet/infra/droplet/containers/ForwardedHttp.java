@@ -1,4 +1,4 @@
-package dev.fleet.infra.droplet;
+package dev.fleet.infra.droplet.containers;
 
 import dev.fleet.infra.ssh.Durations;
 import dev.fleet.infra.ssh.SshChannel;
@@ -6,7 +6,6 @@ import dev.fleet.infra.ssh.SshConnection;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -16,13 +15,13 @@ import java.time.Duration;
  * app is asked from where it runs, so the answer is the app's, not the network's or a proxy's, and
  * its port need not be open to the world.
  */
-final class ForwardedHttp implements HealthProber.Http {
+public final class ForwardedHttp implements HealthProber.Http {
 
     private static final String LOOPBACK = "127.0.0.1";
 
     private final SshConnection ssh;
 
-    ForwardedHttp(SshConnection ssh) {
+    public ForwardedHttp(SshConnection ssh) {
         this.ssh = ssh;
     }
 
@@ -33,7 +32,7 @@ final class ForwardedHttp implements HealthProber.Http {
     }
 
     /** Sends {@code method} (GET or POST) to {@code path}; the timeout bounds the whole exchange. */
-    HttpAnswer send(String method, String path, int port, Duration timeout) throws IOException {
+    public HttpAnswer send(String method, String path, int port, Duration timeout) throws IOException {
         try (SshChannel channel = ssh.forward(LOOPBACK, port)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             OutputStream out = channel.output();

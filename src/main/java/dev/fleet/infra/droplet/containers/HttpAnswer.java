@@ -1,11 +1,14 @@
-package dev.fleet.infra.droplet;
+package dev.fleet.infra.droplet.containers;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * An HTTP answer as a health check needs it: the status and the start of the body.
@@ -14,18 +17,18 @@ import java.util.Locale;
  * @param body   the body as UTF-8, at most {@value #MAX_BODY} bytes of it
  * @param headers the headers fleet reads (lower-case names), the first value of each
  */
-record HttpAnswer(int status, String body, java.util.Map<String, String> headers) {
+public record HttpAnswer(int status, String body, Map<String, String> headers) {
 
-    HttpAnswer {
-        headers = java.util.Map.copyOf(headers);
+    public HttpAnswer {
+        headers = Map.copyOf(headers);
     }
 
     HttpAnswer(int status, String body) {
-        this(status, body, java.util.Map.of());
+        this(status, body, Map.of());
     }
 
     /** The headers an answer is read for; others are skipped. */
-    private static final java.util.Set<String> KEPT_HEADERS = java.util.Set.of("x-fleet-upstream");
+    private static final Set<String> KEPT_HEADERS = Set.of("x-fleet-upstream");
 
     /** Content checks look for short texts; a health endpoint streaming without end must not hang us. */
     static final int MAX_BODY = 1024 * 1024;
@@ -82,7 +85,7 @@ record HttpAnswer(int status, String body, java.util.Map<String, String> headers
         }
         long contentLength = -1;
         boolean chunked = false;
-        java.util.Map<String, String> kept = new java.util.HashMap<>();
+        Map<String, String> kept = new HashMap<>();
         for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
             int colon = header.indexOf(':');
             if (colon <= 0) {

@@ -1,9 +1,10 @@
-package dev.fleet.infra.droplet;
+package dev.fleet.infra.droplet.containers;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.InternetProtocol;
 import dev.fleet.infra.docker.DropletConnection;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.observed.FleetLabels;
@@ -22,7 +23,7 @@ import java.util.Set;
  * Reads the containers of one service on a droplet: those named like the service and those that
  * claim it by fleet's label, running or not. Read-only.
  */
-final class ContainerReader {
+public final class ContainerReader {
 
     private static final String NEVER = "0001-01-01T00:00:00Z";
     private static final Set<String> EXITED_STATES = Set.of("exited", "dead", "restarting");
@@ -31,12 +32,12 @@ final class ContainerReader {
     // One droplet often runs several containers of one image (old and new): inspect it once.
     private final Map<String, Optional<String>> digestsByImageId = new HashMap<>();
 
-    ContainerReader(DropletConnection connection) {
+    public ContainerReader(DropletConnection connection) {
         this.connection = connection;
     }
 
     /** The service's containers, the one named after it first; containers removed meanwhile are left out. */
-    List<ObservedContainer> read(String service) throws DropletException {
+    public List<ObservedContainer> read(String service) throws DropletException {
         // Docker ANDs different filter keys, and its name filter is an unanchored regex: two exact
         // queries, merged by id.
         Set<String> ids = new LinkedHashSet<>();
@@ -98,9 +99,9 @@ final class ContainerReader {
         if (settings == null || settings.getPorts() == null) {
             return Map.of();
         }
-        Map<Integer, Integer> ports = new java.util.HashMap<>();
+        Map<Integer, Integer> ports = new HashMap<>();
         settings.getPorts().getBindings().forEach((exposed, bindings) -> {
-            if (exposed.getProtocol() != com.github.dockerjava.api.model.InternetProtocol.TCP || bindings == null) {
+            if (exposed.getProtocol() != InternetProtocol.TCP || bindings == null) {
                 return;
             }
             for (var binding : bindings) {

@@ -1,4 +1,4 @@
-package dev.fleet.infra.droplet;
+package dev.fleet.infra.droplet.nginx;
 
 import dev.fleet.desired.ProxySpec;
 

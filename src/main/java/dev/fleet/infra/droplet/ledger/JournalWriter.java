@@ -1,4 +1,4 @@
-package dev.fleet.infra.droplet;
+package dev.fleet.infra.droplet.ledger;
 
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.infra.ssh.SshChannel;
@@ -25,7 +25,7 @@ import java.util.Base64;
  * the lines, and the lines hold only words of {@link DropletLedger#safe}'s alphabet. Not
  * thread-safe: one apply writes one droplet's journal from one thread.
  */
-final class JournalWriter implements AutoCloseable {
+public final class JournalWriter implements AutoCloseable {
 
     private static final String SCRIPT = """
             dir="${HOME:-/tmp}/.fleet/$1"
@@ -62,7 +62,7 @@ final class JournalWriter implements AutoCloseable {
     }
 
     /** Starts the writer for {@code service}'s journal on the droplet, and waits until it is ready. */
-    static JournalWriter open(SshConnection ssh, String service, Duration timeout) throws DropletException {
+    public static JournalWriter open(SshConnection ssh, String service, Duration timeout) throws DropletException {
         String encoded = Base64.getEncoder().encodeToString(SCRIPT.getBytes(StandardCharsets.UTF_8));
         SshChannel channel = ssh.exec("sh -c \"$(printf %s " + encoded + " | base64 -d)\" fleet-journal "
                 + DropletLedger.safe(service));
@@ -78,16 +78,16 @@ final class JournalWriter implements AutoCloseable {
     }
 
     /** Replaces the intent with {@code line} and appends it to the journal; returns once both are written. */
-    void intend(String line) throws DropletException {
+    public void intend(String line) throws DropletException {
         request("intend " + line);
     }
 
     /** Appends {@code line} to the journal and removes the intent, if there is one. */
-    void end(String line) throws DropletException {
+    public void end(String line) throws DropletException {
         request("end " + line);
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         return channel.isOpen();
     }
 

@@ -1,4 +1,4 @@
-package dev.fleet.infra.droplet;
+package dev.fleet.infra.droplet.containers;
 
 import dev.fleet.desired.ImageRef;
 import java.util.List;

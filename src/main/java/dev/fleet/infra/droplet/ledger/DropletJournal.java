@@ -1,4 +1,4 @@
-package dev.fleet.infra.droplet;
+package dev.fleet.infra.droplet.ledger;
 
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.infra.ssh.SshConnection;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * laptop after CI died) learns it from the droplet itself. Words reach the droplet's shell from a
  * restricted alphabet ({@link DropletLedger#safe}), never as text it could interpret.
  */
-final class DropletJournal {
+public final class DropletJournal {
 
     private static final String READ = """
             f="${HOME:-/tmp}/.fleet/$1/intent"
@@ -29,13 +29,13 @@ final class DropletJournal {
     private final SshConnection ssh;
     private final String service;
 
-    DropletJournal(SshConnection ssh, String service) {
+    public DropletJournal(SshConnection ssh, String service) {
         this.ssh = ssh;
         this.service = DropletLedger.safe(service);
     }
 
     /** The line that records {@code intent}. */
-    static String line(RolloutIntent intent) {
+    public static String line(RolloutIntent intent) {
         return String.join(" ",
                 "run=" + DropletLedger.safe(intent.run()),
                 "step=" + DropletLedger.safe(intent.step()),
@@ -47,12 +47,12 @@ final class DropletJournal {
     }
 
     /** The line that ends a droplet's turn in {@code run}. */
-    static String endLine(String run, String result, java.time.Instant at) {
+    public static String endLine(String run, String result, Instant at) {
         return "run=" + DropletLedger.safe(run) + " end=" + DropletLedger.safe(result) + " at=" + at.getEpochSecond();
     }
 
     /** The intent an apply left on the droplet, if any. */
-    Optional<RolloutIntent> read() throws DropletException {
+    public Optional<RolloutIntent> read() throws DropletException {
         SshConnection.CommandResult result = ssh.run("sh -s -- " + service, READ);
         if (result.exitStatus() != 0) {
             throw new DropletException(UnreachableReason.OTHER, "the rollout journal in ~/.fleet/" + service

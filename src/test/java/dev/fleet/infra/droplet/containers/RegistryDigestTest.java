@@ -1,4 +1,4 @@
-package dev.fleet.infra.droplet;
+package dev.fleet.infra.droplet.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

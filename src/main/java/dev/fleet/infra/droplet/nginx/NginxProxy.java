@@ -1,7 +1,9 @@
-package dev.fleet.infra.droplet;
+package dev.fleet.infra.droplet.nginx;
 
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.ProxySpec;
+import dev.fleet.infra.droplet.containers.ForwardedHttp;
+import dev.fleet.infra.droplet.containers.HttpAnswer;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.infra.ssh.SshConnection;
 import dev.fleet.observed.ObservedContainer;
@@ -15,7 +17,7 @@ import java.util.Optional;
  * The nginx on one droplet, as a blue-green rollout uses it: asks where it sends traffic, points it
  * at a colour, and tells whether workers from before the last reload are still finishing requests.
  */
-final class NginxProxy {
+public final class NginxProxy {
 
     /** Exit statuses of the switch script, each a different thing for the operator to fix. */
     private static final int CANNOT_WRITE = 3;
@@ -25,7 +27,7 @@ final class NginxProxy {
     private final SshConnection ssh;
     private final ProxySpec proxy;
 
-    NginxProxy(SshConnection ssh, ProxySpec proxy) {
+    public NginxProxy(SshConnection ssh, ProxySpec proxy) {
         this.ssh = ssh;
         this.proxy = proxy;
     }
@@ -35,7 +37,7 @@ final class NginxProxy {
      * whose answer names the upstream address; {@code colours} are the service's colour containers.
      * Never throws: a proxy that cannot be asked is a route to nowhere, with the reason.
      */
-    ProxyRoute route(HealthSpec health, List<ObservedContainer> colours) {
+    public ProxyRoute route(HealthSpec health, List<ObservedContainer> colours) {
         HttpAnswer answer;
         try {
             answer = new ForwardedHttp(ssh).get(health.path(), proxy.checkPort(), health.timeout());
@@ -77,7 +79,7 @@ final class NginxProxy {
      * configuration, reloads. If validating or reloading fails, the previous file is put back, so
      * the next reload (anyone's) loads what nginx runs now.
      */
-    void switchTo(String service, String container, int port) throws DropletException {
+    public void switchTo(String service, String container, int port) throws DropletException {
         String file = proxy.configFile();
         String script = String.join("\n",
                 "f='" + file + "'",
@@ -104,7 +106,7 @@ final class NginxProxy {
     }
 
     /** Whether nginx still has workers from before its last reload, finishing the requests they had. */
-    boolean draining() throws DropletException {
+    public boolean draining() throws DropletException {
         SshConnection.CommandResult result = ssh.run("pgrep -f 'nginx: worker process is shutting down'", "");
         return switch (result.exitStatus()) {
             case 0 -> true;

@@ -1,4 +1,4 @@
-package dev.fleet.infra.droplet;
+package dev.fleet.infra.droplet.containers;
 
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.infra.ssh.Durations;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * status, and each content check's path must answer 2xx with its text in the body (Dokku's CHECKS).
  * Every check runs, so a report lists all that fail, one line each.
  */
-final class HealthProber {
+public final class HealthProber {
 
     /** One GET on the droplet. */
     @FunctionalInterface
@@ -29,11 +29,11 @@ final class HealthProber {
 
     private final Http http;
 
-    HealthProber(Http http) {
+    public HealthProber(Http http) {
         this.http = http;
     }
 
-    HealthProbe probe(HealthSpec spec) {
+    public HealthProbe probe(HealthSpec spec) {
         List<String> failures = new ArrayList<>();
         Optional<HttpAnswer> health = get(spec.path(), spec, failures);
         Optional<Integer> status = health.map(HttpAnswer::status);
