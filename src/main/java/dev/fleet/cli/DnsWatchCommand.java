@@ -4,7 +4,7 @@ import dev.fleet.apply.Pause;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DnsSpec;
 import dev.fleet.desired.InvalidStateException;
-import dev.fleet.desired.StateLoader;
+import dev.fleet.desired.load.StateLoader;
 import dev.fleet.report.Durations;
 import dev.fleet.rollout.watch.DnsWatch;
 import dev.fleet.wiring.WatchEdges;

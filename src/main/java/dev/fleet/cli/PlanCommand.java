@@ -1,7 +1,7 @@
 package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
-import dev.fleet.desired.StateLoader;
+import dev.fleet.desired.load.StateLoader;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.report.PlanReport;
 import dev.fleet.rollout.Convergence;

@@ -2,7 +2,7 @@ package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.InvalidStateException;
-import dev.fleet.desired.StateLoader;
+import dev.fleet.desired.load.StateLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
-import dev.fleet.desired.StateLoader;
+import dev.fleet.desired.load.StateLoader;
 import dev.fleet.lock.LockException;
 import dev.fleet.rollout.Ledgers;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.fleet.cli;
 
-import dev.fleet.desired.StateLoader;
+import dev.fleet.desired.load.StateLoader;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.watch.DnsWatch;
 import dev.fleet.rollout.watch.Notifier;

@@ -3,7 +3,7 @@ package dev.fleet.desired;
 import java.util.regex.Pattern;
 
 /** What counts as a host to reach over SSH: an IPv4 or IPv6 address, or a DNS name. */
-final class Hosts {
+public final class Hosts {
 
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}");
@@ -12,7 +12,7 @@ final class Hosts {
 
     private Hosts() {}
 
-    static boolean isIpv4(String text) {
+    public static boolean isIpv4(String text) {
         if (!IPV4.matcher(text).matches()) {
             return false;
         }
@@ -28,7 +28,7 @@ final class Hosts {
      * Whether {@code text} is an address or a DNS name. Being that strict also keeps out spaces,
      * shell metacharacters and a leading '-' that a command line could read as an option.
      */
-    static boolean isHost(String text) {
+    public static boolean isHost(String text) {
         if (text.length() > 253) {
             return false;
         }

@@ -1,5 +1,7 @@
 package dev.fleet.desired;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +26,7 @@ public record ServiceSpec(
 
     public ServiceSpec {
         ports = List.copyOf(ports);
-        environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
-        labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     }
 }

@@ -2,9 +2,9 @@ package dev.fleet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.desired.BrokenStateFiles;
-import dev.fleet.desired.BrokenStateFiles.Expected;
-import dev.fleet.desired.StateFixture;
+import dev.fleet.desired.load.BrokenStateFiles;
+import dev.fleet.desired.load.BrokenStateFiles.Expected;
+import dev.fleet.desired.load.StateFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

@@ -2,8 +2,8 @@ package dev.fleet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.desired.HostileStateFiles;
-import dev.fleet.desired.StateFixture;
+import dev.fleet.desired.load.HostileStateFiles;
+import dev.fleet.desired.load.StateFixture;
 import dev.fleet.lab.Figures;
 import java.io.IOException;
 import java.io.UncheckedIOException;

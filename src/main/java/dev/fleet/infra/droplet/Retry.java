@@ -1,5 +1,6 @@
 package dev.fleet.infra.droplet;
 
+import com.github.dockerjava.api.exception.DockerException;
 import dev.fleet.infra.ssh.DropletException;
 import java.time.Duration;
 
@@ -11,7 +12,7 @@ import java.time.Duration;
  * that was an answer (the Docker engine said 404 or 409, a host key that does not match) is not a
  * failed connection, and is never tried again.
  */
-final class Retry {
+public final class Retry {
 
     static final int ATTEMPTS = 3;
     private static final Duration FIRST_PAUSE = Duration.ofMillis(250);
@@ -19,13 +20,13 @@ final class Retry {
 
     /** A call on a (possibly new) connection. */
     @FunctionalInterface
-    interface Call<T> {
+    public interface Call<T> {
         T run() throws DropletException;
     }
 
     /** Told before each new attempt: the place to drop the broken connection. */
     @FunctionalInterface
-    interface BeforeRetry {
+    public interface BeforeRetry {
         void failed(DropletException e);
     }
 
@@ -41,11 +42,11 @@ final class Retry {
         this.sleeper = sleeper;
     }
 
-    static Retry sleeping() {
+    public static Retry sleeping() {
         return new Retry(Thread::sleep);
     }
 
-    <T> T call(Call<T> call, BeforeRetry beforeRetry) throws DropletException {
+    public <T> T call(Call<T> call, BeforeRetry beforeRetry) throws DropletException {
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -72,7 +73,7 @@ final class Retry {
             return false;
         }
         for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof com.github.dockerjava.api.exception.DockerException) {
+            if (t instanceof DockerException) {
                 return false; // the engine answered
             }
         }

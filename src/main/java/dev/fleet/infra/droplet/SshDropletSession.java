@@ -1,40 +1,34 @@
 package dev.fleet.infra.droplet;
 
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.AuthConfig;
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.InternetProtocol;
-import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.PullResponseItem;
-import com.github.dockerjava.api.model.RestartPolicy;
 import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.ContainerSpec;
 import dev.fleet.apply.DropletSession;
 import dev.fleet.desired.DrainSpec;
-import dev.fleet.desired.EnvValue;
-import dev.fleet.desired.HealthSpec;
-import dev.fleet.desired.PortMapping;
-import dev.fleet.desired.ProxySpec;
-import dev.fleet.observed.ProxyRoute;
-import dev.fleet.desired.RegistryCredentials;
-import dev.fleet.infra.docker.DropletConnection;
-import dev.fleet.infra.ssh.DropletException;
-import dev.fleet.observed.HealthProbe;
-import dev.fleet.observed.FleetLabels;
-import dev.fleet.observed.ObservedContainer;
-import dev.fleet.observed.UnreachableReason;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.ProxySpec;
+import dev.fleet.desired.RegistryCredentials;
 import dev.fleet.desired.SshSettings;
+import dev.fleet.infra.docker.DropletConnection;
+import dev.fleet.infra.droplet.containers.ContainerControl;
+import dev.fleet.infra.droplet.containers.ContainerReader;
+import dev.fleet.infra.droplet.containers.ForwardedHttp;
+import dev.fleet.infra.droplet.containers.HealthProber;
+import dev.fleet.infra.droplet.ledger.DropletJournal;
+import dev.fleet.infra.droplet.ledger.JournalWriter;
+import dev.fleet.infra.droplet.nginx.NginxProxy;
+import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.observed.FleetLabels;
+import dev.fleet.observed.HealthProbe;
+import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.RolloutIntent;
+import dev.fleet.observed.UnreachableReason;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -53,9 +47,9 @@ final class SshDropletSession implements DropletSession {
     private final DropletSpec droplet;
     private final SshSettings ssh;
     private final String service;
-    private final Optional<RegistryCredentials> registry;
     private final Duration pullTimeout;
     private final Retry retry;
+    private final ContainerControl containers;
     private JournalWriter journal;
 
     SshDropletSession(DropletConnections connections, DropletSpec droplet, SshSettings ssh, String service,
@@ -64,9 +58,9 @@ final class SshDropletSession implements DropletSession {
         this.droplet = droplet;
         this.ssh = ssh;
         this.service = service;
-        this.registry = registry;
         this.pullTimeout = pullTimeout;
         this.retry = retry;
+        this.containers = new ContainerControl(this::connection, registry);
     }
 
     /** The droplet's connection now: the one the run holds, or a new one if that one broke. */
@@ -93,23 +87,7 @@ final class SshDropletSession implements DropletSession {
         String digest = image.substring(at + 1);
         AtomicReference<String> error = new AtomicReference<>();
         // A pull is safe to repeat: what was downloaded stays.
-        boolean finished = retried(() -> connection().call("pulling " + image, docker -> {
-            var pull = docker.pullImageCmd(repository).withTag(digest);
-            credentialsFor(repository).ifPresent(pull::withAuthConfig);
-            try {
-                return pull.exec(new ResultCallback.Adapter<PullResponseItem>() {
-                    @Override
-                    public void onNext(PullResponseItem item) {
-                        if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
-                            error.compareAndSet(null, item.getErrorDetail().getMessage());
-                        }
-                    }
-                }).awaitCompletion(pullTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while pulling " + image, e);
-            }
-        }));
+        boolean finished = retried(() -> containers.pull(image, repository, digest, pullTimeout, error));
         if (!finished) {
             throw new ApplyException("pulling " + image + " took longer than " + pullTimeout.toSeconds() + "s", true, null);
         }
@@ -121,23 +99,12 @@ final class SshDropletSession implements DropletSession {
 
     @Override
     public boolean hasImage(String image) throws ApplyException {
-        return retried(() -> connection().call("inspecting image " + image, docker -> {
-            try {
-                docker.inspectImageCmd(image).exec();
-                return true;
-            } catch (NotFoundException e) {
-                return false;
-            }
-        }));
+        return retried(() -> containers.hasImage(image));
     }
 
     @Override
     public Optional<ObservedContainer> container(String name) throws ApplyException {
-        return retried(() -> find(name));
-    }
-
-    private Optional<ObservedContainer> find(String name) throws DropletException {
-        return new ContainerReader(connection()).read(name).stream().filter(c -> c.name().equals(name)).findFirst();
+        return retried(() -> containers.find(name));
     }
 
     @Override
@@ -145,28 +112,8 @@ final class SshDropletSession implements DropletSession {
         AtomicBoolean repeating = new AtomicBoolean();
         retried(() -> {
             // Looked at again before anything is repeated: the stop or the removal may have happened.
-            if (!repeating.getAndSet(true) || find(name).isPresent()) {
-                stopAndRemove(name, grace);
-            }
-            return null;
-        });
-    }
-
-    private void stopAndRemove(String name, Duration grace) throws DropletException {
-        DropletConnection connection = connection();
-        connection.call("stopping container " + name, docker -> {
-            try {
-                docker.stopContainerCmd(name).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
-            } catch (NotModifiedException | NotFoundException e) {
-                // Already stopped, or already gone.
-            }
-            return null;
-        });
-        connection.call("removing container " + name, docker -> {
-            try {
-                docker.removeContainerCmd(name).exec();
-            } catch (NotFoundException e) {
-                // Gone already.
+            if (!repeating.getAndSet(true) || containers.find(name).isPresent()) {
+                containers.stopAndRemove(name, grace);
             }
             return null;
         });
@@ -178,22 +125,16 @@ final class SshDropletSession implements DropletSession {
         AtomicBoolean repeating = new AtomicBoolean();
         retried(() -> {
             // The create or the start may have happened: a repeated attempt looks before it acts.
-            Optional<ObservedContainer> existing = repeating.getAndSet(true) ? find(spec.name()) : Optional.empty();
+            Optional<ObservedContainer> existing =
+                    repeating.getAndSet(true) ? containers.find(spec.name()) : Optional.empty();
             if (existing.isPresent() && !ours(existing.get(), spec, run)) {
                 throw new DropletException(UnreachableReason.OTHER, "a container " + spec.name() + " appeared that this"
                         + " apply did not create (" + existing.get().state() + ", from " + existing.get().imageRef()
                         + "); nothing more was done");
             }
-            String id = existing.isPresent() ? existing.get().id() : create(spec);
+            String id = existing.isPresent() ? existing.get().id() : containers.create(spec);
             if (existing.isEmpty() || !existing.get().running()) {
-                connection().call("starting container " + spec.name(), docker -> {
-                    try {
-                        docker.startContainerCmd(id).exec();
-                    } catch (NotModifiedException e) {
-                        // Started by the attempt whose answer was lost.
-                    }
-                    return null;
-                });
+                containers.start(spec.name(), id);
             }
             return null;
         });
@@ -203,35 +144,6 @@ final class SshDropletSession implements DropletSession {
     private static boolean ours(ObservedContainer container, ContainerSpec spec, String run) {
         return container.name().equals(spec.name()) && container.imageRef().equals(spec.image())
                 && run.equals(container.labels().get(FleetLabels.ROLLOUT));
-    }
-
-    private String create(ContainerSpec spec) throws DropletException {
-        List<ExposedPort> exposed = new ArrayList<>();
-        Ports bindings = new Ports();
-        for (PortMapping port : spec.ports()) {
-            ExposedPort exposedPort = new ExposedPort(port.containerPort(), InternetProtocol.parse(port.protocol()));
-            exposed.add(exposedPort);
-            // Host port 0: a free port of Docker's choosing (a blue-green colour on loopback).
-            bindings.bind(exposedPort, new Ports.Binding(port.hostIp().orElse(null),
-                    port.hostPort() == 0 ? "" : String.valueOf(port.hostPort())));
-        }
-        List<String> environment = new ArrayList<>();
-        spec.environment().forEach((name, value) -> environment.add(name + "=" + switch (value) {
-            case EnvValue.Plain plain -> plain.value();
-            // The one place a secret is revealed: handed to the droplet's Docker engine.
-            case EnvValue.SecretValue secret -> secret.value().reveal();
-        }));
-        return connection().call("creating container " + spec.name() + " from " + spec.image(), docker -> docker
-                .createContainerCmd(spec.image())
-                .withName(spec.name())
-                .withEnv(environment)
-                .withLabels(spec.labels())
-                .withExposedPorts(exposed)
-                .withHostConfig(HostConfig.newHostConfig()
-                        .withPortBindings(bindings)
-                        .withRestartPolicy(RestartPolicy.parse(spec.restart())))
-                .exec()
-                .getId());
     }
 
     @Override
@@ -299,7 +211,7 @@ final class SshDropletSession implements DropletSession {
 
     @Override
     public void endIntent(String run, String result) throws ApplyException {
-        journal(writer -> writer.end(DropletJournal.endLine(run, result, java.time.Instant.now())));
+        journal(writer -> writer.end(DropletJournal.endLine(run, result, Instant.now())));
     }
 
     @FunctionalInterface
@@ -333,12 +245,6 @@ final class SshDropletSession implements DropletSession {
             journal.close();
             journal = null;
         }
-    }
-
-    private Optional<AuthConfig> credentialsFor(String repository) {
-        return registry.filter(r -> repository.startsWith(r.server() + "/"))
-                .map(r -> new AuthConfig().withRegistryAddress(r.server()).withUsername(r.username())
-                        .withPassword(r.password().reveal()));
     }
 
     private static ApplyException failure(DropletException e) {

@@ -5,7 +5,7 @@ import dev.fleet.apply.ApplyResult;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.InvalidStateException;
-import dev.fleet.desired.StateLoader;
+import dev.fleet.desired.load.StateLoader;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class SshDropletObserverIT {
     private final DropletConnections connections = new DropletConnections(new SshConnector());
     private final SshDropletObserver observer = new SshDropletObserver(connections, Clock.fixed(NOW, ZoneOffset.UTC));
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void closeConnections() {
         connections.close();
     }

@@ -2,7 +2,7 @@ package dev.fleet.rollout.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.desired.StateFixture;
+import dev.fleet.desired.load.StateFixture;
 import dev.fleet.rollout.ConvergeResult;
 import dev.fleet.rollout.FakeFleet;
 import dev.fleet.rollout.RolloutListener;

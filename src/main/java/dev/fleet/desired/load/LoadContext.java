@@ -1,0 +1,45 @@
+package dev.fleet.desired.load;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What sections need besides their own YAML while one state file is read.
+ *
+ * @param stateDir the state file's folder (absolute): relative paths in the file start there
+ * @param env      fleet's environment, for {@code secret-from-env} and {@code ~}
+ * @param problems where problems go
+ */
+record LoadContext(Path stateDir, Map<String, String> env, Problems problems) {
+
+    /**
+     * The absolute path {@code text} names: {@code ~/x} in the home folder ({@code HOME} from the
+     * environment, else Java's {@code user.home}), a relative one from the state file's folder.
+     */
+    Optional<Path> resolve(Field field, String text) {
+        if (text.isBlank()) {
+            field.problem("is empty; expected a path");
+            return Optional.empty();
+        }
+        if (text.startsWith("~") && !text.equals("~") && !text.startsWith("~/")) {
+            field.problem(Text.quote(text) + ": only ~/ (your own home folder) is expanded", "write the full path");
+            return Optional.empty();
+        }
+        try {
+            Path path = text.equals("~") || text.startsWith("~/")
+                    ? home().resolve(text.substring(1).replaceFirst("^/", ""))
+                    : stateDir.resolve(text);
+            return Optional.of(path.toAbsolutePath().normalize());
+        } catch (InvalidPathException e) {
+            field.problem(Text.quote(text) + " is not a valid path: " + e.getReason());
+            return Optional.empty();
+        }
+    }
+
+    private Path home() {
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
+    }
+}

@@ -1,0 +1,61 @@
+package dev.fleet.desired.load;
+
+import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.RolloutStrategy;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads {@code rollout:}, how fast a rollout may go and what it does on failure. */
+final class RolloutSection {
+
+    static final Set<String> KEYS =
+            Sections.keys("strategy", "max-unavailable", "auto-rollback", "min-healthy-time", "health-timeout");
+
+    private static final Pattern STRATEGY = Pattern.compile("drain-and-swap|blue-green");
+
+    private static final RolloutPolicy DEFAULTS =
+            new RolloutPolicy(1, true, Duration.ofSeconds(10), Duration.ofSeconds(60));
+
+    private RolloutSection() {}
+
+    /** @param droplets how many droplets the fleet has, when that is known */
+    static Optional<RolloutPolicy> read(Optional<Field> field, OptionalInt droplets) {
+        if (field.isEmpty()) {
+            return Optional.of(DEFAULTS);
+        }
+        return field.get().mapping(KEYS).flatMap(rollout -> {
+            Optional<Integer> maxUnavailable = rollout.optional("max-unavailable")
+                    .map(f -> f.integer(1, Integer.MAX_VALUE).filter(n -> withinFleet(n, f, droplets)))
+                    .orElse(Optional.of(DEFAULTS.maxUnavailable()));
+            boolean autoRollback = rollout.bool("auto-rollback", DEFAULTS.autoRollback());
+            Duration minHealthyTime = rollout.duration("min-healthy-time", DEFAULTS.minHealthyTime());
+            Duration healthTimeout = rollout.duration("health-timeout", DEFAULTS.healthTimeout());
+            Optional<RolloutStrategy> strategy = rollout.optional("strategy")
+                    .map(f -> f.text(STRATEGY, "a rollout strategy", "drain-and-swap (take the droplet out of the"
+                            + " balancer, replace its container) or blue-green (start the new container beside the old"
+                            + " one and switch the droplet's nginx to it)")
+                            .map(word -> word.equals("blue-green") ? RolloutStrategy.BLUE_GREEN
+                                    : RolloutStrategy.DRAIN_AND_SWAP))
+                    .orElse(Optional.of(RolloutStrategy.DRAIN_AND_SWAP));
+            return Sections.allPresent(maxUnavailable, strategy) ? Optional.of(new RolloutPolicy(maxUnavailable.get(),
+                    autoRollback, minHealthyTime, healthTimeout, strategy.get())) : Optional.empty();
+        });
+    }
+
+    /**
+     * Whether {@code n} droplets out at once leaves one serving. A one-droplet fleet is the exception:
+     * it cannot roll out without a gap at all, and refusing would leave it no way to deploy.
+     */
+    private static boolean withinFleet(int n, Field field, OptionalInt droplets) {
+        if (droplets.isEmpty() || droplets.getAsInt() == 1 || n < droplets.getAsInt()) {
+            return true;
+        }
+        int count = droplets.getAsInt();
+        field.problem(n + " would let a rollout take all " + count + " droplets out of rotation at once",
+                "at most " + (count - 1) + " for " + count + " droplets, so that one keeps serving");
+        return false;
+    }
+}

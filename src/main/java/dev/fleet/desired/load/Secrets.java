@@ -1,0 +1,100 @@
+package dev.fleet.desired.load;
+
+import dev.fleet.desired.Secret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves secrets when the state is loaded, from fleet's environment or from a file, so that a
+ * state that cannot get its secrets fails before anything connects. Messages name the variable or
+ * the file, never a value.
+ */
+final class Secrets {
+
+    static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final int MAX_FILE_BYTES = 64 * 1024;
+
+    private Secrets() {}
+
+    /** A secret and where it came from ({@code env NAME}, {@code file /abs/path}). */
+    record Resolved(Secret secret, String source) {}
+
+    static Optional<Resolved> fromEnv(Field field, LoadContext context) {
+        return field.text().flatMap(name -> {
+            if (!VARIABLE.matcher(name).matches()) {
+                // Not quoted back: a value pasted here by mistake may be the secret itself.
+                field.problem("expected the name of an environment variable (letters, digits and _)",
+                        "the value is read from fleet's environment when the state is loaded; it never goes in git");
+                return Optional.empty();
+            }
+            String value = context.env().get(name);
+            if (value == null) {
+                field.problem(name + " is not set in fleet's environment",
+                        "export " + name + " before running fleet");
+                return Optional.empty();
+            }
+            if (value.isEmpty()) {
+                field.problem(name + " is set in fleet's environment, but empty");
+                return Optional.empty();
+            }
+            return Optional.of(new Resolved(new Secret(value), "env " + name));
+        });
+    }
+
+    /**
+     * The content of a file, UTF-8, without one trailing line break (editors add one). The file is
+     * meant to live outside git, or be ignored by it.
+     */
+    static Optional<Resolved> fromFile(Field field, LoadContext context) {
+        return field.text().flatMap(text -> context.resolve(field, text)).flatMap(path -> read(path, field, context));
+    }
+
+    private static Optional<Resolved> read(Path path, Field field, LoadContext context) {
+        if (!Files.isRegularFile(path)) {
+            field.problem(path + (Files.exists(path) ? " is not a file" : " does not exist"),
+                    "create it with the secret as its content (keep it out of git), or fix the path;"
+                            + " relative paths start from the state file's folder, " + context.stateDir());
+            return Optional.empty();
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        } catch (AccessDeniedException e) {
+            field.problem(path + " cannot be read: permission denied", "make it readable by the user that runs fleet");
+            return Optional.empty();
+        } catch (IOException e) {
+            field.problem(path + " cannot be read: " + e.getMessage());
+            return Optional.empty();
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            field.problem(path + " is larger than 64 KiB; a secret file holds one short value");
+            return Optional.empty();
+        }
+        String value;
+        try {
+            value = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            field.problem(path + " is not UTF-8 text");
+            return Optional.empty();
+        }
+        value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
+                : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
+        if (value.isEmpty()) {
+            field.problem(path + " is empty");
+            return Optional.empty();
+        }
+        return Optional.of(new Resolved(new Secret(value), "file " + path));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.fleet.desired.load;
+
+import dev.fleet.desired.SshSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Reads {@code ssh:}, how fleet reaches the droplets, and the default SSH user for them. */
+final class SshSection {
+
+    static final Set<String> KEYS =
+            Sections.keys("user", "identity-file", "known-hosts", "connect-timeout", "command-timeout");
+
+    /** A login name as Linux accepts it; no leading '-' that a command line could read as an option. */
+    static final Pattern USER = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,31}");
+    static final String USER_HINT = "a login name: letters, digits, '_', '.' and '-', not starting with a digit or '-'";
+
+    private SshSection() {}
+
+    /**
+     * @param settings      the settings, when valid
+     * @param user          {@code ssh.user}, the droplets' default user, when given and valid
+     * @param userMissing   whether a droplet without its own user is a problem: ssh was given
+     *                      without a user (when ssh itself is missing, that problem says enough)
+     */
+    record Result(Optional<SshSettings> settings, Optional<String> user, boolean userMissing) {}
+
+    static Result read(Optional<Field> field, LoadContext context) {
+        Optional<MappingReader> ssh = field.flatMap(f -> f.mapping(KEYS));
+        if (ssh.isEmpty()) {
+            return new Result(Optional.empty(), Optional.empty(), false);
+        }
+        return read(ssh.get(), context);
+    }
+
+    private static Result read(MappingReader ssh, LoadContext context) {
+        Optional<String> user = ssh.optional("user").flatMap(f -> f.text(USER, "a valid user name", USER_HINT));
+        Optional<Path> identity = ssh
+                .required("identity-file", "the private key fleet logs in with, e.g. ~/.ssh/fleet_ed25519")
+                .flatMap(f -> existingFile(f, context, path -> "create a key with ssh-keygen -t ed25519 -f " + path
+                        + " and authorize its .pub on the droplets, or fix the path"));
+        Optional<Path> knownHosts = ssh
+                .required("known-hosts", "a known_hosts file beside the state, e.g. known_hosts")
+                .flatMap(f -> existingFile(f, context, path -> "collect the droplets' host keys"
+                        + " (ssh-keyscan -p PORT HOST >> " + path + "), check their fingerprints with each"
+                        + " droplet's console, and commit the file beside the state;"
+                        + " fleet never trusts an unknown host key"));
+        Duration connectTimeout = ssh.duration("connect-timeout", Duration.ofSeconds(5));
+        Duration commandTimeout = ssh.duration("command-timeout", Duration.ofSeconds(30));
+        Optional<SshSettings> settings = Sections.allPresent(identity, knownHosts)
+                ? Optional.of(new SshSettings(identity.get(), knownHosts.get(), connectTimeout, commandTimeout))
+                : Optional.empty();
+        return new Result(settings, user, !ssh.has("user"));
+    }
+
+    /** A path that must name a readable file on the machine running fleet, now. */
+    private static Optional<Path> existingFile(Field field, LoadContext context, Function<Path, String> howToCreate) {
+        return field.text().flatMap(text -> context.resolve(field, text)).filter(path -> {
+            String relative = " (relative paths start from the state file's folder, " + context.stateDir() + ")";
+            if (!Files.exists(path)) {
+                field.problem(path + " does not exist", howToCreate.apply(path) + relative);
+                return false;
+            }
+            if (!Files.isRegularFile(path)) {
+                field.problem(path + " is not a file", "name the file itself" + relative);
+                return false;
+            }
+            if (!Files.isReadable(path)) {
+                field.problem(path + " cannot be read", "make it readable by the user that runs fleet");
+                return false;
+            }
+            return true;
+        });
+    }
+}

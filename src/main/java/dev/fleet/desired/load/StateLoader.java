@@ -1,0 +1,205 @@
+package dev.fleet.desired.load;
+
+import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DnsSpec;
+import dev.fleet.desired.DrainSpec;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.InvalidStateException;
+import dev.fleet.desired.ProxySpec;
+import dev.fleet.desired.RegistryCredentials;
+import dev.fleet.desired.Revision;
+import dev.fleet.desired.RevisionSource;
+import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.ServiceSpec;
+import dev.fleet.desired.SshSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Loads a desired-state file (see {@code fleet-state/example.yaml} for the format) into a validated
+ * {@link DesiredState}: parsed safely, every value checked, defaults filled in, secrets resolved,
+ * files it names checked to exist. All of it happens here, before anything connects anywhere; a
+ * state that loads is one fleet can act on.
+ *
+ * <p>Contract: reads the file, the files it names and the git repository holding it; writes
+ * nothing. Reports every problem of a file at once, in file order, as one {@link
+ * InvalidStateException}. Never puts a secret's value in a message. Stateless: one loader may load
+ * any number of files, from any thread.
+ */
+public final class StateLoader {
+
+    static final Set<String> SECTIONS =
+            Sections.keys("service", "registry", "droplets", "ssh", "health", "drain", "balancer", "rollout",
+                    "proxy", "dns");
+
+    private final Map<String, String> environment;
+    private final RevisionSource revisions;
+
+    /**
+     * @param environment fleet's environment (in production {@code System.getenv()}): where
+     *                    {@code secret-from-env} and {@code password-from-env} look, and {@code HOME}
+     *                    for {@code ~}
+     * @param revisions   tells which commit the file is
+     */
+    public StateLoader(Map<String, String> environment, RevisionSource revisions) {
+        this.environment = Map.copyOf(environment);
+        this.revisions = Objects.requireNonNull(revisions, "revisions");
+    }
+
+    /**
+     * The desired state that {@code file} describes.
+     *
+     * @throws InvalidStateException with every problem found, when the file cannot be used as it is
+     */
+    public DesiredState load(Path file) throws InvalidStateException {
+        Problems problems = new Problems(file);
+        Path absolute = file.toAbsolutePath().normalize();
+        LoadContext context = new LoadContext(absolute.getParent(), environment, problems);
+        Optional<Parts> parts = SafeYaml.read(file, problems)
+                .flatMap(root -> new Field("", root, problems).mapping(SECTIONS))
+                .map(root -> read(root, context));
+        problems.throwIfAny();
+        Parts valid = parts.orElseThrow();
+        return new DesiredState(absolute, revision(absolute, problems), valid.service().orElseThrow(),
+                valid.droplets().orElseThrow(), valid.ssh().orElseThrow(), valid.registry(),
+                valid.health().orElseThrow(), valid.drain().orElseThrow(), valid.balancer().orElseThrow(),
+                valid.rollout().orElseThrow(), valid.proxy(), valid.dns());
+    }
+
+    /** The sections as read; each one empty only if it recorded a problem. */
+    private record Parts(
+            Optional<ServiceSpec> service,
+            Optional<List<DropletSpec>> droplets,
+            Optional<SshSettings> ssh,
+            Optional<RegistryCredentials> registry,
+            Optional<HealthSpec> health,
+            Optional<DrainSpec> drain,
+            Optional<BalancerSpec> balancer,
+            Optional<RolloutPolicy> rollout,
+            Optional<ProxySpec> proxy,
+            Optional<DnsSpec> dns) {}
+
+    private static Parts read(MappingReader root, LoadContext context) {
+        String start = "; see fleet-state/example.yaml";
+        Optional<Field> serviceField = root.required("service", "what runs on every droplet" + start);
+        Optional<ServiceSpec> service = serviceField.flatMap(f -> ServiceSection.read(f, context));
+        Optional<RegistryCredentials> registry =
+                root.optional("registry").flatMap(f -> RegistrySection.read(f, context));
+        SshSection.Result ssh =
+                SshSection.read(root.required("ssh", "how fleet reaches the droplets" + start), context);
+        Optional<List<DropletSpec>> droplets = root.required("droplets", "the droplets, in rollout order" + start)
+                .flatMap(f -> DropletsSection.read(f, ssh));
+        OptionalInt dropletCount = droplets.map(list -> OptionalInt.of(list.size())).orElse(OptionalInt.empty());
+        Optional<RolloutPolicy> rollout = RolloutSection.read(root.optional("rollout"), dropletCount);
+        boolean blueGreen = rollout.map(RolloutPolicy::blueGreen).orElse(false);
+        Optional<ProxySpec> proxy = root.optional("proxy").flatMap(f -> ProxySection.read(f, service));
+        // Blue-green reaches the app through each colour's loopback port, never a published one.
+        Optional<HealthSection.Published> published =
+                blueGreen ? Optional.empty() : HealthSection.Published.of(service, serviceField);
+        Optional<HealthSpec> readHealth = HealthSection.readHealth(root.optional("health"), published);
+        Optional<HealthSpec> health = readHealth;
+        Optional<DrainSpec> drain = HealthSection.readDrain(root.optional("drain"), published);
+        Optional<BalancerSpec> balancer = root.required("balancer", "how fleet learns the balancer's view" + start)
+                .flatMap(f -> BalancerSection.read(f, context));
+        if (blueGreen) {
+            health = blueGreen(root, service, serviceField, proxy, balancer).flatMap(appPort ->
+                    readHealth.map(h -> h.atPort(appPort)));
+        } else {
+            drainAndSwap(root, rollout, balancer);
+        }
+        Optional<DnsSpec> dns = root.optional("dns").flatMap(f -> DnsSection.read(f, context));
+        dns(root, droplets, balancer, dns);
+        if (balancer.filter(b -> b instanceof BalancerSpec.Dns).isPresent()) {
+            balancer = dns.map(d -> new BalancerSpec.Dns(d.ttl()));
+        }
+        return new Parts(service, droplets, ssh.settings(), registry, health, drain, balancer, rollout, proxy, dns);
+    }
+
+    /**
+     * What blue-green needs: a proxy, no published ports (two colours could not both bind them), no
+     * drain (nothing leaves rotation) and no health port (checks go to each colour's own port).
+     *
+     * @return the app's port in its container, when all that holds
+     */
+    private static Optional<Integer> blueGreen(MappingReader root, Optional<ServiceSpec> service,
+            Optional<Field> serviceField, Optional<ProxySpec> proxy, Optional<BalancerSpec> balancer) {
+        boolean valid = true;
+        if (root.optional("proxy").isEmpty()) {
+            root.missing("required key 'proxy' is missing: rollout.strategy is blue-green", "add a proxy section with kind: nginx;"
+                    + " see fleet-state/example.yaml");
+            valid = false;
+        }
+        if (service.isPresent() && !service.get().ports().isEmpty()) {
+            Field where = serviceField.flatMap(Field::freeMapping).flatMap(m -> m.optional("ports"))
+                    .orElse(serviceField.orElseThrow());
+            where.problem("publishes ports, which blue-green cannot do: the old and the new container run side"
+                    + " by side and cannot both bind them", "remove service.ports; nginx on the droplet reaches"
+                    + " each colour on a loopback port fleet publishes for proxy.app-port");
+            valid = false;
+        }
+        Optional<Field> healthPort = root.optional("health").flatMap(Field::freeMapping).flatMap(m -> m.optional("port"));
+        if (healthPort.isPresent()) {
+            healthPort.get().problem("does not apply with blue-green: health checks go to proxy.app-port on each"
+                    + " colour", "remove it, and set proxy.app-port if the app does not listen on "
+                    + ProxySection.DEFAULT_APP_PORT);
+            valid = false;
+        }
+        root.entry("drain").ifPresent(e -> e.keyField().problem("does not apply with blue-green: the droplet never"
+                + " leaves rotation", "remove the drain section"));
+        valid &= root.entry("drain").isEmpty();
+        return valid && proxy.isPresent() && balancer.isPresent() ? proxy.map(ProxySpec::appPort) : Optional.empty();
+    }
+
+    /** A DNS balancer needs the dns section; the dns section needs every droplet's public address. */
+    private static void dns(MappingReader root, Optional<List<DropletSpec>> droplets, Optional<BalancerSpec> balancer,
+            Optional<DnsSpec> dns) {
+        if (balancer.filter(b -> b instanceof BalancerSpec.Dns).isPresent() && root.optional("dns").isEmpty()) {
+            root.optional("balancer").orElseThrow().problem("kind dns needs the dns section: which name, which"
+                    + " provider", "add a dns section; see fleet-state/example.yaml");
+        }
+        if (root.optional("dns").isEmpty() || droplets.isEmpty()) {
+            return;
+        }
+        List<String> without = droplets.get().stream().filter(d -> d.addresses().isEmpty()).map(DropletSpec::name)
+                .toList();
+        if (!without.isEmpty()) {
+            root.optional("droplets").orElseThrow().problem(String.join(", ", without) + (without.size() == 1
+                    ? " has" : " have") + " no public address for the dns section's name (its host is not an IP address)",
+                    "give each droplet addresses: [203.0.113.10]");
+        }
+    }
+
+    /** A drain-and-swap rollout takes a droplet out of a balancer: it needs one, and no proxy. */
+    private static void drainAndSwap(MappingReader root, Optional<RolloutPolicy> rollout,
+            Optional<BalancerSpec> balancer) {
+        if (rollout.isEmpty()) {
+            return;
+        }
+        root.entry("proxy").ifPresent(e -> e.keyField().problem("is only used by rollout.strategy: blue-green",
+                "remove it, or set rollout.strategy: blue-green"));
+        if (balancer.filter(b -> b instanceof BalancerSpec.None).isPresent()) {
+            root.optional("balancer").orElseThrow().problem("kind none leaves drain-and-swap no way to take a"
+                    + " droplet out of rotation: its users would see errors while its container is replaced",
+                    "set rollout.strategy: blue-green, or name the balancer");
+        }
+    }
+
+    private Revision revision(Path file, Problems problems) throws InvalidStateException {
+        try {
+            return revisions.revisionOf(file);
+        } catch (IOException e) {
+            problems.wholeFile("its git repository cannot be read: " + e.getMessage(),
+                    "fleet reports which commit it acts on;"
+                            + " repair the repository (git fsck) or move the file out of it");
+            throw problems.toException();
+        }
+    }
+}

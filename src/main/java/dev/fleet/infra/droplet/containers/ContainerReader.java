@@ -1,0 +1,165 @@
+package dev.fleet.infra.droplet.containers;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.InternetProtocol;
+import dev.fleet.infra.docker.DropletConnection;
+import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.observed.FleetLabels;
+import dev.fleet.observed.ObservedContainer;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the containers of one service on a droplet: those named like the service and those that
+ * claim it by fleet's label, running or not. Read-only.
+ */
+public final class ContainerReader {
+
+    private static final String NEVER = "0001-01-01T00:00:00Z";
+    private static final Set<String> EXITED_STATES = Set.of("exited", "dead", "restarting");
+
+    private final DropletConnection connection;
+    // One droplet often runs several containers of one image (old and new): inspect it once.
+    private final Map<String, Optional<String>> digestsByImageId = new HashMap<>();
+
+    public ContainerReader(DropletConnection connection) {
+        this.connection = connection;
+    }
+
+    /** The service's containers, the one named after it first; containers removed meanwhile are left out. */
+    public List<ObservedContainer> read(String service) throws DropletException {
+        // Docker ANDs different filter keys, and its name filter is an unanchored regex: two exact
+        // queries, merged by id.
+        Set<String> ids = new LinkedHashSet<>();
+        String nameFilter = "^/" + regexLiteral(service) + "$";
+        for (Container container : connection.call("listing containers named " + service, docker -> docker
+                .listContainersCmd().withShowAll(true).withNameFilter(List.of(nameFilter)).exec())) {
+            ids.add(container.getId());
+        }
+        for (Container container : connection.call("listing containers labelled " + FleetLabels.SERVICE + "=" + service,
+                docker -> docker.listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(FleetLabels.SERVICE, service)).exec())) {
+            ids.add(container.getId());
+        }
+        List<ObservedContainer> containers = new ArrayList<>();
+        for (String id : ids) {
+            Optional<InspectContainerResponse> inspected = connection.call("inspecting container " + id,
+                    docker -> {
+                        try {
+                            return Optional.of(docker.inspectContainerCmd(id).exec());
+                        } catch (NotFoundException e) {
+                            return Optional.empty();
+                        }
+                    });
+            if (inspected.isPresent()) {
+                containers.add(observed(inspected.get()));
+            }
+        }
+        return List.copyOf(containers);
+    }
+
+    private ObservedContainer observed(InspectContainerResponse inspected) throws DropletException {
+        var config = inspected.getConfig();
+        var state = inspected.getState();
+        String imageRef = config == null || config.getImage() == null ? "" : config.getImage();
+        String imageId = inspected.getImageId() == null ? "" : inspected.getImageId();
+        String status = state == null || state.getStatus() == null ? "unknown" : state.getStatus();
+        Optional<Integer> exitCode = state != null && state.getExitCodeLong() != null && EXITED_STATES.contains(status)
+                ? Optional.of(state.getExitCodeLong().intValue())
+                : Optional.empty();
+        Map<String, String> labels = config == null || config.getLabels() == null ? Map.of() : config.getLabels();
+        return new ObservedContainer(
+                inspected.getId(),
+                stripSlash(inspected.getName()),
+                digest(imageRef, imageId),
+                imageId,
+                imageRef,
+                status,
+                inspected.getRestartCount() == null ? 0 : inspected.getRestartCount(),
+                exitCode,
+                instant(state == null ? null : state.getStartedAt()),
+                instant(state == null ? null : state.getFinishedAt()),
+                labels,
+                tcpPorts(inspected));
+    }
+
+    /** The TCP ports Docker has bound on the droplet, container port to droplet port. */
+    private static Map<Integer, Integer> tcpPorts(InspectContainerResponse inspected) {
+        var settings = inspected.getNetworkSettings();
+        if (settings == null || settings.getPorts() == null) {
+            return Map.of();
+        }
+        Map<Integer, Integer> ports = new HashMap<>();
+        settings.getPorts().getBindings().forEach((exposed, bindings) -> {
+            if (exposed.getProtocol() != InternetProtocol.TCP || bindings == null) {
+                return;
+            }
+            for (var binding : bindings) {
+                try {
+                    ports.putIfAbsent(exposed.getPort(), Integer.parseInt(binding.getHostPortSpec()));
+                } catch (NumberFormatException e) {
+                    // A range or nothing bound yet: not a port fleet can reach.
+                }
+            }
+        });
+        return ports;
+    }
+
+    private Optional<String> digest(String imageRef, String imageId) throws DropletException {
+        Optional<String> pinned = RegistryDigest.pinned(imageRef);
+        if (pinned.isPresent() || imageId.isEmpty()) {
+            return pinned;
+        }
+        Optional<String> known = digestsByImageId.get(imageId);
+        if (known == null) {
+            Optional<InspectImageResponse> image = connection.call("inspecting image " + imageId, docker -> {
+                try {
+                    return Optional.of(docker.inspectImageCmd(imageId).exec());
+                } catch (NotFoundException e) {
+                    return Optional.empty();
+                }
+            });
+            List<String> repoDigests = image.map(InspectImageResponse::getRepoDigests).orElse(null);
+            known = RegistryDigest.fromRepoDigests(imageRef, repoDigests == null ? List.of() : repoDigests);
+            digestsByImageId.put(imageId, known);
+        }
+        return known;
+    }
+
+    private static Optional<Instant> instant(String timestamp) {
+        if (timestamp == null || timestamp.isEmpty() || timestamp.equals(NEVER)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(timestamp));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String stripSlash(String name) {
+        return name != null && name.startsWith("/") ? name.substring(1) : String.valueOf(name);
+    }
+
+    /** A container name as a literal in Docker's (Go RE2) regex: names allow only [a-zA-Z0-9_.-]. */
+    static String regexLiteral(String name) {
+        StringBuilder literal = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
+                literal.append('\\');
+            }
+            literal.append(c);
+        }
+        return literal.toString();
+    }
+}

@@ -1,0 +1,296 @@
+package dev.fleet.infra.droplet.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.SshSettings;
+import dev.fleet.history.ApplyRecord;
+import dev.fleet.history.HistoryEntry;
+import dev.fleet.history.HistoryStore;
+import dev.fleet.infra.droplet.DropletConnections;
+import dev.fleet.infra.droplet.Retry;
+import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.infra.ssh.SshConnection;
+import dev.fleet.lock.Acquisition;
+import dev.fleet.lock.Lease;
+import dev.fleet.lock.LeaseStore;
+import dev.fleet.lock.LockException;
+import dev.fleet.rollout.Ledger;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The fleet's lease and apply history, kept on its first droplet in the SSH user's
+ * {@code ~/.fleet/SERVICE/}: {@code lease} (one line), {@code history.jsonl} (a JSON line per
+ * apply or broken lease) and {@code lock}, which {@code flock} holds around every read-and-write so
+ * each operation is atomic however many runners try at once. Times come from the droplet's clock.
+ *
+ * <p>Arguments reach the droplet's shell as words of a restricted alphabet (base64 for the history
+ * records), never as text it could interpret.
+ */
+public final class DropletLedger implements Ledger {
+
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9@._:+=/-]+");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The operations, run by {@code sh -s -- OP SERVICE ARGS...}; exit 75 when the lock file stays busy. */
+    private static final String SCRIPT = """
+            set -eu
+            op=$1; service=$2
+            dir="${HOME:-/tmp}/.fleet/$service"
+            mkdir -p "$dir"
+            exec 9>>"$dir/lock"
+            flock -w 10 9 || { echo "$dir/lock stayed busy for 10s" >&2; exit 75; }
+            now=$(date +%s)
+            lease=""
+            if [ -s "$dir/lease" ]; then lease=$(cat "$dir/lease"); fi
+            field() { printf '%s\\n' "$lease" | tr ' ' '\\n' | sed -n "s/^$1=//p"; }
+            write() { printf '%s\\n' "$1" > "$dir/lease.new" && mv "$dir/lease.new" "$dir/lease"; }
+            case "$op" in
+              acquire)
+                if [ -n "$lease" ] && [ "$(field expires)" -gt "$now" ] && [ "$(field run)" != "$4" ] \\
+                    && [ "$(field run)" != "$8" ]; then
+                  printf 'held now=%s %s\\n' "$now" "$lease"; exit 0
+                fi
+                write "run=$4 owner=$5 commit=$6 since=$now expires=$((now + $3)) process=$7"
+                quiet=never
+                if [ -f "$dir/released" ]; then quiet=$((now - $(stat -c %Y "$dir/released"))); fi
+                printf 'acquired now=%s quiet=%s %s\\n' "$now" "$quiet" "$(cat "$dir/lease")"
+                if [ -n "$lease" ] && [ "$(field run)" != "$4" ]; then printf 'expired %s\\n' "$lease"; fi ;;
+              renew)
+                if [ -z "$lease" ] || [ "$(field run)" != "$4" ]; then echo lost; exit 0; fi
+                write "$(printf '%s\\n' "$lease" | sed "s/expires=[0-9]*/expires=$((now + $3))/")"
+                echo renewed ;;
+              release)
+                if [ -n "$lease" ] && [ "$(field run)" = "$3" ]; then rm -f "$dir/lease"; touch "$dir/released"; fi
+                echo released ;;
+              break)
+                if [ -z "$lease" ]; then echo none; exit 0; fi
+                rm -f "$dir/lease"
+                touch "$dir/released"
+                printf '{"event":"lease-broken","at":%s,"by":"%s","lease":"%s"}\\n' "$now" "$3" "$lease" >> "$dir/history.jsonl"
+                printf 'broken now=%s %s\\n' "$now" "$lease" ;;
+              record)
+                printf '%s' "$3" | base64 -d >> "$dir/history.jsonl"
+                printf '\\n' >> "$dir/history.jsonl"
+                echo recorded ;;
+              history)
+                if [ -f "$dir/history.jsonl" ]; then tail -n "$3" "$dir/history.jsonl"; fi ;;
+              *) echo "unknown operation $op" >&2; exit 64 ;;
+            esac
+            """;
+
+    private final DropletConnections connections;
+    private final DropletSpec droplet;
+    private final SshSettings settings;
+    private final String service;
+    private final String where;
+    private final Retry retry = Retry.sleeping();
+
+    private DropletLedger(DropletConnections connections, DropletSpec droplet, SshSettings settings, String service,
+            String where) {
+        this.connections = connections;
+        this.droplet = droplet;
+        this.settings = settings;
+        this.service = service;
+        this.where = where;
+    }
+
+    /** Connects to the state's first droplet, where the fleet's lease and history live. */
+    public static DropletLedger open(DropletConnections connections, DesiredState state) throws LockException {
+        DropletSpec first = state.droplets().getFirst();
+        try {
+            connections.get(first, state.ssh());
+            return new DropletLedger(connections, first, state.ssh(), safe(state.service().name()),
+                    first.name() + ":~/.fleet/" + state.service().name());
+        } catch (DropletException e) {
+            throw new LockException("the apply lock and history live on " + first.name() + ", the state's first droplet,"
+                    + " which is unreachable (" + e.reason() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the lease and history are, for messages. */
+    public String where() {
+        return where;
+    }
+
+    @Override
+    public Acquisition acquire(String run, String owner, String commit, Duration ttl, Optional<String> process,
+            Optional<String> goneRun) throws LockException {
+        List<String> lines = runRetried("acquire", String.valueOf(ttl.toSeconds()), safe(run), safe(owner), safe(commit),
+                safe(process.orElse("")), safe(goneRun.orElse("")));
+        String first = lines.isEmpty() ? "" : lines.getFirst();
+        if (first.startsWith("held ")) {
+            Map<String, String> fields = fields(first);
+            return new Acquisition.Held(lease(fields), Instant.ofEpochSecond(Long.parseLong(fields.get("now"))));
+        }
+        if (!first.startsWith("acquired ")) {
+            throw new LockException("unexpected answer from " + where + ": " + lines, null);
+        }
+        Optional<Lease> expired = lines.stream().filter(l -> l.startsWith("expired ")).findFirst().map(l -> lease(fields(l)));
+        String quiet = fields(first).getOrDefault("quiet", "0");
+        Optional<Duration> quietFor = quiet.equals("never") ? Optional.of(Duration.ofDays(365 * 100L))
+                : Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(quiet))));
+        return new Acquisition.Acquired(lease(fields(first)), expired, quietFor);
+    }
+
+    @Override
+    public boolean renew(String run, Duration ttl) throws LockException {
+        return runRetried("renew", String.valueOf(ttl.toSeconds()), safe(run)).contains("renewed");
+    }
+
+    @Override
+    public void release(String run) throws LockException {
+        runRetried("release", safe(run));
+    }
+
+    @Override
+    public Optional<Lease> breakLease(String by) throws LockException {
+        List<String> lines = run("break", safe(by));
+        return lines.stream().filter(l -> l.startsWith("broken ")).findFirst().map(l -> lease(fields(l)));
+    }
+
+    @Override
+    public void append(ApplyRecord record) throws LockException {
+        String json = toJson(record).toString();
+        run("record", Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public List<HistoryEntry> recent(int limit) throws LockException {
+        List<HistoryEntry> entries = new ArrayList<>();
+        for (String line : runRetried("history", String.valueOf(Math.max(1, limit)))) {
+            try {
+                JsonNode node = JSON.readTree(line);
+                if ("lease-broken".equals(node.path("event").asText())) {
+                    entries.add(new HistoryEntry.LeaseBroken(Instant.ofEpochSecond(node.path("at").asLong()),
+                            node.path("by").asText(), node.path("lease").asText()));
+                } else if ("apply".equals(node.path("event").asText())) {
+                    entries.add(new HistoryEntry.Apply(fromJson(node)));
+                }
+            } catch (IOException | RuntimeException e) {
+                // A line fleet did not write, or cut short: skipped, the rest is still history.
+            }
+        }
+        return entries;
+    }
+
+    @Override
+    public void close() {
+        // The connection is the run's (DropletConnections), closed with it.
+    }
+
+    /**
+     * {@link #run}, again on a new connection if the connection failed under it: for the operations
+     * that give the same result when repeated (acquire and renew by the same run, release, reading).
+     * Breaking a lease and appending to the history are not repeated.
+     */
+    private List<String> runRetried(String op, String... args) throws LockException {
+        SshConnection.CommandResult result;
+        try {
+            result = retry.call(() -> execute(op, args), failure -> connections.discard(droplet, settings));
+        } catch (DropletException e) {
+            throw new LockException(op + " on " + where + " failed: " + e.getMessage(), e);
+        }
+        return lines(op, result);
+    }
+
+    private List<String> run(String op, String... args) throws LockException {
+        try {
+            return lines(op, execute(op, args));
+        } catch (DropletException e) {
+            throw new LockException(op + " on " + where + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private SshConnection.CommandResult execute(String op, String... args) throws DropletException {
+        StringBuilder command = new StringBuilder("sh -s -- ").append(op).append(' ').append(service);
+        for (String arg : args) {
+            command.append(' ').append(arg);
+        }
+        return connections.get(droplet, settings).ssh().run(command.toString(), SCRIPT);
+    }
+
+    private List<String> lines(String op, SshConnection.CommandResult result) throws LockException {
+        if (result.exitStatus() != 0) {
+            throw new LockException(op + " on " + where + " failed (exit " + result.exitStatus() + "): "
+                    + result.stderr().strip(), null);
+        }
+        return result.stdout().lines().toList();
+    }
+
+    /** Words that reach the droplet's shell: only a safe alphabet, anything else replaced. */
+    static String safe(String word) {
+        if (word == null || word.isEmpty()) {
+            return "-";
+        }
+        return SAFE.matcher(word).matches() ? word : word.replaceAll("[^A-Za-z0-9@._:+=/-]", "_");
+    }
+
+    private static Map<String, String> fields(String line) {
+        Map<String, String> fields = new HashMap<>();
+        for (String token : line.split(" ")) {
+            int eq = token.indexOf('=');
+            if (eq > 0) {
+                fields.put(token.substring(0, eq), token.substring(eq + 1));
+            }
+        }
+        return fields;
+    }
+
+    private static Lease lease(Map<String, String> fields) {
+        return new Lease(fields.getOrDefault("run", "?"), fields.getOrDefault("owner", "?"),
+                fields.getOrDefault("commit", "?"), Instant.ofEpochSecond(Long.parseLong(fields.getOrDefault("since", "0"))),
+                Instant.ofEpochSecond(Long.parseLong(fields.getOrDefault("expires", "0"))),
+                Optional.ofNullable(fields.get("process")).filter(p -> !p.equals("-")));
+    }
+
+    static ObjectNode toJson(ApplyRecord record) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("event", "apply");
+        node.put("run", record.run());
+        node.put("who", record.who());
+        node.put("commit", record.commit());
+        node.put("started", record.started().toString());
+        node.put("tookMillis", record.took().toMillis());
+        node.put("result", record.result());
+        record.failure().ifPresent(f -> node.put("failure", f));
+        ArrayNode droplets = node.putArray("droplets");
+        for (ApplyRecord.DropletRecord droplet : record.droplets()) {
+            ObjectNode d = droplets.addObject();
+            d.put("name", droplet.droplet());
+            d.put("from", droplet.fromDigest());
+            d.put("to", droplet.toDigest());
+            d.put("result", droplet.result());
+            ArrayNode steps = d.putArray("steps");
+            droplet.steps().forEach(steps::add);
+        }
+        return node;
+    }
+
+    static ApplyRecord fromJson(JsonNode node) {
+        List<ApplyRecord.DropletRecord> droplets = new ArrayList<>();
+        for (JsonNode d : node.path("droplets")) {
+            List<String> steps = new ArrayList<>();
+            d.path("steps").forEach(s -> steps.add(s.asText()));
+            droplets.add(new ApplyRecord.DropletRecord(d.path("name").asText(), d.path("from").asText(),
+                    d.path("to").asText(), d.path("result").asText(), steps));
+        }
+        return new ApplyRecord(node.path("run").asText(), node.path("who").asText(), node.path("commit").asText(),
+                Instant.parse(node.path("started").asText()), Duration.ofMillis(node.path("tookMillis").asLong()),
+                node.path("result").asText(), droplets,
+                node.hasNonNull("failure") ? Optional.of(node.get("failure").asText()) : Optional.empty());
+    }
+}

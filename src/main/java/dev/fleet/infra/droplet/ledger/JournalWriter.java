@@ -1,0 +1,129 @@
+package dev.fleet.infra.droplet.ledger;
+
+import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.infra.ssh.SshChannel;
+import dev.fleet.infra.ssh.SshConnection;
+import dev.fleet.observed.UnreachableReason;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Writes a droplet's rollout journal ({@link DropletJournal}'s files) through one {@code sh} kept
+ * running on the droplet for the whole apply: each write is a line sent and {@code ok} read back
+ * once the file is renamed into place (the journal keeps its last 2,000 to 4,000 lines), one
+ * round trip on an open channel, where a command of its
+ * own would cost a new channel, a login shell and a few processes (about 100 ms on a busy droplet,
+ * before each of a rollout's steps).
+ *
+ * <p>The script reaches the droplet base64-encoded in the command line, so its stdin carries only
+ * the lines, and the lines hold only words of {@link DropletLedger#safe}'s alphabet. Not
+ * thread-safe: one apply writes one droplet's journal from one thread.
+ */
+public final class JournalWriter implements AutoCloseable {
+
+    private static final String SCRIPT = """
+            dir="${HOME:-/tmp}/.fleet/$1"
+            mkdir -p "$dir" 2>/dev/null || { echo "cannot create $dir"; exit 1; }
+            echo ready
+            while IFS= read -r line; do
+              case "$line" in
+                "intend "*)
+                  l=${line#intend }
+                  if printf '%s\\n' "$l" > "$dir/intent.new" 2>/dev/null && mv "$dir/intent.new" "$dir/intent" 2>/dev/null \\
+                      && printf '%s\\n' "$l" >> "$dir/journal" 2>/dev/null; then echo ok; else echo "cannot write $dir/intent"; fi ;;
+                "end "*)
+                  l=${line#end }
+                  if [ -f "$dir/intent" ]; then printf '%s\\n' "$l" >> "$dir/journal" 2>/dev/null; rm -f "$dir/intent"; fi
+                  if [ "$(wc -l < "$dir/journal")" -gt 4000 ]; then
+                    tail -n 2000 "$dir/journal" > "$dir/journal.new" && mv "$dir/journal.new" "$dir/journal"
+                  fi 2>/dev/null
+                  echo ok ;;
+                *) echo "unknown request" ;;
+              esac
+            done
+            """;
+
+    private final SshChannel channel;
+    private final BufferedReader answers;
+    private final OutputStream requests;
+    private final String where;
+
+    private JournalWriter(SshChannel channel, String where) {
+        this.channel = channel;
+        this.answers = new BufferedReader(new InputStreamReader(channel.input(), StandardCharsets.UTF_8));
+        this.requests = channel.output();
+        this.where = where;
+    }
+
+    /** Starts the writer for {@code service}'s journal on the droplet, and waits until it is ready. */
+    public static JournalWriter open(SshConnection ssh, String service, Duration timeout) throws DropletException {
+        String encoded = Base64.getEncoder().encodeToString(SCRIPT.getBytes(StandardCharsets.UTF_8));
+        SshChannel channel = ssh.exec("sh -c \"$(printf %s " + encoded + " | base64 -d)\" fleet-journal "
+                + DropletLedger.safe(service));
+        channel.setReadTimeout(timeout);
+        JournalWriter writer = new JournalWriter(channel, ssh.address() + ":~/.fleet/" + DropletLedger.safe(service));
+        try {
+            writer.expect("ready");
+        } catch (DropletException e) {
+            writer.close();
+            throw e;
+        }
+        return writer;
+    }
+
+    /** Replaces the intent with {@code line} and appends it to the journal; returns once both are written. */
+    public void intend(String line) throws DropletException {
+        request("intend " + line);
+    }
+
+    /** Appends {@code line} to the journal and removes the intent, if there is one. */
+    public void end(String line) throws DropletException {
+        request("end " + line);
+    }
+
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    private void request(String line) throws DropletException {
+        try {
+            requests.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            requests.flush();
+        } catch (IOException e) {
+            throw new DropletException(UnreachableReason.TIMEOUT, "the rollout journal at " + where
+                    + " could not be written: " + e.getMessage(), e);
+        }
+        expect("ok");
+    }
+
+    private void expect(String wanted) throws DropletException {
+        String answer;
+        try {
+            answer = answers.readLine();
+        } catch (InterruptedIOException e) {
+            throw new DropletException(UnreachableReason.TIMEOUT, "the rollout journal at " + where
+                    + " did not answer within " + channel.readTimeout().toSeconds() + "s", e);
+        } catch (IOException e) {
+            throw new DropletException(UnreachableReason.TIMEOUT, "the rollout journal at " + where
+                    + " stopped answering: " + e.getMessage(), e);
+        }
+        if (answer == null) {
+            throw new DropletException(UnreachableReason.TIMEOUT, "the rollout journal at " + where
+                    + " stopped answering (its channel closed)");
+        }
+        if (!answer.equals(wanted)) {
+            throw new DropletException(UnreachableReason.OTHER, "the rollout journal at " + where + ": " + answer);
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.fleet.desired.load;
+
+import dev.fleet.desired.Revision;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A folder that has what test state files refer to, so that only a file's intended mistake is
+ * wrong: {@code id_ed25519} and {@code known_hosts} beside the state, {@code home/.ssh/fleet_ed25519}
+ * with {@code HOME} pointing at {@code home}, and {@code secrets/session-key}; plus an environment
+ * with the variables the files use. The "keys" are stubs: fleet only checks that they exist.
+ */
+public final class StateFixture {
+
+    public static final String API_TOKEN = "sentinel-env-secret-7Hq2";
+    public static final String REGISTRY_PASSWORD = "sentinel-registry-password-Vx9";
+    public static final String SESSION_KEY = "sentinel-file-secret-K3p";
+
+    public final Path dir;
+    public final Map<String, String> env = new HashMap<>();
+
+    public StateFixture(Path dir) {
+        this.dir = dir;
+        try {
+            Files.writeString(dir.resolve("id_ed25519"), "stub, not a key\n");
+            Files.writeString(dir.resolve("known_hosts"), "10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIStub\n");
+            Path ssh = Files.createDirectories(dir.resolve("home/.ssh"));
+            Files.writeString(ssh.resolve("fleet_ed25519"), "stub, not a key\n");
+            Path secrets = Files.createDirectories(dir.resolve("secrets"));
+            Files.writeString(secrets.resolve("session-key"), SESSION_KEY + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        env.put("HOME", dir.resolve("home").toString());
+        env.put("FLEET_API_TOKEN", API_TOKEN);
+        env.put("FLEET_REGISTRY_PASSWORD", REGISTRY_PASSWORD);
+    }
+
+    /** A loader over this environment; the revision is a fixed commit. */
+    public StateLoader loader() {
+        return new StateLoader(env, file -> Revision.notInGit());
+    }
+
+    /** Copies {@code source} into the folder under {@code name} and returns the copy. */
+    public Path copy(Path source, String name) {
+        try {
+            return Files.copy(source, dir.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path write(String name, String content) {
+        try {
+            return Files.writeString(dir.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Path resource(String name) {
+        try {
+            return Path.of(StateFixture.class.getResource("/states/" + name).toURI());
+        } catch (Exception e) {
+            throw new IllegalStateException("no test resource states/" + name, e);
+        }
+    }
+}
