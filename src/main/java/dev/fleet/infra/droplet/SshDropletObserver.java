@@ -7,7 +7,7 @@ import dev.fleet.infra.docker.DropletConnection;
 import dev.fleet.infra.droplet.containers.ContainerReader;
 import dev.fleet.infra.droplet.containers.ForwardedHttp;
 import dev.fleet.infra.droplet.containers.HealthProber;
-import dev.fleet.infra.droplet.ledger.DropletJournal;
+import dev.fleet.infra.droplet.journal.DropletJournal;
 import dev.fleet.infra.droplet.nginx.NginxProxy;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.observed.DropletObservation;

@@ -1,5 +1,7 @@
 package dev.fleet.infra.droplet.ledger;
 
+import static dev.fleet.infra.ssh.ShellWords.safe;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,14 +11,12 @@ import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.history.ApplyRecord;
 import dev.fleet.history.HistoryEntry;
-import dev.fleet.history.HistoryStore;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.droplet.Retry;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.infra.ssh.SshConnection;
 import dev.fleet.lock.Acquisition;
 import dev.fleet.lock.Lease;
-import dev.fleet.lock.LeaseStore;
 import dev.fleet.lock.LockException;
 import dev.fleet.rollout.Ledger;
 import java.io.IOException;
@@ -42,7 +42,6 @@ import java.util.regex.Pattern;
  */
 public final class DropletLedger implements Ledger {
 
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9@._:+=/-]+");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The operations, run by {@code sh -s -- OP SERVICE ARGS...}; exit 75 when the lock file stays busy. */
@@ -229,14 +228,6 @@ public final class DropletLedger implements Ledger {
                     + result.stderr().strip(), null);
         }
         return result.stdout().lines().toList();
-    }
-
-    /** Words that reach the droplet's shell: only a safe alphabet, anything else replaced. */
-    static String safe(String word) {
-        if (word == null || word.isEmpty()) {
-            return "-";
-        }
-        return SAFE.matcher(word).matches() ? word : word.replaceAll("[^A-Za-z0-9@._:+=/-]", "_");
     }
 
     private static Map<String, String> fields(String line) {

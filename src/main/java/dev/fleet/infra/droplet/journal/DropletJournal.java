@@ -1,6 +1,7 @@
-package dev.fleet.infra.droplet.ledger;
+package dev.fleet.infra.droplet.journal;
 
 import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.infra.ssh.ShellWords;
 import dev.fleet.infra.ssh.SshConnection;
 import dev.fleet.observed.RolloutIntent;
 import dev.fleet.observed.UnreachableReason;
@@ -31,24 +32,24 @@ public final class DropletJournal {
 
     public DropletJournal(SshConnection ssh, String service) {
         this.ssh = ssh;
-        this.service = DropletLedger.safe(service);
+        this.service = ShellWords.safe(service);
     }
 
     /** The line that records {@code intent}. */
     public static String line(RolloutIntent intent) {
         return String.join(" ",
-                "run=" + DropletLedger.safe(intent.run()),
-                "step=" + DropletLedger.safe(intent.step()),
-                "phase=" + DropletLedger.safe(intent.phase()),
-                "to=" + DropletLedger.safe(intent.toDigest()),
-                "from=" + DropletLedger.safe(intent.fromImage().orElse("")),
-                "from-digest=" + DropletLedger.safe(intent.fromDigest().orElse("")),
+                "run=" + ShellWords.safe(intent.run()),
+                "step=" + ShellWords.safe(intent.step()),
+                "phase=" + ShellWords.safe(intent.phase()),
+                "to=" + ShellWords.safe(intent.toDigest()),
+                "from=" + ShellWords.safe(intent.fromImage().orElse("")),
+                "from-digest=" + ShellWords.safe(intent.fromDigest().orElse("")),
                 "at=" + intent.at().getEpochSecond());
     }
 
     /** The line that ends a droplet's turn in {@code run}. */
     public static String endLine(String run, String result, Instant at) {
-        return "run=" + DropletLedger.safe(run) + " end=" + DropletLedger.safe(result) + " at=" + at.getEpochSecond();
+        return "run=" + ShellWords.safe(run) + " end=" + ShellWords.safe(result) + " at=" + at.getEpochSecond();
     }
 
     /** The intent an apply left on the droplet, if any. */

@@ -1,6 +1,7 @@
-package dev.fleet.infra.droplet.ledger;
+package dev.fleet.infra.droplet.journal;
 
 import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.infra.ssh.ShellWords;
 import dev.fleet.infra.ssh.SshChannel;
 import dev.fleet.infra.ssh.SshConnection;
 import dev.fleet.observed.UnreachableReason;
@@ -65,9 +66,9 @@ public final class JournalWriter implements AutoCloseable {
     public static JournalWriter open(SshConnection ssh, String service, Duration timeout) throws DropletException {
         String encoded = Base64.getEncoder().encodeToString(SCRIPT.getBytes(StandardCharsets.UTF_8));
         SshChannel channel = ssh.exec("sh -c \"$(printf %s " + encoded + " | base64 -d)\" fleet-journal "
-                + DropletLedger.safe(service));
+                + ShellWords.safe(service));
         channel.setReadTimeout(timeout);
-        JournalWriter writer = new JournalWriter(channel, ssh.address() + ":~/.fleet/" + DropletLedger.safe(service));
+        JournalWriter writer = new JournalWriter(channel, ssh.address() + ":~/.fleet/" + ShellWords.safe(service));
         try {
             writer.expect("ready");
         } catch (DropletException e) {
