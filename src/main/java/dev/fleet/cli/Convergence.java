@@ -15,6 +15,7 @@ import dev.fleet.lock.LockException;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.plan.Step;
+import dev.fleet.report.FailureText;
 import dev.fleet.report.PlanReport;
 import jakarta.inject.Singleton;
 import java.io.PrintWriter;
@@ -82,7 +83,8 @@ class Convergence {
             Listener listener, Run outcome) throws InterruptedException {
         // Read-only first: a converged fleet needs no lock, and is left without a single change.
         long observedAt = System.nanoTime();
-        Rollout.Planned first = rollout.plan(state);
+        String run = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        Rollout.Planned first = rollout.plan(state, run);
         outcome.drift = first.drift();
         if (first.outcome() instanceof PlanOutcome.Ready ready && ready.plan().isEmpty()) {
             out.println(nothingToDo(first));
@@ -97,7 +99,6 @@ class Convergence {
             return ExitCodes.COULD_NOT_RUN;
         }
         try (ledger) {
-            String run = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
             String who = Owner.describe();
             String commit = state.revision().describe();
             Acquisition acquisition;
@@ -133,7 +134,7 @@ class Convergence {
                             + " by " + lapsed.owner() + " (it did not finish)"));
             // Observe again under the lock, unless no other apply can have been at work since the first look.
             Duration observedAgo = Duration.ofNanos(System.nanoTime() - observedAt);
-            Rollout.Planned planned = acquired.observationStillValid(observedAgo) ? first : rollout.plan(state);
+            Rollout.Planned planned = acquired.observationStillValid(observedAgo) ? first : rollout.plan(state, run);
             outcome.drift = planned.drift();
             try (Heartbeat heartbeat = new Heartbeat(ledger, run, err)) {
                 return applyHolding(state, planned, ledger, run, who, commit, out, err, confirmation, listener, outcome,
@@ -189,7 +190,7 @@ class Convergence {
         if (result.succeeded()) {
             return ExitCodes.SUCCESS;
         }
-        err.println("fleet apply: " + result.failure().get());
+        err.println("fleet apply: " + FailureText.of(result).orElseThrow());
         return changed ? ExitCodes.ROLLOUT_FAILED : ExitCodes.COULD_NOT_RUN;
     }
 
@@ -214,7 +215,7 @@ class Convergence {
                     droplet.fromDigest().map(ImageRef::shortForm).orElse("nothing"), ImageRef.shortForm(droplet.toDigest()),
                     droplet.steps().isEmpty() ? "" : ", " + seconds(droplet.steps().stream().map(StepRecord::took)
                             .reduce(Duration.ZERO, Duration::plus))));
-            droplet.failure().ifPresent(f -> out.println("      " + f));
+            FailureText.of(droplet).ifPresent(f -> out.println("      " + f));
         }
         out.flush();
     }

@@ -3,6 +3,7 @@ package dev.fleet.cli;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletOutcome;
 import dev.fleet.history.ApplyRecord;
+import dev.fleet.report.FailureText;
 import java.util.Locale;
 
 /** An apply's result as the history keeps it. */
@@ -23,6 +24,7 @@ final class History {
         } else {
             outcome = "failed";
         }
-        return new ApplyRecord(run, who, commit, result.started(), result.took(), outcome, droplets, result.failure());
+        return new ApplyRecord(run, who, commit, result.started(), result.took(), outcome, droplets,
+                FailureText.of(result));
     }
 }

@@ -38,10 +38,19 @@ class Rollout {
     /** The drift and the plan that follows from it, from one observation. */
     record Planned(DriftReport drift, PlanOutcome outcome) {}
 
+    /** The run id {@code fleet plan} shows on the containers a plan starts: no apply, so no run. */
+    static final String NO_RUN = "(the apply's run id)";
+
+    /** A plan to show, not to apply: its containers' {@code fleet.rollout} label says {@link #NO_RUN}. */
     Planned plan(DesiredState state) {
+        return plan(state, NO_RUN);
+    }
+
+    /** @param run the run id of the apply that will perform the plan */
+    Planned plan(DesiredState state, String run) {
         FleetObservation observation = observer.observe(state);
         DriftReport drift = DriftDetector.detect(state, observation);
-        return new Planned(drift, Planner.plan(state, observation, drift));
+        return new Planned(drift, Planner.plan(state, observation, drift, run));
     }
 
     /** The fleet's lease and history, on its first droplet. */

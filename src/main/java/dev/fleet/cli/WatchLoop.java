@@ -10,6 +10,7 @@ import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.observed.FleetObserver;
+import dev.fleet.report.FailureText;
 import dev.fleet.watch.Backoff;
 import dev.fleet.watch.Notifier;
 import dev.fleet.watch.RolloutMemory;
@@ -200,18 +201,18 @@ final class WatchLoop {
                         if (droplet.result() == DropletOutcome.Result.ROLLED_BACK) {
                             rolledBack = true;
                             notifier.notify(new WatchEvent.RolledBack(state.service().name(), commit, clock.instant(),
-                                    droplet.droplet(), droplet.failure().orElse("its new container failed")));
+                                    droplet.droplet(), FailureText.of(droplet).orElse("its new container failed")));
                         }
                     }
                     ended = rolledBack ? WatchStatus.RolloutResult.ROLLED_BACK : WatchStatus.RolloutResult.FAILED;
-                    String why = result.failure().orElse("the rollout stopped");
+                    String why = FailureText.of(result).orElse("the rollout stopped");
                     memory.failed(target, why);
                     notifier.notify(new WatchEvent.RolloutFailed(state.service().name(), commit, clock.instant(), why));
                     problem = true;
                 }
                 rollouts.merge(ended, 1, Integer::sum);
                 lastRollout = Optional.of(new WatchStatus.Rollout(commit, rolloutStarted, took, ended,
-                        result.failure()));
+                        FailureText.of(result)));
             } else if (outcome.exitCode() != ExitCodes.SUCCESS) {
                 problem = true; // refused, locked by another apply, or unreachable: nothing changed
             }

@@ -8,6 +8,8 @@ import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.ImageSource;
+import dev.fleet.desired.LocalImage;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.ServiceSpec;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +56,7 @@ class PlannerTest {
     private static final String V2 = "sha256:" + "2".repeat(64);
     private static final String V3 = "sha256:" + "3".repeat(64);
     private static final String IMAGE_ID = "sha256:" + "f".repeat(64);
+    private static final String RUN = "run1";
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
     private static final HealthProbe HEALTHY = new HealthProbe(Optional.of(200), List.of());
     private static final HealthProbe FAILING =
@@ -95,7 +99,7 @@ class PlannerTest {
                 new Step.Drain("c"),
                 new Step.AwaitDrained("c", DRAIN_DEADLINE),
                 new Step.RemoveContainer("c", "demo", GRACE),
-                new Step.StartContainer("c", "registry/demo@" + V2, V2),
+                start("c", ref(V2), V2, "registry/demo@" + V1, V1),
                 new Step.AwaitHealthy("c", HEALTH_TIMEOUT),
                 new Step.Undrain("c"),
                 new Step.Verify("c", Optional.of(V2)),
@@ -118,7 +122,7 @@ class PlannerTest {
         assertThat(d1.steps()).containsExactly(
                 new Step.Drain("d1"),
                 new Step.AwaitDrained("d1", DRAIN_DEADLINE),
-                new Step.StartContainer("d1", "registry/demo@" + V2, V2),
+                start("d1", ref(V2), V2),
                 new Step.AwaitHealthy("d1", HEALTH_TIMEOUT),
                 new Step.Undrain("d1"),
                 new Step.Verify("d1", Optional.of(V2)),
@@ -171,7 +175,7 @@ class PlannerTest {
 
         DropletPlan d2 = plan.droplets().get(1);
         assertThat(d2.toDigest()).isEqualTo(V3);
-        assertThat(d2.steps()).contains(new Step.StartContainer("d2", "registry/demo@" + V3, V3),
+        assertThat(d2.steps()).contains(start("d2", ref(V3), V3, "registry/demo@" + V1, V1),
                 new Step.Verify("d2", Optional.of(V3)));
         assertThat(plan.preflight()).containsExactly(
                 new Step.PullImage("d1", new ImageRef("registry/demo", V2)),
@@ -316,7 +320,7 @@ class PlannerTest {
         assertThat(d2.steps()).extracting(StepText::kind)
                 .containsExactly("await-healthy", "undrain", "await-in-rotation", "verify");
         assertThat(d2.fromDigest()).contains(V1);
-        assertThat(d2.rollback()).contains(new Step.StartContainer("d2", "registry/demo@" + V1, V1));
+        assertThat(d2.rollback()).contains(start("d2", ref(V1), V1));
         assertThat(d2.why()).contains("run dead1 swapped it and did not finish (its last step: 5:undrain)");
     }
 
@@ -353,8 +357,8 @@ class PlannerTest {
 
         assertThat(d1.swapped()).isFalse();
         assertThat(d1.steps()).extracting(StepText::kind).doesNotContain("remove-container");
-        assertThat(d1.fromImage()).contains("registry/demo@" + V1);
-        assertThat(d1.rollback()).contains(new Step.StartContainer("d1", "registry/demo@" + V1, V1));
+        assertThat(d1.fromImage()).contains(ref(V1));
+        assertThat(d1.rollback()).contains(start("d1", ref(V1), V1));
     }
 
     @Test
@@ -369,7 +373,7 @@ class PlannerTest {
 
         assertThat(d1.steps()).extracting(StepText::kind).contains("remove-container", "start-container");
         assertThat(d1.fromDigest()).contains(V1);
-        assertThat(d1.rollback()).contains(new Step.StartContainer("d1", "registry/demo@" + V1, V1));
+        assertThat(d1.rollback()).contains(start("d1", ref(V1), V1));
     }
 
     // ---------------------------------------------------------------- rollback
@@ -385,7 +389,7 @@ class PlannerTest {
                 new Step.Drain("d1"),
                 new Step.AwaitDrained("d1", DRAIN_DEADLINE),
                 new Step.RemoveContainer("d1", "demo", GRACE),
-                new Step.StartContainer("d1", "registry.example.com:5000/team/demo@" + V1, V1),
+                start("d1", new ImageRef("registry.example.com:5000/team/demo", V1), V1),
                 new Step.AwaitHealthy("d1", HEALTH_TIMEOUT),
                 new Step.Undrain("d1"),
                 new Step.Verify("d1", Optional.of(V1)),
@@ -401,27 +405,27 @@ class PlannerTest {
 
         DropletPlan d1 = plan.droplets().getFirst();
         assertThat(d1.fromDigest()).isEmpty();
-        assertThat(d1.rollback()).contains(new Step.StartContainer("d1", IMAGE_ID, ""),
+        assertThat(d1.rollback()).contains(start("d1", new LocalImage(IMAGE_ID), ""),
                 new Step.Verify("d1", Optional.empty()));
     }
 
     @Test
     void rollbackImageKeepsARegistryPortAndDropsTagOrDigest() {
         assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "localhost:5000/demo")))
-                .isEqualTo("localhost:5000/demo@" + V1);
+                .isEqualTo(new ImageRef("localhost:5000/demo", V1));
         assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "localhost:5000/demo:v1")))
-                .isEqualTo("localhost:5000/demo@" + V1);
+                .isEqualTo(new ImageRef("localhost:5000/demo", V1));
         assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "registry/demo@" + V1)))
-                .isEqualTo("registry/demo@" + V1);
+                .isEqualTo(ref(V1));
         assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "")))
-                .isEqualTo(IMAGE_ID);
+                .isEqualTo(new LocalImage(IMAGE_ID));
     }
 
     @Test
     void theRollbackOfAContainerCreatedFromAnImageIdUsesTheImageId() {
         ObservedContainer byId = container(Optional.of(V1), "running", IMAGE_ID);
 
-        assertThat(Planner.rollbackImage(byId)).isEqualTo(IMAGE_ID);
+        assertThat(Planner.rollbackImage(byId)).isEqualTo(new LocalImage(IMAGE_ID));
     }
 
     @Test
@@ -536,7 +540,29 @@ class PlannerTest {
 
     private static PlanOutcome plan(DesiredState state, BalancerObservation balancer, DropletObservation... droplets) {
         FleetObservation observation = new FleetObservation(List.of(droplets), balancer, NOW);
-        return Planner.plan(state, observation, DriftDetector.detect(state, observation));
+        return Planner.plan(state, observation, DriftDetector.detect(state, observation), RUN);
+    }
+
+    private static ImageRef ref(String digest) {
+        return new ImageRef("registry/demo", digest);
+    }
+
+    /**
+     * The service's container as a start step must create it: the state's settings (none here but the
+     * restart policy) and fleet's labels; {@code replaces} is the image and digest a forward step replaces.
+     */
+    private static Step.StartContainer start(String droplet, ImageSource image, String digest, String... replaces) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(FleetLabels.SERVICE, "demo");
+        if (!digest.isEmpty()) {
+            labels.put(FleetLabels.DIGEST, digest);
+        }
+        labels.put(FleetLabels.ROLLOUT, RUN);
+        if (replaces.length > 0) {
+            labels.put(FleetLabels.REPLACES, replaces[0]);
+            labels.put(FleetLabels.REPLACES_DIGEST, replaces[1]);
+        }
+        return new Step.StartContainer(droplet, new ContainerSpec("demo", image, List.of(), Map.of(), "always", labels));
     }
 
     private static Reached reached(String droplet, ObservedContainer container, HealthProbe health) {

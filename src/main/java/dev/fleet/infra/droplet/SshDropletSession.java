@@ -11,11 +11,12 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
 import dev.fleet.apply.ApplyException;
-import dev.fleet.apply.ContainerSpec;
 import dev.fleet.apply.DropletSession;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.ImageSource;
 import dev.fleet.desired.PortMapping;
 import dev.fleet.desired.ProxySpec;
 import dev.fleet.observed.ProxyRoute;
@@ -29,8 +30,10 @@ import dev.fleet.observed.UnreachableReason;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.observed.RolloutIntent;
+import dev.fleet.plan.ContainerSpec;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -84,17 +87,12 @@ final class SshDropletSession implements DropletSession {
     }
 
     @Override
-    public void pull(String image) throws ApplyException {
-        int at = image.indexOf('@');
-        if (at < 0) {
-            throw new IllegalArgumentException("pulls are by digest: " + image);
-        }
-        String repository = image.substring(0, at);
-        String digest = image.substring(at + 1);
+    public void pull(ImageRef image) throws ApplyException {
+        String repository = image.repository();
         AtomicReference<String> error = new AtomicReference<>();
         // A pull is safe to repeat: what was downloaded stays.
         boolean finished = retried(() -> connection().call("pulling " + image, docker -> {
-            var pull = docker.pullImageCmd(repository).withTag(digest);
+            var pull = docker.pullImageCmd(repository).withTag(image.digest());
             credentialsFor(repository).ifPresent(pull::withAuthConfig);
             try {
                 return pull.exec(new ResultCallback.Adapter<PullResponseItem>() {
@@ -120,10 +118,10 @@ final class SshDropletSession implements DropletSession {
     }
 
     @Override
-    public boolean hasImage(String image) throws ApplyException {
+    public boolean hasImage(ImageSource image) throws ApplyException {
         return retried(() -> connection().call("inspecting image " + image, docker -> {
             try {
-                docker.inspectImageCmd(image).exec();
+                docker.inspectImageCmd(image.reference()).exec();
                 return true;
             } catch (NotFoundException e) {
                 return false;
@@ -201,7 +199,7 @@ final class SshDropletSession implements DropletSession {
 
     /** A container left by an attempt of this very call: its name, image and run are the spec's. */
     private static boolean ours(ObservedContainer container, ContainerSpec spec, String run) {
-        return container.name().equals(spec.name()) && container.imageRef().equals(spec.image())
+        return container.name().equals(spec.name()) && container.imageRef().equals(spec.image().reference())
                 && run.equals(container.labels().get(FleetLabels.ROLLOUT));
     }
 
@@ -222,7 +220,7 @@ final class SshDropletSession implements DropletSession {
             case EnvValue.SecretValue secret -> secret.value().reveal();
         }));
         return connection().call("creating container " + spec.name() + " from " + spec.image(), docker -> docker
-                .createContainerCmd(spec.image())
+                .createContainerCmd(spec.image().reference())
                 .withName(spec.name())
                 .withEnv(environment)
                 .withLabels(spec.labels())
@@ -299,7 +297,7 @@ final class SshDropletSession implements DropletSession {
 
     @Override
     public void endIntent(String run, String result) throws ApplyException {
-        journal(writer -> writer.end(DropletJournal.endLine(run, result, java.time.Instant.now())));
+        journal(writer -> writer.end(DropletJournal.endLine(run, result, Instant.now())));
     }
 
     @FunctionalInterface
