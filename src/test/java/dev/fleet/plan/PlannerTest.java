@@ -6,12 +6,15 @@ import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.ImageSource;
 import dev.fleet.desired.LocalImage;
+import dev.fleet.desired.PortMapping;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.Secret;
 import dev.fleet.desired.ServiceSpec;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.drift.DriftDetector;
@@ -29,6 +32,7 @@ import dev.fleet.observed.UnreachableReason;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -374,6 +378,48 @@ class PlannerTest {
         assertThat(d1.steps()).extracting(StepText::kind).contains("remove-container", "start-container");
         assertThat(d1.fromDigest()).contains(V1);
         assertThat(d1.rollback()).contains(start("d1", ref(V1), V1));
+    }
+
+    @Test
+    void theStartStepCarriesTheWholeContainerWithItsSecretStillOpaque() {
+        Secret token = new Secret("s3cr3t-value");
+        Map<String, EnvValue> environment = new LinkedHashMap<>();
+        environment.put("LOG_LEVEL", new EnvValue.Plain("info"));
+        environment.put("API_TOKEN", new EnvValue.SecretValue(token, "env FLEET_API_TOKEN"));
+        List<PortMapping> ports = List.of(new PortMapping(Optional.empty(), 80, 8080, "tcp"),
+                new PortMapping(Optional.of("127.0.0.1"), 9090, 9090, "tcp"));
+        ServiceSpec service = new ServiceSpec("demo", ref(V2), ports, environment, "unless-stopped",
+                Map.of("team", "platform"));
+        DesiredState base = state(V2, 1, true, droplet("d1"));
+        DesiredState state = new DesiredState(base.file(), base.revision(), service, base.droplets(), base.ssh(),
+                base.registry(), base.health(), base.drain(), base.balancer(), base.rollout());
+
+        DropletPlan d1 = ready(state, reached("d1", running(V1), HEALTHY)).droplets().getFirst();
+
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("team", "platform");
+        labels.put(FleetLabels.SERVICE, "demo");
+        labels.put(FleetLabels.DIGEST, V2);
+        labels.put(FleetLabels.ROLLOUT, RUN);
+        labels.put(FleetLabels.REPLACES, "registry/demo@" + V1);
+        labels.put(FleetLabels.REPLACES_DIGEST, V1);
+        ContainerSpec forward = new ContainerSpec("demo", ref(V2), ports, environment, "unless-stopped", labels);
+        assertThat(d1.steps()).contains(new Step.StartContainer("d1", forward));
+        Step.StartContainer start = d1.steps().stream().filter(Step.StartContainer.class::isInstance)
+                .map(Step.StartContainer.class::cast).findFirst().orElseThrow();
+        assertThat(start.container().environment().get("API_TOKEN"))
+                .isEqualTo(new EnvValue.SecretValue(token, "env FLEET_API_TOKEN"));
+        assertThat(start.container().toString()).doesNotContain("s3cr3t-value");
+        assertThat(new ArrayList<>(start.container().labels().keySet())).as("the state's labels, then fleet's")
+                .containsExactlyElementsOf(labels.keySet());
+
+        // The rollback's container is the same service on the previous image, and replaces nothing.
+        Map<String, String> back = new LinkedHashMap<>(labels);
+        back.put(FleetLabels.DIGEST, V1);
+        back.remove(FleetLabels.REPLACES);
+        back.remove(FleetLabels.REPLACES_DIGEST);
+        assertThat(d1.rollback()).contains(new Step.StartContainer("d1",
+                new ContainerSpec("demo", ref(V1), ports, environment, "unless-stopped", back)));
     }
 
     // ---------------------------------------------------------------- rollback
