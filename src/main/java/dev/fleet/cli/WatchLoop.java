@@ -8,6 +8,7 @@ import dev.fleet.desired.StateLoader;
 import dev.fleet.drift.DriftDetector;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
+import dev.fleet.drift.DropletStatus;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.observed.FleetObserver;
 import dev.fleet.report.FailureText;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -87,7 +89,7 @@ final class WatchLoop {
 
     /** The last valid state fetched, which the watch acts on; empty before the first. */
     java.util.Optional<DesiredState> lastValid() {
-        return java.util.Optional.ofNullable(lastValid);
+        return Optional.ofNullable(lastValid);
     }
 
     /** What the watch knows now: the latest round's status. */
@@ -100,7 +102,7 @@ final class WatchLoop {
 
     /** Waits, at most {@code timeout}, until no round runs; true if none does. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        if (running.tryLock(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (running.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             running.unlock();
             return true;
         }
@@ -241,7 +243,7 @@ final class WatchLoop {
             return;
         }
         StringBuilder signature = new StringBuilder(state.revision().describe());
-        List<String> drifting = drift.droplets().stream().filter(d -> d.status() != dev.fleet.drift.DropletStatus.IN_SYNC)
+        List<String> drifting = drift.droplets().stream().filter(d -> d.status() != DropletStatus.IN_SYNC)
                 .map(DropletDrift::droplet).toList();
         drift.droplets().forEach(d -> signature.append(' ').append(d.droplet()).append('=').append(d.status()));
         if (!signature.toString().equals(lastDriftNotified)) {

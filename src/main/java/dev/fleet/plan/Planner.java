@@ -106,21 +106,34 @@ public final class Planner {
             DropletPlan plan = dropletPlan(containers, spec, d, rollbackSource(current, interrupted), timing);
             (servesTraffic(d) ? inRotation : down).add(plan);
         }
+        overBudget(state, inRotation, downAndKept).ifPresent(reasons::add);
+        Plan plan = assemble(state, down, inRotation, unchanged);
+        return reasons.isEmpty() ? new PlanOutcome.Ready(plan) : new PlanOutcome.Refused(reasons, plan);
+    }
+
+    /** Why draining a droplet in rotation would take more out than max-unavailable allows, if it would. */
+    private static Optional<String> overBudget(DesiredState state, List<DropletPlan> inRotation,
+            List<String> downAndKept) {
         int budget = state.rollout().maxUnavailable();
-        if (!inRotation.isEmpty() && downAndKept.size() >= budget) {
-            reasons.add("max-unavailable is " + budget + " and " + String.join(", ", downAndKept)
-                    + (downAndKept.size() == 1 ? " is" : " are") + " already out of rotation: draining "
-                    + inRotation.getFirst().droplet() + " would take more droplets out than allowed. Bring "
-                    + (downAndKept.size() == 1 ? "it" : "them") + " back first, or raise rollout.max-unavailable");
+        if (inRotation.isEmpty() || downAndKept.size() < budget) {
+            return Optional.empty();
         }
+        return Optional.of("max-unavailable is " + budget + " and " + String.join(", ", downAndKept)
+                + (downAndKept.size() == 1 ? " is" : " are") + " already out of rotation: draining "
+                + inRotation.getFirst().droplet() + " would take more droplets out than allowed. Bring "
+                + (downAndKept.size() == 1 ? "it" : "them") + " back first, or raise rollout.max-unavailable");
+    }
+
+    /** The droplets out of rotation first, then those in it; every one's image pulled before any drain. */
+    private static Plan assemble(DesiredState state, List<DropletPlan> down, List<DropletPlan> inRotation,
+            List<String> unchanged) {
         List<DropletPlan> ordered = new ArrayList<>(down);
         ordered.addAll(inRotation);
         List<Step> preflight = ordered.stream()
                 .<Step>map(p -> new Step.PullImage(p.droplet(), state.desiredImage(spec(state, p.droplet()))))
                 .toList();
         Duration estimate = ordered.stream().map(DropletPlan::estimate).reduce(Duration.ZERO, Duration::plus);
-        Plan plan = new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate);
-        return reasons.isEmpty() ? new PlanOutcome.Ready(plan) : new PlanOutcome.Refused(reasons, plan);
+        return new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate);
     }
 
     private static boolean changes(DropletDrift drift) {

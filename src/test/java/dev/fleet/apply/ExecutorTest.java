@@ -9,6 +9,7 @@ import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.ImageSource;
+import dev.fleet.desired.ProxySpec;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.ServiceSpec;
@@ -20,6 +21,7 @@ import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.RolloutIntent;
 import dev.fleet.plan.ContainerSpec;
 import dev.fleet.plan.DropletPlan;
@@ -47,8 +49,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The executor against an in-memory fleet: droplets whose containers and health live in maps, a
@@ -151,7 +156,7 @@ class ExecutorTest {
         FakeDroplet d1 = droplets.get("d1");
         List<Step> steps = plan.droplets().getFirst().steps();
         assertThat(d1.intents).extracting(RolloutIntent::step)
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, steps.size())
+                .containsExactlyElementsOf(IntStream.range(0, steps.size())
                         .mapToObj(i -> i + ":" + StepText.kind(steps.get(i))).toList());
         assertThat(d1.intents).allSatisfy(intent -> {
             assertThat(intent.run()).isEqualTo("run1");
@@ -183,8 +188,8 @@ class ExecutorTest {
      * planned from what the droplets say, intents included: the fleet ends converged, never with
      * more than one droplet drained, and the second apply's rollback would go where the first's would.
      */
-    @org.junit.jupiter.params.ParameterizedTest(name = "stopped before step {0}")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+    @ParameterizedTest(name = "stopped before step {0}")
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
     void anApplyStoppedBeforeAnyStepIsFinishedByTheNextFromWhatTheDropletsSay(int stopBefore) throws Exception {
         DesiredState state = state(true, droplet("d1"), droplet("d2"));
         runningOld("d1");
@@ -800,18 +805,17 @@ class ExecutorTest {
         volatile boolean closed;
 
         @Override
-        public dev.fleet.observed.ProxyRoute route(dev.fleet.desired.ProxySpec proxy,
-                dev.fleet.desired.HealthSpec health) {
-            return new dev.fleet.observed.ProxyRoute(Optional.empty(), false, "these fakes have no proxy");
+        public ProxyRoute route(ProxySpec proxy, HealthSpec health) {
+            return new ProxyRoute(Optional.empty(), false, "these fakes have no proxy");
         }
 
         @Override
-        public void switchProxy(dev.fleet.desired.ProxySpec proxy, String container, int port) throws ApplyException {
+        public void switchProxy(ProxySpec proxy, String container, int port) throws ApplyException {
             throw new ApplyException("these fakes have no proxy");
         }
 
         @Override
-        public boolean proxyDraining(dev.fleet.desired.ProxySpec proxy) {
+        public boolean proxyDraining(ProxySpec proxy) {
             return false;
         }
 
