@@ -12,11 +12,11 @@ import java.util.Optional;
  * @param took      how long it took
  * @param preflight the preflight steps (pulls and image checks)
  * @param droplets  each planned droplet, in plan order
- * @param failure   why the rollout stopped, when it did
+ * @param cause     why the rollout stopped, when it did ({@code report.FailureText} says it in words)
  */
 public record ApplyResult(
         Instant started, Duration took, List<StepRecord> preflight, List<DropletOutcome> droplets,
-        Optional<String> failure) {
+        Optional<ApplyFailure> cause) {
 
     public ApplyResult {
         preflight = List.copyOf(preflight);
@@ -24,6 +24,6 @@ public record ApplyResult(
     }
 
     public boolean succeeded() {
-        return failure.isEmpty();
+        return cause.isEmpty();
     }
 }

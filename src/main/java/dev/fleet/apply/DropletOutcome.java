@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param toDigest    the digest the plan wanted
  * @param result      how it ended
  * @param steps       the steps performed, rollback included
- * @param failure     what went wrong, when something did
+ * @param cause       what went wrong, when something did ({@code report.FailureText} says it in words)
  */
 public record DropletOutcome(
         String droplet,
@@ -19,7 +19,7 @@ public record DropletOutcome(
         String toDigest,
         Result result,
         List<StepRecord> steps,
-        Optional<String> failure) {
+        Optional<DropletFailure> cause) {
 
     public DropletOutcome {
         steps = List.copyOf(steps);

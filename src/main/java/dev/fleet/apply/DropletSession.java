@@ -2,11 +2,14 @@ package dev.fleet.apply;
 
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.ImageSource;
 import dev.fleet.desired.ProxySpec;
 import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.RolloutIntent;
+import dev.fleet.plan.ContainerSpec;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -16,11 +19,11 @@ import java.util.Optional;
  */
 public interface DropletSession extends AutoCloseable {
 
-    /** Pulls {@code image} ({@code repo@sha256:...}) with the state's registry credentials, if any. */
-    void pull(String image) throws ApplyException;
+    /** Pulls {@code image}, by its digest, with the state's registry credentials, if any. */
+    void pull(ImageRef image) throws ApplyException;
 
     /** Whether the droplet has {@code image} locally, so that starting it needs no download. */
-    boolean hasImage(String image) throws ApplyException;
+    boolean hasImage(ImageSource image) throws ApplyException;
 
     /** The container named {@code name}, running or not, as drift sees it. */
     Optional<ObservedContainer> container(String name) throws ApplyException;
@@ -31,7 +34,7 @@ public interface DropletSession extends AutoCloseable {
      */
     void removeContainer(String name, Duration grace) throws ApplyException;
 
-    /** Creates and starts the container. Fails if one of that name exists. */
+    /** Creates and starts the container exactly as {@code spec} says. Fails if one of that name exists. */
     void startContainer(ContainerSpec spec) throws ApplyException;
 
     /** Asks the app's health and content checks from the droplet itself. Failures are in the probe. */

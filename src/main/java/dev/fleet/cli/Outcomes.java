@@ -1,5 +1,6 @@
 package dev.fleet.cli;
 
+import dev.fleet.report.FailureText;
 import dev.fleet.lock.Lease;
 import dev.fleet.report.ApplyReport;
 import dev.fleet.rollout.ConvergeResult;
@@ -38,7 +39,7 @@ final class Outcomes {
             case ConvergeResult.Applied applied -> {
                 out.print(ApplyReport.summary(applied.result()));
                 out.flush();
-                applied.result().failure().ifPresent(failure -> err.println("fleet apply: " + failure));
+                FailureText.of(applied.result()).ifPresent(failure -> err.println("fleet apply: " + failure));
                 yield applied.result().succeeded() ? ExitCodes.SUCCESS
                         : applied.changedADroplet() ? ExitCodes.ROLLOUT_FAILED : ExitCodes.COULD_NOT_RUN;
             }

@@ -60,7 +60,8 @@ public record DesiredState(
         return proxy.orElseThrow(() -> new IllegalStateException("not a blue-green state"));
     }
 
+    /** The image {@code droplet} must run: its own pin (a canary), or the fleet's. The one place that says so. */
     public ImageRef desiredImage(DropletSpec droplet) {
-        return droplet.desiredImage(service);
+        return droplet.image().orElse(service.image());
     }
 }

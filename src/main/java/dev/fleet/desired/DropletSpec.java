@@ -32,11 +32,6 @@ public record DropletSpec(
                 Hosts.isIpv4(host) || host.contains(":") ? List.of(host) : List.of());
     }
 
-    /** The image this droplet must run: its own pin, or the fleet's. */
-    public ImageRef desiredImage(ServiceSpec service) {
-        return image.orElse(service.image());
-    }
-
     public String serverName() {
         return balancerServer.orElse(name);
     }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * @param repository the repository, with its registry host when there is one
  * @param digest     {@code sha256:} followed by 64 lowercase hex digits
  */
-public record ImageRef(String repository, String digest) {
+public record ImageRef(String repository, String digest) implements ImageSource {
 
     public static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
@@ -33,8 +33,14 @@ public record ImageRef(String repository, String digest) {
         return hex.substring(0, Math.min(12, hex.length()));
     }
 
+    /** {@code repository@digest}. */
+    @Override
+    public String reference() {
+        return repository + "@" + digest;
+    }
+
     @Override
     public String toString() {
-        return repository + "@" + digest;
+        return reference();
     }
 }

@@ -37,8 +37,9 @@ final class BlueGreenPlanner {
     private BlueGreenPlanner() {}
 
     /** The droplet's plan, or empty when it is left as it is. */
-    static Optional<DropletPlan> plan(DesiredState state, DropletSpec spec, DropletDrift drift,
+    static Optional<DropletPlan> plan(Containers containers, DropletSpec spec, DropletDrift drift,
             DropletObservation.Reached reached, BalancerTiming timing) {
+        DesiredState state = containers.state();
         String service = state.service().name();
         ProxySpec proxy = state.blueGreenProxy();
         ImageRef target = state.desiredImage(spec);
@@ -62,7 +63,8 @@ final class BlueGreenPlanner {
         List<Step> steps = new ArrayList<>();
         container(reached, next).ifPresent(stale -> steps.add(new Step.RemoveContainer(name, stale.name(),
                 Planner.grace(state))));
-        steps.add(new Step.StartColour(name, next, target.toString(), target.digest()));
+        steps.add(new Step.StartColour(name, containers.colour(next, target, Optional.of(target.digest()),
+                new Containers.Replaces(live.map(Planner::rollbackImage), live.flatMap(ObservedContainer::digest)))));
         steps.add(new Step.AwaitColourHealthy(name, next, state.rollout().healthTimeout()));
         steps.add(new Step.SwitchProxy(name, next));
         steps.add(new Step.AwaitProxyRoute(name, next, ROUTE_DEADLINE));

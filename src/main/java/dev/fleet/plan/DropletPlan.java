@@ -1,5 +1,6 @@
 package dev.fleet.plan;
 
+import dev.fleet.desired.ImageSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * @param droplet      the droplet's name
  * @param why          the drift that makes it change, in one sentence
  * @param fromDigest   the digest it runs now, when known
- * @param fromImage    what the rollback starts again: the reference or image id of what it ran
+ * @param fromImage    what the rollback starts again: the image (by digest, or its local id) of what it ran
  *                     before the rollout (for a droplet an interrupted apply left half done, what it
  *                     ran before that apply); empty when there is nothing to go back to
  * @param toDigest     the digest it will run
@@ -25,7 +26,7 @@ public record DropletPlan(
         String droplet,
         String why,
         Optional<String> fromDigest,
-        Optional<String> fromImage,
+        Optional<ImageSource> fromImage,
         String toDigest,
         List<Step> steps,
         List<Step> rollback,

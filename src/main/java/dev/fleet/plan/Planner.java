@@ -4,6 +4,8 @@ import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.ImageSource;
+import dev.fleet.desired.LocalImage;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
@@ -40,12 +42,20 @@ import java.util.stream.Collectors;
  *       such a droplet is left as it is: someone else took it out.
  *   <li>A blue-green fleet's droplets never leave rotation: {@link BlueGreenPlanner} plans each.
  * </ul>
+ *
+ * <p>Each start step carries its whole container ({@link ContainerSpec}): image, ports,
+ * environment, restart policy and labels, fleet's own included, so the executor only performs it.
  */
 public final class Planner {
 
     private Planner() {}
 
-    public static PlanOutcome plan(DesiredState state, FleetObservation observation, DriftReport drift) {
+    /**
+     * @param run the run id of the apply that will perform the plan: the containers it starts carry it
+     *            ({@link FleetLabels#ROLLOUT}), and so must the intents that apply records
+     */
+    public static PlanOutcome plan(DesiredState state, FleetObservation observation, DriftReport drift, String run) {
+        Containers containers = new Containers(state, run);
         Map<String, DropletDrift> drifts = drift.droplets().stream()
                 .collect(Collectors.toMap(DropletDrift::droplet, Function.identity()));
         Map<String, DropletObservation> observed = observation.droplets().stream()
@@ -75,14 +85,14 @@ public final class Planner {
             }
             if (state.rollout().blueGreen()) {
                 // Nothing leaves rotation: no budget to count, each droplet as its proxy and engine say.
-                Optional<DropletPlan> plan = BlueGreenPlanner.plan(state, spec, d,
+                Optional<DropletPlan> plan = BlueGreenPlanner.plan(containers, spec, d,
                         (DropletObservation.Reached) observed.get(spec.name()), timing);
                 plan.ifPresentOrElse(p -> (servesTraffic(d) ? inRotation : down).add(p), () -> unchanged.add(spec.name()));
                 continue;
             }
             Optional<RolloutIntent> interrupted = intent(observed.get(spec.name()));
             if (!changes(d) && interrupted.isPresent() && d.status() == DropletStatus.UNHEALTHY) {
-                down.add(resumed(state, spec, d, interrupted.get(), timing));
+                down.add(resumed(containers, spec, d, interrupted.get(), timing));
                 continue;
             }
             if (!changes(d)) {
@@ -93,24 +103,37 @@ public final class Planner {
                 continue;
             }
             Optional<ObservedContainer> current = serviceContainer(observed.get(spec.name()), state.service().name());
-            DropletPlan plan = dropletPlan(state, spec, d, rollbackSource(current, interrupted), timing);
+            DropletPlan plan = dropletPlan(containers, spec, d, rollbackSource(current, interrupted), timing);
             (servesTraffic(d) ? inRotation : down).add(plan);
         }
+        overBudget(state, inRotation, downAndKept).ifPresent(reasons::add);
+        Plan plan = assemble(state, down, inRotation, unchanged);
+        return reasons.isEmpty() ? new PlanOutcome.Ready(plan) : new PlanOutcome.Refused(reasons, plan);
+    }
+
+    /** Why draining a droplet in rotation would take more out than max-unavailable allows, if it would. */
+    private static Optional<String> overBudget(DesiredState state, List<DropletPlan> inRotation,
+            List<String> downAndKept) {
         int budget = state.rollout().maxUnavailable();
-        if (!inRotation.isEmpty() && downAndKept.size() >= budget) {
-            reasons.add("max-unavailable is " + budget + " and " + String.join(", ", downAndKept)
-                    + (downAndKept.size() == 1 ? " is" : " are") + " already out of rotation: draining "
-                    + inRotation.getFirst().droplet() + " would take more droplets out than allowed. Bring "
-                    + (downAndKept.size() == 1 ? "it" : "them") + " back first, or raise rollout.max-unavailable");
+        if (inRotation.isEmpty() || downAndKept.size() < budget) {
+            return Optional.empty();
         }
+        return Optional.of("max-unavailable is " + budget + " and " + String.join(", ", downAndKept)
+                + (downAndKept.size() == 1 ? " is" : " are") + " already out of rotation: draining "
+                + inRotation.getFirst().droplet() + " would take more droplets out than allowed. Bring "
+                + (downAndKept.size() == 1 ? "it" : "them") + " back first, or raise rollout.max-unavailable");
+    }
+
+    /** The droplets out of rotation first, then those in it; every one's image pulled before any drain. */
+    private static Plan assemble(DesiredState state, List<DropletPlan> down, List<DropletPlan> inRotation,
+            List<String> unchanged) {
         List<DropletPlan> ordered = new ArrayList<>(down);
         ordered.addAll(inRotation);
         List<Step> preflight = ordered.stream()
                 .<Step>map(p -> new Step.PullImage(p.droplet(), state.desiredImage(spec(state, p.droplet()))))
                 .toList();
         Duration estimate = ordered.stream().map(DropletPlan::estimate).reduce(Duration.ZERO, Duration::plus);
-        Plan plan = new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate);
-        return reasons.isEmpty() ? new PlanOutcome.Ready(plan) : new PlanOutcome.Refused(reasons, plan);
+        return new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate);
     }
 
     private static boolean changes(DropletDrift drift) {
@@ -127,8 +150,9 @@ public final class Planner {
         return running && drift.health() == Health.HEALTHY && balancerHasIt;
     }
 
-    private static DropletPlan dropletPlan(DesiredState state, DropletSpec spec, DropletDrift drift,
+    private static DropletPlan dropletPlan(Containers containers, DropletSpec spec, DropletDrift drift,
             RollbackSource source, BalancerTiming timing) {
+        DesiredState state = containers.state();
         String name = spec.name();
         String service = state.service().name();
         ImageRef target = state.desiredImage(spec);
@@ -138,10 +162,11 @@ public final class Planner {
         if (source.containerPresent()) {
             steps.add(new Step.RemoveContainer(name, service, grace(state)));
         }
-        steps.add(new Step.StartContainer(name, target.toString(), target.digest()));
+        steps.add(new Step.StartContainer(name, containers.service(target, Optional.of(target.digest()),
+                new Containers.Replaces(source.image(), source.digest()))));
         steps.addAll(comeBack(state, name, Optional.of(target.digest()), timing));
         return new DropletPlan(name, drift.status() + ": " + drift.reason() + source.note(), source.digest(),
-                source.image(), target.digest(), steps, rollback(state, name, source, timing), false,
+                source.image(), target.digest(), steps, rollback(containers, name, source, timing), false,
                 timing.perDroplet());
     }
 
@@ -150,14 +175,16 @@ public final class Planner {
      * digest but is out of rotation or unhealthy. The steps bring it back; the rollback goes to what
      * it ran before that apply.
      */
-    private static DropletPlan resumed(DesiredState state, DropletSpec spec, DropletDrift drift, RolloutIntent intent,
-            BalancerTiming timing) {
+    private static DropletPlan resumed(Containers containers, DropletSpec spec, DropletDrift drift,
+            RolloutIntent intent, BalancerTiming timing) {
+        DesiredState state = containers.state();
         String name = spec.name();
         String desired = state.desiredImage(spec).digest();
-        RollbackSource source = new RollbackSource(true, intent.fromImage(), intent.fromDigest(), "; run "
+        RollbackSource source = new RollbackSource(true, intent.fromImage().map(ImageSource::fromReference),
+                intent.fromDigest(), "; run "
                 + intent.run() + " swapped it and did not finish (its last step: " + intent.step() + ")");
         return new DropletPlan(name, drift.status() + ": " + drift.reason() + source.note(), source.digest(), source.image(),
-                desired, comeBack(state, name, Optional.of(desired), timing), rollback(state, name, source, timing),
+                desired, comeBack(state, name, Optional.of(desired), timing), rollback(containers, name, source, timing),
                 true, timing.perDroplet());
     }
 
@@ -166,13 +193,16 @@ public final class Planner {
      * after it went back into rotation (its verification), and it must not be removed while it
      * takes traffic.
      */
-    private static List<Step> rollback(DesiredState state, String name, RollbackSource source, BalancerTiming timing) {
+    private static List<Step> rollback(Containers containers, String name, RollbackSource source,
+            BalancerTiming timing) {
+        DesiredState state = containers.state();
         List<Step> rollback = new ArrayList<>(List.of(
                 new Step.Drain(name),
                 new Step.AwaitDrained(name, timing.drainDeadline()),
                 new Step.RemoveContainer(name, state.service().name(), grace(state))));
         if (state.rollout().autoRollback() && source.image().isPresent()) {
-            rollback.add(new Step.StartContainer(name, source.image().get(), source.digest().orElse("")));
+            rollback.add(new Step.StartContainer(name, containers.service(source.image().get(), source.digest(),
+                    Containers.Replaces.NOTHING)));
             rollback.addAll(comeBack(state, name, source.digest(), timing));
         }
         return rollback;
@@ -192,7 +222,7 @@ public final class Planner {
      * @param digest           its registry digest, when known
      * @param note             how it was found, for the plan's reason ("" in the usual case)
      */
-    private record RollbackSource(boolean containerPresent, Optional<String> image, Optional<String> digest,
+    private record RollbackSource(boolean containerPresent, Optional<ImageSource> image, Optional<String> digest,
             String note) {}
 
     /**
@@ -205,7 +235,8 @@ public final class Planner {
                 || intent.get().run().equals(current.get().labels().get(FleetLabels.ROLLOUT)));
         if (leftByIntent) {
             RolloutIntent i = intent.get();
-            return new RollbackSource(current.isPresent(), i.fromImage(), i.fromDigest(), "; run " + i.run()
+            return new RollbackSource(current.isPresent(), i.fromImage().map(ImageSource::fromReference),
+                    i.fromDigest(), "; run " + i.run()
                     + " did not finish here (its last step: " + i.step() + "), a failure goes back to what it ran before"
                     + " that run");
         }
@@ -238,17 +269,18 @@ public final class Planner {
      * digest is known (so that the new container still says which digest it runs), else its local
      * image id. Either is on the droplet already: images are never removed.
      */
-    static String rollbackImage(ObservedContainer previous) {
+    static ImageSource rollbackImage(ObservedContainer previous) {
         String reference = previous.imageRef();
         if (reference.startsWith("sha256:")) {
-            return previous.imageId(); // created from an image id: no repository to name a digest in
+            return new LocalImage(previous.imageId()); // created from an image id: no repository to name a digest in
         }
         int at = reference.indexOf('@');
         String repository = at >= 0 ? reference.substring(0, at) : withoutTag(reference);
-        if (previous.digest().isPresent() && !repository.isEmpty()) {
-            return repository + "@" + previous.digest().get();
+        Optional<String> digest = previous.digest().filter(d -> ImageRef.DIGEST.matcher(d).matches());
+        if (digest.isPresent() && !repository.isEmpty()) {
+            return new ImageRef(repository, digest.get());
         }
-        return previous.imageId();
+        return new LocalImage(previous.imageId());
     }
 
     private static String withoutTag(String reference) {

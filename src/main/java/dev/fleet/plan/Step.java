@@ -30,10 +30,11 @@ public sealed interface Step {
     record RemoveContainer(String droplet, String container, Duration grace) implements Step {}
 
     /**
-     * Creates and starts the service's container from {@code image} (a {@code repo@sha256:} reference,
-     * or a local image id for a rollback), with the state's ports, environment, restart policy and labels.
+     * Creates and starts the service's container exactly as {@code container} says: its image (by
+     * digest, or a local image id for a rollback), the state's ports, environment, restart policy and
+     * labels, and fleet's labels.
      */
-    record StartContainer(String droplet, String image, String digest) implements Step {}
+    record StartContainer(String droplet, ContainerSpec container) implements Step {}
 
     /** Waits until the app passes its health and content checks enough times in a row, for long enough. */
     record AwaitHealthy(String droplet, Duration deadline) implements Step {}
@@ -50,10 +51,10 @@ public sealed interface Step {
     // Blue-green: the droplet stays in rotation; its proxy is switched from one colour to the other.
 
     /**
-     * Creates and starts the colour {@code container} from {@code image}, its app's port published
-     * on a free port of the droplet's 127.0.0.1, beside the colour that serves.
+     * Creates and starts a colour exactly as {@code container} says (its name is the colour's), its
+     * app's port published on a free port of the droplet's 127.0.0.1, beside the colour that serves.
      */
-    record StartColour(String droplet, String container, String image, String digest) implements Step {}
+    record StartColour(String droplet, ContainerSpec container) implements Step {}
 
     /** Waits until the colour passes its health and content checks, asked on its own port, as {@link AwaitHealthy}. */
     record AwaitColourHealthy(String droplet, String container, Duration deadline) implements Step {}

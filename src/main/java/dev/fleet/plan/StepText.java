@@ -3,6 +3,8 @@ package dev.fleet.plan;
 import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.ImageRef;
+import java.time.Duration;
+import java.util.Locale;
 
 /** Steps in words, for the plan and the progress lines. Never a secret: steps hold none. */
 public final class StepText {
@@ -44,8 +46,7 @@ public final class StepText {
                             + " for the balancer to drop it (at most " + seconds(a.deadline()) + ")";
             case Step.RemoveContainer r -> "stop (grace " + seconds(r.grace()) + ") and remove container " + r.container()
                     + ", keeping its image";
-            case Step.StartContainer s -> "start " + state.service().name() + " on "
-                    + (s.digest().isEmpty() ? s.image() : ImageRef.shortForm(s.digest()));
+            case Step.StartContainer s -> "start " + state.service().name() + " on " + imageOf(s.container());
             case Step.AwaitHealthy h -> "wait until healthy: " + state.health().successes() + " successes in a row, then "
                     + seconds(state.rollout().minHealthyTime()) + " healthy (at most " + seconds(h.deadline()) + ")";
             case Step.Undrain u -> haproxy
@@ -58,8 +59,7 @@ public final class StepText {
                             + seconds(state.health().interval()) + "; a failed check starts the wait again)";
             case Step.Verify v -> "verify it runs " + v.digest().map(ImageRef::shortForm).orElse("its image")
                     + " and is healthy";
-            case Step.StartColour s -> "start " + s.container() + " on "
-                    + (s.digest().isEmpty() ? s.image() : ImageRef.shortForm(s.digest()))
+            case Step.StartColour s -> "start " + s.container().name() + " on " + imageOf(s.container())
                     + ", its port " + state.blueGreenProxy().appPort() + " on a free port of 127.0.0.1";
             case Step.AwaitColourHealthy h -> "wait until " + h.container() + " is healthy on its own port: "
                     + state.health().successes() + " successes in a row, then " + seconds(state.rollout().minHealthyTime())
@@ -78,7 +78,12 @@ public final class StepText {
 
     /** The step's kind in one word, as the rollout journal and the container labels record it ({@code remove-container}). */
     public static String kind(Step step) {
-        return step.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        return step.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+
+    /** The container's digest in short, or its image when the digest is not known. */
+    private static String imageOf(ContainerSpec container) {
+        return container.digest().map(ImageRef::shortForm).orElseGet(() -> container.image().reference());
     }
 
     private static String server(DesiredState state, String droplet) {
@@ -87,11 +92,11 @@ public final class StepText {
         return ((BalancerSpec.Haproxy) state.balancer()).backend() + "/" + server;
     }
 
-    public static String seconds(java.time.Duration duration) {
+    public static String seconds(Duration duration) {
         long millis = duration.toMillis();
         if (millis % 1000 == 0) {
             return millis / 1000 + "s";
         }
-        return millis % 100 == 0 ? String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0) : millis + "ms";
+        return millis % 100 == 0 ? String.format(Locale.ROOT, "%.1fs", millis / 1000.0) : millis + "ms";
     }
 }

@@ -31,7 +31,7 @@ public final class ApplyReport {
                     ImageRef.shortForm(droplet.toDigest()), droplet.steps().isEmpty() ? ""
                             : ", " + Durations.took(droplet.steps().stream().map(StepRecord::took)
                                     .reduce(Duration.ZERO, Duration::plus)))).append('\n');
-            droplet.failure().ifPresent(f -> text.append("      ").append(f).append('\n'));
+            FailureText.of(droplet).ifPresent(f -> text.append("      ").append(f).append('\n'));
         }
         return text.toString();
     }

@@ -1,16 +1,27 @@
 package dev.fleet.report;
 
 import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.LocalImage;
+import dev.fleet.desired.PortMapping;
+import dev.fleet.plan.ContainerSpec;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
 import dev.fleet.plan.StepText;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** A plan in words: the ordered steps per droplet, and how long they should take. */
+/**
+ * A plan in words: the ordered steps per droplet, and how long they should take. Under each step that
+ * starts a container, the container it creates: image, ports, environment (a secret by its name
+ * only), restart policy and labels.
+ */
 public final class PlanReport {
 
     private PlanReport() {}
@@ -32,7 +43,7 @@ public final class PlanReport {
         }
         text.append(".\n\nBefore any drain, on every droplet that changes:\n");
         plan.preflight().stream().collect(Collectors.groupingBy(step -> StepText.describe(step, state),
-                java.util.LinkedHashMap::new, Collectors.mapping(Step::droplet, Collectors.toList())))
+                LinkedHashMap::new, Collectors.mapping(Step::droplet, Collectors.toList())))
                 .forEach((description, droplets) -> text.append("  ").append(description).append(" (")
                         .append(String.join(", ", droplets)).append(")\n"));
         for (DropletPlan droplet : plan.droplets()) {
@@ -63,7 +74,49 @@ public final class PlanReport {
     private static void numbered(StringBuilder text, List<Step> steps, DesiredState state) {
         for (int i = 0; i < steps.size(); i++) {
             text.append(String.format("  %2d. ", i + 1)).append(StepText.describe(steps.get(i), state)).append('\n');
+            started(steps.get(i)).ifPresent(container -> container(text, container));
         }
+    }
+
+    private static Optional<ContainerSpec> started(Step step) {
+        return switch (step) {
+            case Step.StartContainer s -> Optional.of(s.container());
+            case Step.StartColour s -> Optional.of(s.container());
+            default -> Optional.empty();
+        };
+    }
+
+    /** The container a start step creates, one setting a line, under the step. */
+    private static void container(StringBuilder text, ContainerSpec container) {
+        String image = switch (container.image()) {
+            case ImageRef ref -> ref.reference();
+            case LocalImage local -> local.id() + " (a local image)";
+        };
+        line(text, "container", container.name());
+        line(text, "image", image);
+        line(text, "ports", container.ports().stream().map(PlanReport::port).collect(Collectors.joining(", ")));
+        line(text, "environment", environment(container.environment()));
+        line(text, "restart", container.restart());
+        line(text, "labels", container.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", ")));
+    }
+
+    private static void line(StringBuilder text, String name, String value) {
+        text.append("        ").append(name).append(": ").append(value.isEmpty() ? "none" : value).append('\n');
+    }
+
+    /** {@code 127.0.0.1:8080->80/tcp}; host port 0 is a free port of Docker's choosing. */
+    private static String port(PortMapping port) {
+        return port.hostIp().map(ip -> ip + ":").orElse("") + (port.hostPort() == 0 ? "(free)" : port.hostPort())
+                + "->" + port.containerPort() + "/" + port.protocol();
+    }
+
+    /** Plain values as {@code NAME=value}; a secret by its name only, never its value. */
+    private static String environment(Map<String, EnvValue> environment) {
+        return environment.entrySet().stream().map(e -> switch (e.getValue()) {
+            case EnvValue.Plain plain -> e.getKey() + "=" + plain.value();
+            case EnvValue.SecretValue secret -> e.getKey() + " (secret)";
+        }).collect(Collectors.joining(", "));
     }
 
     /** {@code 45s}, {@code 3m 10s}. */

@@ -62,11 +62,19 @@ public final class Convergence {
         this.clock = clock;
     }
 
-    /** The drift and the plan that follows from it, from one observation; read-only. */
+    /** The run id {@code fleet plan} shows on the containers a plan starts: no apply, so no run. */
+    public static final String NO_RUN = "(the apply's run id)";
+
+    /** The drift and the plan that follows from it, from one observation, to show; read-only. */
     public Planned plan(DesiredState state) {
+        return plan(state, NO_RUN);
+    }
+
+    /** @param run the run id of the apply that will perform the plan (its containers carry it) */
+    private Planned plan(DesiredState state, String run) {
         FleetObservation observation = observer.observe(state);
         DriftReport drift = DriftDetector.detect(state, observation);
-        return new Planned(drift, Planner.plan(state, observation, drift));
+        return new Planned(drift, Planner.plan(state, observation, drift, run));
     }
 
     /** Observes the fleet and reports its drift; read-only. */
@@ -78,7 +86,8 @@ public final class Convergence {
             throws InterruptedException {
         // Read-only first: a converged fleet needs no lock, and is left without a single change.
         Instant observedAt = clock.instant();
-        Planned first = plan(state);
+        String runId = runIds.get();
+        Planned first = plan(state, runId);
         if (first.nothingToDo()) {
             return new ConvergeResult.NothingToDo(first.drift());
         }
@@ -89,7 +98,7 @@ public final class Convergence {
             return new ConvergeResult.LockUnavailable(first.drift(), e.getMessage());
         }
         try (ledger) {
-            Run run = new Run(runIds.get(), owner.get(), state.revision().describe(), state, ledger, listener);
+            Run run = new Run(runId, owner.get(), state.revision().describe(), state, ledger, listener);
             Acquisition acquisition;
             try {
                 acquisition = acquire(run);
@@ -104,7 +113,7 @@ public final class Convergence {
                     .ifPresent(lapsed -> listener.leaseTakenOver(lapsed, false));
             // Observe again under the lock, unless no other apply can have been at work since the first look.
             Duration observedAgo = Duration.between(observedAt, clock.instant());
-            Planned planned = acquired.observationStillValid(observedAgo) ? first : plan(state);
+            Planned planned = acquired.observationStillValid(observedAgo) ? first : plan(state, runId);
             try (Heartbeat heartbeat = new Heartbeat(ledger, run.id, LEASE, listener)) {
                 return holding(run, planned, confirmation, heartbeat);
             } finally {

@@ -1,5 +1,6 @@
 package dev.fleet.rollout;
 
+import dev.fleet.report.FailureText;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletOutcome;
 import dev.fleet.history.ApplyRecord;
@@ -24,6 +25,7 @@ final class HistoryRecords {
         } else {
             outcome = "failed";
         }
-        return new ApplyRecord(run, who, commit, result.started(), result.took(), outcome, droplets, result.failure());
+        return new ApplyRecord(run, who, commit, result.started(), result.took(), outcome, droplets,
+                FailureText.of(result));
     }
 }

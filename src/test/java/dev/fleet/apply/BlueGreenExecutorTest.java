@@ -8,6 +8,7 @@ import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.ImageSource;
 import dev.fleet.desired.ProxySpec;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.RolloutPolicy;
@@ -23,9 +24,11 @@ import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.RolloutIntent;
+import dev.fleet.plan.ContainerSpec;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.plan.Planner;
+import dev.fleet.report.FailureText;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +65,7 @@ class BlueGreenExecutorTest {
 
         DropletOutcome outcome = result.droplets().getFirst();
         assertThat(outcome.result()).isEqualTo(DropletOutcome.Result.ROLLED_BACK);
-        assertThat(outcome.failure()).hasValueSatisfying(f -> assertThat(f).contains("nginx never stopped sending"));
+        assertThat(FailureText.of(outcome)).hasValueSatisfying(f -> assertThat(f).contains("nginx never stopped sending"));
         assertThat(droplet.switches).as("nginx never pointed at the new colour").isEmpty();
         assertThat(droplet.live).isEqualTo("demo-blue");
         assertThat(droplet.containers).containsOnlyKeys("demo-blue");
@@ -76,7 +79,7 @@ class BlueGreenExecutorTest {
 
         DropletOutcome outcome = result.droplets().getFirst();
         assertThat(outcome.result()).isEqualTo(DropletOutcome.Result.ROLLED_BACK);
-        assertThat(outcome.failure()).hasValueSatisfying(f -> assertThat(f).contains("rolled back to"));
+        assertThat(FailureText.of(outcome)).hasValueSatisfying(f -> assertThat(f).contains("rolled back to"));
         assertThat(droplet.switches).containsExactly("demo-green", "demo-blue");
         assertThat(droplet.live).isEqualTo("demo-blue");
         assertThat(droplet.containers).containsOnlyKeys("demo-blue");
@@ -90,7 +93,7 @@ class BlueGreenExecutorTest {
 
         DropletOutcome outcome = result.droplets().getFirst();
         assertThat(outcome.result()).isEqualTo(DropletOutcome.Result.FAILED);
-        assertThat(outcome.failure()).hasValueSatisfying(f -> assertThat(f)
+        assertThat(FailureText.of(outcome)).hasValueSatisfying(f -> assertThat(f)
                 .contains("the new colour serves and passed its checks"));
         assertThat(droplet.switches).containsExactly("demo-green");
         assertThat(droplet.live).isEqualTo("demo-green");
@@ -115,7 +118,7 @@ class BlueGreenExecutorTest {
                 Optional.of(new HealthProbe(Optional.of(200), List.of())), Optional.empty(),
                 Optional.of(new ProxyRoute(Optional.of("demo-blue"), true, "nginx sends to demo-blue")));
         FleetObservation observation = new FleetObservation(List.of(reached), new BalancerObservation.NotObservable(), T0);
-        Plan plan = ((PlanOutcome.Ready) Planner.plan(state, observation, DriftDetector.detect(state, observation)))
+        Plan plan = ((PlanOutcome.Ready) Planner.plan(state, observation, DriftDetector.detect(state, observation), "run-1"))
                 .plan();
         return new Executor(state, "run-1", Executor.Guard.NEVER, spec -> droplet, BalancerControl.NONE, clock,
                 clock::advance, Progress.NONE).apply(plan);
@@ -160,10 +163,10 @@ class BlueGreenExecutorTest {
         }
 
         @Override
-        public void pull(String image) {}
+        public void pull(ImageRef image) {}
 
         @Override
-        public boolean hasImage(String image) {
+        public boolean hasImage(ImageSource image) {
             return true;
         }
 

@@ -9,6 +9,8 @@ import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.ImageSource;
+import dev.fleet.desired.ProxySpec;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.ServiceSpec;
@@ -20,13 +22,16 @@ import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
+import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.RolloutIntent;
+import dev.fleet.plan.ContainerSpec;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.plan.Planner;
 import dev.fleet.plan.Step;
 import dev.fleet.plan.StepText;
+import dev.fleet.report.FailureText;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,8 +50,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The executor against an in-memory fleet: droplets whose containers and health live in maps, a
@@ -90,7 +98,7 @@ class ExecutorTest {
         ApplyResult result = executor(state).apply(plan);
 
         assertThat(result.succeeded()).isTrue();
-        assertThat(result.failure()).isEmpty();
+        assertThat(FailureText.of(result)).isEmpty();
         assertThat(result.droplets()).extracting(DropletOutcome::result)
                 .containsExactly(DropletOutcome.Result.CONVERGED, DropletOutcome.Result.CONVERGED);
         for (int i = 0; i < 2; i++) {
@@ -102,7 +110,7 @@ class ExecutorTest {
             assertThat(outcome.steps()).allMatch(StepRecord::succeeded);
             assertThat(outcome.fromDigest()).contains(V1);
             assertThat(outcome.toDigest()).isEqualTo(V2);
-            assertThat(outcome.failure()).isEmpty();
+            assertThat(FailureText.of(outcome)).isEmpty();
         }
         assertThat(result.preflight()).extracting(StepRecord::droplet).containsExactlyInAnyOrder("d1", "d2");
         assertThat(result.preflight()).allMatch(StepRecord::succeeded);
@@ -149,7 +157,7 @@ class ExecutorTest {
         FakeDroplet d1 = droplets.get("d1");
         List<Step> steps = plan.droplets().getFirst().steps();
         assertThat(d1.intents).extracting(RolloutIntent::step)
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, steps.size())
+                .containsExactlyElementsOf(IntStream.range(0, steps.size())
                         .mapToObj(i -> i + ":" + StepText.kind(steps.get(i))).toList());
         assertThat(d1.intents).allSatisfy(intent -> {
             assertThat(intent.run()).isEqualTo("run1");
@@ -181,8 +189,8 @@ class ExecutorTest {
      * planned from what the droplets say, intents included: the fleet ends converged, never with
      * more than one droplet drained, and the second apply's rollback would go where the first's would.
      */
-    @org.junit.jupiter.params.ParameterizedTest(name = "stopped before step {0}")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+    @ParameterizedTest(name = "stopped before step {0}")
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
     void anApplyStoppedBeforeAnyStepIsFinishedByTheNextFromWhatTheDropletsSay(int stopBefore) throws Exception {
         DesiredState state = state(true, droplet("d1"), droplet("d2"));
         runningOld("d1");
@@ -195,7 +203,7 @@ class ExecutorTest {
         ApplyResult interrupted = first.apply(plan(state));
         assertThat(balancer.drainedAt.size()).as("droplets drained after the first apply").isLessThanOrEqualTo(1);
 
-        Plan resumed = replan(state);
+        Plan resumed = replan(state, "run2");
         resumed.droplets().forEach(d -> assertThat(d.fromDigest()).as(d.droplet() + " goes back to").contains(V1));
         Executor second = new Executor(state, "run2", Executor.Guard.NEVER, this::open, balancer, clock,
                 clock::advance, Progress.NONE);
@@ -203,14 +211,14 @@ class ExecutorTest {
 
         assertThat(interrupted.succeeded()).isEqualTo(stopBefore >= 16);
         if (finished != null) {
-            assertThat(finished.succeeded()).as(finished.failure().orElse("")).isTrue();
+            assertThat(finished.succeeded()).as(FailureText.of(finished).orElse("")).isTrue();
         }
         for (String name : List.of("d1", "d2")) {
             FakeDroplet d = droplets.get(name);
             assertThat(d.container).as(name).get().extracting(ObservedContainer::digest).isEqualTo(Optional.of(V2));
             assertThat(balancer.drainedAt).as("drained at the end").doesNotContainKey(name);
         }
-        assertThat(replan(state).isEmpty()).as("a third apply has nothing to do").isTrue();
+        assertThat(replan(state, "run3").isEmpty()).as("a third apply has nothing to do").isTrue();
     }
 
     @Test
@@ -230,7 +238,7 @@ class ExecutorTest {
         assertThat(droplets.get("d1").container.get().digest()).contains(V2);
         badImages.add(NEW_IMAGE);
 
-        Plan resumed = replan(state);
+        Plan resumed = replan(state, "run1");
         DropletPlan d1 = resumed.droplets().getFirst();
         assertThat(d1.swapped()).isTrue();
         assertThat(d1.why()).contains("run run1 swapped it and did not finish");
@@ -258,11 +266,11 @@ class ExecutorTest {
         assertThat(result.droplets()).extracting(DropletOutcome::result).containsExactly(
                 DropletOutcome.Result.ROLLED_BACK, DropletOutcome.Result.SKIPPED, DropletOutcome.Result.SKIPPED);
         DropletOutcome d1 = result.droplets().getFirst();
-        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f)
+        assertThat(FailureText.of(d1)).hasValueSatisfying(f -> assertThat(f)
                 .startsWith("wait until healthy: 3 successes in a row, then 5s healthy (at most 30s) failed:"
                         + " not healthy within 30s: " + UNHEALTHY)
                 .endsWith("; rolled back to 111111111111"));
-        assertThat(result.failure()).hasValueSatisfying(f -> assertThat(f)
+        assertThat(FailureText.of(result)).hasValueSatisfying(f -> assertThat(f)
                 .startsWith("d1: wait until healthy")
                 .contains("not healthy within 30s: " + UNHEALTHY, "rolled back to 111111111111")
                 .endsWith("; the rollout stopped, the droplets after it were not touched"));
@@ -287,7 +295,7 @@ class ExecutorTest {
         }
         assertThat(result.droplets().subList(1, 3)).allSatisfy(o -> {
             assertThat(o.steps()).isEmpty();
-            assertThat(o.failure()).isEmpty();
+            assertThat(FailureText.of(o)).isEmpty();
         });
     }
 
@@ -303,11 +311,11 @@ class ExecutorTest {
 
         DropletOutcome d1 = result.droplets().getFirst();
         assertThat(d1.result()).isEqualTo(DropletOutcome.Result.FAILED);
-        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f)
+        assertThat(FailureText.of(d1)).hasValueSatisfying(f -> assertThat(f)
                 .contains("not healthy within 30s", "; rolling back failed too: start demo on 111111111111: No such image")
                 .endsWith("; the droplet is left out of rotation"));
         assertThat(result.droplets().get(1).result()).isEqualTo(DropletOutcome.Result.SKIPPED);
-        assertThat(result.failure()).hasValueSatisfying(f -> assertThat(f).startsWith("d1: ")
+        assertThat(FailureText.of(result)).hasValueSatisfying(f -> assertThat(f).startsWith("d1: ")
                 .contains("the droplet is left out of rotation"));
         // Left out of rotation: never undrained, and the rollback stopped at the failed start.
         assertThat(actionsOf("d1")).doesNotContain("d1 undrain").last().isEqualTo("d1 start " + OLD_IMAGE);
@@ -324,7 +332,7 @@ class ExecutorTest {
 
         DropletOutcome d1 = result.droplets().getFirst();
         assertThat(d1.result()).isEqualTo(DropletOutcome.Result.FAILED);
-        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f).contains("nothing to roll back to")
+        assertThat(FailureText.of(d1)).hasValueSatisfying(f -> assertThat(f).contains("nothing to roll back to")
                 .endsWith("the droplet is left out of rotation"));
         assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 start " + NEW_IMAGE,
                 "d1 drain", "d1 remove demo grace 10s");
@@ -342,7 +350,7 @@ class ExecutorTest {
 
         assertThat(result.droplets()).extracting(DropletOutcome::result)
                 .containsExactly(DropletOutcome.Result.FAILED, DropletOutcome.Result.SKIPPED);
-        assertThat(result.droplets().getFirst().failure()).hasValueSatisfying(f -> assertThat(f)
+        assertThat(FailureText.of(result.droplets().getFirst())).hasValueSatisfying(f -> assertThat(f)
                 .contains("nothing to roll back to (automatic rollback off, or no previous container)"));
         assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 remove demo grace 10s",
                 "d1 start " + NEW_IMAGE, "d1 drain", "d1 remove demo grace 10s");
@@ -359,7 +367,7 @@ class ExecutorTest {
 
         DropletOutcome d1 = result.droplets().getFirst();
         assertThat(d1.result()).isEqualTo(DropletOutcome.Result.ROLLED_BACK);
-        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f)
+        assertThat(FailureText.of(d1)).hasValueSatisfying(f -> assertThat(f)
                 .startsWith("stop (grace 10s) and remove container demo, keeping its image failed: Docker timed out"));
         assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 remove demo grace 10s",
                 "d1 drain", "d1 remove demo grace 10s", "d1 start " + OLD_IMAGE, "d1 undrain");
@@ -378,7 +386,7 @@ class ExecutorTest {
 
         DropletOutcome d1 = result.droplets().getFirst();
         assertThat(d1.result()).isEqualTo(DropletOutcome.Result.RESTORED);
-        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f)
+        assertThat(FailureText.of(d1)).hasValueSatisfying(f -> assertThat(f)
                 .contains("failed: waited " + StepText.seconds(awaitDrained.deadline())
                         + " for the balancer to drop it, in vain")
                 .endsWith("; put back in rotation unchanged"));
@@ -390,7 +398,7 @@ class ExecutorTest {
                 .isEqualTo(Optional.of(V1));
         assertThat(result.droplets().get(1).result()).isEqualTo(DropletOutcome.Result.SKIPPED);
         assertThat(actionsOf("d2")).containsExactly("d2 pull " + NEW_IMAGE);
-        assertThat(result.failure()).hasValueSatisfying(f -> assertThat(f).startsWith("d1: ")
+        assertThat(FailureText.of(result)).hasValueSatisfying(f -> assertThat(f).startsWith("d1: ")
                 .contains("put back in rotation unchanged"));
     }
 
@@ -404,7 +412,7 @@ class ExecutorTest {
 
         DropletOutcome d1 = result.droplets().getFirst();
         assertThat(d1.result()).isEqualTo(DropletOutcome.Result.RESTORED);
-        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f).contains("No such server")
+        assertThat(FailureText.of(d1)).hasValueSatisfying(f -> assertThat(f).contains("No such server")
                 .endsWith("; put back in rotation unchanged"));
         assertThat(d1.steps()).hasSize(2);
         assertThat(actionsOf("d1")).containsExactly("d1 pull " + NEW_IMAGE, "d1 drain", "d1 undrain");
@@ -421,7 +429,7 @@ class ExecutorTest {
 
         DropletOutcome d1 = result.droplets().getFirst();
         assertThat(d1.result()).isEqualTo(DropletOutcome.Result.FAILED);
-        assertThat(d1.failure()).hasValueSatisfying(f -> assertThat(f)
+        assertThat(FailureText.of(d1)).hasValueSatisfying(f -> assertThat(f)
                 .endsWith("; putting it back in rotation failed too: HAProxy could not be asked: connection refused"));
         assertThat(actionsOf("d1")).doesNotContain("d1 remove demo grace 10s");
     }
@@ -439,7 +447,7 @@ class ExecutorTest {
         assertThat(result.droplets()).extracting(DropletOutcome::result).containsOnly(DropletOutcome.Result.SKIPPED)
                 .hasSize(3);
         assertThat(result.droplets()).allMatch(o -> o.steps().isEmpty());
-        assertThat(result.failure()).contains("preflight failed, nothing was drained: d2: manifest unknown");
+        assertThat(FailureText.of(result)).contains("preflight failed, nothing was drained: d2: manifest unknown");
         assertThat(result.preflight()).hasSize(3);
         assertThat(result.preflight()).filteredOn(r -> r.droplet().equals("d2")).singleElement()
                 .extracting(StepRecord::failure).isEqualTo(Optional.of("manifest unknown"));
@@ -457,7 +465,7 @@ class ExecutorTest {
         ApplyResult result = executor(state).apply(plan(state));
 
         assertThat(result.droplets()).extracting(DropletOutcome::result).containsOnly(DropletOutcome.Result.SKIPPED);
-        assertThat(result.failure())
+        assertThat(FailureText.of(result))
                 .contains("preflight failed, nothing was drained: d1: the image is still missing after the pull");
         assertThat(actions()).noneMatch(a -> a.endsWith(" drain"));
     }
@@ -472,7 +480,7 @@ class ExecutorTest {
         ApplyResult result = executor(state).apply(plan(state));
 
         assertThat(result.droplets()).extracting(DropletOutcome::result).containsOnly(DropletOutcome.Result.SKIPPED);
-        assertThat(result.failure())
+        assertThat(FailureText.of(result))
                 .contains("preflight failed, nothing was drained: d2: connection refused by 127.0.0.1:22");
         assertThat(result.preflight()).isEmpty();
         assertThat(actions()).isEmpty();
@@ -654,7 +662,7 @@ class ExecutorTest {
                 .map(spec -> droplets.computeIfAbsent(spec.name(), FakeDroplet::new).observe())
                 .toList();
         FleetObservation observation = new FleetObservation(observed, new BalancerObservation.NotObservable(), T0);
-        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation));
+        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), "run1");
         assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
         Plan plan = ((PlanOutcome.Ready) outcome).plan();
         assertThat(plan.droplets()).isNotEmpty();
@@ -662,7 +670,7 @@ class ExecutorTest {
     }
 
     /** A plan from what the droplets and the balancer say now, each droplet's intent included. */
-    private Plan replan(DesiredState state) {
+    private Plan replan(DesiredState state, String run) {
         List<DropletObservation> observed = state.droplets().stream().map(spec -> droplets.get(spec.name()).observe())
                 .toList();
         Map<String, BalancerObservation.ServerState> servers = new HashMap<>();
@@ -671,7 +679,7 @@ class ExecutorTest {
                     balancer.drainedAt.containsKey(spec.name()) ? "DRAIN" : "UP", 0));
         }
         FleetObservation observation = new FleetObservation(observed, new BalancerObservation.Servers(servers), T0);
-        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation));
+        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), run);
         assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
         return ((PlanOutcome.Ready) outcome).plan();
     }
@@ -798,18 +806,17 @@ class ExecutorTest {
         volatile boolean closed;
 
         @Override
-        public dev.fleet.observed.ProxyRoute route(dev.fleet.desired.ProxySpec proxy,
-                dev.fleet.desired.HealthSpec health) {
-            return new dev.fleet.observed.ProxyRoute(Optional.empty(), false, "these fakes have no proxy");
+        public ProxyRoute route(ProxySpec proxy, HealthSpec health) {
+            return new ProxyRoute(Optional.empty(), false, "these fakes have no proxy");
         }
 
         @Override
-        public void switchProxy(dev.fleet.desired.ProxySpec proxy, String container, int port) throws ApplyException {
+        public void switchProxy(ProxySpec proxy, String container, int port) throws ApplyException {
             throw new ApplyException("these fakes have no proxy");
         }
 
         @Override
-        public boolean proxyDraining(dev.fleet.desired.ProxySpec proxy) {
+        public boolean proxyDraining(ProxySpec proxy) {
             return false;
         }
 
@@ -856,19 +863,19 @@ class ExecutorTest {
         }
 
         @Override
-        public void pull(String image) throws ApplyException {
+        public void pull(ImageRef image) throws ApplyException {
             log(name, "pull " + image);
             if (pullFailure != null) {
                 throw new ApplyException(pullFailure);
             }
             if (!pullKeepsNothing) {
-                images.add(image);
+                images.add(image.reference());
             }
         }
 
         @Override
-        public boolean hasImage(String image) {
-            return images.contains(image);
+        public boolean hasImage(ImageSource image) {
+            return images.contains(image.reference());
         }
 
         @Override
@@ -895,22 +902,22 @@ class ExecutorTest {
 
         @Override
         public void startContainer(ContainerSpec spec) throws ApplyException {
-            log(name, "start " + spec.image());
+            String image = spec.image().reference();
+            log(name, "start " + image);
             if (container.isPresent()) {
                 throw new ApplyException("a container named " + spec.name() + " exists");
             }
-            if (startFailures.containsKey(spec.image())) {
-                throw new ApplyException(startFailures.get(spec.image()));
+            if (startFailures.containsKey(image)) {
+                throw new ApplyException(startFailures.get(image));
             }
             started.add(spec);
-            int at = spec.image().indexOf('@');
-            Optional<String> digest = at >= 0 ? Optional.of(spec.image().substring(at + 1))
+            Optional<String> digest = spec.image() instanceof ImageRef ref ? Optional.of(ref.digest())
                     : Optional.ofNullable(spec.labels().get(FleetLabels.DIGEST));
-            ObservedContainer created = ExecutorTest.container(digest, spec.image(), "running");
+            ObservedContainer created = ExecutorTest.container(digest, image, "running");
             container = Optional.of(new ObservedContainer(created.id(), created.name(), created.digest(),
                     created.imageId(), created.imageRef(), created.state(), 0, Optional.empty(), Optional.of(clock.instant()),
                     Optional.empty(), spec.labels()));
-            healthScript = new ArrayDeque<>(spec.image().equals(NEW_IMAGE) ? healthAfterStart : List.of());
+            healthScript = new ArrayDeque<>(image.equals(NEW_IMAGE) ? healthAfterStart : List.of());
             startedAt = clock.instant();
             drainCalledAt = null;
         }

@@ -8,6 +8,7 @@ import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.PortMapping;
 import dev.fleet.desired.ProxySpec;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.RolloutPolicy;
@@ -26,6 +27,7 @@ import dev.fleet.observed.RolloutIntent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +51,7 @@ class BlueGreenPlannerTest {
         DropletPlan plan = only(ready(state(V1, true), droplet(List.of(), noRoute(), Optional.empty())));
 
         assertThat(plan.steps()).containsExactly(
-                new Step.StartColour("d1", "demo-blue", "registry/demo@" + V1, V1),
+                start("demo-blue", V1),
                 new Step.AwaitColourHealthy("d1", "demo-blue", HEALTH_TIMEOUT),
                 new Step.SwitchProxy("d1", "demo-blue"),
                 new Step.AwaitProxyRoute("d1", "demo-blue", BlueGreenPlanner.ROUTE_DEADLINE),
@@ -64,7 +66,7 @@ class BlueGreenPlannerTest {
                 droplet(List.of(colour("demo-blue", V1, 49001)), route("demo-blue"), Optional.of(HEALTHY))));
 
         assertThat(plan.steps()).containsExactly(
-                new Step.StartColour("d1", "demo-green", "registry/demo@" + V2, V2),
+                start("demo-green", V2, "registry/demo@" + V1, V1),
                 new Step.AwaitColourHealthy("d1", "demo-green", HEALTH_TIMEOUT),
                 new Step.SwitchProxy("d1", "demo-green"),
                 new Step.AwaitProxyRoute("d1", "demo-green", BlueGreenPlanner.ROUTE_DEADLINE),
@@ -86,7 +88,7 @@ class BlueGreenPlannerTest {
 
         assertThat(plan.steps().subList(0, 2)).containsExactly(
                 new Step.RemoveContainer("d1", "demo-blue", GRACE),
-                new Step.StartColour("d1", "demo-blue", "registry/demo@" + V2, V2));
+                start("demo-blue", V2, "registry/demo@" + V1, V1));
     }
 
     @Test
@@ -154,7 +156,7 @@ class BlueGreenPlannerTest {
 
         assertThat(plan.steps().subList(0, 2)).containsExactly(
                 new Step.RemoveContainer("d1", "demo-green", GRACE),
-                new Step.StartColour("d1", "demo-green", "registry/demo@" + V1, V1));
+                start("demo-green", V1));
     }
 
     @Test
@@ -181,9 +183,26 @@ class BlueGreenPlannerTest {
     private static Plan ready(DesiredState state, Reached... droplets) {
         FleetObservation observation = new FleetObservation(List.of(droplets), new BalancerObservation.NotObservable(),
                 NOW);
-        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation));
+        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), "run1");
         assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
         return ((PlanOutcome.Ready) outcome).plan();
+    }
+
+    /**
+     * The colour as d1's start step must create it: the service's settings, its app port 80 on a free
+     * loopback port only, fleet's labels; {@code replaces} is the image and digest of the live colour.
+     */
+    private static Step.StartColour start(String colour, String digest, String... replaces) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(FleetLabels.SERVICE, "demo");
+        labels.put(FleetLabels.DIGEST, digest);
+        labels.put(FleetLabels.ROLLOUT, "run1");
+        if (replaces.length > 0) {
+            labels.put(FleetLabels.REPLACES, replaces[0]);
+            labels.put(FleetLabels.REPLACES_DIGEST, replaces[1]);
+        }
+        return new Step.StartColour("d1", new ContainerSpec(colour, new ImageRef("registry/demo", digest),
+                List.of(new PortMapping(Optional.of("127.0.0.1"), 0, 80, "tcp")), Map.of(), "always", labels));
     }
 
     private static Reached droplet(List<ObservedContainer> containers, ProxyRoute route, Optional<HealthProbe> health) {

@@ -6,10 +6,15 @@ import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.ImageSource;
+import dev.fleet.desired.LocalImage;
+import dev.fleet.desired.PortMapping;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.Secret;
 import dev.fleet.desired.ServiceSpec;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.drift.DriftDetector;
@@ -27,7 +32,9 @@ import dev.fleet.observed.UnreachableReason;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +60,7 @@ class PlannerTest {
     private static final String V2 = "sha256:" + "2".repeat(64);
     private static final String V3 = "sha256:" + "3".repeat(64);
     private static final String IMAGE_ID = "sha256:" + "f".repeat(64);
+    private static final String RUN = "run1";
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
     private static final HealthProbe HEALTHY = new HealthProbe(Optional.of(200), List.of());
     private static final HealthProbe FAILING =
@@ -95,7 +103,7 @@ class PlannerTest {
                 new Step.Drain("c"),
                 new Step.AwaitDrained("c", DRAIN_DEADLINE),
                 new Step.RemoveContainer("c", "demo", GRACE),
-                new Step.StartContainer("c", "registry/demo@" + V2, V2),
+                start("c", ref(V2), V2, "registry/demo@" + V1, V1),
                 new Step.AwaitHealthy("c", HEALTH_TIMEOUT),
                 new Step.Undrain("c"),
                 new Step.Verify("c", Optional.of(V2)),
@@ -118,7 +126,7 @@ class PlannerTest {
         assertThat(d1.steps()).containsExactly(
                 new Step.Drain("d1"),
                 new Step.AwaitDrained("d1", DRAIN_DEADLINE),
-                new Step.StartContainer("d1", "registry/demo@" + V2, V2),
+                start("d1", ref(V2), V2),
                 new Step.AwaitHealthy("d1", HEALTH_TIMEOUT),
                 new Step.Undrain("d1"),
                 new Step.Verify("d1", Optional.of(V2)),
@@ -171,7 +179,7 @@ class PlannerTest {
 
         DropletPlan d2 = plan.droplets().get(1);
         assertThat(d2.toDigest()).isEqualTo(V3);
-        assertThat(d2.steps()).contains(new Step.StartContainer("d2", "registry/demo@" + V3, V3),
+        assertThat(d2.steps()).contains(start("d2", ref(V3), V3, "registry/demo@" + V1, V1),
                 new Step.Verify("d2", Optional.of(V3)));
         assertThat(plan.preflight()).containsExactly(
                 new Step.PullImage("d1", new ImageRef("registry/demo", V2)),
@@ -316,7 +324,7 @@ class PlannerTest {
         assertThat(d2.steps()).extracting(StepText::kind)
                 .containsExactly("await-healthy", "undrain", "await-in-rotation", "verify");
         assertThat(d2.fromDigest()).contains(V1);
-        assertThat(d2.rollback()).contains(new Step.StartContainer("d2", "registry/demo@" + V1, V1));
+        assertThat(d2.rollback()).contains(start("d2", ref(V1), V1));
         assertThat(d2.why()).contains("run dead1 swapped it and did not finish (its last step: 5:undrain)");
     }
 
@@ -353,8 +361,8 @@ class PlannerTest {
 
         assertThat(d1.swapped()).isFalse();
         assertThat(d1.steps()).extracting(StepText::kind).doesNotContain("remove-container");
-        assertThat(d1.fromImage()).contains("registry/demo@" + V1);
-        assertThat(d1.rollback()).contains(new Step.StartContainer("d1", "registry/demo@" + V1, V1));
+        assertThat(d1.fromImage()).contains(ref(V1));
+        assertThat(d1.rollback()).contains(start("d1", ref(V1), V1));
     }
 
     @Test
@@ -369,7 +377,49 @@ class PlannerTest {
 
         assertThat(d1.steps()).extracting(StepText::kind).contains("remove-container", "start-container");
         assertThat(d1.fromDigest()).contains(V1);
-        assertThat(d1.rollback()).contains(new Step.StartContainer("d1", "registry/demo@" + V1, V1));
+        assertThat(d1.rollback()).contains(start("d1", ref(V1), V1));
+    }
+
+    @Test
+    void theStartStepCarriesTheWholeContainerWithItsSecretStillOpaque() {
+        Secret token = new Secret("s3cr3t-value");
+        Map<String, EnvValue> environment = new LinkedHashMap<>();
+        environment.put("LOG_LEVEL", new EnvValue.Plain("info"));
+        environment.put("API_TOKEN", new EnvValue.SecretValue(token, "env FLEET_API_TOKEN"));
+        List<PortMapping> ports = List.of(new PortMapping(Optional.empty(), 80, 8080, "tcp"),
+                new PortMapping(Optional.of("127.0.0.1"), 9090, 9090, "tcp"));
+        ServiceSpec service = new ServiceSpec("demo", ref(V2), ports, environment, "unless-stopped",
+                Map.of("team", "platform"));
+        DesiredState base = state(V2, 1, true, droplet("d1"));
+        DesiredState state = new DesiredState(base.file(), base.revision(), service, base.droplets(), base.ssh(),
+                base.registry(), base.health(), base.drain(), base.balancer(), base.rollout());
+
+        DropletPlan d1 = ready(state, reached("d1", running(V1), HEALTHY)).droplets().getFirst();
+
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("team", "platform");
+        labels.put(FleetLabels.SERVICE, "demo");
+        labels.put(FleetLabels.DIGEST, V2);
+        labels.put(FleetLabels.ROLLOUT, RUN);
+        labels.put(FleetLabels.REPLACES, "registry/demo@" + V1);
+        labels.put(FleetLabels.REPLACES_DIGEST, V1);
+        ContainerSpec forward = new ContainerSpec("demo", ref(V2), ports, environment, "unless-stopped", labels);
+        assertThat(d1.steps()).contains(new Step.StartContainer("d1", forward));
+        Step.StartContainer start = d1.steps().stream().filter(Step.StartContainer.class::isInstance)
+                .map(Step.StartContainer.class::cast).findFirst().orElseThrow();
+        assertThat(start.container().environment().get("API_TOKEN"))
+                .isEqualTo(new EnvValue.SecretValue(token, "env FLEET_API_TOKEN"));
+        assertThat(start.container().toString()).doesNotContain("s3cr3t-value");
+        assertThat(new ArrayList<>(start.container().labels().keySet())).as("the state's labels, then fleet's")
+                .containsExactlyElementsOf(labels.keySet());
+
+        // The rollback's container is the same service on the previous image, and replaces nothing.
+        Map<String, String> back = new LinkedHashMap<>(labels);
+        back.put(FleetLabels.DIGEST, V1);
+        back.remove(FleetLabels.REPLACES);
+        back.remove(FleetLabels.REPLACES_DIGEST);
+        assertThat(d1.rollback()).contains(new Step.StartContainer("d1",
+                new ContainerSpec("demo", ref(V1), ports, environment, "unless-stopped", back)));
     }
 
     // ---------------------------------------------------------------- rollback
@@ -385,7 +435,7 @@ class PlannerTest {
                 new Step.Drain("d1"),
                 new Step.AwaitDrained("d1", DRAIN_DEADLINE),
                 new Step.RemoveContainer("d1", "demo", GRACE),
-                new Step.StartContainer("d1", "registry.example.com:5000/team/demo@" + V1, V1),
+                start("d1", new ImageRef("registry.example.com:5000/team/demo", V1), V1),
                 new Step.AwaitHealthy("d1", HEALTH_TIMEOUT),
                 new Step.Undrain("d1"),
                 new Step.Verify("d1", Optional.of(V1)),
@@ -401,27 +451,27 @@ class PlannerTest {
 
         DropletPlan d1 = plan.droplets().getFirst();
         assertThat(d1.fromDigest()).isEmpty();
-        assertThat(d1.rollback()).contains(new Step.StartContainer("d1", IMAGE_ID, ""),
+        assertThat(d1.rollback()).contains(start("d1", new LocalImage(IMAGE_ID), ""),
                 new Step.Verify("d1", Optional.empty()));
     }
 
     @Test
     void rollbackImageKeepsARegistryPortAndDropsTagOrDigest() {
         assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "localhost:5000/demo")))
-                .isEqualTo("localhost:5000/demo@" + V1);
+                .isEqualTo(new ImageRef("localhost:5000/demo", V1));
         assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "localhost:5000/demo:v1")))
-                .isEqualTo("localhost:5000/demo@" + V1);
+                .isEqualTo(new ImageRef("localhost:5000/demo", V1));
         assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "registry/demo@" + V1)))
-                .isEqualTo("registry/demo@" + V1);
+                .isEqualTo(ref(V1));
         assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "")))
-                .isEqualTo(IMAGE_ID);
+                .isEqualTo(new LocalImage(IMAGE_ID));
     }
 
     @Test
     void theRollbackOfAContainerCreatedFromAnImageIdUsesTheImageId() {
         ObservedContainer byId = container(Optional.of(V1), "running", IMAGE_ID);
 
-        assertThat(Planner.rollbackImage(byId)).isEqualTo(IMAGE_ID);
+        assertThat(Planner.rollbackImage(byId)).isEqualTo(new LocalImage(IMAGE_ID));
     }
 
     @Test
@@ -536,7 +586,29 @@ class PlannerTest {
 
     private static PlanOutcome plan(DesiredState state, BalancerObservation balancer, DropletObservation... droplets) {
         FleetObservation observation = new FleetObservation(List.of(droplets), balancer, NOW);
-        return Planner.plan(state, observation, DriftDetector.detect(state, observation));
+        return Planner.plan(state, observation, DriftDetector.detect(state, observation), RUN);
+    }
+
+    private static ImageRef ref(String digest) {
+        return new ImageRef("registry/demo", digest);
+    }
+
+    /**
+     * The service's container as a start step must create it: the state's settings (none here but the
+     * restart policy) and fleet's labels; {@code replaces} is the image and digest a forward step replaces.
+     */
+    private static Step.StartContainer start(String droplet, ImageSource image, String digest, String... replaces) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(FleetLabels.SERVICE, "demo");
+        if (!digest.isEmpty()) {
+            labels.put(FleetLabels.DIGEST, digest);
+        }
+        labels.put(FleetLabels.ROLLOUT, RUN);
+        if (replaces.length > 0) {
+            labels.put(FleetLabels.REPLACES, replaces[0]);
+            labels.put(FleetLabels.REPLACES_DIGEST, replaces[1]);
+        }
+        return new Step.StartContainer(droplet, new ContainerSpec("demo", image, List.of(), Map.of(), "always", labels));
     }
 
     private static Reached reached(String droplet, ObservedContainer container, HealthProbe health) {

@@ -1,6 +1,8 @@
 package dev.fleet.rollout;
 
+import dev.fleet.apply.ApplyFailure;
 import dev.fleet.apply.ApplyResult;
+import dev.fleet.apply.DropletFailure;
 import dev.fleet.apply.DropletOutcome;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
@@ -75,16 +77,28 @@ public final class FakeFleet {
         return (state, plan, run, guard, progress) -> {
             runs.add(new Plan(plan, run));
             List<DropletOutcome> outcomes = new ArrayList<>();
+            Optional<ApplyFailure> stopped = Optional.empty();
             for (DropletPlan droplet : plan.droplets()) {
+                if (stopped.isPresent()) {
+                    outcomes.add(new DropletOutcome(droplet.droplet(), droplet.fromDigest(), droplet.toDigest(),
+                            DropletOutcome.Result.SKIPPED, List.of(), Optional.empty()));
+                    continue;
+                }
                 if (!failRollouts) {
                     digests.put(droplet.droplet(), droplet.toDigest());
+                    outcomes.add(new DropletOutcome(droplet.droplet(), droplet.fromDigest(), droplet.toDigest(),
+                            DropletOutcome.Result.CONVERGED, List.of(), Optional.empty()));
+                    continue;
                 }
+                Optional<DropletFailure> failure = Optional.of(new DropletFailure.RolledBack(
+                        new DropletFailure.StepFailed("wait until healthy", "not healthy within 60s"),
+                        droplet.fromDigest(), false));
                 outcomes.add(new DropletOutcome(droplet.droplet(), droplet.fromDigest(), droplet.toDigest(),
-                        failRollouts ? DropletOutcome.Result.ROLLED_BACK : DropletOutcome.Result.CONVERGED, List.of(),
-                        failRollouts ? Optional.of("its new container failed") : Optional.empty()));
+                        DropletOutcome.Result.ROLLED_BACK, List.of(), failure));
+                stopped = Optional.of(new ApplyFailure.RolloutStopped(droplet.droplet(),
+                        DropletOutcome.Result.ROLLED_BACK, failure));
             }
-            return new ApplyResult(NOW, Duration.ofSeconds(1), List.of(), outcomes,
-                    failRollouts ? Optional.of("a droplet failed") : Optional.empty());
+            return new ApplyResult(NOW, Duration.ofSeconds(1), List.of(), outcomes, stopped);
         };
     }
 

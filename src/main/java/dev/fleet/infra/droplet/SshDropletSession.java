@@ -1,11 +1,12 @@
 package dev.fleet.infra.droplet;
 
 import dev.fleet.apply.ApplyException;
-import dev.fleet.apply.ContainerSpec;
 import dev.fleet.apply.DropletSession;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.ImageSource;
 import dev.fleet.desired.ProxySpec;
 import dev.fleet.desired.RegistryCredentials;
 import dev.fleet.desired.SshSettings;
@@ -23,6 +24,7 @@ import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.RolloutIntent;
+import dev.fleet.plan.ContainerSpec;
 import dev.fleet.observed.UnreachableReason;
 import java.io.IOException;
 import java.time.Duration;
@@ -78,16 +80,10 @@ final class SshDropletSession implements DropletSession {
     }
 
     @Override
-    public void pull(String image) throws ApplyException {
-        int at = image.indexOf('@');
-        if (at < 0) {
-            throw new IllegalArgumentException("pulls are by digest: " + image);
-        }
-        String repository = image.substring(0, at);
-        String digest = image.substring(at + 1);
+    public void pull(ImageRef image) throws ApplyException {
         AtomicReference<String> error = new AtomicReference<>();
         // A pull is safe to repeat: what was downloaded stays.
-        boolean finished = retried(() -> containers.pull(image, repository, digest, pullTimeout, error));
+        boolean finished = retried(() -> containers.pull(image, pullTimeout, error));
         if (!finished) {
             throw new ApplyException("pulling " + image + " took longer than " + pullTimeout.toSeconds() + "s", true, null);
         }
@@ -98,7 +94,7 @@ final class SshDropletSession implements DropletSession {
     }
 
     @Override
-    public boolean hasImage(String image) throws ApplyException {
+    public boolean hasImage(ImageSource image) throws ApplyException {
         return retried(() -> containers.hasImage(image));
     }
 
@@ -142,7 +138,7 @@ final class SshDropletSession implements DropletSession {
 
     /** A container left by an attempt of this very call: its name, image and run are the spec's. */
     private static boolean ours(ObservedContainer container, ContainerSpec spec, String run) {
-        return container.name().equals(spec.name()) && container.imageRef().equals(spec.image())
+        return container.name().equals(spec.name()) && container.imageRef().equals(spec.image().reference())
                 && run.equals(container.labels().get(FleetLabels.ROLLOUT));
     }
 

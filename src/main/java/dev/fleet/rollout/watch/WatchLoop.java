@@ -1,5 +1,6 @@
 package dev.fleet.rollout.watch;
 
+import dev.fleet.report.FailureText;
 import dev.fleet.apply.DropletOutcome;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.desired.DesiredState;
@@ -218,16 +219,16 @@ public final class WatchLoop {
                 if (droplet.result() == DropletOutcome.Result.ROLLED_BACK) {
                     rolledBack = true;
                     notifier.notify(new WatchEvent.RolledBack(service, commit, clock.instant(), droplet.droplet(),
-                            droplet.failure().orElse("its new container failed")));
+                            FailureText.of(droplet).orElse("its new container failed")));
                 }
             }
             ended = rolledBack ? WatchStatus.RolloutResult.ROLLED_BACK : WatchStatus.RolloutResult.FAILED;
-            String why = result.failure().orElse("the rollout stopped");
+            String why = FailureText.of(result).orElse("the rollout stopped");
             memory.failed(target, why);
             notifier.notify(new WatchEvent.RolloutFailed(service, commit, clock.instant(), why));
         }
         rollouts.merge(ended, 1, Integer::sum);
-        return new WatchStatus.Rollout(commit, rolloutStarted, took, ended, result.failure());
+        return new WatchStatus.Rollout(commit, rolloutStarted, took, ended, FailureText.of(result));
     }
 
     /** The watch's listener for a convergence, which also tells people when a rollout starts. */

@@ -10,8 +10,10 @@ import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
-import dev.fleet.apply.ContainerSpec;
+import dev.fleet.plan.ContainerSpec;
 import dev.fleet.desired.EnvValue;
+import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.ImageSource;
 import dev.fleet.desired.PortMapping;
 import dev.fleet.desired.RegistryCredentials;
 import dev.fleet.infra.docker.DropletConnection;
@@ -48,16 +50,14 @@ public final class ContainerControl {
     }
 
     /**
-     * Pulls {@code image}, {@code repository} at {@code digest}; the first error the engine streams
-     * goes to {@code error}.
+     * Pulls {@code image} by its digest; the first error the engine streams goes to {@code error}.
      *
      * @return whether the pull finished within {@code timeout}
      */
-    public boolean pull(String image, String repository, String digest, Duration timeout,
-            AtomicReference<String> error) throws DropletException {
+    public boolean pull(ImageRef image, Duration timeout, AtomicReference<String> error) throws DropletException {
         return connections.get().call("pulling " + image, docker -> {
-            var pull = docker.pullImageCmd(repository).withTag(digest);
-            credentialsFor(repository).ifPresent(pull::withAuthConfig);
+            var pull = docker.pullImageCmd(image.repository()).withTag(image.digest());
+            credentialsFor(image.repository()).ifPresent(pull::withAuthConfig);
             try {
                 return pull.exec(new ResultCallback.Adapter<PullResponseItem>() {
                     @Override
@@ -74,10 +74,10 @@ public final class ContainerControl {
         });
     }
 
-    public boolean hasImage(String image) throws DropletException {
-        return connections.get().call("inspecting image " + image, docker -> {
+    public boolean hasImage(ImageSource image) throws DropletException {
+        return connections.get().call("inspecting image " + image.reference(), docker -> {
             try {
-                docker.inspectImageCmd(image).exec();
+                docker.inspectImageCmd(image.reference()).exec();
                 return true;
             } catch (NotFoundException e) {
                 return false;
@@ -129,8 +129,8 @@ public final class ContainerControl {
             // The one place a secret is revealed: handed to the droplet's Docker engine.
             case EnvValue.SecretValue secret -> secret.value().reveal();
         }));
-        return connections.get().call("creating container " + spec.name() + " from " + spec.image(), docker -> docker
-                .createContainerCmd(spec.image())
+        return connections.get().call("creating container " + spec.name() + " from " + spec.image().reference(), docker -> docker
+                .createContainerCmd(spec.image().reference())
                 .withName(spec.name())
                 .withEnv(environment)
                 .withLabels(spec.labels())

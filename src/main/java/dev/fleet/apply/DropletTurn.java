@@ -1,0 +1,138 @@
+package dev.fleet.apply;
+
+import dev.fleet.apply.DropletFailure.StepFailed;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.observed.RolloutIntent;
+import dev.fleet.plan.DropletPlan;
+import dev.fleet.plan.Step;
+import dev.fleet.plan.StepText;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One droplet's turn: its steps in order, and the rule for a failure. A failure before the old
+ * container is removed puts the droplet back in rotation unchanged; a failure after runs the plan's
+ * rollback steps (blue-green: every failure does, which puts the proxy back on the old colour and
+ * removes the new one). The guard is asked before each step: an apply that has lost its lock stops
+ * at once, touching nothing more.
+ */
+final class DropletTurn {
+
+    private final DesiredState state;
+    private final String run;
+    private final Executor.Guard guard;
+    private final StepActions actions;
+
+    DropletTurn(DesiredState state, String run, Executor.Guard guard, StepActions actions) {
+        this.state = state;
+        this.run = run;
+        this.guard = guard;
+        this.actions = actions;
+    }
+
+    /** The droplet's turn, ended by clearing its intent unless it failed. */
+    DropletOutcome perform(DropletPlan plan, DropletSession session) throws InterruptedException {
+        DropletOutcome outcome = steps(plan, session);
+        if (outcome.result() != DropletOutcome.Result.FAILED) {
+            // A FAILED droplet keeps its intent: it is out of rotation by fleet's doing, and the next
+            // apply must know that to bring it back.
+            try {
+                session.endIntent(run, outcome.result().toString());
+            } catch (ApplyException e) {
+                // The droplet is where it should be; a stale intent beside a droplet in sync is ignored.
+            }
+        }
+        return outcome;
+    }
+
+    static DropletOutcome skipped(DropletPlan plan) {
+        return new DropletOutcome(plan.droplet(), plan.fromDigest(), plan.toDigest(), DropletOutcome.Result.SKIPPED,
+                List.of(), Optional.empty());
+    }
+
+    private DropletOutcome steps(DropletPlan plan, DropletSession session) throws InterruptedException {
+        List<StepRecord> records = new ArrayList<>();
+        // Blue-green: every failure goes through the rollback, which puts the proxy back on the old
+        // colour (before the switch, that reloads what nginx already runs) and removes the new one.
+        boolean replacing = plan.swapped() || state.rollout().blueGreen();
+        boolean verified = false;
+        boolean switched = false;
+        List<Step> steps = plan.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            Optional<String> stop = guard.stopReason();
+            if (stop.isPresent()) {
+                return failed(plan, records, new DropletFailure.Stopped(describe(step), Optional.empty(), stop.get()));
+            }
+            replacing |= step instanceof Step.RemoveContainer || step instanceof Step.StartContainer;
+            StepRecord record = actions.perform(plan, step, i, RolloutIntent.FORWARD, session);
+            records.add(record);
+            if (record.succeeded()) {
+                verified |= step instanceof Step.VerifyColour;
+                switched |= step instanceof Step.SwitchProxy;
+                continue;
+            }
+            StepFailed failure = StepFailed.of(record);
+            if (verified) {
+                // The new colour serves and was verified: what failed is only tidying up after it.
+                return failed(plan, records, new DropletFailure.TidyUpFailed(failure));
+            }
+            if (!replacing) {
+                return restore(plan, session, records, failure);
+            }
+            return rollBack(plan, session, records, failure, switched);
+        }
+        return outcome(plan, DropletOutcome.Result.CONVERGED, records, Optional.empty());
+    }
+
+    /** Nothing was replaced: the droplet goes back in rotation as it was. */
+    private DropletOutcome restore(DropletPlan plan, DropletSession session, List<StepRecord> records,
+            StepFailed failure) throws InterruptedException {
+        Step undrain = new Step.Undrain(plan.droplet());
+        StepRecord restore = actions.perform(plan, undrain, plan.steps().size(), RolloutIntent.ROLLBACK, session);
+        records.add(restore);
+        return restore.succeeded()
+                ? outcome(plan, DropletOutcome.Result.RESTORED, records, Optional.of(new DropletFailure.Restored(failure)))
+                : failed(plan, records, new DropletFailure.RestoreFailed(failure, restore.failure().orElseThrow()));
+    }
+
+    /** @param switched whether a blue-green proxy was switched to the new colour before the failure */
+    private DropletOutcome rollBack(DropletPlan plan, DropletSession session, List<StepRecord> records,
+            StepFailed failure, boolean switched) throws InterruptedException {
+        boolean blueGreen = state.rollout().blueGreen();
+        boolean restarts = plan.rollback().stream()
+                .anyMatch(s -> s instanceof Step.StartContainer || s instanceof Step.SwitchProxy);
+        List<Step> rollback = plan.rollback();
+        for (int i = 0; i < rollback.size(); i++) {
+            Step step = rollback.get(i);
+            Optional<String> stop = guard.stopReason();
+            if (stop.isPresent()) {
+                return failed(plan, records, new DropletFailure.Stopped(describe(step), Optional.of(failure), stop.get()));
+            }
+            StepRecord record = actions.perform(plan, step, plan.steps().size() + i, RolloutIntent.ROLLBACK, session);
+            records.add(record);
+            if (!record.succeeded()) {
+                return failed(plan, records, new DropletFailure.RollbackFailed(failure, StepFailed.of(record), blueGreen));
+            }
+        }
+        if (!restarts) {
+            return failed(plan, records, new DropletFailure.NothingToRollBackTo(failure, blueGreen));
+        }
+        return outcome(plan, DropletOutcome.Result.ROLLED_BACK, records,
+                Optional.of(new DropletFailure.RolledBack(failure, plan.fromDigest(), blueGreen && !switched)));
+    }
+
+    private String describe(Step step) {
+        return StepText.describe(step, state);
+    }
+
+    private static DropletOutcome failed(DropletPlan plan, List<StepRecord> records, DropletFailure failure) {
+        return outcome(plan, DropletOutcome.Result.FAILED, records, Optional.of(failure));
+    }
+
+    private static DropletOutcome outcome(DropletPlan plan, DropletOutcome.Result result, List<StepRecord> records,
+            Optional<DropletFailure> failure) {
+        return new DropletOutcome(plan.droplet(), plan.fromDigest(), plan.toDigest(), result, records, failure);
+    }
+}

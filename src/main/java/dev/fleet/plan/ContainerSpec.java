@@ -1,0 +1,43 @@
+package dev.fleet.plan;
+
+import dev.fleet.desired.EnvValue;
+import dev.fleet.desired.ImageSource;
+import dev.fleet.desired.PortMapping;
+import dev.fleet.observed.FleetLabels;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A container exactly as a start step creates it: the planner works it out whole, {@code fleet plan}
+ * shows it, the executor hands it to the droplet. Its environment may hold secrets: they stay
+ * {@link dev.fleet.desired.Secret}s until the one call that hands them to Docker.
+ *
+ * @param name        the container's name: the service's, or a blue-green colour's
+ * @param image       what to create it from
+ * @param ports       published ports
+ * @param environment environment variables, in the order written
+ * @param restart     Docker's restart policy
+ * @param labels      the state's labels, then fleet's own ({@link FleetLabels})
+ */
+public record ContainerSpec(
+        String name,
+        ImageSource image,
+        List<PortMapping> ports,
+        Map<String, EnvValue> environment,
+        String restart,
+        Map<String, String> labels) {
+
+    public ContainerSpec {
+        ports = List.copyOf(ports);
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    /** The registry digest the container runs, as its {@link FleetLabels#DIGEST} label says, when known. */
+    public Optional<String> digest() {
+        return Optional.ofNullable(labels.get(FleetLabels.DIGEST));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.fleet.plan;
+
+import dev.fleet.desired.ContainerSettings;
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.ImageSource;
+import dev.fleet.desired.PortMapping;
+import dev.fleet.observed.FleetLabels;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place a plan's containers are made from the state's service: its settings, fleet's labels
+ * (the service, the digest, the run, and on a forward step what it replaces).
+ *
+ * @param state the desired state
+ * @param run   the run id of the apply that performs the plan, recorded on each container it starts
+ */
+record Containers(DesiredState state, String run) {
+
+    /** What a forward step replaces, recorded on the new container; none on a rollback's. */
+    record Replaces(Optional<ImageSource> image, Optional<String> digest) {
+
+        static final Replaces NOTHING = new Replaces(Optional.empty(), Optional.empty());
+    }
+
+    /** The service's container, from {@code image} (its registry {@code digest}, when known). */
+    ContainerSpec service(ImageSource image, Optional<String> digest, Replaces replaces) {
+        ContainerSettings settings = state.service().container();
+        return new ContainerSpec(state.service().name(), image, settings.ports(), settings.environment(),
+                settings.restart(), labels(digest, replaces));
+    }
+
+    /** A blue-green colour: the service's container under the colour's name, its app port on a free loopback port only. */
+    ContainerSpec colour(String colour, ImageSource image, Optional<String> digest, Replaces replaces) {
+        ContainerSpec service = service(image, digest, replaces);
+        PortMapping loopback = new PortMapping(Optional.of("127.0.0.1"), 0, state.blueGreenProxy().appPort(), "tcp");
+        return new ContainerSpec(colour, image, List.of(loopback), service.environment(), service.restart(),
+                service.labels());
+    }
+
+    private Map<String, String> labels(Optional<String> digest, Replaces replaces) {
+        Map<String, String> labels = new LinkedHashMap<>(state.service().labels());
+        labels.put(FleetLabels.SERVICE, state.service().name());
+        digest.filter(d -> !d.isEmpty()).ifPresent(d -> labels.put(FleetLabels.DIGEST, d));
+        labels.put(FleetLabels.ROLLOUT, run);
+        replaces.image().ifPresent(image -> labels.put(FleetLabels.REPLACES, image.reference()));
+        replaces.digest().ifPresent(d -> labels.put(FleetLabels.REPLACES_DIGEST, d));
+        return labels;
+    }
+}
