@@ -20,25 +20,4 @@ public interface BalancerControl {
 
     /** Whether the balancer has the droplet back in rotation. */
     boolean inRotation(DropletSpec droplet, DropletSession session) throws ApplyException;
-
-    /** No balancer: nothing to take a droplet out of (only blue-green, which never asks, runs without one). */
-    BalancerControl NONE = new BalancerControl() {
-        @Override
-        public void drain(DropletSpec droplet, DropletSession session) throws ApplyException {
-            throw new ApplyException("there is no balancer to take " + droplet.name() + " out of");
-        }
-
-        @Override
-        public boolean outOfRotation(DropletSpec droplet, DropletSession session) {
-            return false;
-        }
-
-        @Override
-        public void undrain(DropletSpec droplet, DropletSession session) {}
-
-        @Override
-        public boolean inRotation(DropletSpec droplet, DropletSession session) {
-            return true;
-        }
-    };
 }

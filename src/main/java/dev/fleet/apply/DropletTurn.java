@@ -124,7 +124,7 @@ final class DropletTurn {
     }
 
     private String describe(Step step) {
-        return StepText.describe(step, state);
+        return actions.describe(step);
     }
 
     private static DropletOutcome failed(DropletPlan plan, List<StepRecord> records, DropletFailure failure) {

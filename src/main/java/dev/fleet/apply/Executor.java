@@ -47,9 +47,14 @@ public final class Executor {
         Guard NEVER = Optional::empty;
     }
 
+    private final DesiredState state;
+    private final String run;
+    private final Guard guard;
+    private final DropletSessions sessions;
+    private final BalancerControl balancer;
     private final Clock clock;
-    private final Preflight preflight;
-    private final DropletTurn turn;
+    private final Pause pause;
+    private final Progress progress;
 
     /**
      * @param run   the apply's run id, recorded in each droplet's intent; the plan's containers carry it
@@ -57,14 +62,22 @@ public final class Executor {
      */
     public Executor(DesiredState state, String run, Guard guard, DropletSessions sessions, BalancerControl balancer,
             Clock clock, Pause pause, Progress progress) {
+        this.state = state;
+        this.run = run;
+        this.guard = guard;
+        this.sessions = sessions;
+        this.balancer = balancer;
         this.clock = clock;
-        StepActions actions = new StepActions(state, run, balancer, clock, pause, progress);
-        this.preflight = new Preflight(state, sessions, actions);
-        this.turn = new DropletTurn(state, run, guard, actions);
+        this.pause = pause;
+        this.progress = progress;
     }
 
+    /** Performs {@code plan}, its waits and words as the balancer rules it was made with say. */
     public ApplyResult apply(Plan plan) throws InterruptedException {
         Instant started = clock.instant();
+        StepActions actions = new StepActions(state, run, balancer, plan.balancer(), clock, pause, progress);
+        Preflight preflight = new Preflight(state, sessions, actions);
+        DropletTurn turn = new DropletTurn(state, run, guard, actions);
         Map<String, DropletSession> open = new LinkedHashMap<>();
         try {
             List<StepRecord> pulls = new ArrayList<>();

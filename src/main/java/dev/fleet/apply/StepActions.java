@@ -8,6 +8,7 @@ import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.RolloutIntent;
+import dev.fleet.plan.BalancerRules;
 import dev.fleet.plan.BalancerTiming;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Step;
@@ -37,6 +38,7 @@ final class StepActions {
     private final Clock clock;
     private final Pause pause;
     private final Progress progress;
+    private final BalancerRules rules;
     private final BalancerTiming timing;
     private final HealthWaits waits;
     /**
@@ -46,7 +48,8 @@ final class StepActions {
      */
     private final Map<String, Instant> healthySince = new ConcurrentHashMap<>();
 
-    StepActions(DesiredState state, String run, BalancerControl balancer, Clock clock, Pause pause,
+    /** @param rules the rules of the balancer the plan was made with: its waits and the steps' words */
+    StepActions(DesiredState state, String run, BalancerControl balancer, BalancerRules rules, Clock clock, Pause pause,
             Progress progress) {
         this.state = state;
         this.run = run;
@@ -54,7 +57,8 @@ final class StepActions {
         this.clock = clock;
         this.pause = pause;
         this.progress = progress;
-        this.timing = BalancerTiming.of(state.balancer(), state.health(), state.rollout());
+        this.rules = rules;
+        this.timing = rules.timing(state.health(), state.rollout());
         this.waits = new HealthWaits(state.health(), state.rollout().minHealthyTime(), clock, pause);
     }
 
@@ -73,9 +77,14 @@ final class StepActions {
         });
     }
 
+    /** The step in words, as the plan says it. */
+    String describe(Step step) {
+        return StepText.describe(step, state, rules);
+    }
+
     /** Performs {@code action} as {@code step}: reported when it starts and ends, its failure recorded. */
     StepRecord timed(Step step, Action action) throws InterruptedException {
-        String description = StepText.describe(step, state);
+        String description = describe(step);
         progress.started(step, description);
         Instant started = clock.instant();
         Optional<String> failure = Optional.empty();

@@ -12,7 +12,7 @@ public final class Balancers {
     public static Balancer of(DesiredState state) {
         return switch (state.balancer()) {
             case BalancerSpec.Haproxy haproxy -> new HaproxyBalancer(haproxy);
-            case BalancerSpec.HealthCheck ignored -> new HealthCheckBalancer(state.health(), state.drain());
+            case BalancerSpec.HealthCheck check -> new HealthCheckBalancer(check, state.health(), state.drain());
             case BalancerSpec.None ignored -> new NoBalancer();
             case BalancerSpec.Dns ignored -> state.dns()
                     .<Balancer>map(dns -> new DnsBalancer(dns, state.drain(), DnsProviders.of(dns)))

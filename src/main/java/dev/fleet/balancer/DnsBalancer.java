@@ -6,13 +6,19 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DnsSpec;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.dns.DnsException;
 import dev.fleet.dns.DnsProvider;
 import dev.fleet.dns.DnsRecord;
 import dev.fleet.observed.BalancerObservation;
+import dev.fleet.plan.BalancerTiming;
+import dev.fleet.plan.Step;
+import dev.fleet.plan.StepText;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A round-robin DNS name as the balancer of a drain-and-swap rollout. Draining takes the
@@ -35,6 +41,40 @@ final class DnsBalancer implements Balancer {
         this.dns = dns;
         this.drain = drain;
         this.provider = provider;
+    }
+
+    /** Out of rotation once the name no longer lists it and its TTL has passed. */
+    @Override
+    public BalancerTiming timing(HealthSpec health, RolloutPolicy rollout) {
+        return BalancerTiming.asked(dns.ttl(), BalancerTiming.ASKED_BACK, health, rollout);
+    }
+
+    @Override
+    public Optional<String> refusalWhenUnreadable(String problem) {
+        return Optional.of("the DNS name cannot be read (" + problem + "): fleet drains through it and will not guess;"
+                + " check the dns section and its API token");
+    }
+
+    @Override
+    public String drain(DesiredState state, DropletSpec droplet) {
+        return "take its addresses out of " + dns.name() + " and call the drain endpoint (" + drain.method() + " "
+                + drain.path() + ")";
+    }
+
+    @Override
+    public String awaitDrained(DesiredState state, Step.AwaitDrained step) {
+        return "wait until " + dns.name() + " no longer lists it, then its TTL (" + StepText.seconds(dns.ttl())
+                + ") for resolvers to forget it (at most " + StepText.seconds(step.deadline()) + ")";
+    }
+
+    @Override
+    public String undrain(DesiredState state, DropletSpec droplet) {
+        return "put its addresses back in " + dns.name();
+    }
+
+    @Override
+    public String awaitInRotation(DesiredState state, Step.AwaitInRotation step) {
+        return "wait until " + dns.name() + " lists it again (at most " + StepText.seconds(step.deadline()) + ")";
     }
 
     @Override

@@ -5,11 +5,17 @@ import dev.fleet.apply.DropletSession;
 import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.infra.haproxy.HaproxyRuntimeApi;
 import dev.fleet.observed.BalancerObservation;
+import dev.fleet.plan.BalancerTiming;
+import dev.fleet.plan.Step;
+import dev.fleet.plan.StepText;
 import dev.fleet.observed.BalancerObservation.ServerState;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Drains and readies droplets through HAProxy's runtime API, and asks it instead of waiting: a
@@ -26,6 +32,40 @@ final class HaproxyBalancer implements Balancer {
     HaproxyBalancer(BalancerSpec.Haproxy haproxy) {
         this.api = new HaproxyRuntimeApi(haproxy.socket(), TIMEOUT);
         this.backend = haproxy.backend();
+    }
+
+    /** HAProxy is asked, so there is nothing to wait out; its estimates are what a drain and a return usually take. */
+    @Override
+    public BalancerTiming timing(HealthSpec health, RolloutPolicy rollout) {
+        return BalancerTiming.asked(Duration.ZERO, BalancerTiming.ASKED_DRAIN.plus(BalancerTiming.ASKED_BACK), health,
+                rollout);
+    }
+
+    @Override
+    public Optional<String> refusalWhenUnreadable(String problem) {
+        return Optional.of("HAProxy cannot be asked (" + problem + "): fleet drains through its runtime API and will"
+                + " not guess; check balancer.socket and that fleet may use it");
+    }
+
+    @Override
+    public String drain(DesiredState state, DropletSpec droplet) {
+        return "drain in HAProxy (" + backend + "/" + droplet.serverName() + " state drain)";
+    }
+
+    @Override
+    public String awaitDrained(DesiredState state, Step.AwaitDrained step) {
+        return "wait until HAProxy has it drained with no session left (at most " + StepText.seconds(step.deadline())
+                + ")";
+    }
+
+    @Override
+    public String undrain(DesiredState state, DropletSpec droplet) {
+        return "set it ready in HAProxy (" + backend + "/" + droplet.serverName() + " state ready)";
+    }
+
+    @Override
+    public String awaitInRotation(DesiredState state, Step.AwaitInRotation step) {
+        return "wait until HAProxy reports it UP (at most " + StepText.seconds(step.deadline()) + ")";
     }
 
     @Override

@@ -2,11 +2,14 @@ package dev.fleet.balancer;
 
 import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.DropletSession;
+import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.observed.BalancerObservation;
+import dev.fleet.plan.BalancerTiming;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.RolloutPolicy;
 
 /**
  * A balancer that checks the droplets' health itself and cannot be asked (a cloud load balancer):
@@ -15,12 +18,21 @@ import dev.fleet.desired.HealthSpec;
  */
 public final class HealthCheckBalancer implements Balancer {
 
+    private final BalancerSpec.HealthCheck balancer;
     private final HealthSpec health;
     private final DrainSpec drain;
 
-    public HealthCheckBalancer(HealthSpec health, DrainSpec drain) {
+    public HealthCheckBalancer(BalancerSpec.HealthCheck balancer, HealthSpec health, DrainSpec drain) {
+        this.balancer = balancer;
         this.health = health;
         this.drain = drain;
+    }
+
+    /** The seed's waits: {@code (unhealthy+1) x interval} to drop a droplet, {@code (healthy+1) x interval} to have it back. */
+    @Override
+    public BalancerTiming timing(HealthSpec appHealth, RolloutPolicy rollout) {
+        return BalancerTiming.healthChecked(balancer.interval(), balancer.unhealthyThreshold(),
+                balancer.healthyThreshold(), appHealth, rollout);
     }
 
     /** It has no API fleet can read. */

@@ -4,10 +4,19 @@ import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.DropletSession;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.observed.BalancerObservation;
+import dev.fleet.plan.BalancerTiming;
+import java.time.Duration;
 
 /** No balancer: nothing to take a droplet out of (only blue-green, which never asks, runs without one). */
 final class NoBalancer implements Balancer {
+
+    @Override
+    public BalancerTiming timing(HealthSpec health, RolloutPolicy rollout) {
+        return BalancerTiming.asked(Duration.ZERO, Duration.ZERO, health, rollout);
+    }
 
     @Override
     public BalancerObservation observe(DesiredState state) {

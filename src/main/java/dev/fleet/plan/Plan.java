@@ -13,6 +13,8 @@ import java.util.List;
  * @param droplets    the droplets to change, in rollout order, one at a time
  * @param unchanged   the droplets already in sync
  * @param estimate    the whole rollout's expected duration
+ * @param balancer    the rules of the balancer the plan drains through, which its steps' timing and
+ *                    words come from
  */
 public record Plan(
         String service,
@@ -20,7 +22,8 @@ public record Plan(
         List<Step> preflight,
         List<DropletPlan> droplets,
         List<String> unchanged,
-        Duration estimate) {
+        Duration estimate,
+        BalancerRules balancer) {
 
     public Plan {
         preflight = List.copyOf(preflight);

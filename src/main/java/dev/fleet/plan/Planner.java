@@ -1,6 +1,5 @@
 package dev.fleet.plan;
 
-import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.ImageRef;
@@ -54,23 +53,17 @@ public final class Planner {
      * @param run the run id of the apply that will perform the plan: the containers it starts carry it
      *            ({@link FleetLabels#ROLLOUT}), and so must the intents that apply records
      */
-    public static PlanOutcome plan(DesiredState state, FleetObservation observation, DriftReport drift, String run) {
+    public static PlanOutcome plan(DesiredState state, FleetObservation observation, DriftReport drift, String run,
+            BalancerRules balancer) {
         Containers containers = new Containers(state, run);
         Map<String, DropletDrift> drifts = drift.droplets().stream()
                 .collect(Collectors.toMap(DropletDrift::droplet, Function.identity()));
         Map<String, DropletObservation> observed = observation.droplets().stream()
                 .collect(Collectors.toMap(DropletObservation::droplet, Function.identity()));
-        BalancerTiming timing = BalancerTiming.of(state.balancer(), state.health(), state.rollout());
+        BalancerTiming timing = balancer.timing(state.health(), state.rollout());
         List<String> reasons = new ArrayList<>();
 
-        if (state.balancer() instanceof BalancerSpec.Dns && drift.balancerProblem().isPresent()) {
-            reasons.add("the DNS name cannot be read (" + drift.balancerProblem().get() + "): fleet drains through it"
-                    + " and will not guess; check the dns section and its API token");
-        }
-        if (state.balancer() instanceof BalancerSpec.Haproxy && drift.balancerProblem().isPresent()) {
-            reasons.add("HAProxy cannot be asked (" + drift.balancerProblem().get() + "): fleet drains through its"
-                    + " runtime API and will not guess; check balancer.socket and that fleet may use it");
-        }
+        drift.balancerProblem().flatMap(balancer::refusalWhenUnreadable).ifPresent(reasons::add);
         List<DropletPlan> down = new ArrayList<>();
         List<DropletPlan> inRotation = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
@@ -107,7 +100,7 @@ public final class Planner {
             (servesTraffic(d) ? inRotation : down).add(plan);
         }
         overBudget(state, inRotation, downAndKept).ifPresent(reasons::add);
-        Plan plan = assemble(state, down, inRotation, unchanged);
+        Plan plan = assemble(state, down, inRotation, unchanged, balancer);
         return reasons.isEmpty() ? new PlanOutcome.Ready(plan) : new PlanOutcome.Refused(reasons, plan);
     }
 
@@ -126,14 +119,14 @@ public final class Planner {
 
     /** The droplets out of rotation first, then those in it; every one's image pulled before any drain. */
     private static Plan assemble(DesiredState state, List<DropletPlan> down, List<DropletPlan> inRotation,
-            List<String> unchanged) {
+            List<String> unchanged, BalancerRules balancer) {
         List<DropletPlan> ordered = new ArrayList<>(down);
         ordered.addAll(inRotation);
         List<Step> preflight = ordered.stream()
                 .<Step>map(p -> new Step.PullImage(p.droplet(), state.desiredImage(spec(state, p.droplet()))))
                 .toList();
         Duration estimate = ordered.stream().map(DropletPlan::estimate).reduce(Duration.ZERO, Duration::plus);
-        return new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate);
+        return new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate, balancer);
     }
 
     private static boolean changes(DropletDrift drift) {
@@ -249,17 +242,18 @@ public final class Planner {
     }
 
     /**
-     * From a started container to a droplet back in rotation. HAProxy is asked, so the droplet is
-     * verified once HAProxy has it back. A health-check balancer's return is a wait, during which
-     * the executor keeps probing the app: the droplet is verified first, and the wait then ends the
-     * droplet's turn, so no idle time follows it.
+     * From a started container to a droplet back in rotation. A balancer that is asked (HAProxy)
+     * has the droplet verified once it says the droplet is back. Where the return is a wait (a
+     * health-check balancer: a settle time after it is back), during which the executor keeps
+     * probing the app, the droplet is verified first, and the wait then ends the droplet's turn, so
+     * no idle time follows it.
      */
     private static List<Step> comeBack(DesiredState state, String name, Optional<String> digest, BalancerTiming timing) {
         Step healthy = new Step.AwaitHealthy(name, state.rollout().healthTimeout());
         Step undrain = new Step.Undrain(name);
         Step back = new Step.AwaitInRotation(name, timing.inRotationDeadline());
         Step verify = new Step.Verify(name, digest);
-        return state.balancer() instanceof BalancerSpec.HealthCheck
+        return timing.settleAfterInRotation().isPositive()
                 ? List.of(healthy, undrain, verify, back)
                 : List.of(healthy, undrain, back, verify);
     }

@@ -1,7 +1,7 @@
 package dev.fleet.plan;
 
-import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.ImageRef;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,52 +11,19 @@ public final class StepText {
 
     private StepText() {}
 
-    public static String describe(Step step, DesiredState state) {
-        BalancerSpec balancer = state.balancer();
-        boolean haproxy = balancer instanceof BalancerSpec.Haproxy;
-        if (balancer instanceof BalancerSpec.Dns dns) {
-            String name = state.dns().map(d -> d.name()).orElse("the DNS name");
-            switch (step) {
-                case Step.Drain d -> {
-                    return "take its addresses out of " + name + " and call the drain endpoint ("
-                            + state.drain().method() + " " + state.drain().path() + ")";
-                }
-                case Step.AwaitDrained a -> {
-                    return "wait until " + name + " no longer lists it, then its TTL (" + seconds(dns.ttl())
-                            + ") for resolvers to forget it (at most " + seconds(a.deadline()) + ")";
-                }
-                case Step.Undrain u -> {
-                    return "put its addresses back in " + name;
-                }
-                case Step.AwaitInRotation a -> {
-                    return "wait until " + name + " lists it again (at most " + seconds(a.deadline()) + ")";
-                }
-                default -> { }
-            }
-        }
-        BalancerTiming timing = BalancerTiming.of(balancer, state.health(), state.rollout());
+    /** The step in words; the balancer's four steps as {@code balancer} words them. */
+    public static String describe(Step step, DesiredState state, BalancerRules balancer) {
         return switch (step) {
             case Step.PullImage pull -> "pull " + pull.image().repository() + "@" + pull.image().shortDigest();
-            case Step.Drain d -> haproxy
-                    ? "drain in HAProxy (" + server(state, d.droplet()) + " state drain)"
-                    : "call the drain endpoint (" + state.drain().method() + " " + state.drain().path() + ")";
-            case Step.AwaitDrained a -> haproxy
-                    ? "wait until HAProxy has it drained with no session left (at most " + seconds(a.deadline()) + ")"
-                    : "wait until its health fails, then " + seconds(timing.settleAfterDrained())
-                            + " for the balancer to drop it (at most " + seconds(a.deadline()) + ")";
+            case Step.Drain d -> balancer.drain(state, droplet(state, d.droplet()));
+            case Step.AwaitDrained a -> balancer.awaitDrained(state, a);
+            case Step.Undrain u -> balancer.undrain(state, droplet(state, u.droplet()));
+            case Step.AwaitInRotation a -> balancer.awaitInRotation(state, a);
             case Step.RemoveContainer r -> "stop (grace " + seconds(r.grace()) + ") and remove container " + r.container()
                     + ", keeping its image";
             case Step.StartContainer s -> "start " + state.service().name() + " on " + imageOf(s.container());
             case Step.AwaitHealthy h -> "wait until healthy: " + state.health().successes() + " successes in a row, then "
                     + seconds(state.rollout().minHealthyTime()) + " healthy (at most " + seconds(h.deadline()) + ")";
-            case Step.Undrain u -> haproxy
-                    ? "set it ready in HAProxy (" + server(state, u.droplet()) + " state ready)"
-                    : "let the balancer's checks bring it back";
-            case Step.AwaitInRotation a -> haproxy
-                    ? "wait until HAProxy reports it UP (at most " + seconds(a.deadline()) + ")"
-                    : "wait until " + seconds(timing.settleAfterInRotation())
-                            + " after it turned healthy, for the balancer to send it traffic (checking it every "
-                            + seconds(state.health().interval()) + "; a failed check starts the wait again)";
             case Step.Verify v -> "verify it runs " + v.digest().map(ImageRef::shortForm).orElse("its image")
                     + " and is healthy";
             case Step.StartColour s -> "start " + s.container().name() + " on " + imageOf(s.container())
@@ -86,10 +53,9 @@ public final class StepText {
         return container.digest().map(ImageRef::shortForm).orElseGet(() -> container.image().reference());
     }
 
-    private static String server(DesiredState state, String droplet) {
-        String server = state.droplets().stream().filter(d -> d.name().equals(droplet)).findFirst()
-                .map(d -> d.serverName()).orElse(droplet);
-        return ((BalancerSpec.Haproxy) state.balancer()).backend() + "/" + server;
+    private static DropletSpec droplet(DesiredState state, String droplet) {
+        return state.droplets().stream().filter(d -> d.name().equals(droplet)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no droplet " + droplet + " in the state"));
     }
 
     public static String seconds(Duration duration) {

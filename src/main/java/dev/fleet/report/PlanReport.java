@@ -6,6 +6,7 @@ import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.LocalImage;
 import dev.fleet.desired.PortMapping;
 import dev.fleet.plan.ContainerSpec;
+import dev.fleet.plan.BalancerRules;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
@@ -42,7 +43,7 @@ public final class PlanReport {
             text.append("; unchanged: ").append(String.join(", ", plan.unchanged()));
         }
         text.append(".\n\nBefore any drain, on every droplet that changes:\n");
-        plan.preflight().stream().collect(Collectors.groupingBy(step -> StepText.describe(step, state),
+        plan.preflight().stream().collect(Collectors.groupingBy(step -> StepText.describe(step, state, plan.balancer()),
                 LinkedHashMap::new, Collectors.mapping(Step::droplet, Collectors.toList())))
                 .forEach((description, droplets) -> text.append("  ").append(description).append(" (")
                         .append(String.join(", ", droplets)).append(")\n"));
@@ -51,17 +52,17 @@ public final class PlanReport {
                     .append(droplet.fromDigest().map(ImageRef::shortForm).orElse("nothing")).append(" -> ")
                     .append(ImageRef.shortForm(droplet.toDigest())).append(", about ").append(duration(droplet.estimate()))
                     .append("\n  why: ").append(droplet.why()).append('\n');
-            numbered(text, droplet.steps(), state);
+            numbered(text, droplet.steps(), state, plan.balancer());
             if (droplet.rollback().stream().anyMatch(s -> s instanceof Step.StartContainer)) {
                 text.append("  if the new container fails, roll back:\n");
-                numbered(text, droplet.rollback(), state);
+                numbered(text, droplet.rollback(), state, plan.balancer());
             } else if (state.rollout().blueGreen()) {
                 if (droplet.rollback().isEmpty()) {
                     text.append("  if it fails: leave the droplet as the failure finds it (auto-rollback off, or"
                             + " nothing to tidy)\n");
                 } else {
                     text.append("  if it fails (before or after the switch), go back:\n");
-                    numbered(text, droplet.rollback(), state);
+                    numbered(text, droplet.rollback(), state, plan.balancer());
                 }
             } else {
                 text.append("  if the new container fails: remove it and leave the droplet out of rotation"
@@ -71,9 +72,9 @@ public final class PlanReport {
         return text.toString();
     }
 
-    private static void numbered(StringBuilder text, List<Step> steps, DesiredState state) {
+    private static void numbered(StringBuilder text, List<Step> steps, DesiredState state, BalancerRules balancer) {
         for (int i = 0; i < steps.size(); i++) {
-            text.append(String.format("  %2d. ", i + 1)).append(StepText.describe(steps.get(i), state)).append('\n');
+            text.append(String.format("  %2d. ", i + 1)).append(StepText.describe(steps.get(i), state, balancer)).append('\n');
             started(steps.get(i)).ifPresent(container -> container(text, container));
         }
     }

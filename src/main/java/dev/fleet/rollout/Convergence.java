@@ -9,6 +9,7 @@ import dev.fleet.lock.Acquisition;
 import dev.fleet.lock.LockException;
 import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.FleetObserver;
+import dev.fleet.plan.BalancerRules;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.plan.Planner;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +42,7 @@ public final class Convergence {
     }
 
     private final FleetObserver observer;
+    private final Function<DesiredState, ? extends BalancerRules> balancers;
     private final Ledger.Opener ledgers;
     private final PlanRunner runner;
     private final Processes processes;
@@ -48,12 +51,15 @@ public final class Convergence {
     private final Clock clock;
 
     /**
-     * @param owner  who runs fleet, for the lease and the history
-     * @param runIds a new run id each time it is asked
+     * @param balancers the rules of a state's balancer, which plans are made with
+     * @param owner     who runs fleet, for the lease and the history
+     * @param runIds    a new run id each time it is asked
      */
-    public Convergence(FleetObserver observer, Ledger.Opener ledgers, PlanRunner runner, Processes processes,
-            Supplier<String> owner, Supplier<String> runIds, Clock clock) {
+    public Convergence(FleetObserver observer, Function<DesiredState, ? extends BalancerRules> balancers,
+            Ledger.Opener ledgers, PlanRunner runner, Processes processes, Supplier<String> owner,
+            Supplier<String> runIds, Clock clock) {
         this.observer = observer;
+        this.balancers = balancers;
         this.ledgers = ledgers;
         this.runner = runner;
         this.processes = processes;
@@ -74,7 +80,7 @@ public final class Convergence {
     private Planned plan(DesiredState state, String run) {
         FleetObservation observation = observer.observe(state);
         DriftReport drift = DriftDetector.detect(state, observation);
-        return new Planned(drift, Planner.plan(state, observation, drift, run));
+        return new Planned(drift, Planner.plan(state, observation, drift, run, balancers.apply(state)));
     }
 
     /** Observes the fleet and reports its drift; read-only. */

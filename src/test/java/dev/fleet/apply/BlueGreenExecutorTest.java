@@ -1,5 +1,6 @@
 package dev.fleet.apply;
 
+import dev.fleet.balancer.Balancers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.desired.BalancerSpec;
@@ -118,9 +119,9 @@ class BlueGreenExecutorTest {
                 Optional.of(new HealthProbe(Optional.of(200), List.of())), Optional.empty(),
                 Optional.of(new ProxyRoute(Optional.of("demo-blue"), true, "nginx sends to demo-blue")));
         FleetObservation observation = new FleetObservation(List.of(reached), new BalancerObservation.NotObservable(), T0);
-        Plan plan = ((PlanOutcome.Ready) Planner.plan(state, observation, DriftDetector.detect(state, observation), "run-1"))
+        Plan plan = ((PlanOutcome.Ready) Planner.plan(state, observation, DriftDetector.detect(state, observation), "run-1", Balancers.of(state)))
                 .plan();
-        return new Executor(state, "run-1", Executor.Guard.NEVER, spec -> droplet, BalancerControl.NONE, clock,
+        return new Executor(state, "run-1", Executor.Guard.NEVER, spec -> droplet, Balancers.of(state), clock,
                 clock::advance, Progress.NONE).apply(plan);
     }
 

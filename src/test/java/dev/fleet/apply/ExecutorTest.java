@@ -1,8 +1,8 @@
 package dev.fleet.apply;
 
+import dev.fleet.balancer.Balancers;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.balancer.HealthCheckBalancer;
 import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DrainSpec;
@@ -522,7 +522,7 @@ class ExecutorTest {
         DesiredState state = state(true, droplet("d1"));
         runningOld("d1");
         droplets.get("d1").drainTakes = Duration.ofMillis(900); // the app fails its health 0.9s after /shutdown
-        Executor executor = new Executor(state, "run1", Executor.Guard.NEVER, this::open, new HealthCheckBalancer(state.health(), state.drain()),
+        Executor executor = new Executor(state, "run1", Executor.Guard.NEVER, this::open, Balancers.of(state),
                 clock, clock::advance, Progress.NONE);
 
         ApplyResult result = executor.apply(plan(state));
@@ -612,7 +612,7 @@ class ExecutorTest {
         // Probes after the start: +0s +1s +2s pass (healthy, no minimum time), the verification
         // and the return wait's first look at +2s pass, its probe at +3s fails, +4s passes.
         droplets.get("d1").healthAfterStart = List.of(true, true, true, true, true, false, true);
-        Executor executor = new Executor(state, "run1", Executor.Guard.NEVER, this::open, new HealthCheckBalancer(state.health(), state.drain()),
+        Executor executor = new Executor(state, "run1", Executor.Guard.NEVER, this::open, Balancers.of(state),
                 clock, clock::advance, Progress.NONE);
 
         ApplyResult result = executor.apply(plan(state));
@@ -662,7 +662,7 @@ class ExecutorTest {
                 .map(spec -> droplets.computeIfAbsent(spec.name(), FakeDroplet::new).observe())
                 .toList();
         FleetObservation observation = new FleetObservation(observed, new BalancerObservation.NotObservable(), T0);
-        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), "run1");
+        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), "run1", Balancers.of(state));
         assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
         Plan plan = ((PlanOutcome.Ready) outcome).plan();
         assertThat(plan.droplets()).isNotEmpty();
@@ -679,7 +679,7 @@ class ExecutorTest {
                     balancer.drainedAt.containsKey(spec.name()) ? "DRAIN" : "UP", 0));
         }
         FleetObservation observation = new FleetObservation(observed, new BalancerObservation.Servers(servers), T0);
-        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), run);
+        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), run, Balancers.of(state));
         assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
         return ((PlanOutcome.Ready) outcome).plan();
     }
@@ -691,7 +691,7 @@ class ExecutorTest {
     }
 
     private static List<String> describe(DesiredState state, List<Step> steps) {
-        return steps.stream().map(s -> StepText.describe(s, state)).toList();
+        return steps.stream().map(s -> StepText.describe(s, state, Balancers.of(state))).toList();
     }
 
     private List<String> actions() {

@@ -1,5 +1,6 @@
 package dev.fleet.plan;
 
+import dev.fleet.balancer.Balancers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.desired.BalancerSpec;
@@ -183,7 +184,7 @@ class BlueGreenPlannerTest {
     private static Plan ready(DesiredState state, Reached... droplets) {
         FleetObservation observation = new FleetObservation(List.of(droplets), new BalancerObservation.NotObservable(),
                 NOW);
-        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), "run1");
+        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), "run1", Balancers.of(state));
         assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
         return ((PlanOutcome.Ready) outcome).plan();
     }

@@ -1,5 +1,6 @@
 package dev.fleet.plan;
 
+import dev.fleet.balancer.Balancers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.desired.BalancerSpec;
@@ -533,8 +534,7 @@ class PlannerTest {
 
     @Test
     void aHealthCheckBalancerSettlesItsThresholdsPlusOneIntervals() {
-        BalancerTiming timing = BalancerTiming.of(new BalancerSpec.HealthCheck(Duration.ofSeconds(1), 2, 3),
-                health(), rollout(1, true));
+        BalancerTiming timing = timing(new BalancerSpec.HealthCheck(Duration.ofSeconds(1), 2, 3));
 
         assertThat(timing.settleAfterDrained()).isEqualTo(Duration.ofSeconds(3));
         assertThat(timing.settleAfterInRotation()).isEqualTo(Duration.ofSeconds(4));
@@ -545,8 +545,7 @@ class PlannerTest {
 
     @Test
     void aHealthCheckBalancerSettlesScaleWithItsInterval() {
-        BalancerTiming timing = BalancerTiming.of(new BalancerSpec.HealthCheck(Duration.ofSeconds(10), 3, 5),
-                health(), rollout(1, true));
+        BalancerTiming timing = timing(new BalancerSpec.HealthCheck(Duration.ofSeconds(10), 3, 5));
 
         assertThat(timing.settleAfterDrained()).isEqualTo(Duration.ofSeconds(40));
         assertThat(timing.settleAfterInRotation()).isEqualTo(Duration.ofSeconds(60));
@@ -554,8 +553,7 @@ class PlannerTest {
 
     @Test
     void haproxyIsAskedSoThereIsNothingToSettle() {
-        BalancerTiming timing = BalancerTiming.of(new BalancerSpec.Haproxy(Path.of("haproxy.sock"), "app"),
-                health(), rollout(1, true));
+        BalancerTiming timing = timing(new BalancerSpec.Haproxy(Path.of("haproxy.sock"), "app"));
 
         assertThat(timing.settleAfterDrained()).isZero();
         assertThat(timing.settleAfterInRotation()).isZero();
@@ -586,7 +584,7 @@ class PlannerTest {
 
     private static PlanOutcome plan(DesiredState state, BalancerObservation balancer, DropletObservation... droplets) {
         FleetObservation observation = new FleetObservation(List.of(droplets), balancer, NOW);
-        return Planner.plan(state, observation, DriftDetector.detect(state, observation), RUN);
+        return Planner.plan(state, observation, DriftDetector.detect(state, observation), RUN, Balancers.of(state));
     }
 
     private static ImageRef ref(String digest) {
@@ -637,9 +635,14 @@ class PlannerTest {
 
         List<Step> steps = plan.droplets().getFirst().steps();
         assertThat(steps.subList(steps.size() - 2, steps.size())).containsExactly(
-                new Step.AwaitInRotation("d1", BalancerTiming.of(state.balancer(), state.health(), state.rollout())
+                new Step.AwaitInRotation("d1", Balancers.of(state).timing(state.health(), state.rollout())
                         .inRotationDeadline()),
                 new Step.Verify("d1", Optional.of(V2)));
+    }
+
+    /** The timing of {@code balancer}'s kind, for this test's health and rollout settings. */
+    private static BalancerTiming timing(BalancerSpec balancer) {
+        return Balancers.of(state(V1, balancer, rollout(1, true))).timing(health(), rollout(1, true));
     }
 
     private static HealthSpec health() {

@@ -1,5 +1,6 @@
 package dev.fleet.report;
 
+import dev.fleet.balancer.Balancers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.desired.BalancerSpec;
@@ -89,7 +90,7 @@ class PlanReportTest {
         FleetObservation observation = new FleetObservation(List.of(new DropletObservation.Reached("d1", NOW,
                 List.of(old), Optional.of(new HealthProbe(Optional.of(200), List.of())))),
                 new BalancerObservation.NotObservable(), NOW);
-        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), "run1");
+        PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), "run1", Balancers.of(state));
         assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
         return ((PlanOutcome.Ready) outcome).plan();
     }

@@ -2,6 +2,7 @@ package dev.fleet.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fleet.balancer.Balancers;
 import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DrainSpec;
@@ -121,7 +122,7 @@ class ConvergenceTest {
         // Another apply converges the fleet between the first look and the lock: the second look sees it.
         fleet.ledger.quietFor = Optional.empty();
         FakeFleet.FakeLedger ledger = fleet.ledger;
-        Convergence racing = new Convergence(fleet.observer(), state -> {
+        Convergence racing = new Convergence(fleet.observer(), Balancers::of, state -> {
             fleet.digests.putAll(Map.of("d1", V2, "d2", V2));
             return ledger;
         }, fleet.runner(), fleet.processes(), () -> "tester@host", () -> "run1",

@@ -1,6 +1,7 @@
 package dev.fleet.rollout;
 
 import dev.fleet.apply.ApplyFailure;
+import dev.fleet.balancer.Balancers;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletFailure;
 import dev.fleet.apply.DropletOutcome;
@@ -118,7 +119,7 @@ public final class FakeFleet {
 
     public Convergence convergence() {
         AtomicInteger runIds = new AtomicInteger();
-        return new Convergence(observer(), state -> {
+        return new Convergence(observer(), Balancers::of, state -> {
             opened.incrementAndGet();
             return ledger;
         }, runner(), processes(), () -> "tester@host", () -> "run" + runIds.incrementAndGet(),
