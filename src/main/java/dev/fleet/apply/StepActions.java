@@ -77,6 +77,22 @@ final class StepActions {
         });
     }
 
+    /**
+     * Waits while nginx's old workers still finish requests. Never fails, as the step promises: a
+     * droplet that cannot be asked (its SSH channel closed under the question, say) ends the wait,
+     * and whatever is left meets the old colour's stop grace.
+     */
+    private void awaitOldRequests(DropletSession session, Step.AwaitOldRequests step) throws InterruptedException {
+        Instant end = clock.instant().plus(step.deadline());
+        try {
+            while (clock.instant().isBefore(end) && session.proxyDraining(proxy())) {
+                pause.pause(HealthWaits.POLL);
+            }
+        } catch (ApplyException e) {
+            // Not knowing is not a failure of this step: the stop grace that follows covers it.
+        }
+    }
+
     /** The step in words, as the plan says it. */
     String describe(Step step) {
         return StepText.describe(step, state, rules);
@@ -118,12 +134,7 @@ final class StepActions {
             case Step.SwitchProxy s -> switchProxy(session, s, phase);
             case Step.AwaitProxyRoute a -> awaitProxyRoute(session, a);
             case Step.VerifyColour v -> verifyColour(session, v);
-            case Step.AwaitOldRequests a -> {
-                Instant end = clock.instant().plus(a.deadline());
-                while (clock.instant().isBefore(end) && session.proxyDraining(proxy())) {
-                    pause.pause(HealthWaits.POLL);
-                }
-            }
+            case Step.AwaitOldRequests a -> awaitOldRequests(session, a);
             case Step.Undrain u -> balancer.undrain(droplet, session);
             case Step.AwaitInRotation a -> awaitInRotation(session, droplet, a);
             case Step.Verify v -> verify(session, v);

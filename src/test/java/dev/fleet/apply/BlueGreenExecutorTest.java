@@ -111,6 +111,19 @@ class BlueGreenExecutorTest {
         assertThat(droplet.events).containsSubsequence("switch demo-green", "draining no", "remove demo-blue");
     }
 
+    @Test
+    void aDropletThatCannotSayWhetherOldWorkersRemainStillEndsItsTurnConverged() throws Exception {
+        droplet.drainingUnanswered = true;
+
+        ApplyResult result = apply();
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(droplet.drainingAsked).isEqualTo(1);
+        assertThat(droplet.events).containsSubsequence("switch demo-green", "draining unknown", "remove demo-blue");
+        assertThat(droplet.live).isEqualTo("demo-green");
+        assertThat(droplet.containers).containsOnlyKeys("demo-green");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private ApplyResult apply() throws InterruptedException {
@@ -148,6 +161,7 @@ class BlueGreenExecutorTest {
         String unhealthy = "";
         String unhealthyThroughNginx = "";
         String removalFails = "";
+        boolean drainingUnanswered;
         int drainingPolls;
         int drainingAsked;
         int nextPort = 49002;
@@ -224,8 +238,12 @@ class BlueGreenExecutorTest {
         }
 
         @Override
-        public boolean proxyDraining(ProxySpec proxy) {
+        public boolean proxyDraining(ProxySpec proxy) throws ApplyException {
             drainingAsked++;
+            if (drainingUnanswered) {
+                events.add("draining unknown");
+                throw new ApplyException("running 'pgrep' failed: Stream closed");
+            }
             boolean draining = drainingPolls-- > 0;
             events.add(draining ? "draining yes" : "draining no");
             return draining;
