@@ -5,7 +5,6 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.observed.RolloutIntent;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Step;
-import dev.fleet.plan.StepText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.fleet.apply;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.observed.HealthProbe;
-import dev.fleet.plan.StepText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +39,7 @@ final class HealthWaits {
         Instant end = clock.instant().plus(deadline);
         while (!condition.holds()) {
             if (!clock.instant().isBefore(end)) {
-                throw new ApplyException("waited " + StepText.seconds(deadline) + " for " + what + ", in vain");
+                throw new ApplyException("waited " + Durations.setting(deadline) + " for " + what + ", in vain");
             }
             pause.pause(POLL);
         }
@@ -128,7 +128,7 @@ final class HealthWaits {
                 passedAt = null;
             }
             if (!now.isBefore(end)) {
-                throw new ApplyException("not healthy within " + StepText.seconds(deadline) + ": "
+                throw new ApplyException("not healthy within " + Durations.setting(deadline) + ": "
                         + (last.healthy() ? "healthy, but not for long enough" : String.join("; ", last.failures())));
             }
             // Probes start an interval apart, however long each one took.

@@ -1,5 +1,6 @@
 package dev.fleet.balancer;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.DropletSession;
 import dev.fleet.desired.DesiredState;
@@ -14,7 +15,6 @@ import dev.fleet.dns.DnsRecord;
 import dev.fleet.observed.BalancerObservation;
 import dev.fleet.plan.BalancerTiming;
 import dev.fleet.plan.Step;
-import dev.fleet.plan.StepText;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +63,8 @@ final class DnsBalancer implements Balancer {
 
     @Override
     public String awaitDrained(DesiredState state, Step.AwaitDrained step) {
-        return "wait until " + dns.name() + " no longer lists it, then its TTL (" + StepText.seconds(dns.ttl())
-                + ") for resolvers to forget it (at most " + StepText.seconds(step.deadline()) + ")";
+        return "wait until " + dns.name() + " no longer lists it, then its TTL (" + Durations.setting(dns.ttl())
+                + ") for resolvers to forget it (at most " + Durations.setting(step.deadline()) + ")";
     }
 
     @Override
@@ -74,7 +74,7 @@ final class DnsBalancer implements Balancer {
 
     @Override
     public String awaitInRotation(DesiredState state, Step.AwaitInRotation step) {
-        return "wait until " + dns.name() + " lists it again (at most " + StepText.seconds(step.deadline()) + ")";
+        return "wait until " + dns.name() + " lists it again (at most " + Durations.setting(step.deadline()) + ")";
     }
 
     @Override

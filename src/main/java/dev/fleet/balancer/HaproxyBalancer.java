@@ -1,5 +1,6 @@
 package dev.fleet.balancer;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.DropletSession;
 import dev.fleet.desired.BalancerSpec;
@@ -11,7 +12,6 @@ import dev.fleet.infra.haproxy.HaproxyRuntimeApi;
 import dev.fleet.observed.BalancerObservation;
 import dev.fleet.plan.BalancerTiming;
 import dev.fleet.plan.Step;
-import dev.fleet.plan.StepText;
 import dev.fleet.observed.BalancerObservation.ServerState;
 import java.io.IOException;
 import java.time.Duration;
@@ -54,7 +54,7 @@ final class HaproxyBalancer implements Balancer {
 
     @Override
     public String awaitDrained(DesiredState state, Step.AwaitDrained step) {
-        return "wait until HAProxy has it drained with no session left (at most " + StepText.seconds(step.deadline())
+        return "wait until HAProxy has it drained with no session left (at most " + Durations.setting(step.deadline())
                 + ")";
     }
 
@@ -65,7 +65,7 @@ final class HaproxyBalancer implements Balancer {
 
     @Override
     public String awaitInRotation(DesiredState state, Step.AwaitInRotation step) {
-        return "wait until HAProxy reports it UP (at most " + StepText.seconds(step.deadline()) + ")";
+        return "wait until HAProxy reports it UP (at most " + Durations.setting(step.deadline()) + ")";
     }
 
     @Override

@@ -2,16 +2,18 @@ package dev.fleet.cli;
 
 import dev.fleet.apply.StepRecord;
 import dev.fleet.desired.DesiredState;
+import dev.fleet.drift.DriftReport;
 import dev.fleet.lock.Lease;
 import dev.fleet.lock.LockException;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
 import dev.fleet.report.ApplyReport;
-import dev.fleet.report.Durations;
+import dev.fleet.desired.Durations;
 import dev.fleet.report.PlanReport;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.RolloutListener;
 import java.io.PrintWriter;
+import java.time.Duration;
 
 /**
  * Prints a convergence as it goes, the way {@code fleet apply} shows it: the plan, a line per
@@ -45,7 +47,7 @@ class ApplyPrinter implements RolloutListener {
     }
 
     @Override
-    public void starting(dev.fleet.drift.DriftReport drift, Plan plan) {
+    public void starting(DriftReport drift, Plan plan) {
         out.println();
         out.flush();
     }
@@ -87,7 +89,7 @@ class ApplyPrinter implements RolloutListener {
     }
 
     private String elapsed() {
-        return Durations.took(java.time.Duration.ofNanos(System.nanoTime() - started));
+        return Durations.took(Duration.ofNanos(System.nanoTime() - started));
     }
 
     private synchronized void error(String line) {

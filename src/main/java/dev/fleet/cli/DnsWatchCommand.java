@@ -5,7 +5,7 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DnsSpec;
 import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.load.StateLoader;
-import dev.fleet.report.Durations;
+import dev.fleet.desired.Durations;
 import dev.fleet.rollout.watch.DnsWatch;
 import dev.fleet.wiring.WatchEdges;
 import java.io.PrintWriter;

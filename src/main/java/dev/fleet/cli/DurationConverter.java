@@ -1,6 +1,6 @@
 package dev.fleet.cli;
 
-import dev.fleet.desired.load.Durations;
+import dev.fleet.desired.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

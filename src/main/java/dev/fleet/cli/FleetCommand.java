@@ -2,6 +2,8 @@ package dev.fleet.cli;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +43,7 @@ public class FleetCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Held, so that the level set on it is not lost with a logger collected as garbage. */
-    private static java.util.logging.Logger debugLogger;
+    private static Logger debugLogger;
 
     /**
      * Every command takes it: fleet's own log at DEBUG on stderr (what it observes, each droplet's
@@ -52,8 +54,8 @@ public class FleetCommand implements Callable<Integer> {
             description = "Log what fleet does, in detail, to stderr (never a secret).")
     void debug(boolean on) {
         if (on) {
-            debugLogger = java.util.logging.Logger.getLogger("dev.fleet");
-            debugLogger.setLevel(java.util.logging.Level.FINE);
+            debugLogger = Logger.getLogger("dev.fleet");
+            debugLogger.setLevel(Level.FINE);
         }
     }
 

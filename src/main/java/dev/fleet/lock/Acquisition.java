@@ -1,5 +1,6 @@
 package dev.fleet.lock;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -13,10 +14,10 @@ public sealed interface Acquisition {
      * @param quietFor how long ago another apply last gave the lease back (or it was broken): what
      *                 fleet saw of the droplets since then is still true, no apply having run
      */
-    record Acquired(Lease lease, Optional<Lease> expired, Optional<java.time.Duration> quietFor) implements Acquisition {
+    record Acquired(Lease lease, Optional<Lease> expired, Optional<Duration> quietFor) implements Acquisition {
 
         /** Whether an observation that began {@code observedAgo} ago saw no other apply at work. */
-        public boolean observationStillValid(java.time.Duration observedAgo) {
+        public boolean observationStillValid(Duration observedAgo) {
             return expired.isEmpty() && quietFor.isPresent()
                     && quietFor.get().compareTo(observedAgo.plusSeconds(1)) > 0;
         }

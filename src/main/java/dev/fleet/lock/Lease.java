@@ -1,6 +1,7 @@
 package dev.fleet.lock;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Who holds the right to change a fleet, and until when. Times are the lock droplet's clock, so that
@@ -15,7 +16,7 @@ import java.time.Instant;
  *                (see the CLI's {@code LocalProcess}); empty when it could not be named
  */
 public record Lease(String run, String owner, String commit, Instant since, Instant expires,
-        java.util.Optional<String> process) {
+        Optional<String> process) {
 
     public boolean expiredAt(Instant now) {
         return !now.isBefore(expires);

@@ -1,5 +1,6 @@
 package dev.fleet.plan;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.HealthSpec;
@@ -30,8 +31,8 @@ public interface BalancerRules {
     }
 
     default String awaitDrained(DesiredState state, Step.AwaitDrained step) {
-        return "wait until its health fails, then " + StepText.seconds(timing(state.health(), state.rollout())
-                .settleAfterDrained()) + " for the balancer to drop it (at most " + StepText.seconds(step.deadline())
+        return "wait until its health fails, then " + Durations.setting(timing(state.health(), state.rollout())
+                .settleAfterDrained()) + " for the balancer to drop it (at most " + Durations.setting(step.deadline())
                 + ")";
     }
 
@@ -40,8 +41,8 @@ public interface BalancerRules {
     }
 
     default String awaitInRotation(DesiredState state, Step.AwaitInRotation step) {
-        return "wait until " + StepText.seconds(timing(state.health(), state.rollout()).settleAfterInRotation())
+        return "wait until " + Durations.setting(timing(state.health(), state.rollout()).settleAfterInRotation())
                 + " after it turned healthy, for the balancer to send it traffic (checking it every "
-                + StepText.seconds(state.health().interval()) + "; a failed check starts the wait again)";
+                + Durations.setting(state.health().interval()) + "; a failed check starts the wait again)";
     }
 }

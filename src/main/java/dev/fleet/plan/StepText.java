@@ -2,8 +2,8 @@ package dev.fleet.plan;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.ImageRef;
-import java.time.Duration;
 import java.util.Locale;
 
 /** Steps in words, for the plan and the progress lines. Never a secret: steps hold none. */
@@ -19,27 +19,27 @@ public final class StepText {
             case Step.AwaitDrained a -> balancer.awaitDrained(state, a);
             case Step.Undrain u -> balancer.undrain(state, droplet(state, u.droplet()));
             case Step.AwaitInRotation a -> balancer.awaitInRotation(state, a);
-            case Step.RemoveContainer r -> "stop (grace " + seconds(r.grace()) + ") and remove container " + r.container()
+            case Step.RemoveContainer r -> "stop (grace " + Durations.setting(r.grace()) + ") and remove container " + r.container()
                     + ", keeping its image";
             case Step.StartContainer s -> "start " + state.service().name() + " on " + imageOf(s.container());
             case Step.AwaitHealthy h -> "wait until healthy: " + state.health().successes() + " successes in a row, then "
-                    + seconds(state.rollout().minHealthyTime()) + " healthy (at most " + seconds(h.deadline()) + ")";
+                    + Durations.setting(state.rollout().minHealthyTime()) + " healthy (at most " + Durations.setting(h.deadline()) + ")";
             case Step.Verify v -> "verify it runs " + v.digest().map(ImageRef::shortForm).orElse("its image")
                     + " and is healthy";
             case Step.StartColour s -> "start " + s.container().name() + " on " + imageOf(s.container())
                     + ", its port " + state.blueGreenProxy().appPort() + " on a free port of 127.0.0.1";
             case Step.AwaitColourHealthy h -> "wait until " + h.container() + " is healthy on its own port: "
-                    + state.health().successes() + " successes in a row, then " + seconds(state.rollout().minHealthyTime())
-                    + " healthy (at most " + seconds(h.deadline()) + ")";
+                    + state.health().successes() + " successes in a row, then " + Durations.setting(state.rollout().minHealthyTime())
+                    + " healthy (at most " + Durations.setting(h.deadline()) + ")";
             case Step.SwitchProxy s -> "point nginx at " + s.container() + " (" + state.blueGreenProxy().configFile()
                     + ", validated with '" + state.blueGreenProxy().testCommand() + "', then '"
                     + state.blueGreenProxy().reloadCommand() + "')";
             case Step.AwaitProxyRoute a -> "wait until nginx sends requests to " + a.container()
-                    + " and it answers (at most " + seconds(a.deadline()) + ")";
+                    + " and it answers (at most " + Durations.setting(a.deadline()) + ")";
             case Step.VerifyColour v -> "verify nginx sends requests to " + v.container() + ", which runs "
                     + v.digest().map(ImageRef::shortForm).orElse("its image") + " and is healthy through nginx";
             case Step.AwaitOldRequests a -> "let nginx's old workers finish their requests (at most "
-                    + seconds(a.deadline()) + ")";
+                    + Durations.setting(a.deadline()) + ")";
         };
     }
 
@@ -56,13 +56,5 @@ public final class StepText {
     private static DropletSpec droplet(DesiredState state, String droplet) {
         return state.droplets().stream().filter(d -> d.name().equals(droplet)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no droplet " + droplet + " in the state"));
-    }
-
-    public static String seconds(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis % 1000 == 0) {
-            return millis / 1000 + "s";
-        }
-        return millis % 100 == 0 ? String.format(Locale.ROOT, "%.1fs", millis / 1000.0) : millis + "ms";
     }
 }

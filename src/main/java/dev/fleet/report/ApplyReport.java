@@ -1,5 +1,6 @@
 package dev.fleet.report;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletOutcome;
 import dev.fleet.apply.StepRecord;

@@ -1,5 +1,6 @@
 package dev.fleet.report;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.history.ApplyRecord;
 import dev.fleet.history.HistoryEntry;

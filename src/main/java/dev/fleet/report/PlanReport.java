@@ -1,6 +1,7 @@
 package dev.fleet.report;
 
 import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.LocalImage;
@@ -11,7 +12,6 @@ import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
 import dev.fleet.plan.StepText;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ public final class PlanReport {
         }
         text.append(plan.droplets().size()).append(plan.droplets().size() == 1 ? " droplet" : " droplets")
                 .append(" to change, one at a time (max-unavailable ").append(state.rollout().maxUnavailable())
-                .append("), about ").append(duration(plan.estimate())).append(" in all");
+                .append("), about ").append(Durations.estimate(plan.estimate())).append(" in all");
         if (!plan.unchanged().isEmpty()) {
             text.append("; unchanged: ").append(String.join(", ", plan.unchanged()));
         }
@@ -50,7 +50,7 @@ public final class PlanReport {
         for (DropletPlan droplet : plan.droplets()) {
             text.append('\n').append(droplet.droplet()).append(": ")
                     .append(droplet.fromDigest().map(ImageRef::shortForm).orElse("nothing")).append(" -> ")
-                    .append(ImageRef.shortForm(droplet.toDigest())).append(", about ").append(duration(droplet.estimate()))
+                    .append(ImageRef.shortForm(droplet.toDigest())).append(", about ").append(Durations.estimate(droplet.estimate()))
                     .append("\n  why: ").append(droplet.why()).append('\n');
             numbered(text, droplet.steps(), state, plan.balancer());
             if (droplet.rollback().stream().anyMatch(s -> s instanceof Step.StartContainer)) {
@@ -118,11 +118,5 @@ public final class PlanReport {
             case EnvValue.Plain plain -> e.getKey() + "=" + plain.value();
             case EnvValue.SecretValue secret -> e.getKey() + " (secret)";
         }).collect(Collectors.joining(", "));
-    }
-
-    /** {@code 45s}, {@code 3m 10s}. */
-    public static String duration(Duration duration) {
-        long seconds = Math.round(duration.toMillis() / 1000.0);
-        return seconds < 60 ? seconds + "s" : seconds / 60 + "m " + seconds % 60 + "s";
     }
 }

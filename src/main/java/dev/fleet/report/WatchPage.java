@@ -1,8 +1,10 @@
 package dev.fleet.report;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.rollout.watch.WatchStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The live drift page {@code fleet watch} serves at {@code /}: the last observation's table, and
@@ -30,7 +32,7 @@ public final class WatchPage {
                 .map(d -> d.clean() ? " is in sync" : " has drifted").orElse(": first round pending")).append("</h1>\n");
         html.append("<p class=\"meta\">").append(HtmlReport.escape(status.source())).append(" &middot; ")
                 .append(status.applying() ? "converging (--apply)" : "reporting only").append(" &middot; every ")
-                .append(seconds(status.interval())).append("</p>\n");
+                .append(Durations.took(status.interval())).append("</p>\n");
         status.sourceProblem().ifPresent(p -> html.append("<p class=\"banner bad\" id=\"stale\">Stale: the source could"
                 + " not be fetched, the last state fetched stays in force: ").append(HtmlReport.escape(p)).append("</p>\n"));
         status.stateProblem().ifPresent(p -> html.append("<p class=\"banner bad\" id=\"invalid\">The latest state file is"
@@ -42,16 +44,16 @@ public final class WatchPage {
             html.append("<p class=\"summary\">").append(HtmlReport.escape(drift.summary())).append("</p>\n");
         });
         html.append("<dl>\n");
-        item(html, "Last round", status.lastRound().map(r -> ago(r.ended(), now) + ", took " + seconds(r.took()))
+        item(html, "Last round", status.lastRound().map(r -> ago(r.ended(), now) + ", took " + Durations.took(r.took()))
                 .orElse("none yet"));
         item(html, "Last success", status.lastSuccess().map(t -> ago(t, now)).orElse("none yet"));
         if (status.failuresInARow() > 0) {
             item(html, "Failed rounds in a row", String.valueOf(status.failuresInARow()));
         }
-        item(html, "Next round", status.nextRound().map(t -> t.isAfter(now) ? "in " + seconds(Duration.between(now, t))
+        item(html, "Next round", status.nextRound().map(t -> t.isAfter(now) ? "in " + Durations.took(Duration.between(now, t))
                 : "now").orElse("-"));
         item(html, "Last rollout", status.lastRollout().map(r -> r.result().label() + ": state " + r.commit() + ", "
-                + ago(r.started(), now) + ", took " + seconds(r.took()) + r.failure().map(f -> "; " + f).orElse(""))
+                + ago(r.started(), now) + ", took " + Durations.took(r.took()) + r.failure().map(f -> "; " + f).orElse(""))
                 .orElse("none since the watch began"));
         html.append("</dl>\n</body>\n</html>\n");
         return html.toString();
@@ -63,11 +65,7 @@ public final class WatchPage {
 
     private static String ago(Instant then, Instant now) {
         long seconds = Math.max(0, Duration.between(then, now).toSeconds());
-        String at = then.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ');
+        String at = then.truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ');
         return at + " (" + seconds + "s ago)";
-    }
-
-    static String seconds(Duration duration) {
-        return String.format(java.util.Locale.ROOT, "%.1fs", duration.toMillis() / 1000.0);
     }
 }

@@ -4,7 +4,7 @@ import dev.fleet.report.FailureText;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletOutcome;
 import dev.fleet.history.ApplyRecord;
-import dev.fleet.report.Durations;
+import dev.fleet.desired.Durations;
 import java.util.Locale;
 
 /** An apply's result as the history keeps it. */

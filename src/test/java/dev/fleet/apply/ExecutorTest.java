@@ -1,5 +1,6 @@
 package dev.fleet.apply;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.balancer.Balancers;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -387,7 +388,7 @@ class ExecutorTest {
         DropletOutcome d1 = result.droplets().getFirst();
         assertThat(d1.result()).isEqualTo(DropletOutcome.Result.RESTORED);
         assertThat(FailureText.of(d1)).hasValueSatisfying(f -> assertThat(f)
-                .contains("failed: waited " + StepText.seconds(awaitDrained.deadline())
+                .contains("failed: waited " + Durations.setting(awaitDrained.deadline())
                         + " for the balancer to drop it, in vain")
                 .endsWith("; put back in rotation unchanged"));
         assertThat(d1.steps()).extracting(StepRecord::description).containsExactlyElementsOf(describe(state,
@@ -892,7 +893,7 @@ class ExecutorTest {
 
         @Override
         public void removeContainer(String containerName, Duration grace) throws ApplyException {
-            log(name, "remove " + containerName + " grace " + StepText.seconds(grace));
+            log(name, "remove " + containerName + " grace " + Durations.setting(grace));
             container = Optional.empty();
             if (removeFailures > 0) {
                 removeFailures--;

@@ -105,7 +105,7 @@ record Field(String path, Node node, Problems problems) {
 
     /** A duration in the one form {@link Durations} accepts. */
     Optional<Duration> duration() {
-        return scalar("a duration").flatMap(value -> Durations.parse(value, this));
+        return scalar("a duration").flatMap(value -> DurationField.parse(value, this));
     }
 
     /** The value as a mapping whose keys must be among {@code knownKeys} (unknown ones are problems). */

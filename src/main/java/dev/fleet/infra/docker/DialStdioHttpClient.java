@@ -67,15 +67,6 @@ final class DialStdioHttpClient implements DockerHttpClient {
 
     private static final Logger LOG = Logger.getLogger(DialStdioHttpClient.class);
 
-    /**
-     * httpclient's wire and header logs, off whatever level is configured: the Engine API's answers
-     * hold containers' environments (secrets) and its requests may carry registry credentials. Held
-     * here so that the level set on them cannot be lost with the logger objects. Set by the first
-     * connection, not by a static initializer: the native build runs those while it builds, and the
-     * run's log configuration (a level given in the environment) would then win.
-     */
-    private static volatile List<java.util.logging.Logger> silenced;
-
     // The docker CLI's name for the engine behind a socket; the engine ignores the Host header.
     private static final HttpHost ENGINE = new HttpHost("http", "api.moby.localhost", 80);
 
@@ -85,8 +76,9 @@ final class DialStdioHttpClient implements DockerHttpClient {
     private volatile String lastDialStdioError;
 
     DialStdioHttpClient(SshConnection ssh, Duration callTimeout) {
-        if (silenced == null) {
-            silenced = silence("org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers");
+        if (QuietLoggers.silenced == null) {
+            QuietLoggers.silenced = QuietLoggers.silence("org.apache.hc.client5.http.wire",
+                    "org.apache.hc.client5.http.headers");
         }
         this.ssh = ssh;
         DetachedSocketFactory channels = this::newSocket;
@@ -221,15 +213,5 @@ final class DialStdioHttpClient implements DockerHttpClient {
                 LOG.debugf("Closing a Docker engine response failed: %s", e);
             }
         }
-    }
-
-    private static List<java.util.logging.Logger> silence(String... categories) {
-        List<java.util.logging.Logger> loggers = new ArrayList<>();
-        for (String category : categories) {
-            java.util.logging.Logger logger = java.util.logging.Logger.getLogger(category);
-            logger.setLevel(java.util.logging.Level.OFF);
-            loggers.add(logger);
-        }
-        return List.copyOf(loggers);
     }
 }

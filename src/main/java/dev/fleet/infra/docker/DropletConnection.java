@@ -1,5 +1,6 @@
 package dev.fleet.infra.docker;
 
+import dev.fleet.desired.Durations;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -8,7 +9,7 @@ import com.github.dockerjava.core.RemoteApiVersion;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.infra.ssh.DropletException;
-import dev.fleet.infra.ssh.Durations;
+import dev.fleet.desired.Durations;
 import dev.fleet.infra.ssh.SshConnection;
 import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.observed.UnreachableReason;
@@ -125,7 +126,7 @@ public final class DropletConnection implements Closeable {
         }
         if (cause(error, InterruptedIOException.class) != null) {
             return new DropletException(UnreachableReason.TIMEOUT, "the Docker engine on " + ssh.address()
-                    + " did not answer " + what + " within " + Durations.describe(callTimeout), error);
+                    + " did not answer " + what + " within " + Durations.timeout(callTimeout), error);
         }
         IOException io = cause(error, IOException.class);
         String said = transport.lastDialStdioError().map(text -> "; docker system dial-stdio said: " + text).orElse("");

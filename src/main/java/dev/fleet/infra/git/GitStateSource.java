@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
@@ -60,7 +61,7 @@ public final class GitStateSource implements StateSource {
     }
 
     /** HTTPS credentials from the environment, as the class comment says; empty when none are set. */
-    public static Optional<CredentialsProvider> credentialsFrom(java.util.Map<String, String> environment)
+    public static Optional<CredentialsProvider> credentialsFrom(Map<String, String> environment)
             throws IOException {
         String token = environment.get("FLEET_GIT_TOKEN");
         String file = environment.get("FLEET_GIT_TOKEN_FILE");

@@ -1,5 +1,6 @@
 package dev.fleet.infra.ssh;
 
+import dev.fleet.desired.Durations;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,7 +88,7 @@ final class ReadTimeoutInputStream extends FilterInputStream {
     }
 
     private SocketTimeoutException timeoutException(Duration limit) {
-        return new SocketTimeoutException(source + " sent nothing within " + Durations.describe(limit));
+        return new SocketTimeoutException(source + " sent nothing within " + Durations.timeout(limit));
     }
 
     private static ScheduledThreadPoolExecutor alarms() {

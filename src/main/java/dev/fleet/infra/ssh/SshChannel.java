@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import net.schmizz.sshj.connection.channel.Channel;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.connection.channel.direct.Signal;
@@ -109,16 +111,16 @@ public final class SshChannel implements Closeable {
      * The remote command's exit status, waiting at most {@code wait} for it after its output ended;
      * empty for a TCP channel, or when sshd sent none (the command was killed by a signal).
      */
-    public java.util.Optional<Integer> exitStatus(Duration wait) {
+    public Optional<Integer> exitStatus(Duration wait) {
         if (!(channel instanceof Session.Command command)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            command.join(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            command.join(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (IOException e) {
             LOG.debugf("Waiting for the end of %s failed: %s", description, e);
         }
-        return java.util.Optional.ofNullable(command.getExitStatus());
+        return Optional.ofNullable(command.getExitStatus());
     }
 
     @Override

@@ -1,10 +1,16 @@
 package dev.fleet.infra.ssh;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.observed.UnreachableReason;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
@@ -65,28 +71,28 @@ public final class SshConnection implements Closeable {
      */
     public CommandResult run(String command, String stdin) throws DropletException {
         try (SshChannel channel = exec(command);
-                var readers = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                var readers = Executors.newThreadPerTaskExecutor(
                         Thread.ofPlatform().daemon().factory())) {
             channel.setReadTimeout(timeout);
             var errors = readers.submit(() -> new String(channel.errors().readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-            channel.output().write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    StandardCharsets.UTF_8));
+            channel.output().write(stdin.getBytes(StandardCharsets.UTF_8));
             channel.output().close();
-            String out = new String(channel.input().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            String err = errors.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            String out = new String(channel.input().readAllBytes(), StandardCharsets.UTF_8);
+            String err = errors.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             int status = channel.exitStatus(timeout).orElseThrow(() -> new DropletException(
-                    dev.fleet.observed.UnreachableReason.OTHER, "'" + command + "' on " + address + " ended without an exit status"));
+                    UnreachableReason.OTHER, "'" + command + "' on " + address + " ended without an exit status"));
             return new CommandResult(status, out, err);
         } catch (DropletException e) {
             throw e;
         } catch (IOException e) {
             throw SshFailures.classify(address, "running '" + command + "'", timeout, e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new DropletException(dev.fleet.observed.UnreachableReason.TIMEOUT,
-                    "'" + command + "' on " + address + " did not finish within " + Durations.describe(timeout), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new DropletException(UnreachableReason.TIMEOUT,
+                    "'" + command + "' on " + address + " did not finish within " + Durations.timeout(timeout), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DropletException(dev.fleet.observed.UnreachableReason.OTHER, "interrupted", e);
+            throw new DropletException(UnreachableReason.OTHER, "interrupted", e);
         }
     }
 

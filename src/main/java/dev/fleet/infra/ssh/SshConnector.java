@@ -43,10 +43,10 @@ public final class SshConnector {
         KnownHostsVerifier verifier = knownHosts(settings.knownHosts(), droplet.host(), droplet.port());
         SSHClient client = new SSHClient(ModernAlgorithms.config());
         client.addHostKeyVerifier(verifier);
-        client.setConnectTimeout(Durations.millis(settings.connectTimeout()));
-        client.setTimeout(Durations.millis(settings.commandTimeout()));
-        client.getTransport().setTimeoutMs(Durations.millis(settings.commandTimeout()));
-        client.getConnection().setTimeoutMs(Durations.millis(settings.commandTimeout()));
+        client.setConnectTimeout(Timeouts.millis(settings.connectTimeout()));
+        client.setTimeout(Timeouts.millis(settings.commandTimeout()));
+        client.getTransport().setTimeoutMs(Timeouts.millis(settings.commandTimeout()));
+        client.getConnection().setTimeoutMs(Timeouts.millis(settings.commandTimeout()));
         client.getConnection().getKeepAlive().setKeepAliveInterval(keepAliveSeconds(settings.commandTimeout()));
         String doing = "connecting";
         try {

@@ -1,5 +1,6 @@
 package dev.fleet.infra.ssh;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.observed.UnreachableReason;
 import java.io.EOFException;
 import java.io.IOException;
@@ -47,7 +48,7 @@ final class SshFailures {
         }
         if (has(error, SocketTimeoutException.class) || has(error, TimeoutException.class)) {
             return new DropletException(UnreachableReason.TIMEOUT,
-                    address + " did not answer within " + Durations.describe(timeout) + " while " + doing, error);
+                    address + " did not answer within " + Durations.timeout(timeout) + " while " + doing, error);
         }
         if (error instanceof UserAuthException) {
             return new DropletException(UnreachableReason.AUTHENTICATION,

@@ -3,6 +3,7 @@ package dev.fleet.rollout.watch;
 import dev.fleet.drift.DriftReport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,7 +52,7 @@ public record WatchStatus(
         SUCCEEDED, ROLLED_BACK, FAILED;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

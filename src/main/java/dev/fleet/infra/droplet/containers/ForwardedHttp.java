@@ -1,6 +1,7 @@
 package dev.fleet.infra.droplet.containers;
 
-import dev.fleet.infra.ssh.Durations;
+import dev.fleet.desired.Durations;
+import dev.fleet.desired.Durations;
 import dev.fleet.infra.ssh.SshChannel;
 import dev.fleet.infra.ssh.SshConnection;
 import java.io.BufferedInputStream;
@@ -67,7 +68,7 @@ public final class ForwardedHttp implements HealthProber.Http {
         public int read(byte[] buffer, int offset, int length) throws IOException {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new SocketTimeoutException("no complete answer within " + Durations.describe(timeout));
+                throw new SocketTimeoutException("no complete answer within " + Durations.timeout(timeout));
             }
             channel.setReadTimeout(Duration.ofNanos(left));
             return in.read(buffer, offset, length);

@@ -1,7 +1,8 @@
 package dev.fleet.infra.droplet.containers;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.HealthSpec;
-import dev.fleet.infra.ssh.Durations;
+import dev.fleet.desired.Durations;
 import dev.fleet.observed.HealthProbe;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -62,7 +63,7 @@ public final class HealthProber {
         try {
             return Optional.of(http.get(path, spec.port(), spec.timeout()));
         } catch (InterruptedIOException e) {
-            failures.add(path + " did not answer within " + Durations.describe(spec.timeout()));
+            failures.add(path + " did not answer within " + Durations.timeout(spec.timeout()));
         } catch (IOException e) {
             failures.add(path + " did not answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
