@@ -10,12 +10,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code fleet apply}: converge the fleet to the desired state, one droplet at a time. */
 @Command(
@@ -34,39 +30,31 @@ import picocli.CommandLine.Spec;
                     + " droplets after it were not touched.",
             "4:Another apply holds the fleet's lock (it is named); nothing was changed.",
         })
-public class ApplyCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    StateOption stateFile;
+public class ApplyCommand extends StateCommand {
 
     @Option(names = "--yes", description = "Apply without asking; required when stdin is not a terminal.")
     boolean yes;
 
-    private final StateLoader loader;
     private final Convergence convergence;
 
     ApplyCommand(StateLoader loader, Convergence convergence) {
-        this.loader = loader;
+        super(loader);
         this.convergence = convergence;
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    Optional<Integer> refusal(PrintWriter err) {
         if (!yes && !Terminal.isTerminal(0)) {
             err.println("fleet apply: stdin is not a terminal, so fleet cannot ask for confirmation: pass --yes");
-            return ExitCodes.COULD_NOT_RUN;
+            return Optional.of(ExitCodes.COULD_NOT_RUN);
         }
-        Optional<DesiredState> state = stateFile.load(loader, err);
-        if (state.isEmpty()) {
-            return ExitCodes.COULD_NOT_RUN;
-        }
+        return Optional.empty();
+    }
+
+    @Override
+    int run(DesiredState state, PrintWriter out, PrintWriter err) throws InterruptedException {
         Convergence.Confirmation confirmation = yes ? Convergence.Confirmation.ALWAYS : plan -> confirmed(out);
-        return Outcomes.print(convergence.converge(state.get(), confirmation, new ApplyPrinter(out, err)), out, err);
+        return Outcomes.print(convergence.converge(state, confirmation, new ApplyPrinter(out, err)), out, err);
     }
 
     private static boolean confirmed(PrintWriter out) {

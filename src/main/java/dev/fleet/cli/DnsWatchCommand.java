@@ -12,12 +12,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code fleet dns-watch}: DNS health failover for a round-robin name, until stopped. */
 @Command(
@@ -35,13 +31,7 @@ import picocli.CommandLine.Spec;
             "0:Stopped by SIGTERM or Ctrl-C, or --rounds rounds done.",
             "1:Could not start: bad state file, no dns section, bad options.",
         })
-public class DnsWatchCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    StateOption stateFile;
+public class DnsWatchCommand extends StateCommand {
 
     @Option(names = "--webhook", paramLabel = "URL", defaultValue = "${env:FLEET_WEBHOOK_URL}",
             description = "Post each change and alert as JSON to this URL (default: $FLEET_WEBHOOK_URL).")
@@ -59,25 +49,18 @@ public class DnsWatchCommand implements Callable<Integer> {
             description = "Stop after N rounds (default: run until stopped).")
     int maxRounds;
 
-    private final StateLoader loader;
     private final WatchEdges edges;
     private final Clock clock;
 
     DnsWatchCommand(StateLoader loader, WatchEdges edges, Clock clock) {
-        this.loader = loader;
+        super(loader);
         this.edges = edges;
         this.clock = clock;
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Optional<DesiredState> state = stateFile.load(loader, err);
-        if (state.isEmpty()) {
-            return ExitCodes.COULD_NOT_RUN;
-        }
-        if (state.get().dns().isEmpty()) {
+    int run(DesiredState state, PrintWriter out, PrintWriter err) throws InterruptedException {
+        if (state.dns().isEmpty()) {
             err.println("fleet dns-watch: " + stateFile.file + " has no dns section: add one naming the round-robin"
                     + " name and its provider (see fleet-state/example.yaml)");
             return ExitCodes.COULD_NOT_RUN;
@@ -95,9 +78,9 @@ public class DnsWatchCommand implements Callable<Integer> {
             err.println("fleet dns-watch: " + e.getMessage());
             return ExitCodes.COULD_NOT_RUN;
         }
-        DnsSpec dns = state.get().dns().get();
+        DnsSpec dns = state.dns().get();
         out.println("fleet dns-watch: " + dns.name() + " at " + dns.provider().word() + " (" + dns.api() + "), "
-                + state.get().droplets().size() + " droplets checked every " + Durations.setting(dns.interval())
+                + state.droplets().size() + " droplets checked every " + Durations.setting(dns.interval())
                 + ", out after " + dns.failures() + " failures, back after " + dns.successes()
                 + " successes; recording in " + recordFile);
         out.flush();
@@ -105,14 +88,14 @@ public class DnsWatchCommand implements Callable<Integer> {
             out.println("fleet dns-watch: stopped");
             out.flush();
         }, "fleet-dns-watch-stop"));
-        watch.run(state.get(), maxRounds, last -> reload(last, err), clock, Pause.SLEEP);
+        watch.run(state, maxRounds, last -> reload(last, err), clock, Pause.SLEEP);
         return ExitCodes.SUCCESS;
     }
 
     /** The state file as it is now; the last valid one if it is invalid now, or lost its dns section. */
     private DesiredState reload(DesiredState last, PrintWriter err) {
         try {
-            DesiredState now = loader.load(stateFile.file);
+            DesiredState now = loader().load(stateFile.file);
             if (now.dns().isEmpty()) {
                 err.println("fleet dns-watch: " + stateFile.file + " has no dns section any more; keeping the last one");
                 return last;

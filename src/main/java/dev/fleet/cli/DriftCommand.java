@@ -6,13 +6,8 @@ import dev.fleet.drift.DriftReport;
 import dev.fleet.report.ReportFormat;
 import dev.fleet.rollout.Convergence;
 import java.io.PrintWriter;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code fleet drift}: read-only; what runs on every droplet against what git says. */
 @Command(
@@ -28,37 +23,25 @@ import picocli.CommandLine.Spec;
             "2:Drift: a droplet runs another digest, is missing, stopped, unhealthy or unreachable,"
                     + " or an unmanaged container claims the service.",
         })
-public class DriftCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    StateOption stateFile;
+public class DriftCommand extends StateCommand {
 
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table",
             description = "table (default; colour on a terminal), json, markdown or html.",
             converter = ReportFormatConverter.class)
     ReportFormat output;
 
-    private final StateLoader loader;
     private final Convergence convergence;
     private final Terminal terminal;
 
     DriftCommand(StateLoader loader, Convergence convergence, Terminal terminal) {
-        this.loader = loader;
+        super(loader);
         this.convergence = convergence;
         this.terminal = terminal;
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        Optional<DesiredState> state = stateFile.load(loader, spec.commandLine().getErr());
-        if (state.isEmpty()) {
-            return ExitCodes.COULD_NOT_RUN;
-        }
-        DriftReport report = convergence.drift(state.get());
+    int run(DesiredState state, PrintWriter out, PrintWriter err) {
+        DriftReport report = convergence.drift(state);
         out.print(output.render(report, output == ReportFormat.TABLE && terminal.colourOnStdout()));
         out.flush();
         return report.clean() ? ExitCodes.SUCCESS : ExitCodes.DRIFT;

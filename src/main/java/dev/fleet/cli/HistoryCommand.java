@@ -8,13 +8,8 @@ import dev.fleet.report.HistoryReport;
 import dev.fleet.rollout.Ledgers;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code fleet history}: the fleet's past applies and broken locks, newest last. */
 @Command(
@@ -29,13 +24,7 @@ import picocli.CommandLine.Spec;
             "0:Shown.",
             "1:Could not run: bad state file or usage, or the first droplet is unreachable.",
         })
-public class HistoryCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    StateOption stateFile;
+public class HistoryCommand extends StateCommand {
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "The last N entries (default 20).")
     int limit;
@@ -43,30 +32,23 @@ public class HistoryCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Each step of each droplet, with its duration.")
     boolean steps;
 
-    private final StateLoader loader;
     private final Ledgers ledgers;
 
     HistoryCommand(StateLoader loader, Ledgers ledgers) {
-        this.loader = loader;
+        super(loader);
         this.ledgers = ledgers;
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Optional<DesiredState> state = stateFile.load(loader, err);
-        if (state.isEmpty()) {
-            return ExitCodes.COULD_NOT_RUN;
-        }
+    int run(DesiredState state, PrintWriter out, PrintWriter err) {
         List<HistoryEntry> entries;
         try {
-            entries = ledgers.history(state.get(), limit);
+            entries = ledgers.history(state, limit);
         } catch (LockException e) {
             err.println("fleet history: " + e.getMessage());
             return ExitCodes.COULD_NOT_RUN;
         }
-        out.print(HistoryReport.render(state.get().service().name(), entries, steps));
+        out.print(HistoryReport.render(state.service().name(), entries, steps));
         out.flush();
         return ExitCodes.SUCCESS;
     }

@@ -7,12 +7,7 @@ import dev.fleet.report.PlanReport;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.Planned;
 import java.io.PrintWriter;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code fleet plan}: what {@code fleet apply} would do, step by step. Changes nothing. */
 @Command(
@@ -27,34 +22,22 @@ import picocli.CommandLine.Spec;
             "1:Could not run (bad state file or usage); no droplet was contacted.",
             "2:Drift: the plan has steps (or is refused as unsafe, which it says).",
         })
-public class PlanCommand implements Callable<Integer> {
+public class PlanCommand extends StateCommand {
 
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    StateOption stateFile;
-
-    private final StateLoader loader;
     private final Convergence convergence;
 
     PlanCommand(StateLoader loader, Convergence convergence) {
-        this.loader = loader;
+        super(loader);
         this.convergence = convergence;
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        Optional<DesiredState> state = stateFile.load(loader, spec.commandLine().getErr());
-        if (state.isEmpty()) {
-            return ExitCodes.COULD_NOT_RUN;
-        }
-        Planned planned = convergence.plan(state.get());
+    int run(DesiredState state, PrintWriter out, PrintWriter err) {
+        Planned planned = convergence.plan(state);
         switch (planned.outcome()) {
-            case PlanOutcome.Ready ready -> out.print(PlanReport.render(ready.plan(), state.get()));
+            case PlanOutcome.Ready ready -> out.print(PlanReport.render(ready.plan(), state));
             case PlanOutcome.Refused refused -> {
-                out.print(PlanReport.render(refused.plan(), state.get()));
+                out.print(PlanReport.render(refused.plan(), state));
                 out.println();
                 out.println("fleet apply would refuse to start:");
                 refused.reasons().forEach(reason -> out.println("  - " + reason));

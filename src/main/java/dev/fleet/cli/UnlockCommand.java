@@ -5,12 +5,7 @@ import dev.fleet.desired.load.StateLoader;
 import dev.fleet.lock.LockException;
 import dev.fleet.rollout.Ledgers;
 import java.io.PrintWriter;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code fleet unlock}: breaks the fleet's apply lease, for an apply that crashed; the break is recorded. */
 @Command(
@@ -25,32 +20,19 @@ import picocli.CommandLine.Spec;
             "0:The lock is free now (it was broken, or nobody held it).",
             "1:Could not run: bad state file or usage, or the first droplet (where the lock lives) is unreachable.",
         })
-public class UnlockCommand implements Callable<Integer> {
+public class UnlockCommand extends StateCommand {
 
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    StateOption stateFile;
-
-    private final StateLoader loader;
     private final Ledgers ledgers;
 
     UnlockCommand(StateLoader loader, Ledgers ledgers) {
-        this.loader = loader;
+        super(loader);
         this.ledgers = ledgers;
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Optional<DesiredState> state = stateFile.load(loader, err);
-        if (state.isEmpty()) {
-            return ExitCodes.COULD_NOT_RUN;
-        }
+    int run(DesiredState state, PrintWriter out, PrintWriter err) {
         try {
-            Ledgers.Unlocked unlocked = ledgers.unlock(state.get());
+            Ledgers.Unlocked unlocked = ledgers.unlock(state);
             out.println(unlocked.broken().map(lease -> "fleet unlock: broke the lease of run " + lease.run() + " by "
                     + lease.owner() + " (state " + lease.commit() + ", taken " + lease.since()
                     + "); the break is in fleet history")

@@ -1,7 +1,7 @@
 package dev.fleet.infra.docker;
 
+import dev.fleet.infra.ssh.ChunkedInputStream;
 import dev.fleet.infra.ssh.SshChannel;
-import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,14 +88,7 @@ final class DialStdioSocket extends Socket {
     @Override
     public InputStream getInputStream() throws IOException {
         SshChannel open = connected();
-        return new FilterInputStream(open.input()) {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int read = read(one, 0, 1);
-                return read < 0 ? -1 : one[0] & 0xff;
-            }
-
+        return new ChunkedInputStream(open.input()) {
             @Override
             public int read(byte[] buffer, int offset, int length) throws IOException {
                 if (inputShut) {

@@ -1,7 +1,6 @@
 package dev.fleet.infra.ssh;
 
 import dev.fleet.desired.Durations;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -19,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * <p>After a timeout the stream stays broken: the channel must be closed, as a socket connection is
  * after a read timeout. A timeout of zero waits forever.
  */
-final class ReadTimeoutInputStream extends FilterInputStream {
+final class ReadTimeoutInputStream extends ChunkedInputStream {
 
     // One daemon thread for the whole process: it only fires the rare timeout, the reads stay on
     // their callers' threads.
@@ -44,13 +43,6 @@ final class ReadTimeoutInputStream extends FilterInputStream {
 
     Duration timeout() {
         return timeout;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int read = read(one, 0, 1);
-        return read < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -2,10 +2,10 @@ package dev.fleet.infra.droplet.containers;
 
 import dev.fleet.desired.Durations;
 import dev.fleet.desired.Durations;
+import dev.fleet.infra.ssh.ChunkedInputStream;
 import dev.fleet.infra.ssh.SshChannel;
 import dev.fleet.infra.ssh.SshConnection;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
@@ -44,7 +44,7 @@ public final class ForwardedHttp implements HealthProber.Http {
     }
 
     /** Gives each read what is left of the exchange's time, so slow drips cannot add up past it. */
-    private static final class UntilDeadline extends FilterInputStream {
+    private static final class UntilDeadline extends ChunkedInputStream {
 
         private final SshChannel channel;
         private final long deadline;
@@ -55,13 +55,6 @@ public final class ForwardedHttp implements HealthProber.Http {
             this.channel = channel;
             this.deadline = deadline;
             this.timeout = timeout;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int read = read(one, 0, 1);
-            return read < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
