@@ -80,6 +80,44 @@ public record DnsFailover(String name, int ttl, int failuresToRemove, int succes
      */
     public FailoverRound round(FailoverState state, List<DropletCheck> checks, List<DnsRecord> published) {
         Map<String, DropletCheck> owners = owners(checks);
+        Map<String, DnsRecord> byAddress = byAddress(published);
+        Map<String, DropletStreak> streaks = streaks(state, checks, byAddress);
+        // An outage begins when every droplet is down and failing, and ends only when one is up again, so a
+        // single passed check during an outage raises neither a recovery nor, after it, a second alert.
+        boolean noneUp = streaks.values().stream().noneMatch(DropletStreak::up);
+        boolean allDown = !checks.isEmpty() && (state.allDown()
+                ? noneUp
+                : noneUp && checks.stream().noneMatch(DropletCheck::passed));
+
+        List<DnsRecord> serving = new ArrayList<>(); // what DNS will publish if every change is made
+        for (DnsRecord record : byAddress.values()) {
+            DropletCheck owner = owners.get(record.address());
+            if (owner == null || streaks.get(owner.droplet()).up()) {
+                serving.add(record);
+            }
+        }
+        List<DnsDecision> adds = additions(checks, streaks, byAddress, serving);
+        Removals removals = removals(state, owners, byAddress, streaks, serving, allDown);
+
+        List<DnsDecision> decisions = new ArrayList<>();
+        if (state.allDown() && !checks.isEmpty() && !allDown) {
+            decisions.add(new DnsDecision.Recovered(name, streaks.entrySet().stream()
+                    .filter(e -> e.getValue().up()).map(Map.Entry::getKey).toList()));
+        }
+        decisions.addAll(adds);
+        decisions.addAll(removals.removed());
+        decisions.addAll(removals.kept());
+        if (allDown && !state.allDown()) {
+            decisions.add(new DnsDecision.AllDown(name, List.copyOf(streaks.keySet()),
+                    byAddress.values().stream().filter(r -> owners.containsKey(r.address())).toList()));
+        }
+        List<DnsRecord> unmanaged = byAddress.values().stream().filter(r -> !owners.containsKey(r.address())).toList();
+        FailoverState next = new FailoverState(streaks, removals.held(), checks.isEmpty() ? state.allDown() : allDown);
+        return new FailoverRound(next, decisions, unmanaged);
+    }
+
+    /** The name's records by address, refusing a record of another name. */
+    private Map<String, DnsRecord> byAddress(List<DnsRecord> published) {
         Map<String, DnsRecord> byAddress = new LinkedHashMap<>();
         for (DnsRecord record : published) {
             if (!record.name().equals(name)) {
@@ -87,7 +125,12 @@ public record DnsFailover(String name, int ttl, int failuresToRemove, int succes
             }
             byAddress.putIfAbsent(record.address(), record);
         }
+        return byAddress;
+    }
 
+    /** Each droplet's run of checks after this round's; a droplet new to the watch starts as DNS has it. */
+    private Map<String, DropletStreak> streaks(FailoverState state, List<DropletCheck> checks,
+            Map<String, DnsRecord> byAddress) {
         Map<String, DropletStreak> streaks = new LinkedHashMap<>();
         for (DropletCheck check : checks) {
             DropletStreak before = state.droplets().get(check.droplet());
@@ -96,21 +139,13 @@ public record DnsFailover(String name, int ttl, int failuresToRemove, int succes
             }
             streaks.put(check.droplet(), before.after(check.passed(), failuresToRemove, successesToAdd));
         }
-        // An outage begins when every droplet is down and failing, and ends only when one is up again, so a
-        // single passed check during an outage raises neither a recovery nor, after it, a second alert.
-        boolean noneUp = streaks.values().stream().noneMatch(DropletStreak::up);
-        boolean allDown = !checks.isEmpty() && (state.allDown()
-                ? noneUp
-                : noneUp && checks.stream().noneMatch(DropletCheck::passed));
+        return streaks;
+    }
 
+    /** The records of droplets up and passing that DNS lacks; each is added to {@code serving} too. */
+    private List<DnsDecision> additions(List<DropletCheck> checks, Map<String, DropletStreak> streaks,
+            Map<String, DnsRecord> byAddress, List<DnsRecord> serving) {
         List<DnsDecision> adds = new ArrayList<>();
-        List<DnsRecord> serving = new ArrayList<>(); // what DNS will publish if every change is made
-        for (DnsRecord record : byAddress.values()) {
-            DropletCheck owner = owners.get(record.address());
-            if (owner == null || streaks.get(owner.droplet()).up()) {
-                serving.add(record);
-            }
-        }
         for (DropletCheck check : checks) {
             DropletStreak streak = streaks.get(check.droplet());
             if (!streak.up() || !check.passed()) {
@@ -124,10 +159,19 @@ public record DnsFailover(String name, int ttl, int failuresToRemove, int succes
                 }
             }
         }
+        return adds;
+    }
 
-        List<DnsDecision> removals = new ArrayList<>();
-        List<DnsDecision> kept = new ArrayList<>();
-        Set<String> held = new LinkedHashSet<>();
+    /**
+     * @param removed the records of down droplets that may go
+     * @param kept    the ones kept, told once, because no passing droplet's record of their type would be left
+     * @param held    the addresses kept so
+     */
+    private record Removals(List<DnsDecision> removed, List<DnsDecision> kept, Set<String> held) {}
+
+    private Removals removals(FailoverState state, Map<String, DropletCheck> owners, Map<String, DnsRecord> byAddress,
+            Map<String, DropletStreak> streaks, List<DnsRecord> serving, boolean allDown) {
+        Removals removals = new Removals(new ArrayList<>(), new ArrayList<>(), new LinkedHashSet<>());
         for (DnsRecord.Type type : DnsRecord.Type.values()) {
             List<DnsRecord> down = byAddress.values().stream()
                     .filter(r -> r.type() == type && owners.containsKey(r.address()))
@@ -139,32 +183,17 @@ public record DnsFailover(String name, int ttl, int failuresToRemove, int succes
                 String droplet = owners.get(record.address()).droplet();
                 DropletStreak streak = streaks.get(droplet);
                 if (safe) {
-                    removals.add(new DnsDecision.Remove(droplet, record,
+                    removals.removed().add(new DnsDecision.Remove(droplet, record,
                             "failed " + streak.failures() + " health checks in a row"));
                 } else {
-                    held.add(record.address());
+                    removals.held().add(record.address());
                     if (!allDown && !state.held().contains(record.address())) {
-                        kept.add(new DnsDecision.KeepLastHealthy(droplet, record, keepReason(streak, type)));
+                        removals.kept().add(new DnsDecision.KeepLastHealthy(droplet, record, keepReason(streak, type)));
                     }
                 }
             }
         }
-
-        List<DnsDecision> decisions = new ArrayList<>();
-        if (state.allDown() && !checks.isEmpty() && !allDown) {
-            decisions.add(new DnsDecision.Recovered(name, streaks.entrySet().stream()
-                    .filter(e -> e.getValue().up()).map(Map.Entry::getKey).toList()));
-        }
-        decisions.addAll(adds);
-        decisions.addAll(removals);
-        decisions.addAll(kept);
-        if (allDown && !state.allDown()) {
-            decisions.add(new DnsDecision.AllDown(name, List.copyOf(streaks.keySet()),
-                    byAddress.values().stream().filter(r -> owners.containsKey(r.address())).toList()));
-        }
-        List<DnsRecord> unmanaged = byAddress.values().stream().filter(r -> !owners.containsKey(r.address())).toList();
-        FailoverState next = new FailoverState(streaks, held, checks.isEmpty() ? state.allDown() : allDown);
-        return new FailoverRound(next, decisions, unmanaged);
+        return removals;
     }
 
     private String addReason(DropletStreak streak) {
