@@ -16,13 +16,13 @@ import dev.fleet.desired.RolloutPolicy;
  * the app's drain endpoint makes its health fail, and the balancer's view is inferred from that
  * health, seen from the droplet. The plan's settle times then wait out the balancer's thresholds.
  */
-public final class HealthCheckBalancer implements Balancer {
+final class HealthCheckBalancer implements Balancer {
 
     private final BalancerSpec.HealthCheck balancer;
     private final HealthSpec health;
     private final DrainSpec drain;
 
-    public HealthCheckBalancer(BalancerSpec.HealthCheck balancer, HealthSpec health, DrainSpec drain) {
+    HealthCheckBalancer(BalancerSpec.HealthCheck balancer, HealthSpec health, DrainSpec drain) {
         this.balancer = balancer;
         this.health = health;
         this.drain = drain;
