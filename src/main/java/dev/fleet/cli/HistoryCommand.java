@@ -2,8 +2,8 @@ package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.load.StateLoader;
-import dev.fleet.history.HistoryEntry;
-import dev.fleet.lock.LockException;
+import dev.fleet.rollout.ledger.HistoryEntry;
+import dev.fleet.rollout.ledger.LockException;
 import dev.fleet.report.HistoryReport;
 import dev.fleet.rollout.Ledgers;
 import java.io.PrintWriter;

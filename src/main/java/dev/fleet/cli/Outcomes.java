@@ -1,7 +1,7 @@
 package dev.fleet.cli;
 
 import dev.fleet.report.FailureText;
-import dev.fleet.lock.Lease;
+import dev.fleet.rollout.ledger.Lease;
 import dev.fleet.report.ApplyReport;
 import dev.fleet.rollout.ConvergeResult;
 import java.io.PrintWriter;

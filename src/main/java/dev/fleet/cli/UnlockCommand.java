@@ -2,7 +2,7 @@ package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.load.StateLoader;
-import dev.fleet.lock.LockException;
+import dev.fleet.rollout.ledger.LockException;
 import dev.fleet.rollout.Ledgers;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;

@@ -2,8 +2,8 @@ package dev.fleet.report;
 
 import dev.fleet.desired.Durations;
 import dev.fleet.desired.ImageRef;
-import dev.fleet.history.ApplyRecord;
-import dev.fleet.history.HistoryEntry;
+import dev.fleet.rollout.ledger.ApplyRecord;
+import dev.fleet.rollout.ledger.HistoryEntry;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package dev.fleet.rollout;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletOutcome;
 import dev.fleet.drift.DriftReport;
-import dev.fleet.lock.Lease;
+import dev.fleet.rollout.ledger.Lease;
 import dev.fleet.plan.Plan;
 import java.time.Instant;
 import java.util.List;

@@ -1,12 +1,13 @@
 package dev.fleet.rollout;
 
+import dev.fleet.rollout.ledger.Ledger;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.drift.DriftDetector;
 import dev.fleet.drift.DriftReport;
-import dev.fleet.history.ApplyRecord;
-import dev.fleet.lock.Acquisition;
-import dev.fleet.lock.LockException;
+import dev.fleet.rollout.ledger.ApplyRecord;
+import dev.fleet.rollout.ledger.Acquisition;
+import dev.fleet.rollout.ledger.LockException;
 import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.FleetObserver;
 import dev.fleet.plan.BalancerRules;

@@ -3,8 +3,8 @@ package dev.fleet.rollout;
 import dev.fleet.apply.StepRecord;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.drift.DriftReport;
-import dev.fleet.lock.Lease;
-import dev.fleet.lock.LockException;
+import dev.fleet.rollout.ledger.Lease;
+import dev.fleet.rollout.ledger.LockException;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
 

@@ -1,8 +1,8 @@
 package dev.fleet.rollout;
 
 import dev.fleet.apply.Executor;
-import dev.fleet.lock.LeaseStore;
-import dev.fleet.lock.LockException;
+import dev.fleet.rollout.ledger.LeaseStore;
+import dev.fleet.rollout.ledger.LockException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;

@@ -3,7 +3,7 @@ package dev.fleet.rollout;
 import dev.fleet.report.FailureText;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletOutcome;
-import dev.fleet.history.ApplyRecord;
+import dev.fleet.rollout.ledger.ApplyRecord;
 import dev.fleet.desired.Durations;
 import java.util.Locale;
 

@@ -1,9 +1,10 @@
 package dev.fleet.rollout;
 
+import dev.fleet.rollout.ledger.Ledger;
 import dev.fleet.desired.DesiredState;
-import dev.fleet.history.HistoryEntry;
-import dev.fleet.lock.Lease;
-import dev.fleet.lock.LockException;
+import dev.fleet.rollout.ledger.HistoryEntry;
+import dev.fleet.rollout.ledger.Lease;
+import dev.fleet.rollout.ledger.LockException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;

@@ -4,8 +4,8 @@ import dev.fleet.apply.Progress;
 import dev.fleet.apply.StepRecord;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.drift.DriftReport;
-import dev.fleet.lock.Lease;
-import dev.fleet.lock.LockException;
+import dev.fleet.rollout.ledger.Lease;
+import dev.fleet.rollout.ledger.LockException;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
 

@@ -14,7 +14,7 @@ import dev.fleet.infra.host.Owner;
 import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.observed.FleetObserver;
 import dev.fleet.rollout.Convergence;
-import dev.fleet.rollout.Ledger;
+import dev.fleet.rollout.ledger.Ledger;
 import dev.fleet.rollout.Ledgers;
 import dev.fleet.rollout.PlanRunner;
 import jakarta.enterprise.inject.Disposes;

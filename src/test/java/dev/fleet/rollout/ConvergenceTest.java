@@ -13,7 +13,7 @@ import dev.fleet.desired.Revision;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.ServiceSpec;
 import dev.fleet.desired.SshSettings;
-import dev.fleet.lock.Lease;
+import dev.fleet.rollout.ledger.Lease;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

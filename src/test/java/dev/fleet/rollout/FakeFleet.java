@@ -1,5 +1,6 @@
 package dev.fleet.rollout;
 
+import dev.fleet.rollout.ledger.Ledger;
 import dev.fleet.apply.ApplyFailure;
 import dev.fleet.balancer.Balancers;
 import dev.fleet.apply.ApplyResult;
@@ -7,10 +8,10 @@ import dev.fleet.apply.DropletFailure;
 import dev.fleet.apply.DropletOutcome;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
-import dev.fleet.history.ApplyRecord;
-import dev.fleet.history.HistoryEntry;
-import dev.fleet.lock.Acquisition;
-import dev.fleet.lock.Lease;
+import dev.fleet.rollout.ledger.ApplyRecord;
+import dev.fleet.rollout.ledger.HistoryEntry;
+import dev.fleet.rollout.ledger.Acquisition;
+import dev.fleet.rollout.ledger.Lease;
 import dev.fleet.observed.BalancerObservation;
 import dev.fleet.observed.DropletObservation;
 import dev.fleet.observed.FleetLabels;

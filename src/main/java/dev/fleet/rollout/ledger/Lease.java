@@ -1,4 +1,4 @@
-package dev.fleet.lock;
+package dev.fleet.rollout.ledger;
 
 import java.time.Instant;
 import java.util.Optional;

@@ -1,6 +1,5 @@
-package dev.fleet.history;
+package dev.fleet.rollout.ledger;
 
-import dev.fleet.lock.LockException;
 import java.util.List;
 
 /** The fleet's apply history, kept beside its lease on the first droplet. */

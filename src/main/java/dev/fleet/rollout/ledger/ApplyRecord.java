@@ -1,4 +1,4 @@
-package dev.fleet.history;
+package dev.fleet.rollout.ledger;
 
 import java.time.Duration;
 import java.time.Instant;

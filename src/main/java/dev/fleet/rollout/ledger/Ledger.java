@@ -1,9 +1,6 @@
-package dev.fleet.rollout;
+package dev.fleet.rollout.ledger;
 
 import dev.fleet.desired.DesiredState;
-import dev.fleet.history.HistoryStore;
-import dev.fleet.lock.LeaseStore;
-import dev.fleet.lock.LockException;
 
 /**
  * A fleet's lease and history, open for one run: where every runner agrees on who may change the

@@ -1,4 +1,4 @@
-package dev.fleet.lock;
+package dev.fleet.rollout.ledger;
 
 /** The lease or the history could not be read or written (the lock droplet did not answer, say). */
 public class LockException extends Exception {
