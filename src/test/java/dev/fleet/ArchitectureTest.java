@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final Path MAIN = Path.of("src/main/java/dev/fleet");
-    private static final Set<String> CORE = Set.of("desired", "observed", "drift", "plan", "apply", "lock", "history",
-            "report", "dns", "rollout");
+    private static final Set<String> CORE = Set.of("desired", "observed", "drift", "plan", "apply", "report", "dns",
+            "rollout");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+);", Pattern.MULTILINE);
 
     @Test
