@@ -53,7 +53,7 @@ final class Preflight {
             throws InterruptedException {
         Map<String, Future<DropletSession>> connecting = new LinkedHashMap<>();
         for (DropletPlan droplet : plan.droplets()) {
-            DropletSpec spec = StepActions.spec(state, droplet.droplet());
+            DropletSpec spec = state.droplet(droplet.droplet());
             connecting.put(droplet.droplet(), pool.submit(() -> sessions.open(spec)));
         }
         List<DropletProblem> problems = new ArrayList<>();

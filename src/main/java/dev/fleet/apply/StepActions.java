@@ -116,7 +116,7 @@ final class StepActions {
     }
 
     private void act(Step step, DropletSession session, String phase) throws ApplyException, InterruptedException {
-        DropletSpec droplet = spec(state, step.droplet());
+        DropletSpec droplet = state.droplet(step.droplet());
         switch (step) {
             case Step.PullImage pull -> session.pull(pull.image());
             case Step.Drain d -> balancer.drain(droplet, session);
@@ -200,11 +200,7 @@ final class StepActions {
 
     /** The container {@code name} is there, running, and on {@code digest} when one is given. */
     private static void runs(DropletSession session, String name, Optional<String> digest) throws ApplyException {
-        ObservedContainer container = session.container(name)
-                .orElseThrow(() -> new ApplyException("no container " + name + " any more"));
-        if (!container.running()) {
-            throw new ApplyException("container " + name + " is " + container.state());
-        }
+        ObservedContainer container = running(session, name, " any more");
         if (digest.isPresent() && !digest.equals(container.digest())) {
             throw new ApplyException("container " + name + " runs "
                     + container.digest().map(ImageRef::shortForm).orElse("an image with no digest")
@@ -212,13 +208,20 @@ final class StepActions {
         }
     }
 
+    /** The container {@code name}, running; {@code absent} ends the sentence when there is none. */
+    private static ObservedContainer running(DropletSession session, String name, String absent)
+            throws ApplyException {
+        ObservedContainer container = session.container(name)
+                .orElseThrow(() -> new ApplyException("no container " + name + absent));
+        if (!container.running()) {
+            throw new ApplyException("container " + name + " is " + container.state());
+        }
+        return container;
+    }
+
     /** The droplet port the colour's app port is published on, as its engine says now. */
     private int colourPort(DropletSession session, String colour) throws ApplyException {
-        ObservedContainer container = session.container(colour)
-                .orElseThrow(() -> new ApplyException("no container " + colour + " on the droplet"));
-        if (!container.running()) {
-            throw new ApplyException("container " + colour + " is " + container.state());
-        }
+        ObservedContainer container = running(session, colour, " on the droplet");
         Integer port = container.tcpPorts().get(proxy().appPort());
         if (port == null) {
             throw new ApplyException("container " + colour + " publishes no port for the app's port "
@@ -229,11 +232,5 @@ final class StepActions {
 
     private ProxySpec proxy() {
         return state.blueGreenProxy();
-    }
-
-    /** The droplet of that name in the state. */
-    static DropletSpec spec(DesiredState state, String droplet) {
-        return state.droplets().stream().filter(d -> d.name().equals(droplet)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no droplet " + droplet + " in the state"));
     }
 }

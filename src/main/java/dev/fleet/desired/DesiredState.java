@@ -60,6 +60,12 @@ public record DesiredState(
         return proxy.orElseThrow(() -> new IllegalStateException("not a blue-green state"));
     }
 
+    /** The droplet named {@code name}; a name the state does not have is a caller's mistake. */
+    public DropletSpec droplet(String name) {
+        return droplets.stream().filter(d -> d.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no droplet " + name + " in the state"));
+    }
+
     /** The image {@code droplet} must run: its own pin (a canary), or the fleet's. The one place that says so. */
     public ImageRef desiredImage(DropletSpec droplet) {
         return droplet.image().orElse(service.image());

@@ -10,8 +10,8 @@ import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
 import dev.fleet.drift.Health;
 import dev.fleet.observed.DropletObservation;
-import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.FleetLabels;
+import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.RolloutIntent;
 import java.time.Duration;
@@ -123,7 +123,7 @@ public final class Planner {
         List<DropletPlan> ordered = new ArrayList<>(down);
         ordered.addAll(inRotation);
         List<Step> preflight = ordered.stream()
-                .<Step>map(p -> new Step.PullImage(p.droplet(), state.desiredImage(spec(state, p.droplet()))))
+                .<Step>map(p -> new Step.PullImage(p.droplet(), state.desiredImage(state.droplet(p.droplet()))))
                 .toList();
         Duration estimate = ordered.stream().map(DropletPlan::estimate).reduce(Duration.ZERO, Duration::plus);
         return new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate, balancer);
@@ -290,9 +290,5 @@ public final class Planner {
             return reached.containers().stream().filter(c -> c.name().equals(service)).findFirst();
         }
         return Optional.empty();
-    }
-
-    private static DropletSpec spec(DesiredState state, String droplet) {
-        return state.droplets().stream().filter(d -> d.name().equals(droplet)).findFirst().orElseThrow();
     }
 }

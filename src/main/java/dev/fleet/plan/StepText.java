@@ -1,7 +1,6 @@
 package dev.fleet.plan;
 
 import dev.fleet.desired.DesiredState;
-import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.Durations;
 import dev.fleet.desired.ImageRef;
 import java.util.Locale;
@@ -15,9 +14,9 @@ public final class StepText {
     public static String describe(Step step, DesiredState state, BalancerRules balancer) {
         return switch (step) {
             case Step.PullImage pull -> "pull " + pull.image().repository() + "@" + pull.image().shortDigest();
-            case Step.Drain d -> balancer.drain(state, droplet(state, d.droplet()));
+            case Step.Drain d -> balancer.drain(state, state.droplet(d.droplet()));
             case Step.AwaitDrained a -> balancer.awaitDrained(state, a);
-            case Step.Undrain u -> balancer.undrain(state, droplet(state, u.droplet()));
+            case Step.Undrain u -> balancer.undrain(state, state.droplet(u.droplet()));
             case Step.AwaitInRotation a -> balancer.awaitInRotation(state, a);
             case Step.RemoveContainer r -> "stop (grace " + Durations.setting(r.grace()) + ") and remove container " + r.container()
                     + ", keeping its image";
@@ -51,10 +50,5 @@ public final class StepText {
     /** The container's digest in short, or its image when the digest is not known. */
     private static String imageOf(ContainerSpec container) {
         return container.digest().map(ImageRef::shortForm).orElseGet(() -> container.image().reference());
-    }
-
-    private static DropletSpec droplet(DesiredState state, String droplet) {
-        return state.droplets().stream().filter(d -> d.name().equals(droplet)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no droplet " + droplet + " in the state"));
     }
 }
