@@ -1,12 +1,12 @@
 package dev.fleet.balancer;
 
-import dev.fleet.desired.Durations;
 import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.DropletSession;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DnsSpec;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.dns.DnsException;

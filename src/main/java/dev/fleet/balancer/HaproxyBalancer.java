@@ -1,18 +1,18 @@
 package dev.fleet.balancer;
 
-import dev.fleet.desired.Durations;
 import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.DropletSession;
 import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.infra.haproxy.HaproxyRuntimeApi;
+import dev.fleet.observed.BalancerObservation.ServerState;
 import dev.fleet.observed.BalancerObservation;
 import dev.fleet.plan.BalancerTiming;
 import dev.fleet.plan.Step;
-import dev.fleet.observed.BalancerObservation.ServerState;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;

@@ -4,12 +4,12 @@ import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.DropletSession;
 import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
-import dev.fleet.observed.BalancerObservation;
-import dev.fleet.plan.BalancerTiming;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.observed.BalancerObservation;
+import dev.fleet.plan.BalancerTiming;
 
 /**
  * A balancer that checks the droplets' health itself and cannot be asked (a cloud load balancer):

@@ -2,16 +2,16 @@ package dev.fleet.cli;
 
 import dev.fleet.apply.StepRecord;
 import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.Durations;
 import dev.fleet.drift.DriftReport;
-import dev.fleet.rollout.ledger.Lease;
-import dev.fleet.rollout.ledger.LockException;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
 import dev.fleet.report.ApplyReport;
-import dev.fleet.desired.Durations;
 import dev.fleet.report.PlanReport;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.RolloutListener;
+import dev.fleet.rollout.ledger.Lease;
+import dev.fleet.rollout.ledger.LockException;
 import java.io.PrintWriter;
 import java.time.Duration;
 

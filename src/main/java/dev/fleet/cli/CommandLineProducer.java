@@ -4,9 +4,9 @@ import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /** Builds the picocli {@link CommandLine} that Quarkus runs, with fleet's usage-error handling. */
 @Singleton

@@ -2,10 +2,10 @@ package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.load.StateLoader;
-import dev.fleet.rollout.ledger.HistoryEntry;
-import dev.fleet.rollout.ledger.LockException;
 import dev.fleet.report.HistoryReport;
 import dev.fleet.rollout.Ledgers;
+import dev.fleet.rollout.ledger.HistoryEntry;
+import dev.fleet.rollout.ledger.LockException;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;

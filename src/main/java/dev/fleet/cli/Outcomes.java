@@ -1,9 +1,9 @@
 package dev.fleet.cli;
 
-import dev.fleet.report.FailureText;
-import dev.fleet.rollout.ledger.Lease;
 import dev.fleet.report.ApplyReport;
+import dev.fleet.report.FailureText;
 import dev.fleet.rollout.ConvergeResult;
+import dev.fleet.rollout.ledger.Lease;
 import java.io.PrintWriter;
 import java.time.Duration;
 

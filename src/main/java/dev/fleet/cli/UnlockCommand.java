@@ -2,8 +2,8 @@ package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.load.StateLoader;
-import dev.fleet.rollout.ledger.LockException;
 import dev.fleet.rollout.Ledgers;
+import dev.fleet.rollout.ledger.LockException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 

@@ -1,8 +1,8 @@
 package dev.fleet.plan;
 
-import dev.fleet.desired.Durations;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.RolloutPolicy;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package dev.fleet.report;
 
-import dev.fleet.desired.Durations;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletOutcome;
 import dev.fleet.apply.StepRecord;
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.drift.DriftReport;
 import java.time.Duration;

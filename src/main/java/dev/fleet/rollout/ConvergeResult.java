@@ -3,8 +3,8 @@ package dev.fleet.rollout;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletOutcome;
 import dev.fleet.drift.DriftReport;
-import dev.fleet.rollout.ledger.Lease;
 import dev.fleet.plan.Plan;
+import dev.fleet.rollout.ledger.Lease;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,19 +1,19 @@
 package dev.fleet.rollout;
 
-import dev.fleet.rollout.ledger.Ledger;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.drift.DriftDetector;
 import dev.fleet.drift.DriftReport;
-import dev.fleet.rollout.ledger.ApplyRecord;
-import dev.fleet.rollout.ledger.Acquisition;
-import dev.fleet.rollout.ledger.LockException;
 import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.FleetObserver;
 import dev.fleet.plan.BalancerRules;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.plan.Planner;
+import dev.fleet.rollout.ledger.Acquisition;
+import dev.fleet.rollout.ledger.ApplyRecord;
+import dev.fleet.rollout.ledger.Ledger;
+import dev.fleet.rollout.ledger.LockException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

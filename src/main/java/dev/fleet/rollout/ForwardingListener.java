@@ -3,10 +3,10 @@ package dev.fleet.rollout;
 import dev.fleet.apply.StepRecord;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.drift.DriftReport;
-import dev.fleet.rollout.ledger.Lease;
-import dev.fleet.rollout.ledger.LockException;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
+import dev.fleet.rollout.ledger.Lease;
+import dev.fleet.rollout.ledger.LockException;
 
 /** Passes everything on to another listener: extend it to add to one event. */
 public class ForwardingListener implements RolloutListener {

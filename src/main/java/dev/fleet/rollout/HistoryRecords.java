@@ -1,10 +1,10 @@
 package dev.fleet.rollout;
 
-import dev.fleet.report.FailureText;
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletOutcome;
-import dev.fleet.rollout.ledger.ApplyRecord;
 import dev.fleet.desired.Durations;
+import dev.fleet.report.FailureText;
+import dev.fleet.rollout.ledger.ApplyRecord;
 import java.util.Locale;
 
 /** An apply's result as the history keeps it. */

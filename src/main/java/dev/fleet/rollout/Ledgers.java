@@ -1,9 +1,9 @@
 package dev.fleet.rollout;
 
-import dev.fleet.rollout.ledger.Ledger;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.rollout.ledger.HistoryEntry;
 import dev.fleet.rollout.ledger.Lease;
+import dev.fleet.rollout.ledger.Ledger;
 import dev.fleet.rollout.ledger.LockException;
 import java.util.List;
 import java.util.Optional;

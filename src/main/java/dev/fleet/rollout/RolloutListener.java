@@ -4,10 +4,10 @@ import dev.fleet.apply.Progress;
 import dev.fleet.apply.StepRecord;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.drift.DriftReport;
-import dev.fleet.rollout.ledger.Lease;
-import dev.fleet.rollout.ledger.LockException;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
+import dev.fleet.rollout.ledger.Lease;
+import dev.fleet.rollout.ledger.LockException;
 
 /**
  * Told what a convergence does while it does it, for people: the command line prints it, the watch

@@ -1,7 +1,7 @@
 package dev.fleet.apply;
 
-import dev.fleet.desired.Durations;
 import dev.fleet.balancer.Balancers;
+import dev.fleet.desired.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.desired.BalancerSpec;

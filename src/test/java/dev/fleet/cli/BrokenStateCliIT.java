@@ -2,8 +2,8 @@ package dev.fleet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.desired.load.BrokenStateFiles;
 import dev.fleet.desired.load.BrokenStateFiles.Expected;
+import dev.fleet.desired.load.BrokenStateFiles;
 import dev.fleet.desired.load.StateFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;

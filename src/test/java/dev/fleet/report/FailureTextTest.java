@@ -3,8 +3,8 @@ package dev.fleet.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.apply.ApplyFailure;
-import dev.fleet.apply.DropletFailure;
 import dev.fleet.apply.DropletFailure.StepFailed;
+import dev.fleet.apply.DropletFailure;
 import dev.fleet.apply.DropletOutcome;
 import java.util.List;
 import java.util.Optional;

@@ -2,8 +2,8 @@ package dev.fleet.infra.dns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleet.dns.DnsException;
 import dev.fleet.dns.DnsException.Reason;
+import dev.fleet.dns.DnsException;
 import dev.fleet.dns.DnsProvider;
 import dev.fleet.dns.DnsRecord;
 import java.net.URI;

@@ -1,15 +1,14 @@
 package dev.fleet.infra.docker;
 
-import dev.fleet.desired.Durations;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.infra.ssh.DropletException;
-import dev.fleet.desired.Durations;
 import dev.fleet.infra.ssh.SshConnection;
 import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.observed.UnreachableReason;

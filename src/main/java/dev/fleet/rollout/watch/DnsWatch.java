@@ -1,11 +1,11 @@
 package dev.fleet.rollout.watch;
 
+import dev.fleet.apply.Pause;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DnsSpec;
 import dev.fleet.dns.DnsDecision;
 import dev.fleet.dns.DnsRecord;
 import dev.fleet.dns.DnsRounds;
-import dev.fleet.apply.Pause;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

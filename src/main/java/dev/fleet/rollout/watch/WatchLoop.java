@@ -1,8 +1,7 @@
 package dev.fleet.rollout.watch;
 
-import dev.fleet.report.FailureText;
-import dev.fleet.apply.DropletOutcome;
 import dev.fleet.apply.ApplyResult;
+import dev.fleet.apply.DropletOutcome;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.InvalidStateException;
@@ -11,6 +10,7 @@ import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
 import dev.fleet.plan.Plan;
+import dev.fleet.report.FailureText;
 import dev.fleet.rollout.ConvergeResult;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.ForwardingListener;

@@ -3,9 +3,9 @@ package dev.fleet.desired.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.fleet.desired.load.BrokenStateFiles.Expected;
 import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.StateProblem;
+import dev.fleet.desired.load.BrokenStateFiles.Expected;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

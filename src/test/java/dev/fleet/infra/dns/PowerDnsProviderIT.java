@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.fleet.desired.Secret;
-import dev.fleet.dns.DnsException;
 import dev.fleet.dns.DnsException.Reason;
+import dev.fleet.dns.DnsException;
 import dev.fleet.dns.DnsRecord;
 import dev.fleet.lab.PowerDnsServer;
 import java.net.http.HttpRequest;

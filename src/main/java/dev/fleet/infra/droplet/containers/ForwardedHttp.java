@@ -1,7 +1,6 @@
 package dev.fleet.infra.droplet.containers;
 
 import dev.fleet.desired.Durations;
-import dev.fleet.desired.Durations;
 import dev.fleet.infra.ssh.ChunkedInputStream;
 import dev.fleet.infra.ssh.SshChannel;
 import dev.fleet.infra.ssh.SshConnection;

@@ -2,7 +2,6 @@ package dev.fleet.infra.droplet.containers;
 
 import dev.fleet.desired.Durations;
 import dev.fleet.desired.HealthSpec;
-import dev.fleet.desired.Durations;
 import dev.fleet.observed.HealthProbe;
 import java.io.IOException;
 import java.io.InterruptedIOException;

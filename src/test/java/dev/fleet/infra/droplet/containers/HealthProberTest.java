@@ -2,8 +2,8 @@ package dev.fleet.infra.droplet.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.HealthSpec.ContentCheck;
+import dev.fleet.desired.HealthSpec;
 import dev.fleet.observed.HealthProbe;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
