@@ -67,8 +67,8 @@ public class FleetBeans {
         PlanRunner runner = (state, plan, run, guard, progress) -> new Executor(state, run, guard,
                 new SshDropletSessions(connections, state), Balancers.of(state), clock, Pause.SLEEP, progress)
                 .apply(plan);
-        return new Convergence(observer, Balancers::of, ledgerOpener(connections), runner, LocalProcess.INSTANCE, Owner::describe,
-                () -> Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), clock);
+        return new Convergence(observer, Balancers::of, ledgerOpener(connections), runner, LocalProcess.INSTANCE,
+                Owner::describe, () -> Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), clock);
     }
 
     @Produces
