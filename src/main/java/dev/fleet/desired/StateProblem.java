@@ -8,7 +8,8 @@ import java.util.Optional;
  * One thing wrong with a state file, at a place in it.
  *
  * @param file    the state file, as the caller named it
- * @param line    1-based, or 0 when the problem is the file as a whole (missing, too large)
+ * @param line    1-based, or 0 when there is no text to point into (the file is missing, a
+ *                directory, unreadable)
  * @param column  1-based, or 0 with line 0
  * @param message what is wrong, starting with the key path it concerns (for example {@code
  *                droplets[2].port: ...}); never a secret's value

@@ -21,7 +21,11 @@ final class Problems {
         this.file = file;
     }
 
-    /** A problem with the file as a whole: it has no position. */
+    /**
+     * A problem no line of the file can show, because there is no text to point into: it is missing,
+     * a directory, unreadable, or its git repository is. A problem with the text, even with all of
+     * it, goes {@link #at} a position.
+     */
     void wholeFile(String message, String hint) {
         found.add(new StateProblem(file, 0, 0, message, Optional.ofNullable(hint)));
     }

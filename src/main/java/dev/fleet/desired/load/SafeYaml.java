@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * nesting through {@link GuardedParser}):
  *
  * <ul>
- *   <li>files over {@value #MAX_BYTES} bytes, before reading them;</li>
+ *   <li>files over {@value #MAX_BYTES} bytes, reading no more than that;</li>
  *   <li>anything but UTF-8 text (UTF-16, Latin-1, binary), with the position of the first bad byte;</li>
  *   <li>explicit tags ({@code !!python/object}, {@code !custom}, even {@code !!str});</li>
  *   <li>more than {@value #MAX_ALIASES} aliases, which is how "billion laughs" bombs grow;</li>
@@ -72,8 +72,9 @@ final class SafeYaml {
         options.setAllowRecursiveKeys(false);
         options.setAllowDuplicateKeys(false);
         options.setTagInspector(tag -> false);
+        StreamReader reader = new StreamReader(text);
         try {
-            Parser parser = new GuardedParser(new ParserImpl(new StreamReader(text), options));
+            Parser parser = new GuardedParser(new ParserImpl(reader, options));
             Node root = new Composer(parser, new Resolver(), options).getSingleNode();
             // A lone "---" is a document holding null: as empty as no document at all.
             if (root == null || root instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL)) {
@@ -92,15 +93,18 @@ final class SafeYaml {
         } catch (GuardedParser.Refused refused) {
             problems.at(refused.mark, refused.getMessage(), refused.hint);
         } catch (MarkedYAMLException e) {
-            syntaxProblem(e, problems);
+            syntaxProblem(e, reader, problems);
         } catch (YAMLException e) {
-            problems.wholeFile("is not valid YAML: " + e.getMessage(), null);
+            // snakeyaml gives some errors no position: they are where its reading stopped.
+            problems.at(reader.getMark(), "not valid YAML here: " + e.getMessage(),
+                    "check the YAML up to this line; see fleet-state/example.yaml");
         }
         return Optional.empty();
     }
 
-    private static void syntaxProblem(MarkedYAMLException e, Problems problems) {
-        Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+    private static void syntaxProblem(MarkedYAMLException e, StreamReader reader, Problems problems) {
+        Mark mark = e.getProblemMark() != null ? e.getProblemMark()
+                : e.getContextMark() != null ? e.getContextMark() : reader.getMark();
         String problem = e.getProblem() == null ? "" : e.getProblem();
         if ("expected a single document in the stream".equals(e.getContext())) {
             problems.at(mark, "the file holds more than one YAML document; a state file is a single one",
@@ -119,11 +123,7 @@ final class SafeYaml {
             message = "YAML syntax error: " + problem
                     + (e.getContext() == null ? "" : " (" + e.getContext() + where + ")");
         }
-        if (mark != null) {
-            problems.at(mark, message, hint);
-        } else {
-            problems.wholeFile(message, hint);
-        }
+        problems.at(mark, message, hint);
     }
 
     /**

@@ -17,8 +17,9 @@ import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
  * Reads a state file's bytes and decodes them as text, for {@link SafeYaml}: refuses, as problems,
- * a file over {@value SafeYaml#MAX_BYTES} bytes (before reading it), anything but UTF-8 text (UTF-16,
- * Latin-1, binary) with the position of the first bad byte, and characters YAML does not allow.
+ * a file over {@value SafeYaml#MAX_BYTES} bytes (at the line and column where it passes the limit,
+ * reading no further), anything but UTF-8 text (UTF-16, Latin-1, binary) with the position of the
+ * first bad byte, and characters YAML does not allow.
  */
 final class StateFileText {
 
@@ -35,20 +36,21 @@ final class StateFileText {
             return Optional.empty();
         }
         try {
-            // Checked before reading, so a huge file is never loaded; the bounded read covers one
-            // that grows meanwhile.
+            // Never more than the limit and one byte is read, so a huge file is never loaded; the
+            // size is asked first only to say how large it is, and one that grows meanwhile is
+            // caught by the bounded read.
             long size = Files.size(file);
-            if (size <= SafeYaml.MAX_BYTES) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    byte[] bytes = in.readNBytes(SafeYaml.MAX_BYTES + 1);
-                    if (bytes.length <= SafeYaml.MAX_BYTES) {
-                        return Optional.of(bytes);
-                    }
-                    size = bytes.length;
-                }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(SafeYaml.MAX_BYTES + 1);
             }
-            problems.wholeFile("is " + size + " bytes; a state file may be at most 256 KiB ("
-                    + SafeYaml.MAX_BYTES + " bytes)", "a desired state is a few dozen lines; check that this is the right file");
+            if (bytes.length <= SafeYaml.MAX_BYTES) {
+                return Optional.of(bytes);
+            }
+            int[] position = limitPosition(bytes);
+            problems.at(position[0], position[1], "the file is " + Math.max(size, bytes.length) + " bytes; a state file"
+                    + " may be at most 256 KiB (" + SafeYaml.MAX_BYTES + " bytes), and this is where it passes that",
+                    "a desired state is a few dozen lines; check that this is the right file");
         } catch (NoSuchFileException e) {
             problems.wholeFile("does not exist",
                     "check the path; resolved, it is " + file.toAbsolutePath().normalize());
@@ -68,8 +70,7 @@ final class StateFileText {
                     + byteOrderMark.get() + " -t UTF-8");
             return Optional.empty();
         }
-        int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB
-                && (bytes[2] & 0xff) == 0xBF ? 3 : 0;
+        int start = hasUtf8ByteOrderMark(bytes) ? 3 : 0;
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -131,6 +132,24 @@ final class StateFileText {
             i += Character.charCount(c);
         }
         return true;
+    }
+
+    /**
+     * The line and column of the first character that does not fit in {@value SafeYaml#MAX_BYTES}
+     * bytes (a character cut by the limit counts as past it), as the text reading counts them.
+     */
+    private static int[] limitPosition(byte[] bytes) {
+        int end = SafeYaml.MAX_BYTES;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        int start = hasUtf8ByteOrderMark(bytes) ? 3 : 0;
+        String text = new String(bytes, start, Math.max(0, end - start), StandardCharsets.UTF_8);
+        return position(text, text.length());
+    }
+
+    private static boolean hasUtf8ByteOrderMark(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF;
     }
 
     /** The 1-based line and column (in code points, as snakeyaml counts) of {@code index} in {@code text}. */

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The state loader against thousands of generated and mutated files: YAML bombs and alias chains,
  * deep nesting, huge files, odd encodings, random byte and line damage to valid files, and values
- * made to look like shell. Every one must end as a valid state or as a refusal that says where and
- * what, within 2 s, without any other exception, and without a connection to the droplets or the
- * registry the files name (a socket listens there and counts).
+ * made to look like shell. Every one must end as a valid state or as a refusal whose every problem
+ * says what, and where: a line of the file and a column, never "no position". Within 2 s, without
+ * any other exception, and without a connection to the droplets or the registry the files name (a
+ * socket listens there and counts).
  *
  * <p>Deterministic: the seed is fixed, and a file that breaks the rule is kept under
  * {@code target/fuzz-failures/} with its number.
@@ -137,13 +138,30 @@ class StateFileFuzzTest {
         } catch (InvalidStateException e) {
             assertThat(e.problems()).as("a refusal names its problems").isNotEmpty();
             assertThat(e.getMessage()).contains(file.getFileName().toString());
+            int lines = lineBreaks(file) + 1;
             for (StateProblem problem : e.problems()) {
                 assertThat(problem.message()).isNotBlank();
-                assertThat(problem.line()).isGreaterThanOrEqualTo(0);
+                // Every refusal of a file's text points into it: a line of the file (0 is "no
+                // position") and a column on it.
+                assertThat(problem.line()).as("the line of %s", problem).isBetween(1, lines);
+                assertThat(problem.column()).as("the column of %s", problem).isPositive();
             }
             assertThat(e.getMessage()).doesNotContain(StateFixture.API_TOKEN, StateFixture.REGISTRY_PASSWORD,
                     StateFixture.SESSION_KEY).doesNotContain("Exception").doesNotContain("\tat ");
             return "refused";
+        }
+    }
+
+    /**
+     * The line breaks in the file, as many as YAML could count: CR, LF (a CRLF counts twice here, so
+     * this is an upper bound), NEL and the Unicode line and paragraph separators.
+     */
+    private static int lineBreaks(Path file) {
+        try {
+            return (int) new String(Files.readAllBytes(file), StandardCharsets.UTF_8).codePoints()
+                    .filter(c -> c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -191,9 +191,10 @@ class StateLoaderTest {
     }
 
     @Test
-    void fileOverOneMebibyteIsRefusedWithoutBeingRead() throws Exception {
+    void fileOverTheLimitIsRefusedWhereItPassesItAndNotReadAsText() throws Exception {
         Path file = dir.resolve("fleet.yaml");
-        // Sparse: the size says 2 MiB while nothing is written, so a read would find only zeros.
+        // Sparse: the size says 2 MiB while nothing is written, so reading it as text would find
+        // NUL bytes at 1:1; only the size is reported.
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(2L * 1024 * 1024);
         }
@@ -201,9 +202,24 @@ class StateLoaderTest {
         InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
 
         assertThat(e.problems()).singleElement().satisfies(problem -> {
-            assertThat(problem.line()).isZero();
-            assertThat(problem.message())
-                    .isEqualTo("is 2097152 bytes; a state file may be at most 256 KiB (262144 bytes)");
+            assertThat(problem.line()).isEqualTo(1);
+            assertThat(problem.column()).isEqualTo(262_145);
+            assertThat(problem.message()).isEqualTo("the file is 2097152 bytes; a state file may be at most 256 KiB"
+                    + " (262144 bytes), and this is where it passes that");
+        });
+    }
+
+    @Test
+    void fileOverTheLimitIsRefusedAtTheLineWhereItPassesIt() throws Exception {
+        String line = "# a comment line of forty characters..\n";
+        int lines = 262_144 / line.length();
+        Path file = fixture.write("fleet.yaml", line.repeat(lines + 10));
+
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
+
+        assertThat(e.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.line()).isEqualTo(lines + 1);
+            assertThat(problem.column()).isEqualTo(262_144 - lines * line.length() + 1);
         });
     }
 
