@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +89,35 @@ class WorkflowsTest {
         assertThat(on(ci)).isInstanceOf(Map.class);
         List<Object> triggers = new ArrayList<>(((Map<?, ?>) on(ci)).keySet());
         assertThat(triggers).contains("push", "pull_request");
+    }
+
+    @Test
+    void ciInstallsThePackagesOfCiRunFromTheSameListAndStopsTheSameServices() throws IOException {
+        // One list, .ci/packages, for .ci/run and the workflow: a package a new test needs reaches both.
+        Path root = repositoryRoot();
+        List<String> shared = packages(root.resolve(".ci").resolve("packages"));
+        assertThat(shared).contains("haproxy", "docker-registry", "debootstrap", "debian-archive-keyring", "chromium",
+                "pdns-server", "pdns-backend-sqlite3", "bind9-dnsutils", "sqlite3", "python3");
+        String ciRun = Files.readString(root.resolve(".ci").resolve("run"));
+        assertThat(ciRun).contains(".ci/packages").doesNotContain("packages=(");
+
+        String step = runs(workflow("ci.yml")).stream().filter(run -> run.contains("apt-get install")).findFirst()
+                .orElseThrow(() -> new AssertionError("ci.yml: no step runs apt-get install"));
+        Matcher read = Pattern.compile("awk '[^']*' \\.ci/packages").matcher(ciRun);
+        assertThat(read.find()).as(".ci/run reads .ci/packages with awk").isTrue();
+        assertThat(step).as("ci.yml reads .ci/packages as .ci/run does").contains(read.group());
+        assertThat(step.lines().filter(line -> line.contains("apt-get install")))
+                .as("ci.yml installs the list it read, naming no package by hand")
+                .singleElement().asString().matches(".*apt-get install( -[-\\w]+)* \"\\$\\{packages\\[@]}\"");
+        Matcher leftOut = Pattern.compile("grep -vxE '([^']*)'").matcher(step);
+        assertThat(leftOut.find()).as("ci.yml: the packages it leaves out, by grep -vxE").isTrue();
+        assertThat(leftOut.group(1).replace("\\.", ".").split("\\|"))
+                .as("ci.yml leaves out only what the runner has its own of, each a package of the list")
+                .containsExactlyInAnyOrder("docker.io", "maven", "chromium").allMatch(shared::contains);
+
+        assertThat(stoppedServices(step)).as("services ci.yml stops, against those .ci/run stops")
+                .containsExactlyInAnyOrderElementsOf(stoppedServices(ciRun))
+                .contains("haproxy", "docker-registry", "pdns");
     }
 
     @Test
@@ -169,6 +200,19 @@ class WorkflowsTest {
     private static boolean isYaml(Path file) {
         String name = file.getFileName().toString();
         return Files.isRegularFile(file) && (name.endsWith(".yml") || name.endsWith(".yaml"));
+    }
+
+    /** The packages of a list like .ci/packages: whitespace apart, '#' starting a comment, as .ci/run reads it. */
+    private static List<String> packages(Path list) throws IOException {
+        return Files.readAllLines(list).stream().map(line -> line.replaceAll("#.*", "").strip())
+                .filter(line -> !line.isEmpty()).flatMap(line -> Stream.of(line.split("\\s+"))).toList();
+    }
+
+    /** The services a script stops, from its {@code for service in ...; do} loop. */
+    private static List<String> stoppedServices(String script) {
+        Matcher loop = Pattern.compile("for service in ([^;]+); do").matcher(script);
+        assertThat(loop.find()).as("a loop over the services to stop in:%n%s", script).isTrue();
+        return List.of(loop.group(1).strip().split("\\s+"));
     }
 
     /** Plain data only: SafeConstructor builds maps, lists and scalars, never an object a tag names. */
