@@ -6,10 +6,18 @@ import dev.fleet.lab.Lab;
 import dev.fleet.lab.LabDroplet;
 import dev.fleet.lab.LabExtension;
 import dev.fleet.lab.LoadRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -155,7 +163,18 @@ class BlueGreenIT {
                         && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
+                boolean aliveWhenKilled = first.isAlive();
                 first.kill();
+                String said = first.stdout();
+                assertThat(aliveWhenKilled).as("the first apply was still running when killed:%n%s", said).isTrue();
+                assertThat(said).as("killed after the switch, before the end").contains("ok     point nginx at")
+                        .doesNotContain("Applied in").doesNotContain("Rollout stopped");
+                Matcher switched = Pattern.compile("ok {5}point nginx at (\\S+)").matcher(said);
+                assertThat(switched.find()).isTrue();
+                assertThat(lab().onDroplet(droplet(), "cat", "/etc/nginx/conf.d/fleet-demo.conf").output())
+                        .as("nginx's file names the colour it was switched to").contains("Live: " + switched.group(1) + " ");
+                assertThat(nginxServes()).as("nginx answers from the new colour (v1) before the next apply")
+                        .contains("\"version\":\"v1\"");
             }
             second = apply();
             load = run.stop();
@@ -219,12 +238,20 @@ class BlueGreenIT {
     }
 
     private static int status(String path) {
-        try {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(nginx(path))).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        return get(path).statusCode();
+    }
+
+    /** What nginx answers on / now. */
+    private static String nginxServes() {
+        return get("/").body();
+    }
+
+    private static HttpResponse<String> get(String path) {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            return client.send(HttpRequest.newBuilder(URI.create(nginx(path))).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

@@ -67,6 +67,8 @@ class FaultsIT {
     @Test
     @Order(1)
     void aSlowLossyLinkToOneDropletSlowsTheRolloutButItConverges() throws Exception {
+        Rolled clean = roll(null, null); // the same rollout on a clean link, to compare with
+        assertThat(clean.apply().exitCode()).as(clean.said()).isZero();
         LabDroplet slow = lab().droplet("droplet-2");
         lab().degradeSshLink(slow, 5, 512);
         Path knownHosts = lab().knownHosts();
@@ -86,7 +88,7 @@ class FaultsIT {
             assertThat(rolled.apply().stdout()).contains("CONVERGED").doesNotContain("FAILED");
             assertConverged();
             FIGURES.put("slowLossyLink", figures(rolled, Map.of("addedLatencyMillisEachWay", 100, "lossPercent", 5,
-                    "kbit", 512)));
+                    "kbit", 512, "cleanLinkApplySeconds", clean.apply().took().toMillis() / 1000.0)));
         } finally {
             lab().commitState(state -> state.replaceAll("port: \\d+\n(?=  - name: droplet-3)",
                     "port: " + slow.sshPort() + "\n"), "droplet-2 direct again");
@@ -184,7 +186,7 @@ class FaultsIT {
         assertThat(apply.stderr()).contains("preflight failed, nothing was drained").contains("pull");
         assertThat(containerId("droplet-1") + containerId("droplet-2") + containerId("droplet-3")).isEqualTo(before);
         assertThat(lab().balancerStates().values()).allMatch(status -> status.startsWith("UP"));
-        FIGURES.put("registryDown", Map.of("exitCode", apply.exitCode()));
+        FIGURES.put("registryDown", Map.of("exitCode", apply.exitCode(), "applySeconds", apply.took().toMillis() / 1000.0));
         lab().commitState(state -> state.replace(lab().env("LAB_IMAGE_BAD"), lab().env(from)), "back");
     }
 
@@ -203,7 +205,7 @@ class FaultsIT {
                 .contains("no space left on device");
         assertThat(containerId("droplet-1") + containerId("droplet-2") + containerId("droplet-3")).isEqualTo(before);
         assertThat(lab().balancerStates().values()).allMatch(status -> status.startsWith("UP"));
-        FIGURES.put("diskFull", Map.of("exitCode", apply.exitCode()));
+        FIGURES.put("diskFull", Map.of("exitCode", apply.exitCode(), "applySeconds", apply.took().toMillis() / 1000.0));
         lab().commitState(state -> state.replace(lab().env("LAB_IMAGE_BAD"), lab().env(from)), "back");
     }
 
