@@ -9,7 +9,8 @@ import java.time.Duration;
  *
  * @param provider   whose API holds the name's records
  * @param name       the name whose A and AAAA records are the droplets' addresses
- * @param api        the provider's API base URL
+ * @param api        the provider's API base URL: PowerDNS's from the state; Cloudflare's own, or the
+ *                   one {@code FLEET_CLOUDFLARE_API} in fleet's environment names (never the state)
  * @param zone       PowerDNS: the zone (example.com.); Cloudflare: the zone id
  * @param server     PowerDNS: the server id in the API path (localhost); unused by Cloudflare
  * @param token      the API key or token, from where the state names

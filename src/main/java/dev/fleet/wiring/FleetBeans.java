@@ -37,6 +37,10 @@ public class FleetBeans {
         return Clock.systemUTC();
     }
 
+    /**
+     * Loads states with fleet's own environment: the secrets a state names, and what only whoever
+     * runs fleet may choose, such as {@code FLEET_CLOUDFLARE_API} (where the Cloudflare token goes).
+     */
     @Produces
     @Singleton
     StateLoader stateLoader() {

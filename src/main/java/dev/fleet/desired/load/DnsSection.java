@@ -1,8 +1,11 @@
 package dev.fleet.desired.load;
 
 import dev.fleet.desired.DnsSpec;
+import dev.fleet.desired.Hosts;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -23,11 +26,21 @@ final class DnsSection {
     private static final Pattern SERVER_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     static final URI CLOUDFLARE_API = URI.create("https://api.cloudflare.com/client/v4");
 
+    /**
+     * Another Cloudflare API for fleet to call (a test double, an egress proxy), set by whoever runs
+     * fleet: read from fleet's environment, never from the state. The state may live in a repository
+     * that more people can push to than can log in where fleet runs, and the API is where the token
+     * is sent: none of them may send it to a host of their choosing. So the state has no {@code api}
+     * for Cloudflare, and this must be https, or plain http to this machine's loopback only.
+     */
+    static final String CLOUDFLARE_API_VARIABLE = "FLEET_CLOUDFLARE_API";
+
     private DnsSection() {}
 
     static Optional<DnsSpec> read(Field field, LoadContext context) {
         return field.mapping(KEYS).flatMap(dns -> {
-            Optional<DnsSpec.Provider> provider = dns.required("provider", "powerdns or cloudflare")
+            Optional<Field> providerField = dns.required("provider", "powerdns or cloudflare");
+            Optional<DnsSpec.Provider> provider = providerField
                     .flatMap(f -> f.text(PROVIDER, "a DNS provider fleet speaks to", "powerdns or cloudflare"))
                     .map(word -> word.equals("powerdns") ? DnsSpec.Provider.POWERDNS : DnsSpec.Provider.CLOUDFLARE);
             if (provider.isEmpty()) {
@@ -45,7 +58,7 @@ final class DnsSection {
                     .flatMap(f -> f.text(DNS_NAME, "a DNS name", "a name such as www.example.com"));
             Optional<URI> api = powerdns
                     ? dns.required("api", "PowerDNS's HTTP API, such as http://127.0.0.1:8081").flatMap(DnsSection::url)
-                    : dns.optional("api").map(DnsSection::url).orElse(Optional.of(CLOUDFLARE_API));
+                    : cloudflareApi(dns, providerField.orElseThrow(), context);
             Optional<String> zone = powerdns
                     ? dns.required("zone", "the zone that holds the name, such as example.com")
                             .flatMap(f -> f.text(DNS_NAME, "a DNS zone", "a zone such as example.com"))
@@ -84,6 +97,58 @@ final class DnsSection {
             return Optional.empty();
         }
         return fromEnv.map(f -> Secrets.fromEnv(f, context)).orElseGet(() -> Secrets.fromFile(fromFile.get(), context));
+    }
+
+    /** Cloudflare's API, or the one fleet's environment names instead; never one the state names. */
+    private static Optional<URI> cloudflareApi(MappingReader dns, Field provider, LoadContext context) {
+        Optional<MappingReader.Entry> stateApi = dns.entry("api");
+        if (stateApi.isPresent()) {
+            stateApi.get().keyField().problem("is not for provider cloudflare: where its API is, and so where the"
+                    + " token is sent, is not the state's to say", "remove it; whoever runs fleet may set "
+                    + CLOUDFLARE_API_VARIABLE + " in fleet's environment to call another Cloudflare API");
+            return Optional.empty();
+        }
+        String text = context.env().getOrDefault(CLOUDFLARE_API_VARIABLE, "").strip();
+        if (text.isEmpty()) {
+            return Optional.of(CLOUDFLARE_API);
+        }
+        String wrong;
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                wrong = "is not an http or https URL";
+            } else if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                wrong = "has a user, a query or a fragment: it is the API's base URL only";
+            } else if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+                wrong = "is plain http to another machine: the token would cross the network unencrypted";
+            } else {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            wrong = "is not a URL";
+        }
+        // A user part may hold a password: not quoted back.
+        provider.problem(CLOUDFLARE_API_VARIABLE + " in fleet's environment" + (text.contains("@") ? "" : " ("
+                + Text.quote(text) + ")") + " " + wrong, "unset it to call " + CLOUDFLARE_API + ", or give an https URL;"
+                + " plain http only to a loopback address (127.0.0.1, [::1], localhost)");
+        return Optional.empty();
+    }
+
+    /** A loopback address written as such (127.0.0.0/8, ::1), or localhost; no name is looked up. */
+    private static boolean isLoopback(String host) {
+        if (Hosts.isIpv4(host)) {
+            return host.startsWith("127.");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            try {
+                // A literal: parsed, never looked up.
+                return InetAddress.getByName(host.substring(1, host.length() - 1)).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return host.equalsIgnoreCase("localhost");
     }
 
     private static Optional<URI> url(Field field) {

@@ -45,8 +45,8 @@ public final class StateLoader {
 
     /**
      * @param environment fleet's environment (in production {@code System.getenv()}): where
-     *                    {@code secret-from-env} and {@code password-from-env} look, and {@code HOME}
-     *                    for {@code ~}
+     *                    {@code secret-from-env} and {@code password-from-env} look, {@code HOME}
+     *                    for {@code ~}, and {@code FLEET_CLOUDFLARE_API} for another Cloudflare API
      * @param revisions   tells which commit the file is
      */
     public StateLoader(Map<String, String> environment, RevisionSource revisions) {

@@ -30,15 +30,18 @@ import java.util.concurrent.TimeUnit;
  * bearer token checked, records listed a page at a time with {@code result_info}, created from the
  * documented body (identical ones refused with code 81058), deleted by id, every answer in the
  * {@code success/errors/messages/result} envelope. A test can queue canned answers ahead of it.
+ *
+ * <p>Public for the command-line tests ({@code CloudflareDnsWatchIT}), which point the {@code fleet}
+ * process at it with {@code FLEET_CLOUDFLARE_API}.
  */
-final class FakeCloudflare implements AutoCloseable {
+public final class FakeCloudflare implements AutoCloseable {
 
-    static final String ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
+    public static final String ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A request as it arrived. */
-    record Request(String method, String path, String query, String authorization, String body) {}
+    public record Request(String method, String path, String query, String authorization, String body) {}
 
     /** An answer to give instead of the API's own; {@code hold} leaves the request unanswered. */
     record Canned(int status, String body, boolean hold, String location) {
@@ -66,7 +69,7 @@ final class FakeCloudflare implements AutoCloseable {
     /** Records per page at most, whatever per_page asks: small, so that tests see pages. */
     volatile int pageSize = 100;
 
-    FakeCloudflare(String token) throws IOException {
+    public FakeCloudflare(String token) throws IOException {
         this.token = token;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
@@ -74,17 +77,17 @@ final class FakeCloudflare implements AutoCloseable {
         server.start();
     }
 
-    URI api() {
+    public URI api() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/client/v4");
     }
 
-    synchronized void put(String type, String name, String content, int ttl) {
+    public synchronized void put(String type, String name, String content, int ttl) {
         String id = "%032x".formatted(nextId++);
         records.put(id, JSON.createObjectNode().put("id", id).put("type", type).put("name", name)
                 .put("content", content).put("ttl", ttl).put("proxied", false).put("zone_id", ZONE));
     }
 
-    synchronized List<String> contents(String type) {
+    public synchronized List<String> contents(String type) {
         return records.values().stream().filter(r -> r.path("type").asText().equals(type))
                 .map(r -> r.path("content").asText()).toList();
     }
@@ -93,11 +96,11 @@ final class FakeCloudflare implements AutoCloseable {
         canned.add(answer);
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    List<Request> requests(String method) {
+    public List<Request> requests(String method) {
         return requests().stream().filter(r -> r.method().equals(method)).toList();
     }
 
