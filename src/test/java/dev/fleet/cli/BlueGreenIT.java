@@ -173,8 +173,10 @@ class BlueGreenIT {
                 assertThat(switched.find()).isTrue();
                 assertThat(lab().onDroplet(droplet(), "cat", "/etc/nginx/conf.d/fleet-demo.conf").output())
                         .as("nginx's file names the colour it was switched to").contains("Live: " + switched.group(1) + " ");
-                assertThat(nginxServes()).as("nginx answers from the new colour (v1) before the next apply")
-                        .contains("\"version\":\"v1\"");
+                // nginx's reload is asynchronous (its master starts new workers after the signal): the
+                // killed apply had not yet seen it take effect, but it must.
+                assertThat(awaitNginxServes("\"version\":\"v1\"", Duration.ofSeconds(10)))
+                        .as("nginx answers from the new colour (v1) before the next apply").contains("\"version\":\"v1\"");
             }
             second = apply();
             load = run.stop();
@@ -241,9 +243,15 @@ class BlueGreenIT {
         return get(path).statusCode();
     }
 
-    /** What nginx answers on / now. */
-    private static String nginxServes() {
-        return get("/").body();
+    /** What nginx answers on / once it contains {@code expected}, or at the deadline. */
+    private static String awaitNginxServes(String expected, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        String body = get("/").body();
+        while (!body.contains(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            body = get("/").body();
+        }
+        return body;
     }
 
     private static HttpResponse<String> get(String path) {
