@@ -1,7 +1,9 @@
 package dev.fleet.desired;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -69,5 +71,22 @@ public record DesiredState(
     /** The image {@code droplet} must run: its own pin (a canary), or the fleet's. The one place that says so. */
     public ImageRef desiredImage(DropletSpec droplet) {
         return droplet.image().orElse(service.image());
+    }
+
+    /**
+     * The container {@code droplet} must run, beside its image and fleet's labels: the service's
+     * settings with the droplet's own environment merged over the service's, and, on a blue-green
+     * droplet, the app's port published on a free port of 127.0.0.1 only (its proxy publishes the
+     * service). The one place that says so: the planner creates it, drift compares with it.
+     */
+    public ContainerSettings container(DropletSpec droplet) {
+        Map<String, EnvValue> environment = new LinkedHashMap<>(service.environment());
+        environment.putAll(droplet.environment());
+        ContainerSettings settings = service.container().withEnvironment(environment);
+        if (rollout.blueGreen()) {
+            settings = settings.withPorts(List.of(new PortMapping(Optional.of("127.0.0.1"), 0,
+                    blueGreenProxy().appPort(), "tcp")));
+        }
+        return settings;
     }
 }

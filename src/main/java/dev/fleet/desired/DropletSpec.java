@@ -1,7 +1,9 @@
 package dev.fleet.desired;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,13 +18,22 @@ import java.util.Optional;
  * @param balancerServer the droplet's server name in an HAProxy backend, when it differs from name
  * @param addresses     its public IP addresses, which a round-robin DNS name publishes (see {@link
  *                      DnsSpec}); by default its host, when that is an address
+ * @param environment   environment variables of this droplet only (a region, a shard number),
+ *                      merged over the service's: a name in both takes this droplet's value
  */
 public record DropletSpec(
         String name, String host, int port, String user, Optional<ImageRef> image, Optional<String> balancerServer,
-        List<String> addresses) {
+        List<String> addresses, Map<String, EnvValue> environment) {
 
     public DropletSpec {
         addresses = List.copyOf(addresses);
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+    }
+
+    /** A droplet with no environment of its own. */
+    public DropletSpec(String name, String host, int port, String user, Optional<ImageRef> image,
+            Optional<String> balancerServer, List<String> addresses) {
+        this(name, host, port, user, image, balancerServer, addresses, Map.of());
     }
 
     /** A droplet whose public address, if any, is its host. */

@@ -63,7 +63,7 @@ final class BlueGreenPlanner {
         List<Step> steps = new ArrayList<>();
         container(reached, next).ifPresent(stale -> steps.add(new Step.RemoveContainer(name, stale.name(),
                 Planner.grace(state))));
-        steps.add(new Step.StartColour(name, containers.colour(next, target, Optional.of(target.digest()),
+        steps.add(new Step.StartColour(name, containers.colour(spec, next, target, Optional.of(target.digest()),
                 new Containers.Replaces(live.map(Planner::rollbackImage), live.flatMap(ObservedContainer::digest)))));
         steps.add(new Step.AwaitColourHealthy(name, next, state.rollout().healthTimeout()));
         steps.add(new Step.SwitchProxy(name, next));

@@ -1,12 +1,10 @@
 package dev.fleet.plan;
 
-import dev.fleet.desired.ContainerSettings;
 import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.ImageSource;
-import dev.fleet.desired.PortMapping;
 import dev.fleet.observed.FleetLabels;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,19 +23,15 @@ record Containers(DesiredState state, String run) {
         static final Replaces NOTHING = new Replaces(Optional.empty(), Optional.empty());
     }
 
-    /** The service's container, from {@code image} (its registry {@code digest}, when known). */
-    ContainerSpec service(ImageSource image, Optional<String> digest, Replaces replaces) {
-        ContainerSettings settings = state.service().container();
-        return new ContainerSpec(state.service().name(), image, settings.ports(), settings.environment(),
-                settings.restart(), labels(digest, replaces));
+    /** {@code droplet}'s service container, from {@code image} (its registry {@code digest}, when known). */
+    ContainerSpec service(DropletSpec droplet, ImageSource image, Optional<String> digest, Replaces replaces) {
+        return new ContainerSpec(state.service().name(), image, state.container(droplet), labels(digest, replaces));
     }
 
-    /** A blue-green colour: the service's container under the colour's name, its app port on a free loopback port only. */
-    ContainerSpec colour(String colour, ImageSource image, Optional<String> digest, Replaces replaces) {
-        ContainerSpec service = service(image, digest, replaces);
-        PortMapping loopback = new PortMapping(Optional.of("127.0.0.1"), 0, state.blueGreenProxy().appPort(), "tcp");
-        return new ContainerSpec(colour, image, List.of(loopback), service.environment(), service.restart(),
-                service.labels());
+    /** A blue-green colour: the droplet's container under the colour's name (its app port on a free loopback port only). */
+    ContainerSpec colour(DropletSpec droplet, String colour, ImageSource image, Optional<String> digest,
+            Replaces replaces) {
+        return new ContainerSpec(colour, image, state.container(droplet), labels(digest, replaces));
     }
 
     private Map<String, String> labels(Optional<String> digest, Replaces replaces) {

@@ -155,7 +155,7 @@ public final class Planner {
         if (source.containerPresent()) {
             steps.add(new Step.RemoveContainer(name, service, grace(state)));
         }
-        steps.add(new Step.StartContainer(name, containers.service(target, Optional.of(target.digest()),
+        steps.add(new Step.StartContainer(name, containers.service(spec, target, Optional.of(target.digest()),
                 new Containers.Replaces(source.image(), source.digest()))));
         steps.addAll(comeBack(state, name, Optional.of(target.digest()), timing));
         return new DropletPlan(name, drift.status() + ": " + drift.reason() + source.note(), source.digest(),
@@ -194,7 +194,7 @@ public final class Planner {
                 new Step.AwaitDrained(name, timing.drainDeadline()),
                 new Step.RemoveContainer(name, state.service().name(), grace(state))));
         if (state.rollout().autoRollback() && source.image().isPresent()) {
-            rollback.add(new Step.StartContainer(name, containers.service(source.image().get(), source.digest(),
+            rollback.add(new Step.StartContainer(name, containers.service(state.droplet(name), source.image().get(), source.digest(),
                     Containers.Replaces.NOTHING)));
             rollback.addAll(comeBack(state, name, source.digest(), timing));
         }
