@@ -7,6 +7,14 @@
  *   GET /health    200 {"status":"ok"}, or 503 {"status":"shutdown"} once
  *                  /shutdown was called
  *   GET /shutdown  200 {"shutdown":true}, and /health fails from then on
+ *   GET /env/NAME  200 {"name":"NAME","set":true,"length":N,"fnv1a64":"<16 hex>"}
+ *                  (or "set":false): what the container was given, for tests
+ *                  that check a changed variable arrived without the test
+ *                  printing it (they compute the same FNV-1a 64 themselves)
+ *   GET /data      200 {"starts":"v1 v2"}: the versions started so far with
+ *                  this DATA_DIR (each start appends its version to
+ *                  $DATA_DIR/starts), 404 without DATA_DIR: a volume that
+ *                  outlives a container shows the versions before it
  *
  * The "bad" build (-DAPP_BAD=1) starts and serves / but its /health always
  * answers 503 {"status":"starting"}: a release that never becomes healthy,
@@ -485,6 +493,90 @@ static struct reply error_reply(int status)
     }
 }
 
+/* Room for an answer made per request: route()'s result is copied into the
+ * connection's buffer before the thread makes another one. */
+static _Thread_local char made_body[256];
+
+static uint64_t fnv1a64(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* GET /env/NAME: whether the variable is set, its length and hash; never its value. */
+static struct reply env_reply(struct span name)
+{
+    char key[65];
+    if (name.n == 0 || name.n >= sizeof key)
+        return error_reply(404);
+    for (size_t i = 0; i < name.n; i++) {
+        char c = name.p[i];
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        if (!ok)
+            return error_reply(404);
+        key[i] = c;
+    }
+    key[name.n] = 0;
+    const char *value = getenv(key);
+    int n = value
+        ? snprintf(made_body, sizeof made_body,
+                   "{\"name\":\"%s\",\"set\":true,\"length\":%zu,\"fnv1a64\":\"%016llx\"}",
+                   key, strlen(value), (unsigned long long)fnv1a64(value))
+        : snprintf(made_body, sizeof made_body, "{\"name\":\"%s\",\"set\":false}", key);
+    return (struct reply){200, made_body, (size_t)n};
+}
+
+/* $DATA_DIR/starts, the file each start appends its version to. */
+static char starts_file[200];
+
+/* GET /data: the versions started with this DATA_DIR, the last ones if many. */
+static struct reply data_reply(void)
+{
+    if (!starts_file[0])
+        return error_reply(404);
+    char text[160];
+    size_t len = 0;
+    int fd = open(starts_file, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        off_t size = lseek(fd, 0, SEEK_END);
+        off_t from = size > (off_t)(sizeof text - 1) ? size - (off_t)(sizeof text - 1) : 0;
+        ssize_t got = pread(fd, text, sizeof text - 1, from);
+        len = got > 0 ? (size_t)got : 0;
+        close(fd);
+    }
+    /* Versions are [A-Za-z0-9._-] (build-binary checks): nothing to escape; lines become spaces. */
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n')
+            text[i] = ' ';
+    while (len > 0 && text[len - 1] == ' ')
+        len--;
+    text[len] = 0;
+    int n = snprintf(made_body, sizeof made_body, "{\"starts\":\"%s\"}", text);
+    return (struct reply){200, made_body, (size_t)n};
+}
+
+/* With DATA_DIR set, appends this version to $DATA_DIR/starts; a failure is said, not fatal. */
+static void record_start(void)
+{
+    const char *dir = getenv("DATA_DIR");
+    if (!dir || !*dir)
+        return;
+    if ((size_t)snprintf(starts_file, sizeof starts_file, "%s/starts", dir) >= sizeof starts_file) {
+        fprintf(stderr, "demo-app: DATA_DIR is too long\n");
+        starts_file[0] = 0;
+        return;
+    }
+    int fd = open(starts_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || write(fd, APP_VERSION "\n", sizeof APP_VERSION) != (ssize_t)sizeof APP_VERSION)
+        fprintf(stderr, "demo-app: cannot append to %s: %s\n", starts_file, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+}
+
 /* The whole application. */
 static struct reply route(const struct request *rq)
 {
@@ -504,6 +596,12 @@ static struct reply route(const struct request *rq)
         return REPLY(200, "{\"status\":\"ok\"}");
 #endif
     }
+
+    if (rq->path.n > 5 && memcmp(rq->path.p, "/env/", 5) == 0)
+        return env_reply((struct span){rq->path.p + 5, rq->path.n - 5});
+
+    if (span_is(rq->path, "/data"))
+        return data_reply();
 
     /* HEAD /shutdown flips health too: HEAD must behave exactly like GET,
      * only without the body. */
@@ -932,6 +1030,7 @@ int main(void)
 {
     int port = port_from_env();
     make_instance_id();
+    record_start();
     root_body_len = (size_t)snprintf(
         root_body, sizeof root_body,
         "{\"api\":\"happy response\",\"version\":\"%s\",\"id\":\"%s\"}",

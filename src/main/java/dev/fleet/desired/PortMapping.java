@@ -10,4 +10,12 @@ import java.util.Optional;
  * @param containerPort the container's port
  * @param protocol      {@code tcp} or {@code udp}
  */
-public record PortMapping(Optional<String> hostIp, int hostPort, int containerPort, String protocol) {}
+public record PortMapping(Optional<String> hostIp, int hostPort, int containerPort, String protocol) {
+
+    /** As the state writes it: {@code [address:]host:container[/udp]}, an IPv6 address in brackets, host port 0 as "(free)". */
+    public String text() {
+        return hostIp.map(ip -> (ip.contains(":") ? "[" + ip + "]" : ip) + ":").orElse("")
+                + (hostPort == 0 ? "(free)" : String.valueOf(hostPort)) + ":" + containerPort
+                + (protocol.equals("tcp") ? "" : "/" + protocol);
+    }
+}

@@ -64,7 +64,7 @@ public final class DriftDetector {
         return new DropletDrift(drift.droplet(), drift.status(), drift.desiredDigest(), drift.runningDigest(),
                 drift.health(), drift.balancer(), drift.since(), drift.reason() + "; apply run " + intent.run()
                 + " did not finish here (its last step: " + intent.step() + "), fleet apply takes it up",
-                drift.unmanaged());
+                drift.unmanaged(), drift.configDifferences());
     }
 
     private static DropletDrift reachedDrift(
@@ -102,11 +102,20 @@ public final class DriftDetector {
                     balancerStatus, c.finishedAt(), "container " + service + " is " + c.state() + exit
                     + (c.restartCount() > 0 ? ", restarted " + c.restartCount() + " times" : ""), unmanaged);
         }
+        List<String> differences = c.config().map(config -> ConfigDiff.differences(state.container(spec), config))
+                .orElse(List.of());
         if (c.digest().isEmpty() || !c.digest().get().equals(desired)) {
             String running = c.digest().map(d -> "runs " + ImageRef.shortForm(d))
                     .orElse("runs an image with no registry digest (" + c.imageRef() + ")");
+            String alsoConfig = differences.isEmpty() ? "" : "; its configuration differs too: " + String.join(", ", differences);
             return new DropletDrift(spec.name(), DropletStatus.IMAGE_DRIFT, desired, c.digest(), health,
-                    balancerStatus, c.startedAt(), running + ", wants " + ImageRef.shortForm(desired), unmanaged);
+                    balancerStatus, c.startedAt(), running + ", wants " + ImageRef.shortForm(desired) + alsoConfig,
+                    unmanaged, differences);
+        }
+        if (!differences.isEmpty()) {
+            return new DropletDrift(spec.name(), DropletStatus.CONFIG_DRIFT, desired, c.digest(), health,
+                    balancerStatus, c.startedAt(), "runs the desired digest, but its configuration differs: "
+                    + String.join(", ", differences) + idle, unmanaged, differences);
         }
         Optional<String> unhealthy = reached.health().filter(h -> !h.healthy()).map(HealthProbe::failures)
                 .map(failures -> String.join("; ", failures));

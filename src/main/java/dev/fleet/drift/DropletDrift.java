@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param since          since when this has been so: the container's start (or stop) time
  * @param reason         one human sentence explaining the status (never a secret)
  * @param unmanaged      other containers claiming the service on this droplet
+ * @param configDifferences how its container's configuration differs from the state's, key by key
+ *                      ({@code environment.API_TOKEN changed}); never a secret's value
  */
 public record DropletDrift(
         String droplet,
@@ -26,10 +28,19 @@ public record DropletDrift(
         Optional<String> balancer,
         Optional<Instant> since,
         String reason,
-        List<UnmanagedContainer> unmanaged) {
+        List<UnmanagedContainer> unmanaged,
+        List<String> configDifferences) {
 
     public DropletDrift {
         unmanaged = List.copyOf(unmanaged);
+        configDifferences = List.copyOf(configDifferences);
+    }
+
+    /** A droplet whose container's configuration is as the state wants, or was not compared. */
+    public DropletDrift(String droplet, DropletStatus status, String desiredDigest, Optional<String> runningDigest,
+            Health health, Optional<String> balancer, Optional<Instant> since, String reason,
+            List<UnmanagedContainer> unmanaged) {
+        this(droplet, status, desiredDigest, runningDigest, health, balancer, since, reason, unmanaged, List.of());
     }
 
     /** In sync, healthy, and alone: nothing to report. */

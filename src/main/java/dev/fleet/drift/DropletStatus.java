@@ -6,6 +6,11 @@ public enum DropletStatus {
     IN_SYNC,
     /** Runs another digest than the desired one (or an image with no registry digest). */
     IMAGE_DRIFT,
+    /**
+     * Runs the desired digest, but its configuration differs from the state's (environment, ports,
+     * volumes, restart policy...): the state changed, or someone changed the container by hand.
+     */
+    CONFIG_DRIFT,
     /** No container of the service's name. */
     MISSING,
     /** The service's container exists but does not run. */

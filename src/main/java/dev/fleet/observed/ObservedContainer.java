@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param labels       all its labels
  * @param tcpPorts     its published TCP ports: the container's port to the droplet's port, for
  *                     those Docker has bound (a running container)
+ * @param config       how it is set up, as the engine reports it; empty when it was not read
  */
 public record ObservedContainer(
         String id,
@@ -35,11 +36,20 @@ public record ObservedContainer(
         Optional<Instant> startedAt,
         Optional<Instant> finishedAt,
         Map<String, String> labels,
-        Map<Integer, Integer> tcpPorts) {
+        Map<Integer, Integer> tcpPorts,
+        Optional<ObservedConfig> config) {
 
     public ObservedContainer {
         labels = Map.copyOf(labels);
         tcpPorts = Map.copyOf(tcpPorts);
+    }
+
+    /** A container whose configuration was not read. */
+    public ObservedContainer(String id, String name, Optional<String> digest, String imageId, String imageRef,
+            String state, int restartCount, Optional<Integer> exitCode, Optional<Instant> startedAt,
+            Optional<Instant> finishedAt, Map<String, String> labels, Map<Integer, Integer> tcpPorts) {
+        this(id, name, digest, imageId, imageRef, state, restartCount, exitCode, startedAt, finishedAt, labels,
+                tcpPorts, Optional.empty());
     }
 
     /** A container that publishes no port. */

@@ -48,8 +48,10 @@ final class BlueGreenPlanner {
                 .flatMap(colour -> container(reached, colour));
         String next = live.map(c -> other(service, c.name())).orElseGet(() -> unusedColour(service, reached));
         Optional<ObservedContainer> idle = container(reached, live.isPresent() ? next : "");
+        // A live colour on the desired digest whose configuration differs is replaced like one on another digest.
         boolean liveOnTarget = live.filter(ObservedContainer::running)
-                .filter(c -> c.digest().equals(Optional.of(target.digest()))).isPresent();
+                .filter(c -> c.digest().equals(Optional.of(target.digest()))).isPresent()
+                && drift.status() != DropletStatus.CONFIG_DRIFT;
 
         if (liveOnTarget && drift.status() == DropletStatus.IN_SYNC) {
             return idle.map(leftover -> cleanup(state, spec, live.get(), leftover, proxy));

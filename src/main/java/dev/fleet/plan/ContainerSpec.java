@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A container exactly as a start step creates it: the planner works it out whole, {@code fleet plan}
@@ -31,7 +32,10 @@ public record ContainerSpec(String name, ImageSource image, ContainerSettings se
     /** A container with only ports, environment, restart policy and labels set. */
     public ContainerSpec(String name, ImageSource image, List<PortMapping> ports, Map<String, EnvValue> environment,
             String restart, Map<String, String> labels) {
-        this(name, image, new ContainerSettings(ports, environment, restart, Map.of()), labels);
+        this(name, image, new ContainerSettings(ports, environment, restart, labels.entrySet().stream()
+                .filter(label -> !label.getKey().startsWith("fleet."))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new))),
+                labels);
     }
 
     public List<PortMapping> ports() {

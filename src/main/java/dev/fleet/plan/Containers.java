@@ -4,6 +4,7 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.ImageSource;
 import dev.fleet.observed.FleetLabels;
+import dev.fleet.observed.ObservedConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,16 @@ record Containers(DesiredState state, String run) {
     ContainerSpec colour(DropletSpec droplet, String colour, ImageSource image, Optional<String> digest,
             Replaces replaces) {
         return new ContainerSpec(colour, image, state.container(droplet), labels(digest, replaces));
+    }
+
+    /**
+     * The container a droplet ran before, exactly as its engine reported it (its environment, ports,
+     * volumes, labels...), from {@code image}: what a rollback recreates.
+     */
+    ContainerSpec previous(ImageSource image, Optional<String> digest, ObservedConfig config) {
+        Map<String, String> labels = new LinkedHashMap<>(config.settings().labels());
+        labels.putAll(labels(digest, Replaces.NOTHING));
+        return new ContainerSpec(state.service().name(), image, config.settings(), labels);
     }
 
     private Map<String, String> labels(Optional<String> digest, Replaces replaces) {

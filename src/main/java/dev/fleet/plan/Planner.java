@@ -12,6 +12,7 @@ import dev.fleet.drift.Health;
 import dev.fleet.observed.DropletObservation;
 import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.FleetObservation;
+import dev.fleet.observed.ObservedConfig;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.RolloutIntent;
 import java.time.Duration;
@@ -131,14 +132,15 @@ public final class Planner {
 
     private static boolean changes(DropletDrift drift) {
         return switch (drift.status()) {
-            case IMAGE_DRIFT, MISSING, STOPPED -> true;
+            case IMAGE_DRIFT, CONFIG_DRIFT, MISSING, STOPPED -> true;
             case IN_SYNC, UNHEALTHY, UNREACHABLE -> false;
         };
     }
 
     /** Whether the droplet takes traffic now: it counts against the budget once drained. */
     private static boolean servesTraffic(DropletDrift drift) {
-        boolean running = drift.status() == DropletStatus.IN_SYNC || drift.status() == DropletStatus.IMAGE_DRIFT;
+        boolean running = drift.status() == DropletStatus.IN_SYNC || drift.status() == DropletStatus.IMAGE_DRIFT
+                || drift.status() == DropletStatus.CONFIG_DRIFT;
         boolean balancerHasIt = drift.balancer().map(s -> s.startsWith("UP")).orElse(true);
         return running && drift.health() == Health.HEALTHY && balancerHasIt;
     }
@@ -194,8 +196,13 @@ public final class Planner {
                 new Step.AwaitDrained(name, timing.drainDeadline()),
                 new Step.RemoveContainer(name, state.service().name(), grace(state))));
         if (state.rollout().autoRollback() && source.image().isPresent()) {
-            rollback.add(new Step.StartContainer(name, containers.service(state.droplet(name), source.image().get(), source.digest(),
-                    Containers.Replaces.NOTHING)));
+            ImageSource image = source.image().get();
+            // The container it ran, as its engine reported it; the state's settings only when that
+            // container is gone (an apply that did not finish removed it).
+            rollback.add(new Step.StartContainer(name, source.config()
+                    .map(config -> containers.previous(image, source.digest(), config))
+                    .orElseGet(() -> containers.service(state.droplet(name), image, source.digest(),
+                            Containers.Replaces.NOTHING))));
             rollback.addAll(comeBack(state, name, source.digest(), timing));
         }
         return rollback;
@@ -203,6 +210,10 @@ public final class Planner {
 
     /** The stop call blocks for the grace period, and must return within the command timeout. */
     static Duration grace(DesiredState state) {
+        Optional<Duration> configured = state.service().container().stopGrace();
+        if (configured.isPresent()) {
+            return configured.get(); // the state file's reader keeps it under the command timeout
+        }
         Duration halfTimeout = state.ssh().commandTimeout().dividedBy(2);
         return halfTimeout.compareTo(STOP_GRACE) < 0 ? halfTimeout : STOP_GRACE;
     }
@@ -214,9 +225,15 @@ public final class Planner {
      * @param image            what to start again, when there is something
      * @param digest           its registry digest, when known
      * @param note             how it was found, for the plan's reason ("" in the usual case)
+     * @param config           how that container was set up, when it is there to be read
      */
     private record RollbackSource(boolean containerPresent, Optional<ImageSource> image, Optional<String> digest,
-            String note) {}
+            String note, Optional<ObservedConfig> config) {
+
+        RollbackSource(boolean containerPresent, Optional<ImageSource> image, Optional<String> digest, String note) {
+            this(containerPresent, image, digest, note, Optional.empty());
+        }
+    }
 
     /**
      * Usually the container the droplet runs now. Where an apply that did not finish left its
@@ -233,7 +250,7 @@ public final class Planner {
                     + " did not finish here (its last step: " + i.step() + "), a failure goes back to what it ran before"
                     + " that run");
         }
-        return current.map(c -> new RollbackSource(true, Optional.of(rollbackImage(c)), c.digest(), ""))
+        return current.map(c -> new RollbackSource(true, Optional.of(rollbackImage(c)), c.digest(), "", c.config()))
                 .orElseGet(() -> new RollbackSource(false, Optional.empty(), Optional.empty(), ""));
     }
 

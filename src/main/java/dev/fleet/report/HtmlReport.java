@@ -65,7 +65,7 @@ final class HtmlReport {
     private static String tone(String status) {
         return switch (status) {
             case "IN_SYNC" -> "ok";
-            case "IMAGE_DRIFT", "UNMANAGED" -> "warn";
+            case "IMAGE_DRIFT", "CONFIG_DRIFT", "UNMANAGED" -> "warn";
             default -> "bad";
         };
     }

@@ -6,6 +6,7 @@ import dev.fleet.drift.DropletStatus;
 import dev.fleet.drift.UnmanagedContainer;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The drift report as JSON, schema {@value #SCHEMA}. The README documents every field. Fields are
@@ -16,7 +17,7 @@ import java.util.Optional;
  */
 final class JsonReport {
 
-    static final String SCHEMA = "fleet.drift/v1";
+    static final String SCHEMA = "fleet.drift/v2";
 
     private JsonReport() {}
 
@@ -69,7 +70,10 @@ final class JsonReport {
                     .append(", \"digest\": ").append(quoteOrNull(extra.digest()))
                     .append(", \"state\": ").append(quote(extra.state())).append('}');
         }
-        json.append("]\n").append(indent(2)).append('}');
+        json.append("],\n");
+        json.append(indent(3)).append("\"configDifferences\": [")
+                .append(droplet.configDifferences().stream().map(JsonReport::quote).collect(Collectors.joining(", ")))
+                .append("]\n").append(indent(2)).append('}');
     }
 
     private static void field(StringBuilder json, int level, String name, String value, boolean more) {

@@ -38,7 +38,7 @@ final class MarkdownReport {
     private static String icon(String status) {
         return switch (status) {
             case "IN_SYNC" -> "✅";
-            case "IMAGE_DRIFT", "UNMANAGED" -> "⚠️";
+            case "IMAGE_DRIFT", "CONFIG_DRIFT", "UNMANAGED" -> "⚠️";
             default -> "❌";
         };
     }

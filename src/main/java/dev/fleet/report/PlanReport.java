@@ -1,22 +1,27 @@
 package dev.fleet.report;
 
+import dev.fleet.desired.ContainerSettings;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.Durations;
 import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.Limits;
 import dev.fleet.desired.LocalImage;
 import dev.fleet.desired.PortMapping;
+import dev.fleet.desired.VolumeMount;
 import dev.fleet.plan.BalancerRules;
 import dev.fleet.plan.ContainerSpec;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
 import dev.fleet.plan.StepText;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A plan in words: the ordered steps per droplet, and how long they should take. Under each step that
@@ -98,8 +103,42 @@ public final class PlanReport {
         line(text, "ports", container.ports().stream().map(PlanReport::port).collect(Collectors.joining(", ")));
         line(text, "environment", environment(container.environment()));
         line(text, "restart", container.restart());
+        settings(text, container.settings());
         line(text, "labels", container.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(", ")));
+    }
+
+    /** The settings beyond ports, environment and restart: those set, and the log always (its rotation matters). */
+    private static void settings(StringBuilder text, ContainerSettings settings) {
+        // A command may carry a secret someone typed into it by hand: a rollback's is the running container's.
+        settings.command().ifPresent(command -> line(text, "command", command.size() + " words"));
+        settings.entrypoint().ifPresent(entrypoint -> line(text, "entrypoint", entrypoint.size() + " words"));
+        if (!settings.volumes().isEmpty()) {
+            line(text, "volumes", settings.volumes().stream().map(VolumeMount::text).collect(Collectors.joining(", ")));
+        }
+        if (!settings.networks().isEmpty()) {
+            line(text, "networks", String.join(", ", settings.networks()));
+        }
+        settings.user().ifPresent(user -> line(text, "user", user));
+        settings.workingDir().ifPresent(dir -> line(text, "working-dir", dir));
+        line(text, "log", settings.log().driver().isEmpty() ? "the engine's default" : settings.log().driver()
+                + settings.log().options().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining(", ", " (", ")")).replace(" ()", ""));
+        Limits limits = settings.limits();
+        if (!limits.equals(Limits.NONE)) {
+            line(text, "limits", Stream.of(limits.memoryBytes().map(b -> "memory " + b + " bytes"),
+                    limits.nanoCpus().map(n -> "cpus " + BigDecimal.valueOf(n, 9).stripTrailingZeros()
+                            .toPlainString()),
+                    limits.pids().map(p -> "pids " + p)).flatMap(Optional::stream).collect(Collectors.joining(", ")));
+        }
+        settings.stopSignal().ifPresent(signal -> line(text, "stop-signal", signal));
+        settings.stopGrace().ifPresent(grace -> line(text, "stop-grace", Durations.setting(grace)));
+        if (!settings.extraHosts().isEmpty()) {
+            line(text, "extra-hosts", String.join(", ", settings.extraHosts()));
+        }
+        if (settings.init()) {
+            line(text, "init", "true");
+        }
     }
 
     private static void line(StringBuilder text, String name, String value) {

@@ -48,7 +48,7 @@ final class TableReport {
     private static String paint(String status, String padded) {
         String colour = switch (status) {
             case "IN_SYNC" -> GREEN;
-            case "IMAGE_DRIFT", "UNMANAGED" -> YELLOW;
+            case "IMAGE_DRIFT", "CONFIG_DRIFT", "UNMANAGED" -> YELLOW;
             default -> RED;
         };
         return colour + status + RESET + padded.substring(status.length());

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * {@code /drift.json}: the watch's own state ({@code fleet.watch/v1}) around the last drift report,
- * which is exactly {@code fleet drift --output json}'s ({@code fleet.drift/v1}), or null before the
+ * which is exactly {@code fleet drift --output json}'s ({@code fleet.drift/v2}), or null before the
  * first observation. Pure.
  */
 public final class WatchJson {

@@ -58,7 +58,7 @@ class ReportFormatTest {
     void jsonFollowsTheDocumentedSchema() throws Exception {
         JsonNode json = new ObjectMapper().readTree(ReportFormat.JSON.render(report, false));
 
-        assertThat(json.get("schema").asText()).isEqualTo("fleet.drift/v1");
+        assertThat(json.get("schema").asText()).isEqualTo("fleet.drift/v2");
         assertThat(json.get("revision").get("commit").asText()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
         assertThat(json.get("revision").get("dirty").asBoolean()).isTrue();
         assertThat(json.get("clean").asBoolean()).isFalse();

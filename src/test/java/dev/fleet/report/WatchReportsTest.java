@@ -75,7 +75,7 @@ class WatchReportsTest {
         assertThat(json.path("sourceProblem").asText()).contains("<no route>");
         assertThat(json.path("stateProblem").isNull()).isTrue();
         assertThat(json.path("lastRollout").path("result").asText()).isEqualTo("rolled_back");
-        assertThat(json.path("drift").path("schema").asText()).isEqualTo("fleet.drift/v1");
+        assertThat(json.path("drift").path("schema").asText()).isEqualTo("fleet.drift/v2");
         assertThat(json.path("drift").path("droplets")).hasSize(2);
     }
 

@@ -7,10 +7,15 @@ import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
+import dev.fleet.desired.ContainerSettings;
 import dev.fleet.desired.EnvValue;
+import dev.fleet.desired.Limits;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.ImageSource;
 import dev.fleet.desired.PortMapping;
@@ -112,11 +117,17 @@ public final class ContainerControl {
         });
     }
 
-    /** Creates the container {@code spec} describes, without starting it; returns its id. */
+    /**
+     * Creates the container {@code spec} describes, without starting it, and joins it to the
+     * networks after its first; returns its id. Bind mounts are made with {@code --mount}
+     * semantics: a droplet path that does not exist is an error, never an empty directory made
+     * in its place.
+     */
     public String create(ContainerSpec spec) throws DropletException {
+        ContainerSettings settings = spec.settings();
         List<ExposedPort> exposed = new ArrayList<>();
         Ports bindings = new Ports();
-        for (PortMapping port : spec.ports()) {
+        for (PortMapping port : settings.ports()) {
             ExposedPort exposedPort = new ExposedPort(port.containerPort(), InternetProtocol.parse(port.protocol()));
             exposed.add(exposedPort);
             // Host port 0: a free port of Docker's choosing (a blue-green colour on loopback).
@@ -124,22 +135,61 @@ public final class ContainerControl {
                     port.hostPort() == 0 ? "" : String.valueOf(port.hostPort())));
         }
         List<String> environment = new ArrayList<>();
-        spec.environment().forEach((name, value) -> environment.add(name + "=" + switch (value) {
+        settings.environment().forEach((name, value) -> environment.add(name + "=" + switch (value) {
             case EnvValue.Plain plain -> plain.value();
             // The one place a secret is revealed: handed to the droplet's Docker engine.
             case EnvValue.SecretValue secret -> secret.value().reveal();
         }));
-        return connections.get().call("creating container " + spec.name() + " from " + spec.image().reference(), docker -> docker
-                .createContainerCmd(spec.image().reference())
-                .withName(spec.name())
-                .withEnv(environment)
-                .withLabels(spec.labels())
-                .withExposedPorts(exposed)
-                .withHostConfig(HostConfig.newHostConfig()
-                        .withPortBindings(bindings)
-                        .withRestartPolicy(RestartPolicy.parse(spec.restart())))
-                .exec()
-                .getId());
+        HostConfig host = hostConfig(settings, bindings);
+        String id = connections.get().call("creating container " + spec.name() + " from " + spec.image().reference(),
+                docker -> {
+                    var create = docker.createContainerCmd(spec.image().reference())
+                            .withName(spec.name())
+                            .withEnv(environment)
+                            .withLabels(spec.labels())
+                            .withExposedPorts(exposed)
+                            .withHostConfig(host);
+                    settings.command().ifPresent(create::withCmd);
+                    settings.entrypoint().ifPresent(create::withEntrypoint);
+                    settings.user().ifPresent(create::withUser);
+                    settings.workingDir().ifPresent(create::withWorkingDir);
+                    settings.stopSignal().ifPresent(create::withStopSignal);
+                    settings.stopGrace().ifPresent(grace -> create.withStopTimeout((int) grace.toSeconds()));
+                    return create.exec().getId();
+                });
+        for (String network : settings.networks().stream().skip(1).toList()) {
+            connections.get().call("joining container " + spec.name() + " to network " + network, docker -> {
+                docker.connectToNetworkCmd().withNetworkId(network).withContainerId(id).exec();
+                return null;
+            });
+        }
+        return id;
+    }
+
+    /** What the engine calls the host configuration: ports, restart, mounts, networks, log, limits. */
+    private static HostConfig hostConfig(ContainerSettings settings, Ports bindings) {
+        List<Mount> mounts = settings.volumes().stream().map(volume -> new Mount()
+                .withType(volume.bind() ? MountType.BIND : MountType.VOLUME)
+                .withSource(volume.source())
+                .withTarget(volume.target())
+                .withReadOnly(volume.readOnly())).toList();
+        Limits limits = settings.limits();
+        HostConfig host = HostConfig.newHostConfig()
+                .withPortBindings(bindings)
+                .withRestartPolicy(RestartPolicy.parse(settings.restart()))
+                .withMounts(mounts)
+                .withExtraHosts(settings.extraHosts().toArray(String[]::new))
+                .withInit(settings.init() ? Boolean.TRUE : null)
+                .withMemory(limits.memoryBytes().orElse(null))
+                .withNanoCPUs(limits.nanoCpus().orElse(null))
+                .withPidsLimit(limits.pids().orElse(null));
+        settings.networks().stream().findFirst().ifPresent(host::withNetworkMode);
+        if (!settings.log().driver().isEmpty()) {
+            // Empty: a container recreated as observed, whose engine reported no log driver (its default).
+            host.withLogConfig(new LogConfig(LogConfig.LoggingType.fromValue(settings.log().driver()),
+                    settings.log().options()));
+        }
+        return host;
     }
 
     /** Starts the container {@code name} of id {@code id}; one already started is no error. */

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.InternetProtocol;
 import dev.fleet.infra.docker.DropletConnection;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.observed.FleetLabels;
+import dev.fleet.observed.ImageDefaults;
 import dev.fleet.observed.ObservedContainer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -30,7 +31,7 @@ public final class ContainerReader {
 
     private final DropletConnection connection;
     // One droplet often runs several containers of one image (old and new): inspect it once.
-    private final Map<String, Optional<String>> digestsByImageId = new HashMap<>();
+    private final Map<String, Optional<InspectImageResponse>> imagesById = new HashMap<>();
 
     public ContainerReader(DropletConnection connection) {
         this.connection = connection;
@@ -90,7 +91,9 @@ public final class ContainerReader {
                 instant(state == null ? null : state.getStartedAt()),
                 instant(state == null ? null : state.getFinishedAt()),
                 labels,
-                tcpPorts(inspected));
+                tcpPorts(inspected),
+                Optional.of(InspectedConfig.of(inspected,
+                        image(imageId).map(i -> InspectedConfig.image(i.getConfig())).orElse(ImageDefaults.NONE))));
     }
 
     /** The TCP ports Docker has bound on the droplet, container port to droplet port. */
@@ -120,18 +123,25 @@ public final class ContainerReader {
         if (pinned.isPresent() || imageId.isEmpty()) {
             return pinned;
         }
-        Optional<String> known = digestsByImageId.get(imageId);
+        List<String> repoDigests = image(imageId).map(InspectImageResponse::getRepoDigests).orElse(null);
+        return RegistryDigest.fromRepoDigests(imageRef, repoDigests == null ? List.of() : repoDigests);
+    }
+
+    /** The image of id {@code imageId}, inspected once per reader; empty when it is gone. */
+    private Optional<InspectImageResponse> image(String imageId) throws DropletException {
+        if (imageId.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<InspectImageResponse> known = imagesById.get(imageId);
         if (known == null) {
-            Optional<InspectImageResponse> image = connection.call("inspecting image " + imageId, docker -> {
+            known = connection.call("inspecting image " + imageId, docker -> {
                 try {
                     return Optional.of(docker.inspectImageCmd(imageId).exec());
                 } catch (NotFoundException e) {
                     return Optional.empty();
                 }
             });
-            List<String> repoDigests = image.map(InspectImageResponse::getRepoDigests).orElse(null);
-            known = RegistryDigest.fromRepoDigests(imageRef, repoDigests == null ? List.of() : repoDigests);
-            digestsByImageId.put(imageId, known);
+            imagesById.put(imageId, known);
         }
         return known;
     }
