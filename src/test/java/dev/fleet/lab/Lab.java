@@ -202,7 +202,8 @@ public final class Lab {
 
     /**
      * Replaces the app on a droplet with a container of {@code image}, named and labelled the way
-     * the lab first started it ({@code --restart always}, port published): what a deploy by hand does.
+     * the lab first started it ({@code --restart always}, port published, log rotated as fleet's
+     * default has it): what a deploy by hand does.
      */
     public void runApp(LabDroplet droplet, String image) {
         runApp(droplet, image, Map.of());
@@ -215,7 +216,8 @@ public final class Lab {
         check(dockerOn(droplet, "pull", "-q", image), "pulling " + image);
         dockerOn(droplet, "rm", "-f", app);
         List<String> run = new ArrayList<>(List.of("run", "-d", "--name", app, "--restart", "always",
-                "-p", port + ":" + port, "--label", "fleet.service=" + app));
+                "-p", port + ":" + port, "--log-opt", "max-size=10m", "--log-opt", "max-file=3",
+                "--label", "fleet.service=" + app));
         environment.forEach((name, value) -> run.addAll(List.of("-e", name + "=" + value)));
         run.add(image);
         check(dockerOn(droplet, run.toArray(String[]::new)), "starting " + image + " on " + droplet.name());
