@@ -11,6 +11,7 @@ import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.RolloutIntent;
 import dev.fleet.plan.ContainerSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,6 +37,15 @@ public interface DropletSession extends AutoCloseable {
 
     /** Creates and starts the container exactly as {@code spec} says. Fails if one of that name exists. */
     void startContainer(ContainerSpec spec) throws ApplyException;
+
+    /**
+     * Records {@code running} among the images fleet ran for the service on this droplet, then
+     * removes the ones it ran before that are not among the last {@code keep} and that no container
+     * uses; an image fleet never ran for the service is never touched.
+     *
+     * @return the image references removed
+     */
+    List<String> pruneImages(ImageRef running, int keep) throws ApplyException;
 
     /** Asks the app's health and content checks from the droplet itself. Failures are in the probe. */
     HealthProbe probe(HealthSpec health);

@@ -9,6 +9,9 @@ public interface Progress {
 
     void finished(StepRecord record);
 
+    /** Something a step did that its line does not say (the images it removed), for the record. */
+    default void note(String droplet, String text) {}
+
     Progress NONE = new Progress() {
         @Override
         public void started(Step step, String description) {}

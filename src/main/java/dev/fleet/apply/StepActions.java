@@ -16,6 +16,7 @@ import dev.fleet.plan.StepText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -138,6 +139,19 @@ final class StepActions {
             case Step.Undrain u -> balancer.undrain(droplet, session);
             case Step.AwaitInRotation a -> awaitInRotation(session, droplet, a);
             case Step.Verify v -> verify(session, v);
+            case Step.PruneImages p -> prune(session, p);
+        }
+    }
+
+    /** Never fails, as the step promises: the droplet's turn has succeeded, and what is left is tried next time. */
+    private void prune(DropletSession session, Step.PruneImages step) {
+        try {
+            List<String> removed = session.pruneImages(step.running(), step.keep());
+            if (!removed.isEmpty()) {
+                progress.note(step.droplet(), "removed " + String.join(", ", removed));
+            }
+        } catch (ApplyException e) {
+            progress.note(step.droplet(), "old images not removed (" + e.getMessage() + "); the next turn tries again");
         }
     }
 

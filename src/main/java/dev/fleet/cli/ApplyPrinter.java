@@ -88,6 +88,12 @@ class ApplyPrinter implements RolloutListener {
         out.flush();
     }
 
+    @Override
+    public synchronized void note(String droplet, String text) {
+        out.println(String.format("%7s   %s: %s", "", droplet, text));
+        out.flush();
+    }
+
     private String elapsed() {
         return Durations.took(Duration.ofNanos(System.nanoTime() - started));
     }

@@ -75,6 +75,7 @@ final class BlueGreenPlanner {
             steps.add(new Step.AwaitOldRequests(name, proxy.drainTimeout()));
             steps.add(new Step.RemoveContainer(name, old.name(), Planner.grace(state)));
         });
+        steps.add(new Step.PruneImages(name, target, state.rollout().keepImages()));
         List<Step> rollback = live.filter(ObservedContainer::running)
                 .filter(old -> state.rollout().autoRollback())
                 .map(old -> switchBack(state, name, old.name(), next, proxy))
@@ -122,7 +123,8 @@ final class BlueGreenPlanner {
                 new Step.AwaitColourHealthy(name, live.name(), state.rollout().healthTimeout()),
                 new Step.VerifyColour(name, live.name(), Optional.of(digest)),
                 new Step.AwaitOldRequests(name, proxy.drainTimeout()),
-                new Step.RemoveContainer(name, idle.name(), Planner.grace(state)));
+                new Step.RemoveContainer(name, idle.name(), Planner.grace(state)),
+                new Step.PruneImages(name, state.desiredImage(spec), state.rollout().keepImages()));
         return new DropletPlan(name, drift.status() + ": " + drift.reason() + "; an apply switched to " + live.name()
                 + " and did not finish, " + idle.name() + " is still there to go back to", idle.digest(),
                 Optional.of(Planner.rollbackImage(idle)), digest, steps, rollback, true, timing.perDroplet());

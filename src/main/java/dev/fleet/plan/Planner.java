@@ -160,6 +160,7 @@ public final class Planner {
         steps.add(new Step.StartContainer(name, containers.service(spec, target, Optional.of(target.digest()),
                 new Containers.Replaces(source.image(), source.digest()))));
         steps.addAll(comeBack(state, name, Optional.of(target.digest()), timing));
+        steps.add(new Step.PruneImages(name, target, state.rollout().keepImages()));
         return new DropletPlan(name, drift.status() + ": " + drift.reason() + source.note(), source.digest(),
                 source.image(), target.digest(), steps, rollback(containers, name, source, timing), false,
                 timing.perDroplet());
@@ -178,9 +179,10 @@ public final class Planner {
         RollbackSource source = new RollbackSource(true, intent.fromImage().map(ImageSource::fromReference),
                 intent.fromDigest(), "; run "
                 + intent.run() + " swapped it and did not finish (its last step: " + intent.step() + ")");
+        List<Step> steps = new ArrayList<>(comeBack(state, name, Optional.of(desired), timing));
+        steps.add(new Step.PruneImages(name, state.desiredImage(spec), state.rollout().keepImages()));
         return new DropletPlan(name, drift.status() + ": " + drift.reason() + source.note(), source.digest(), source.image(),
-                desired, comeBack(state, name, Optional.of(desired), timing), rollback(containers, name, source, timing),
-                true, timing.perDroplet());
+                desired, steps, rollback(containers, name, source, timing), true, timing.perDroplet());
     }
 
     /**

@@ -48,6 +48,14 @@ public sealed interface Step {
     /** Reads the droplet again: the service's container runs, {@code digest} when known, and is healthy. */
     record Verify(String droplet, Optional<String> digest) implements Step {}
 
+    /**
+     * After the droplet's turn succeeded: records {@code running} as an image fleet ran there, and
+     * removes the images fleet ran there before that are neither running nor among the last {@code
+     * keep} it ran. Images fleet never ran for the service, and images a container uses, are never
+     * removed. Never fails: an image that cannot be removed now is tried again after the next turn.
+     */
+    record PruneImages(String droplet, ImageRef running, int keep) implements Step {}
+
     // Blue-green: the droplet stays in rotation; its proxy is switched from one colour to the other.
 
     /**

@@ -37,6 +37,8 @@ public final class StepText {
                     + " and it answers (at most " + Durations.setting(a.deadline()) + ")";
             case Step.VerifyColour v -> "verify nginx sends requests to " + v.container() + ", which runs "
                     + v.digest().map(ImageRef::shortForm).orElse("its image") + " and is healthy through nginx";
+            case Step.PruneImages p -> "remove the images fleet ran here before, but the last " + p.keep()
+                    + " (rollout.keep-images) and those a container uses";
             case Step.AwaitOldRequests a -> "let nginx's old workers finish their requests (at most "
                     + Durations.setting(a.deadline()) + ")";
         };

@@ -61,4 +61,9 @@ public class ForwardingListener implements RolloutListener {
     public void finished(StepRecord record) {
         delegate.finished(record);
     }
+
+    @Override
+    public void note(String droplet, String text) {
+        delegate.note(droplet, text);
+    }
 }

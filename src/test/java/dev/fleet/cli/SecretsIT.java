@@ -29,8 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Sentinel secrets (an environment secret, a file secret, a registry password) through every path
  * of fleet that changes or reports a fleet: apply succeeding, failing and rolling back, killed in
  * the middle, refused; each with and without {@code --debug}; then the audit record (fleet history
- * and its file on the droplet), the droplets' rollout journals, and fleet watch's page, JSON,
- * metrics and webhook. The containers really hold the secrets, so a leak has something to leak;
+ * and its file on the droplet), the droplets' rollout journals; then the token rotated, which is
+ * CONFIG_DRIFT in every report format and the plan, and fleet watch's page, JSON, metrics and webhook
+ * while it applies the rotation. The containers really hold the secrets, so a leak has something to leak;
  * none may appear anywhere else.
  */
 class SecretsIT {
@@ -43,6 +44,7 @@ class SecretsIT {
     private final String envSecret = "sentinel-env-" + UUID.randomUUID();
     private final String fileSecret = "sentinel-file-" + UUID.randomUUID();
     private final String registryPassword = "sentinel-registry-" + UUID.randomUUID();
+    private final String rotatedSecret = "sentinel-rotated-" + UUID.randomUUID();
 
     @Test
     void noSentinelSecretAppearsInAnyOutputLogRecordPageOrMessage() throws Exception {
@@ -96,20 +98,33 @@ class SecretsIT {
                 broken.toString()));
         record(seen, "history", FleetProcess.run(secrets, "history", "--state", state()));
 
+        // The token rotated in fleet's environment: CONFIG_DRIFT, whose reasons name the variable only.
+        Map<String, String> rotated = Map.of("FLEET_API_TOKEN", rotatedSecret, "FLEET_REGISTRY_PASSWORD",
+                registryPassword);
+        for (String format : List.of("table", "json", "markdown", "html")) {
+            record(seen, "drift " + format + ", token rotated", FleetProcess.run(rotated, "drift", "--debug", "--output",
+                    format, "--state", state()));
+        }
+        assertThat(seen.get("drift table, token rotated")).contains("CONFIG_DRIFT")
+                .contains("environment.API_TOKEN changed");
+        record(seen, "plan, token rotated", FleetProcess.run(rotated, "plan", "--debug", "--state", state()));
+        watch(rotated, seen);
+        record(seen, "history, after the rotation", FleetProcess.run(rotated, "history", "--steps", "--state", state()));
         for (LabDroplet droplet : lab().droplets()) {
             for (String file : List.of("history.jsonl", "journal", "intent", "lease")) {
                 seen.put(droplet.name() + " ~/.fleet/demo/" + file,
                         lab().ssh(droplet.name(), "cat", ".fleet/demo/" + file, "2>/dev/null").output());
             }
+            assertThat(lab().dockerOn(droplet, "inspect", "demo").output()).as("the rotated token reached the container")
+                    .contains(rotatedSecret);
         }
-        watch(secrets, seen);
 
         assertThat(seen).hasSizeGreaterThan(15);
         seen.forEach((where, text) -> assertThat(text).as(where).doesNotContain(envSecret)
-                .doesNotContain(fileSecret).doesNotContain(registryPassword));
+                .doesNotContain(fileSecret).doesNotContain(registryPassword).doesNotContain(rotatedSecret));
     }
 
-    /** fleet watch applying the next commit: its page, JSON, metrics, and what its webhook was sent. */
+    /** fleet watch applying the rotated token: its page, JSON, metrics, and what its webhook was sent. */
     private void watch(Map<String, String> secrets, Map<String, String> seen) throws Exception {
         List<String> hooks = Collections.synchronizedList(new ArrayList<>());
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -123,7 +138,6 @@ class SecretsIT {
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        deploy("LAB_IMAGE_V2", "LAB_IMAGE_V1");
         try (FleetProcess.Running watch = FleetProcess.start(secrets, "watch", "--debug", "--apply", "--state", state(),
                 "--interval", "2s", "--listen", "127.0.0.1:" + port, "--webhook",
                 "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")) {

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 final class RolloutSection {
 
     static final Set<String> KEYS =
-            Sections.keys("strategy", "max-unavailable", "auto-rollback", "min-healthy-time", "health-timeout");
+            Sections.keys("strategy", "max-unavailable", "auto-rollback", "min-healthy-time", "health-timeout",
+                    "keep-images");
 
     private static final Pattern STRATEGY = Pattern.compile("drain-and-swap|blue-green");
 
@@ -40,8 +41,11 @@ final class RolloutSection {
                             .map(word -> word.equals("blue-green") ? RolloutStrategy.BLUE_GREEN
                                     : RolloutStrategy.DRAIN_AND_SWAP))
                     .orElse(Optional.of(RolloutStrategy.DRAIN_AND_SWAP));
-            return Sections.allPresent(maxUnavailable, strategy) ? Optional.of(new RolloutPolicy(maxUnavailable.get(),
-                    autoRollback, minHealthyTime, healthTimeout, strategy.get())) : Optional.empty();
+            Optional<Integer> keepImages = rollout.optional("keep-images").map(f -> f.integer(1, 100))
+                    .orElse(Optional.of(RolloutPolicy.DEFAULT_KEEP_IMAGES));
+            return Sections.allPresent(maxUnavailable, strategy, keepImages) ? Optional.of(new RolloutPolicy(
+                    maxUnavailable.get(), autoRollback, minHealthyTime, healthTimeout, strategy.get(), keepImages.get()))
+                    : Optional.empty();
         });
     }
 

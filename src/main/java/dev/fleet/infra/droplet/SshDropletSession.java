@@ -16,6 +16,7 @@ import dev.fleet.infra.droplet.containers.ContainerReader;
 import dev.fleet.infra.droplet.containers.ForwardedHttp;
 import dev.fleet.infra.droplet.containers.HealthProber;
 import dev.fleet.infra.droplet.journal.DropletJournal;
+import dev.fleet.infra.droplet.journal.ImagesRan;
 import dev.fleet.infra.droplet.journal.JournalWriter;
 import dev.fleet.infra.droplet.nginx.NginxProxy;
 import dev.fleet.infra.ssh.DropletException;
@@ -26,9 +27,11 @@ import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.RolloutIntent;
 import dev.fleet.observed.UnreachableReason;
 import dev.fleet.plan.ContainerSpec;
+import dev.fleet.plan.ImageRetention;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -140,6 +143,19 @@ final class SshDropletSession implements DropletSession {
     private static boolean ours(ObservedContainer container, ContainerSpec spec, String run) {
         return container.name().equals(spec.name()) && container.imageRef().equals(spec.image().reference())
                 && run.equals(container.labels().get(FleetLabels.ROLLOUT));
+    }
+
+    @Override
+    public List<String> pruneImages(ImageRef running, int keep) throws ApplyException {
+        // Recording the same image twice records it once; removing an image twice removes it once.
+        List<String> ran = retried(() -> new ImagesRan(connection().ssh(), service).record(running.reference()));
+        List<String> removed = new ArrayList<>();
+        for (String image : ImageRetention.toRemove(ran, running.reference(), keep)) {
+            if (retried(() -> containers.removeImage(image))) {
+                removed.add(image);
+            }
+        }
+        return removed;
     }
 
     @Override

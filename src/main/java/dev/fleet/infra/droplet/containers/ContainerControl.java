@@ -1,6 +1,7 @@
 package dev.fleet.infra.droplet.containers;
 
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AuthConfig;
@@ -190,6 +191,23 @@ public final class ContainerControl {
                     settings.log().options()));
         }
         return host;
+    }
+
+    /**
+     * Removes the image reference {@code reference}, never by force: an image a container uses
+     * (running or not) stays, and so does one already gone.
+     *
+     * @return whether it was removed
+     */
+    public boolean removeImage(String reference) throws DropletException {
+        return connections.get().call("removing image " + reference, docker -> {
+            try {
+                docker.removeImageCmd(reference).withForce(false).exec();
+                return true;
+            } catch (NotFoundException | ConflictException e) {
+                return false;
+            }
+        });
     }
 
     /** Starts the container {@code name} of id {@code id}; one already started is no error. */
