@@ -8,21 +8,23 @@ import java.util.regex.Pattern;
  * IP address literals in one canonical text, so that two spellings of an address compare equal:
  * IPv4 as four decimal numbers without leading zeros, IPv6 as RFC 5952 puts it (lowercase, no
  * leading zeros, the longest run of two or more zero groups as {@code ::}). Parsed by hand: {@code
- * InetAddress.getByName} would look a name up in DNS when the text is not a literal.
+ * InetAddress.getByName} would look a name up in DNS when the text is not a literal. Public for the
+ * state loader, which checks addresses with it too.
  */
-final class IpLiteral {
+public final class IpLiteral {
 
-    enum Family { IPV4, IPV6 }
+    public enum Family { IPV4, IPV6 }
 
     /** An address in canonical text, with its family. */
-    record Parsed(Family family, String text) {}
+    public record Parsed(Family family, String text) {}
 
     private static final Pattern IPV4 = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
     private static final Pattern HEX_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
 
     private IpLiteral() {}
 
-    static Optional<Parsed> parse(String text) {
+    /** The address {@code text} is, in canonical text; empty when it is not an IPv4 or IPv6 literal. */
+    public static Optional<Parsed> parse(String text) {
         if (text == null || text.length() > 45) {
             return Optional.empty();
         }

@@ -404,7 +404,8 @@ class PlannerTest {
         labels.put(FleetLabels.ROLLOUT, RUN);
         labels.put(FleetLabels.REPLACES, "registry/demo@" + V1);
         labels.put(FleetLabels.REPLACES_DIGEST, V1);
-        ContainerSpec forward = new ContainerSpec("demo", ref(V2), ports, environment, "unless-stopped", labels);
+        // The container's settings are the state's (its labels too); the labels it is created with add fleet's.
+        ContainerSpec forward = new ContainerSpec("demo", ref(V2), service.container(), labels);
         assertThat(d1.steps()).contains(new Step.StartContainer("d1", forward));
         Step.StartContainer start = d1.steps().stream().filter(Step.StartContainer.class::isInstance)
                 .map(Step.StartContainer.class::cast).findFirst().orElseThrow();
@@ -420,7 +421,7 @@ class PlannerTest {
         back.remove(FleetLabels.REPLACES);
         back.remove(FleetLabels.REPLACES_DIGEST);
         assertThat(d1.rollback()).contains(new Step.StartContainer("d1",
-                new ContainerSpec("demo", ref(V1), ports, environment, "unless-stopped", back)));
+                new ContainerSpec("demo", ref(V1), service.container(), back)));
     }
 
     // ---------------------------------------------------------------- rollback

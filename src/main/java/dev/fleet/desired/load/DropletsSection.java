@@ -1,6 +1,7 @@
 package dev.fleet.desired.load;
 
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.Hosts;
 import dev.fleet.desired.ImageRef;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
 /** Reads {@code droplets:}, the fleet in rollout order. */
 final class DropletsSection {
 
-    static final Set<String> KEYS = Sections.keys("name", "host", "port", "user", "image", "balancer-server", "addresses");
+    static final Set<String> KEYS = Sections.keys("name", "host", "port", "user", "image", "balancer-server",
+            "addresses", "environment");
 
     /** A DNS label: safe in a container name, a log line, a file name and a shell word. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -23,7 +25,7 @@ final class DropletsSection {
 
     private DropletsSection() {}
 
-    static Optional<List<DropletSpec>> read(Field field, SshSection.Result ssh) {
+    static Optional<List<DropletSpec>> read(Field field, SshSection.Result ssh, LoadContext context) {
         return field.list().flatMap(elements -> {
             if (elements.isEmpty()) {
                 field.problem("the list is empty; a fleet has at least one droplet");
@@ -35,7 +37,7 @@ final class DropletsSection {
             Map<String, Field> addresses = new HashMap<>();
             boolean valid = true;
             for (Field element : elements) {
-                Optional<Read> read = droplet(element, ssh);
+                Optional<Read> read = droplet(element, ssh, context);
                 if (read.isEmpty()) {
                     valid = false;
                     continue;
@@ -58,7 +60,7 @@ final class DropletsSection {
     /** A droplet and the fields that must be unique in the fleet, to point at in messages. */
     private record Read(DropletSpec droplet, Field name, Field host, Field server) {}
 
-    private static Optional<Read> droplet(Field element, SshSection.Result ssh) {
+    private static Optional<Read> droplet(Field element, SshSection.Result ssh, LoadContext context) {
         return element.mapping(KEYS).flatMap(droplet -> {
             Optional<Field> nameField = droplet.required("name");
             Optional<String> name = nameField.flatMap(f -> f.text(NAME, "a valid droplet name",
@@ -85,14 +87,15 @@ final class DropletsSection {
                     .orElse(Optional.of(Optional.empty()));
             Optional<Optional<List<String>>> addresses = droplet.optional("addresses")
                     .map(f -> addresses(f).map(Optional::of)).orElse(Optional.of(Optional.empty()));
-            if (!Sections.allPresent(name, host, user, image, server, addresses)) {
+            // The same syntax and rules as service.environment; merged over it for this droplet.
+            Optional<Map<String, EnvValue>> environment = droplet.optional("environment")
+                    .map(f -> ServiceSection.environment(f, context)).orElse(Optional.of(Map.of()));
+            if (!Sections.allPresent(name, host, user, image, server, addresses, environment)) {
                 return Optional.empty();
             }
             DropletSpec spec = new DropletSpec(name.get(), host.get(), port, user.get(), image.get(), server.get());
-            if (addresses.get().isPresent()) {
-                spec = new DropletSpec(spec.name(), spec.host(), spec.port(), spec.user(), spec.image(),
-                        spec.balancerServer(), addresses.get().get());
-            }
+            spec = new DropletSpec(spec.name(), spec.host(), spec.port(), spec.user(), spec.image(),
+                    spec.balancerServer(), addresses.get().orElse(spec.addresses()), environment.get());
             return Optional.of(new Read(spec, nameField.get(), hostField.get(), serverField.orElse(nameField.get())));
         });
     }

@@ -23,7 +23,14 @@ final class MappingReader {
     private static final Map<String, String> KNOWN_MISTAKES = Map.of(
             "<<", "YAML merge keys are not supported: write the keys out",
             "password", "a password is never written in the state file: name where it comes from with"
-                    + " password-from-env: VARIABLE or password-from-file: PATH");
+                    + " password-from-env: VARIABLE or password-from-file: PATH",
+            "logging", "a container's log driver goes under service.log: driver: NAME, options: {...}",
+            "memory", "a memory limit goes under service.limits: memory: 512m",
+            "mem_limit", "a memory limit goes under service.limits: memory: 512m",
+            "cpus", "a CPU limit goes under service.limits: cpus: 1.5",
+            "pids_limit", "a process limit goes under service.limits: pids: 200",
+            "stop_grace_period", "write service.stop-grace: 10s",
+            "workdir", "write service.working-dir: /app");
 
     private final Field field;
     private final MappingNode node;

@@ -1,9 +1,14 @@
 package dev.fleet.desired.load;
 
+import dev.fleet.desired.ContainerSettings;
 import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.Limits;
+import dev.fleet.desired.LogSettings;
 import dev.fleet.desired.PortMapping;
 import dev.fleet.desired.ServiceSpec;
+import dev.fleet.desired.VolumeMount;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
@@ -19,7 +25,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Reads {@code service:}, what runs on every droplet. */
 final class ServiceSection {
 
-    static final Set<String> KEYS = Sections.keys("name", "image", "ports", "environment", "restart", "labels");
+    static final Set<String> KEYS = Sections.keys("name", "image", "ports", "environment", "restart", "labels",
+            "command", "entrypoint", "volumes", "networks", "user", "working-dir", "log", "limits", "stop-signal",
+            "stop-grace", "extra-hosts", "init");
 
     /** Docker's container name rule, capped at a DNS label's length. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
@@ -29,7 +37,11 @@ final class ServiceSection {
 
     private ServiceSection() {}
 
-    static Optional<ServiceSpec> read(Field field, LoadContext context) {
+    /**
+     * @param commandTimeout {@code ssh.command-timeout} as read (its default when not given), which
+     *                       {@code stop-grace} must be less than; empty when it could not be read
+     */
+    static Optional<ServiceSpec> read(Field field, LoadContext context, Optional<Duration> commandTimeout) {
         return field.mapping(KEYS).flatMap(service -> {
             Optional<String> name = service.required("name").flatMap(f -> f.text(NAME, "a valid container name",
                     "use letters, digits, '_', '.' and '-', starting with a letter or digit, at most 63 characters"));
@@ -44,12 +56,45 @@ final class ServiceSection {
                     .orElse(Optional.of("always"));
             Optional<Map<String, String>> labels = service.optional("labels").map(ServiceSection::labels)
                     .orElse(Optional.of(Map.of()));
-            if (!Sections.allPresent(name, image, ports, environment, restart, labels)) {
+            Optional<Optional<List<String>>> command = optional(service, "command",
+                    f -> ContainerKeys.words(f, "command"));
+            Optional<Optional<List<String>>> entrypoint = optional(service, "entrypoint",
+                    f -> ContainerKeys.words(f, "entrypoint"));
+            Optional<List<VolumeMount>> volumes = service.optional("volumes").map(Mounts::volumes)
+                    .orElse(Optional.of(List.of()));
+            Optional<List<String>> networks = service.optional("networks").map(ContainerKeys::networks)
+                    .orElse(Optional.of(List.of()));
+            Optional<Optional<String>> user = optional(service, "user", ContainerKeys::user);
+            Optional<Optional<String>> workingDir = optional(service, "working-dir", ContainerKeys::workingDir);
+            Optional<LogSettings> log = service.optional("log").map(ContainerKeys::log)
+                    .orElse(Optional.of(LogSettings.DEFAULT));
+            Optional<Limits> limits = service.optional("limits").map(ResourceLimits::read)
+                    .orElse(Optional.of(Limits.NONE));
+            Optional<Optional<String>> stopSignal = optional(service, "stop-signal", ContainerKeys::stopSignal);
+            Optional<Optional<Duration>> stopGrace = optional(service, "stop-grace",
+                    f -> ContainerKeys.stopGrace(f, commandTimeout));
+            Optional<List<String>> extraHosts = service.optional("extra-hosts").map(ContainerKeys::extraHosts)
+                    .orElse(Optional.of(List.of()));
+            boolean init = service.bool("init", false);
+            if (!Sections.allPresent(name, image, ports, environment, restart, labels, command, entrypoint, volumes,
+                    networks, user, workingDir, log, limits, stopSignal, stopGrace, extraHosts)) {
                 return Optional.empty();
             }
-            return Optional.of(new ServiceSpec(name.get(), image.get(), ports.get(), environment.get(),
-                    restart.get(), labels.get()));
+            ContainerSettings container = new ContainerSettings(ports.get(), environment.get(), restart.get(),
+                    labels.get(), command.get(), entrypoint.get(), volumes.get(), networks.get(), user.get(),
+                    workingDir.get(), log.get(), limits.get(), stopSignal.get(), stopGrace.get(), extraHosts.get(),
+                    init);
+            return Optional.of(new ServiceSpec(name.get(), image.get(), container));
         });
+    }
+
+    /**
+     * An optional key whose absence is "as the image says": empty inside when absent, the value
+     * inside when read, empty outside when it could not be read (its problem is recorded).
+     */
+    private static <T> Optional<Optional<T>> optional(MappingReader service, String key,
+            Function<Field, Optional<T>> reader) {
+        return service.optional(key).map(f -> reader.apply(f).map(Optional::of)).orElse(Optional.of(Optional.empty()));
     }
 
     private static Optional<List<PortMapping>> ports(Field field) {
@@ -77,7 +122,12 @@ final class ServiceSection {
         });
     }
 
-    private static Optional<Map<String, EnvValue>> environment(Field field, LoadContext context) {
+    /**
+     * Environment variables, in the order written: plain values, or secrets named by {@code
+     * secret-from-env} or {@code secret-from-file} and resolved now. The service's and each
+     * droplet's alike.
+     */
+    static Optional<Map<String, EnvValue>> environment(Field field, LoadContext context) {
         return field.freeMapping().flatMap(mapping -> {
             Map<String, EnvValue> environment = new LinkedHashMap<>();
             boolean valid = true;

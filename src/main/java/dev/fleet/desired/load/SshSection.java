@@ -26,13 +26,18 @@ final class SshSection {
      * @param user          {@code ssh.user}, the droplets' default user, when given and valid
      * @param userMissing   whether a droplet without its own user is a problem: ssh was given
      *                      without a user (when ssh itself is missing, that problem says enough)
+     * @param commandTimeout {@code command-timeout} (its default when not given), when it could be
+     *                      read: other keys that must fit in it are checked against it
      */
-    record Result(Optional<SshSettings> settings, Optional<String> user, boolean userMissing) {}
+    record Result(Optional<SshSettings> settings, Optional<String> user, boolean userMissing,
+            Optional<Duration> commandTimeout) {}
+
+    static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
     static Result read(Optional<Field> field, LoadContext context) {
         Optional<MappingReader> ssh = field.flatMap(f -> f.mapping(KEYS));
         if (ssh.isEmpty()) {
-            return new Result(Optional.empty(), Optional.empty(), false);
+            return new Result(Optional.empty(), Optional.empty(), false, Optional.empty());
         }
         return read(ssh.get(), context);
     }
@@ -50,11 +55,13 @@ final class SshSection {
                         + " droplet's console, and commit the file beside the state;"
                         + " fleet never trusts an unknown host key"));
         Duration connectTimeout = ssh.duration("connect-timeout", Duration.ofSeconds(5));
-        Duration commandTimeout = ssh.duration("command-timeout", Duration.ofSeconds(30));
+        Optional<Duration> commandTimeout = ssh.optional("command-timeout").map(Field::duration)
+                .orElse(Optional.of(DEFAULT_COMMAND_TIMEOUT));
         Optional<SshSettings> settings = Sections.allPresent(identity, knownHosts)
-                ? Optional.of(new SshSettings(identity.get(), knownHosts.get(), connectTimeout, commandTimeout))
+                ? Optional.of(new SshSettings(identity.get(), knownHosts.get(), connectTimeout,
+                        commandTimeout.orElse(DEFAULT_COMMAND_TIMEOUT)))
                 : Optional.empty();
-        return new Result(settings, user, !ssh.has("user"));
+        return new Result(settings, user, !ssh.has("user"), commandTimeout);
     }
 
     /** A path that must name a readable file on the machine running fleet, now. */

@@ -90,13 +90,16 @@ public final class StateLoader {
     private static Parts read(MappingReader root, LoadContext context) {
         String start = "; see fleet-state/example.yaml";
         Optional<Field> serviceField = root.required("service", "what runs on every droplet" + start);
-        Optional<ServiceSpec> service = serviceField.flatMap(f -> ServiceSection.read(f, context));
         Optional<RegistryCredentials> registry =
                 root.optional("registry").flatMap(f -> RegistrySection.read(f, context));
         SshSection.Result ssh =
                 SshSection.read(root.required("ssh", "how fleet reaches the droplets" + start), context);
+        // Read after ssh: service.stop-grace must be less than ssh.command-timeout. (Problems are
+        // reported in file order, whatever the order of reading.)
+        Optional<ServiceSpec> service =
+                serviceField.flatMap(f -> ServiceSection.read(f, context, ssh.commandTimeout()));
         Optional<List<DropletSpec>> droplets = root.required("droplets", "the droplets, in rollout order" + start)
-                .flatMap(f -> DropletsSection.read(f, ssh));
+                .flatMap(f -> DropletsSection.read(f, ssh, context));
         OptionalInt dropletCount = droplets.map(list -> OptionalInt.of(list.size())).orElse(OptionalInt.empty());
         Optional<RolloutPolicy> rollout = RolloutSection.read(root.optional("rollout"), dropletCount);
         boolean blueGreen = rollout.map(RolloutPolicy::blueGreen).orElse(false);

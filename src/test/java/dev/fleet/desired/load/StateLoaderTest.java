@@ -3,8 +3,11 @@ package dev.fleet.desired.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.ContainerSettings;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
@@ -12,6 +15,8 @@ import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.InvalidStateException;
+import dev.fleet.desired.Limits;
+import dev.fleet.desired.LogSettings;
 import dev.fleet.desired.PortMapping;
 import dev.fleet.desired.ProxySpec;
 import dev.fleet.desired.RegistryCredentials;
@@ -22,6 +27,7 @@ import dev.fleet.desired.Secret;
 import dev.fleet.desired.ServiceSpec;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.desired.StateProblem;
+import dev.fleet.desired.VolumeMount;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -72,15 +78,29 @@ class StateLoaderTest {
         DesiredState expected = new DesiredState(
                 file,
                 Revision.notInGit(),
-                new ServiceSpec("demo", DEMO,
+                new ServiceSpec("demo", DEMO, new ContainerSettings(
                         List.of(new PortMapping(Optional.empty(), 80, 80, "tcp"),
                                 new PortMapping(Optional.of("127.0.0.1"), 8081, 8081, "tcp"),
                                 new PortMapping(Optional.empty(), 53, 53, "udp")),
-                        environment, "always", labels),
+                        environment, "always", labels,
+                        Optional.of(List.of("/app/server", "--port", "80")),
+                        Optional.of(List.of("/app/entrypoint.sh")),
+                        List.of(new VolumeMount("demo-data", "/var/lib/demo", false),
+                                new VolumeMount("/etc/demo", "/etc/demo", true)),
+                        List.of("demo-backend"),
+                        Optional.of("1000:1000"),
+                        Optional.of("/app"),
+                        new LogSettings("json-file", Map.of("max-size", "50m", "max-file", "5")),
+                        new Limits(Optional.of(512L * 1024 * 1024), Optional.of(1_500_000_000L), Optional.of(200L)),
+                        Optional.of("SIGTERM"),
+                        Optional.of(Duration.ofSeconds(20)),
+                        List.of("db.internal:10.10.0.5", "cache.internal:2001:db8::6"),
+                        true)),
                 List.of(new DropletSpec("droplet-1", "203.0.113.10", 22, "deploy", Optional.of(canary),
                                 Optional.empty()),
                         new DropletSpec("droplet-2", "203.0.113.11", 2222, "deploy", Optional.empty(),
-                                Optional.empty()),
+                                Optional.empty(), List.of("203.0.113.11"),
+                                Map.of("REGION", new EnvValue.Plain("ams3"))),
                         new DropletSpec("droplet-3", "droplet-3.example.com", 22, "ops", Optional.empty(),
                                 Optional.of("web3"))),
                 new SshSettings(dir.resolve("home/.ssh/fleet_ed25519"), dir.resolve("known_hosts"),
@@ -95,6 +115,25 @@ class StateLoaderTest {
         assertThat(state).isEqualTo(expected);
         assertThat(state.service().environment().keySet()).containsExactly(
                 "LOG_LEVEL", "WORKERS", "API_TOKEN", "SESSION_KEY");
+        // The container keys, as written (the whole-state comparison above says so too; these name them).
+        ContainerSettings container = state.service().container();
+        assertEquals(Optional.of(List.of("/app/server", "--port", "80")), container.command());
+        assertEquals(Optional.of(List.of("/app/entrypoint.sh")), container.entrypoint());
+        assertEquals(List.of("demo-data:/var/lib/demo", "/etc/demo:/etc/demo:ro"),
+                container.volumes().stream().map(VolumeMount::text).toList());
+        assertEquals(List.of("demo-backend"), container.networks());
+        assertEquals(Optional.of("1000:1000"), container.user());
+        assertEquals(Optional.of("/app"), container.workingDir());
+        assertEquals(new LogSettings("json-file", Map.of("max-size", "50m", "max-file", "5")), container.log());
+        assertEquals(Optional.of(536_870_912L), container.limits().memoryBytes());
+        assertEquals(Optional.of(1_500_000_000L), container.limits().nanoCpus());
+        assertEquals(Optional.of(200L), container.limits().pids());
+        assertEquals(Optional.of("SIGTERM"), container.stopSignal());
+        assertEquals(Optional.of(Duration.ofSeconds(20)), container.stopGrace());
+        assertEquals(List.of("db.internal:10.10.0.5", "cache.internal:2001:db8::6"), container.extraHosts());
+        assertTrue(container.init());
+        assertEquals(Map.of("REGION", new EnvValue.Plain("ams3")), state.droplets().get(1).environment());
+        assertEquals(Map.of(), state.droplets().get(0).environment());
     }
 
     @Test
