@@ -51,7 +51,7 @@ public final class DriftDetector {
             case Unreachable u -> new DropletDrift(spec.name(), DropletStatus.UNREACHABLE, desired, Optional.empty(),
                     Health.UNKNOWN, balancerStatus, Optional.empty(),
                     "unreachable (" + u.reason() + "): " + u.detail(), List.of());
-            case Reached r -> interrupted(reachedDrift(state, spec, r, desired, balancerStatus), r);
+            case Reached r -> interrupted(reachedDrift(state, spec, r, desired, balancerStatus), r).withImages(r.images());
         };
     }
 
@@ -64,7 +64,7 @@ public final class DriftDetector {
         return new DropletDrift(drift.droplet(), drift.status(), drift.desiredDigest(), drift.runningDigest(),
                 drift.health(), drift.balancer(), drift.since(), drift.reason() + "; apply run " + intent.run()
                 + " did not finish here (its last step: " + intent.step() + "), fleet apply takes it up",
-                drift.unmanaged(), drift.configDifferences());
+                drift.unmanaged(), drift.configDifferences(), drift.images());
     }
 
     private static DropletDrift reachedDrift(

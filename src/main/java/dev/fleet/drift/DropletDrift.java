@@ -1,5 +1,6 @@
 package dev.fleet.drift;
 
+import dev.fleet.observed.ImageUse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param unmanaged      other containers claiming the service on this droplet
  * @param configDifferences how its container's configuration differs from the state's, key by key
  *                      ({@code environment.API_TOKEN changed}); never a secret's value
+ * @param images        the service's images on the droplet and their size, when they were listed
  */
 public record DropletDrift(
         String droplet,
@@ -29,11 +31,26 @@ public record DropletDrift(
         Optional<Instant> since,
         String reason,
         List<UnmanagedContainer> unmanaged,
-        List<String> configDifferences) {
+        List<String> configDifferences,
+        Optional<ImageUse> images) {
 
     public DropletDrift {
         unmanaged = List.copyOf(unmanaged);
         configDifferences = List.copyOf(configDifferences);
+    }
+
+    /** A droplet whose images were not listed. */
+    public DropletDrift(String droplet, DropletStatus status, String desiredDigest, Optional<String> runningDigest,
+            Health health, Optional<String> balancer, Optional<Instant> since, String reason,
+            List<UnmanagedContainer> unmanaged, List<String> configDifferences) {
+        this(droplet, status, desiredDigest, runningDigest, health, balancer, since, reason, unmanaged,
+                configDifferences, Optional.empty());
+    }
+
+    /** The same verdict, with the droplet's images. */
+    public DropletDrift withImages(Optional<ImageUse> use) {
+        return new DropletDrift(droplet, status, desiredDigest, runningDigest, health, balancer, since, reason,
+                unmanaged, configDifferences, use);
     }
 
     /** A droplet whose container's configuration is as the state wants, or was not compared. */

@@ -18,11 +18,19 @@ public sealed interface DropletObservation {
      * @param health     the app's health, probed when the service's container runs
      * @param intent     what an apply that did not finish was doing here, if one left its intent behind
      * @param route      where the droplet's proxy sends the service's requests (blue-green only)
+     * @param images     the service's images there, when they were listed
      */
     record Reached(String droplet, Instant observedAt, List<ObservedContainer> containers, Optional<HealthProbe> health,
-            Optional<RolloutIntent> intent, Optional<ProxyRoute> route) implements DropletObservation {
+            Optional<RolloutIntent> intent, Optional<ProxyRoute> route, Optional<ImageUse> images)
+            implements DropletObservation {
         public Reached {
             containers = List.copyOf(containers);
+        }
+
+        /** A droplet whose images were not listed. */
+        public Reached(String droplet, Instant observedAt, List<ObservedContainer> containers,
+                Optional<HealthProbe> health, Optional<RolloutIntent> intent, Optional<ProxyRoute> route) {
+            this(droplet, observedAt, containers, health, intent, route, Optional.empty());
         }
 
         /** A droplet of a drain-and-swap fleet. */

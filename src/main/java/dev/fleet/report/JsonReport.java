@@ -71,6 +71,9 @@ final class JsonReport {
                     .append(", \"state\": ").append(quote(extra.state())).append('}');
         }
         json.append("],\n");
+        json.append(indent(3)).append("\"images\": ").append(droplet.images()
+                .map(use -> "{\"count\": " + use.count() + ", \"bytes\": " + use.bytes() + "}").orElse("null"))
+                .append(",\n");
         json.append(indent(3)).append("\"configDifferences\": [")
                 .append(droplet.configDifferences().stream().map(JsonReport::quote).collect(Collectors.joining(", ")))
                 .append("]\n").append(indent(2)).append('}');

@@ -4,6 +4,7 @@ import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.Revision;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
+import dev.fleet.observed.ImageUse;
 import dev.fleet.drift.UnmanagedContainer;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -20,7 +22,7 @@ import java.util.Optional;
 record ReportRows(List<Row> rows) {
 
     static final List<String> HEADER =
-            List.of("DROPLET", "STATUS", "DESIRED", "RUNNING", "HEALTH", "BALANCER", "SINCE", "REASON");
+            List.of("DROPLET", "STATUS", "DESIRED", "RUNNING", "HEALTH", "BALANCER", "SINCE", "IMAGES", "REASON");
 
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
@@ -44,12 +46,13 @@ record ReportRows(List<Row> rows) {
                     droplet.health().name().toLowerCase(),
                     droplet.balancer().orElse("-"),
                     since(droplet.since(), report.observedAt()),
+                    droplet.images().map(ReportRows::images).orElse("-"),
                     droplet.reason())));
         }
         for (DropletDrift droplet : report.droplets()) {
             for (UnmanagedContainer extra : droplet.unmanaged()) {
                 rows.add(new Row(droplet.droplet(), "UNMANAGED", List.of(
-                        "-", extra.digest().map(ImageRef::shortForm).orElse("-"), "-", "-", "-",
+                        "-", extra.digest().map(ImageRef::shortForm).orElse("-"), "-", "-", "-", "-",
                         "container " + extra.name() + " (" + extra.state() + ") claims service "
                                 + report.service())));
             }
@@ -58,6 +61,11 @@ record ReportRows(List<Row> rows) {
     }
 
     /** The report's heading line: which service, which commit of which file, when. */
+    /** {@code 3, 24.1 MB}: the service's images on the droplet and the disk they take. */
+    static String images(ImageUse use) {
+        return use.count() + ", " + String.format(Locale.ROOT, "%.1f MB", use.bytes() / 1_000_000.0);
+    }
+
     static String heading(DriftReport report) {
         return "service " + report.service() + ", state " + report.stateFile().getFileName() + " "
                 + revision(report.revision()) + ", observed " + TIME.format(report.observedAt());

@@ -153,6 +153,11 @@ class BlueGreenExecutorTest {
 
     /** One droplet: colours by name with their loopback ports, and nginx pointing at one. */
     private final class FakeDroplet implements DropletSession {
+
+        @Override
+        public List<String> pruneImages(ImageRef running, int keep) {
+            return List.of();
+        }
         final Map<String, Integer> containers = new LinkedHashMap<>(Map.of("demo-blue", 49001));
         final Map<String, String> digests = new LinkedHashMap<>(Map.of("demo-blue", V1));
         final List<String> switches = new ArrayList<>();

@@ -56,7 +56,8 @@ class BlueGreenPlannerTest {
                 new Step.AwaitColourHealthy("d1", "demo-blue", HEALTH_TIMEOUT),
                 new Step.SwitchProxy("d1", "demo-blue"),
                 new Step.AwaitProxyRoute("d1", "demo-blue", BlueGreenPlanner.ROUTE_DEADLINE),
-                new Step.VerifyColour("d1", "demo-blue", Optional.of(V1)));
+                new Step.VerifyColour("d1", "demo-blue", Optional.of(V1)),
+                new Step.PruneImages("d1", new ImageRef("registry/demo", V1), 3));
         assertThat(plan.rollback()).containsExactly(new Step.RemoveContainer("d1", "demo-blue", GRACE));
         assertThat(plan.fromDigest()).isEmpty();
     }
@@ -73,7 +74,8 @@ class BlueGreenPlannerTest {
                 new Step.AwaitProxyRoute("d1", "demo-green", BlueGreenPlanner.ROUTE_DEADLINE),
                 new Step.VerifyColour("d1", "demo-green", Optional.of(V2)),
                 new Step.AwaitOldRequests("d1", DRAIN),
-                new Step.RemoveContainer("d1", "demo-blue", GRACE));
+                new Step.RemoveContainer("d1", "demo-blue", GRACE),
+                new Step.PruneImages("d1", new ImageRef("registry/demo", V2), 3));
         assertThat(plan.rollback()).containsExactly(
                 new Step.SwitchProxy("d1", "demo-blue"),
                 new Step.AwaitProxyRoute("d1", "demo-blue", BlueGreenPlanner.ROUTE_DEADLINE),
@@ -125,7 +127,8 @@ class BlueGreenPlannerTest {
                 new Step.AwaitColourHealthy("d1", "demo-green", HEALTH_TIMEOUT),
                 new Step.VerifyColour("d1", "demo-green", Optional.of(V2)),
                 new Step.AwaitOldRequests("d1", DRAIN),
-                new Step.RemoveContainer("d1", "demo-blue", GRACE));
+                new Step.RemoveContainer("d1", "demo-blue", GRACE),
+                new Step.PruneImages("d1", new ImageRef("registry/demo", V2), 3));
         assertThat(plan.rollback()).startsWith(new Step.SwitchProxy("d1", "demo-blue"));
         assertThat(plan.fromDigest()).contains(V1);
     }

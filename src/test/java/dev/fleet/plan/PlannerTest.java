@@ -108,7 +108,8 @@ class PlannerTest {
                 new Step.AwaitHealthy("c", HEALTH_TIMEOUT),
                 new Step.Undrain("c"),
                 new Step.Verify("c", Optional.of(V2)),
-                new Step.AwaitInRotation("c", IN_ROTATION_DEADLINE));
+                new Step.AwaitInRotation("c", IN_ROTATION_DEADLINE),
+                new Step.PruneImages("c", ref(V2), 3));
         assertThat(c.fromDigest()).contains(V1);
         assertThat(c.toDigest()).isEqualTo(V2);
         assertThat(c.why()).isEqualTo("IMAGE_DRIFT: runs 111111111111, wants 222222222222");
@@ -131,7 +132,8 @@ class PlannerTest {
                 new Step.AwaitHealthy("d1", HEALTH_TIMEOUT),
                 new Step.Undrain("d1"),
                 new Step.Verify("d1", Optional.of(V2)),
-                new Step.AwaitInRotation("d1", IN_ROTATION_DEADLINE));
+                new Step.AwaitInRotation("d1", IN_ROTATION_DEADLINE),
+                new Step.PruneImages("d1", ref(V2), 3));
     }
 
     @Test
@@ -323,7 +325,7 @@ class PlannerTest {
         DropletPlan d2 = plan.droplets().getFirst();
         assertThat(d2.swapped()).isTrue();
         assertThat(d2.steps()).extracting(StepText::kind)
-                .containsExactly("await-healthy", "undrain", "await-in-rotation", "verify");
+                .containsExactly("await-healthy", "undrain", "await-in-rotation", "verify", "prune-images");
         assertThat(d2.fromDigest()).contains(V1);
         assertThat(d2.rollback()).contains(start("d2", ref(V1), V1));
         assertThat(d2.why()).contains("run dead1 swapped it and did not finish (its last step: 5:undrain)");
@@ -635,10 +637,11 @@ class PlannerTest {
         Plan plan = ready(state, new Reached("d1", NOW, List.of(), Optional.empty()));
 
         List<Step> steps = plan.droplets().getFirst().steps();
-        assertThat(steps.subList(steps.size() - 2, steps.size())).containsExactly(
+        assertThat(steps.subList(steps.size() - 3, steps.size())).containsExactly(
                 new Step.AwaitInRotation("d1", Balancers.of(state).timing(state.health(), state.rollout())
                         .inRotationDeadline()),
-                new Step.Verify("d1", Optional.of(V2)));
+                new Step.Verify("d1", Optional.of(V2)),
+                new Step.PruneImages("d1", ref(V2), 3));
     }
 
     /** The timing of {@code balancer}'s kind, for this test's health and rollout settings. */

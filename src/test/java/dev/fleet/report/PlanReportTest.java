@@ -55,6 +55,7 @@ class PlanReportTest {
                         ports: 80->8080/tcp, 127.0.0.1:9090->9090/tcp
                         environment: LOG_LEVEL=info, API_TOKEN (secret)
                         restart: unless-stopped
+                        log: json-file (max-file=3, max-size=10m)
                         labels: team=platform, fleet.service=demo, fleet.digest=%s, fleet.rollout=run1, \
                 fleet.replaces=registry/demo@%s, fleet.replaces-digest=%s
                    5. wait until healthy\
@@ -66,6 +67,7 @@ class PlanReportTest {
                         ports: 80->8080/tcp, 127.0.0.1:9090->9090/tcp
                         environment: LOG_LEVEL=info, API_TOKEN (secret)
                         restart: unless-stopped
+                        log: json-file (max-file=3, max-size=10m)
                         labels: team=platform, fleet.service=demo, fleet.digest=%s, fleet.rollout=run1
                 """.formatted(V1, V1));
         assertThat(text).doesNotContain(SECRET).doesNotContain("FLEET_API_TOKEN");
@@ -78,9 +80,11 @@ class PlanReportTest {
 
         assertThat(text).contains("\n   1. call the drain endpoint (GET /shutdown)\n",
                 "\n   3. stop (grace 10s) and remove container demo, keeping its image\n",
-                "\n   4. start demo on 222222222222\n", "  if the new container fails, roll back:\n");
+                "\n   4. start demo on 222222222222\n", "  if the new container fails, roll back:\n",
+                "\n   9. remove the images fleet ran here before, but the last 3 (rollout.keep-images) and those a"
+                        + " container uses\n");
         assertThat(text.lines().filter(line -> line.startsWith("        ")))
-                .as("container lines, six under each of the two start steps").hasSize(12);
+                .as("container lines, seven under each of the two start steps").hasSize(14);
     }
 
     private static Plan plan(DesiredState state) {

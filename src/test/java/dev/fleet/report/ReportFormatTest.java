@@ -10,6 +10,7 @@ import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
 import dev.fleet.drift.Health;
 import dev.fleet.drift.UnmanagedContainer;
+import dev.fleet.observed.ImageUse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +27,8 @@ class ReportFormatTest {
             new Revision(Optional.of("0123456789abcdef0123456789abcdef01234567"), true), "demo", NOW,
             List.of(
                     new DropletDrift("droplet-1", DropletStatus.IN_SYNC, V1, Optional.of(V1), Health.HEALTHY,
-                            Optional.of("UP"), Optional.of(NOW.minusSeconds(3725)), "runs the desired digest", List.of()),
+                            Optional.of("UP"), Optional.of(NOW.minusSeconds(3725)), "runs the desired digest", List.of())
+                            .withImages(Optional.of(new ImageUse(3, 24_150_000))),
                     new DropletDrift("droplet-2", DropletStatus.IMAGE_DRIFT, V1, Optional.of(V2), Health.HEALTHY,
                             Optional.of("UP"), Optional.of(NOW.minusSeconds(42)), "runs b2b2b2b2b2b2, wants a1a1a1a1a1a1",
                             List.of(new UnmanagedContainer("c0ffee", "demo-old", Optional.of(V2), "running"))),
@@ -40,11 +42,11 @@ class ReportFormatTest {
 
         assertThat(table.lines().toList()).containsExactly(
                 "fleet drift: service demo, state fleet.yaml at 0123456789ab-dirty, observed 2026-11-22 10:00:00Z",
-                "DROPLET    STATUS       DESIRED       RUNNING       HEALTH   BALANCER  SINCE      REASON",
-                "droplet-1  IN_SYNC      a1a1a1a1a1a1  a1a1a1a1a1a1  healthy  UP        1h 2m ago  runs the desired digest",
-                "droplet-2  IMAGE_DRIFT  a1a1a1a1a1a1  b2b2b2b2b2b2  healthy  UP        42s ago    runs b2b2b2b2b2b2, wants a1a1a1a1a1a1",
-                "droplet-3  UNREACHABLE  a1a1a1a1a1a1  -             unknown  -         -          unreachable (REFUSED): <script>|*x*",
-                "droplet-2  UNMANAGED    -             b2b2b2b2b2b2  -        -         -          container demo-old (running) claims service demo",
+                "DROPLET    STATUS       DESIRED       RUNNING       HEALTH   BALANCER  SINCE      IMAGES      REASON",
+                "droplet-1  IN_SYNC      a1a1a1a1a1a1  a1a1a1a1a1a1  healthy  UP        1h 2m ago  3, 24.2 MB  runs the desired digest",
+                "droplet-2  IMAGE_DRIFT  a1a1a1a1a1a1  b2b2b2b2b2b2  healthy  UP        42s ago    -           runs b2b2b2b2b2b2, wants a1a1a1a1a1a1",
+                "droplet-3  UNREACHABLE  a1a1a1a1a1a1  -             unknown  -         -          -           unreachable (REFUSED): <script>|*x*",
+                "droplet-2  UNMANAGED    -             b2b2b2b2b2b2  -        -         -          -           container demo-old (running) claims service demo",
                 "3 droplets: 1 IN_SYNC, 1 IMAGE_DRIFT, 1 UNREACHABLE; 1 UNMANAGED container (drift)");
     }
 
@@ -65,7 +67,13 @@ class ReportFormatTest {
         assertThat(json.get("summary").get("IMAGE_DRIFT").asInt()).isEqualTo(1);
         assertThat(json.get("summary").get("MISSING").asInt()).isZero();
         assertThat(json.get("summary").get("UNMANAGED").asInt()).isEqualTo(1);
+        assertThat(json.get("summary").get("CONFIG_DRIFT").asInt()).isZero();
+        JsonNode first = json.get("droplets").get(0);
+        assertThat(first.get("images").get("count").asInt()).isEqualTo(3);
+        assertThat(first.get("images").get("bytes").asLong()).isEqualTo(24_150_000L);
+        assertThat(first.get("configDifferences").size()).isZero();
         JsonNode second = json.get("droplets").get(1);
+        assertThat(second.get("images").isNull()).isTrue();
         assertThat(second.get("name").asText()).isEqualTo("droplet-2");
         assertThat(second.get("desiredDigest").asText()).isEqualTo(V1);
         assertThat(second.get("runningDigest").asText()).isEqualTo(V2);

@@ -31,7 +31,9 @@ final class ContainerKeys {
     private static final Set<String> UNSUPPORTED_NETWORKS = Set.of("host", "none");
     /** A user or uid, optionally a group or gid: what Docker's --user takes, without a leading '-'. */
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?");
-    private static final Pattern LOG_DRIVER = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+    /** The log drivers built into Docker on Linux (plugins are not supported: fleet's Docker client cannot name them). */
+    private static final Pattern LOG_DRIVER =
+            Pattern.compile("json-file|local|journald|syslog|gelf|fluentd|awslogs|splunk|gcplogs|none");
     private static final Pattern LOG_OPTION = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
     private static final List<String> SIGNALS =
             List.of("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGKILL");
@@ -136,8 +138,9 @@ final class ContainerKeys {
         return field.mapping(LOG_KEYS).flatMap(log -> {
             Optional<String> driver = log.required("driver", "the Docker log driver: json-file, local, journald,"
                     + " syslog, none...; leave log out for fleet's default (json-file, rotated)")
-                    .flatMap(f -> f.text(LOG_DRIVER, "a log driver name",
-                            "lowercase letters, digits, '_', '.' and '-', such as json-file, local or journald"));
+                    .flatMap(f -> f.text(LOG_DRIVER, "a log driver fleet can set",
+                            "one of Docker's own: json-file, local, journald, syslog, gelf, fluentd, awslogs, splunk,"
+                            + " gcplogs, none"));
             Optional<Map<String, String>> options = log.optional("options").map(ContainerKeys::logOptions)
                     .orElse(Optional.of(Map.of()));
             return Sections.allPresent(driver, options)

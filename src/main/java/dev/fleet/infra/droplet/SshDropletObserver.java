@@ -13,6 +13,7 @@ import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.observed.DropletObservation;
 import dev.fleet.observed.DropletObserver;
 import dev.fleet.observed.HealthProbe;
+import dev.fleet.observed.ImageUse;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.RolloutIntent;
@@ -20,6 +21,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
@@ -94,6 +97,9 @@ public final class SshDropletObserver implements DropletObserver {
                 health.map(h -> h.healthy() ? "ok" : String.join("; ", h.failures())).orElse("not probed"),
                 intent.map(i -> "unfinished run " + i.run() + " at step " + i.step()).orElse("no unfinished run"),
                 (System.nanoTime() - started) / 1_000_000);
-        return new DropletObservation.Reached(droplet.name(), seen, containers, health, intent, route);
+        Set<String> repositories = new TreeSet<>(List.of(state.service().image().repository(),
+                state.desiredImage(droplet).repository()));
+        Optional<ImageUse> images = Optional.of(new ContainerReader(connection).images(repositories));
+        return new DropletObservation.Reached(droplet.name(), seen, containers, health, intent, route, images);
     }
 }

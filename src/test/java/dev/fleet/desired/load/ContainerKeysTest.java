@@ -440,12 +440,21 @@ class ContainerKeysTest {
     }
 
     @Test
+    void aLogDriverPluginIsRefusedWithDockersOwnDriversAsTheHint() throws Exception {
+        List<StateProblem> problems = problems(service("  log:\n    driver: loki\n"));
+
+        assertThat(problems).extracting(ContainerKeysTest::position).containsExactly("7:13");
+        assertThat(problems.get(0).message()).isEqualTo("service.log.driver: \"loki\" is not a log driver fleet can set");
+        assertThat(problems.get(0).hint()).hasValueSatisfying(hint -> assertThat(hint).contains("json-file, local, journald"));
+    }
+
+    @Test
     void logDriverAndOptionNamesFollowTheirPattern() throws Exception {
         List<StateProblem> problems =
                 problems(service("  log:\n    driver: JSON\n    options:\n      Max-Size: 10m\n"));
 
         assertThat(problems).extracting(ContainerKeysTest::position).containsExactly("7:13", "9:7");
-        assertThat(problems.get(0).message()).isEqualTo("service.log.driver: \"JSON\" is not a log driver name");
+        assertThat(problems.get(0).message()).isEqualTo("service.log.driver: \"JSON\" is not a log driver fleet can set");
         assertThat(problems.get(1).message()).isEqualTo("service.log.options.Max-Size: is not a valid log option name");
     }
 

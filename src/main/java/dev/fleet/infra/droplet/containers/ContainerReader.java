@@ -4,11 +4,13 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.InternetProtocol;
 import dev.fleet.infra.docker.DropletConnection;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.ImageDefaults;
+import dev.fleet.observed.ImageUse;
 import dev.fleet.observed.ObservedContainer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -67,6 +69,32 @@ public final class ContainerReader {
             }
         }
         return List.copyOf(containers);
+    }
+
+    /** The images of {@code repositories} (by digest or tag) on the droplet, and their size. */
+    public ImageUse images(Set<String> repositories) throws DropletException {
+        int count = 0;
+        long bytes = 0;
+        for (Image image : connection.call("listing images", docker -> docker.listImagesCmd().exec())) {
+            List<String> references = new ArrayList<>();
+            references.addAll(image.getRepoDigests() == null ? List.of() : List.of(image.getRepoDigests()));
+            references.addAll(image.getRepoTags() == null ? List.of() : List.of(image.getRepoTags()));
+            if (references.stream().anyMatch(reference -> repositories.contains(repositoryOf(reference)))) {
+                count++;
+                bytes += image.getSize() == null ? 0 : image.getSize();
+            }
+        }
+        return new ImageUse(count, bytes);
+    }
+
+    /** {@code registry:5000/team/app} of {@code registry:5000/team/app@sha256:...} or {@code ...:v2}. */
+    static String repositoryOf(String reference) {
+        int at = reference.indexOf('@');
+        if (at >= 0) {
+            return reference.substring(0, at);
+        }
+        int colon = reference.lastIndexOf(':');
+        return colon > reference.lastIndexOf('/') ? reference.substring(0, colon) : reference;
     }
 
     private ObservedContainer observed(InspectContainerResponse inspected) throws DropletException {
