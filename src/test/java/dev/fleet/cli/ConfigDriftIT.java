@@ -127,7 +127,7 @@ class ConfigDriftIT {
                 "v2, and a region");
 
         FleetProcess.Result plan = fleet("plan");
-        assertThat(plan.exitCode()).as(plan.stderr()).isZero();
+        assertThat(plan.exitCode()).as("drift to plan for: " + plan.stderr()).isEqualTo(2);
         for (LabDroplet droplet : lab().droplets()) {
             String section = section(plan.stdout(), droplet.name());
             assertThat(section).contains("why: IMAGE_DRIFT").contains("environment.REGION added");

@@ -47,8 +47,9 @@ final class InspectedConfig {
                 environment(config == null ? null : config.getEnv()),
                 host == null ? "no" : restart(host),
                 labels(config == null ? null : config.getLabels()),
-                Optional.of(list(config == null ? null : config.getCmd())),
-                Optional.of(list(config == null ? null : config.getEntrypoint())),
+                // None (not an empty list) when the engine has none: recreated, it stays none.
+                Optional.ofNullable(config == null ? null : config.getCmd()).map(Arrays::asList),
+                Optional.ofNullable(config == null ? null : config.getEntrypoint()).map(Arrays::asList),
                 host == null ? List.of() : volumes(host),
                 networks(inspected),
                 text(config == null ? null : config.getUser()),
