@@ -187,6 +187,51 @@ class ConfigDriftIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void afterThreeMoreRolloutsEachDropletKeepsTheLastImagesAndARollbackStillFindsItsImage() throws Exception {
+        String v1 = lab().env("LAB_IMAGE_V1");
+        String v2 = lab().env("LAB_IMAGE_V2");
+        List<String> next = List.of(lab().pushVariant("v2", "v3"), lab().pushVariant("v2", "v4"),
+                lab().pushVariant("v2", "v5"));
+        String current = v2;
+        for (String image : next) {
+            String from = current;
+            lab().commitState(state -> state.replace(from, image), "deploy " + image);
+            applyUnderLoad("deploying " + image);
+            current = image;
+        }
+        for (LabDroplet droplet : lab().droplets()) {
+            String images = lab().dockerOn(droplet, "images", "--digests", "--format", "{{.Repository}}@{{.Digest}}")
+                    .output();
+            assertThat(images).as(droplet.name() + " keeps the last three images fleet ran")
+                    .contains(next.get(0)).contains(next.get(1)).contains(next.get(2))
+                    .doesNotContain(v1).doesNotContain(v2);
+        }
+        JsonNode drift = JSON.readTree(fleet("drift", "--output", "json").stdout());
+        for (JsonNode droplet : drift.get("droplets")) {
+            assertThat(droplet.get("images").get("count").asInt()).as(droplet.toString()).isEqualTo(3);
+        }
+
+        String last = current;
+        lab().commitState(state -> state.replace(last, lab().env("LAB_IMAGE_BAD")), "deploy the bad image");
+        FleetProcess.Result bad;
+        LoadRun.Summary load;
+        try (LoadRun run = LoadRun.start(lab().env("LAB_LB_URL") + "/", RATE, 300)) {
+            bad = fleet("apply", "--yes");
+            load = run.stop();
+        }
+        load.assertZeroDowntime("rolling back to " + last, bad.stdout());
+        assertThat(bad.exitCode()).as(bad.stdout() + bad.stderr()).isEqualTo(3);
+        assertThat(bad.stdout()).contains("ROLLED_BACK");
+        String runningDigest = lab().dockerOn(lab().droplets().get(0), "inspect", "-f",
+                "{{index .Config.Labels \"fleet.digest\"}}", "demo").output().strip();
+        assertThat(last).endsWith("@" + runningDigest);
+
+        lab().commitState(state -> state.replace(lab().env("LAB_IMAGE_BAD"), last), "back to " + last);
+        assertThat(fleet("drift").exitCode()).isZero();
+    }
+
     /** The container as its engine reports it, with what changes on every recreation left out. */
     private static String setup(LabDroplet droplet) {
         return lab().dockerOn(droplet, "inspect", "-f",

@@ -223,6 +223,33 @@ public final class Lab {
         check(dockerOn(droplet, run.toArray(String[]::new)), "starting " + image + " on " + droplet.name());
     }
 
+    /**
+     * Pushes a new image of the demo app's {@code version} to the lab's registry, differing from it
+     * only by a label (so by its digest), and returns its reference by digest as the droplets pull it.
+     */
+    public String pushVariant(String version, String variant) {
+        String v1 = env("LAB_IMAGE_V1");
+        String repository = v1.substring(0, v1.indexOf('@'));
+        String local = env("LAB_REGISTRY") + "/" + repository.substring(repository.indexOf('/') + 1) + ":" + variant;
+        Path context = dir.resolve("variants").resolve(variant);
+        try {
+            Files.createDirectories(context);
+            Files.writeString(context.resolve("Dockerfile"),
+                    "FROM fleet-lab/demo:" + version + "\nLABEL fleet-lab.variant=" + variant + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        check(exec(List.of(docker(), "build", "-q", "-t", local, context.toString()), COMMAND_TIMEOUT), "building " + local);
+        check(exec(List.of(docker(), "push", "-q", local), COMMAND_TIMEOUT), "pushing " + local);
+        String digests = exec(List.of(docker(), "image", "inspect", "--format",
+                "{{range .RepoDigests}}{{println .}}{{end}}", local), COMMAND_TIMEOUT).output();
+        String digest = digests.lines().filter(line -> line.startsWith(local.substring(0, local.lastIndexOf(':')) + "@"))
+                .map(line -> line.substring(line.indexOf('@') + 1)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no registry digest for " + local + ": " + digests));
+        exec(List.of(docker(), "rmi", local), COMMAND_TIMEOUT);
+        return repository + "@" + digest;
+    }
+
     /** Runs {@code command} as root on the droplet itself (not over SSH): how faults are injected. */
     public CommandResult onDroplet(LabDroplet droplet, String... command) {
         List<String> args = new ArrayList<>(List.of(docker(), "exec", droplet.container()));

@@ -148,9 +148,10 @@ final class SshDropletSession implements DropletSession {
     @Override
     public List<String> pruneImages(ImageRef running, int keep) throws ApplyException {
         // Recording the same image twice records it once; removing an image twice removes it once.
-        List<String> ran = retried(() -> new ImagesRan(connection().ssh(), service).record(running.reference()));
+        ImagesRan.Record record = retried(() -> new ImagesRan(connection().ssh(), service).record(running.reference()));
+        List<String> aimed = record.aimedDigests().stream().map(digest -> running.repository() + "@" + digest).toList();
         List<String> removed = new ArrayList<>();
-        for (String image : ImageRetention.toRemove(ran, running.reference(), keep)) {
+        for (String image : ImageRetention.toRemove(record.ran(), aimed, running.reference(), keep)) {
             if (retried(() -> containers.removeImage(image))) {
                 removed.add(image);
             }
