@@ -190,6 +190,35 @@ class BlueGreenIT {
         assertThat(third.stdout()).as(third.stdout() + third.stderr()).contains("nothing to do");
     }
 
+    @Test
+    @Order(7)
+    void aChangedVariableIsConfigDriftAndMovesToTheOtherColourUnderLoad() throws Exception {
+        String live = lab().dockerOn(droplet(), "ps", "--filter", "label=fleet.service=demo", "--format", "{{.Names}}")
+                .output().strip();
+        lab().commitState(state -> state.replace("  restart: always\n", "  restart: always\n  environment:\n"
+                + "    REGION: lab-1\n"), "a region");
+
+        FleetProcess.Result drift = FleetProcess.run("drift", "--state", lab().stateFile().toString());
+        assertThat(drift.exitCode()).as(drift.stdout()).isEqualTo(2);
+        assertThat(drift.stdout()).contains("CONFIG_DRIFT").contains("environment.REGION added");
+        LoadRun.Summary load;
+        FleetProcess.Result apply;
+        try (LoadRun run = LoadRun.start(nginx("/"), RATE, 300)) {
+            apply = apply();
+            load = run.stop();
+        }
+
+        assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isZero();
+        String next = live.equals("demo-blue") ? "demo-green" : "demo-blue";
+        assertThat(apply.stdout()).contains("start " + next).contains("point nginx at " + next)
+                .contains("remove container " + live);
+        assertZeroFailures(load, apply);
+        assertThat(colours()).containsExactly(next);
+        assertThat(lab().dockerOn(droplet(), "inspect", "-f", "{{json .Config.Env}}", next).output())
+                .contains("REGION=lab-1");
+        assertThat(FleetProcess.run("drift", "--state", lab().stateFile().toString()).exitCode()).isZero();
+    }
+
     private static Lab lab() {
         return lab.get();
     }
