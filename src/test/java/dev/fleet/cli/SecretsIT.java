@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Sentinel secrets (an environment secret, a file secret, a registry password) through every path
+ * Sentinel secrets (an environment secret, a file secret, a droplet's own secret, a registry password) through every path
  * of fleet that changes or reports a fleet: apply succeeding, failing and rolling back, killed in
  * the middle, refused; each with and without {@code --debug}; then the audit record (fleet history
  * and its file on the droplet), the droplets' rollout journals; then the token rotated, which is
@@ -45,6 +45,7 @@ class SecretsIT {
     private final String fileSecret = "sentinel-file-" + UUID.randomUUID();
     private final String registryPassword = "sentinel-registry-" + UUID.randomUUID();
     private final String rotatedSecret = "sentinel-rotated-" + UUID.randomUUID();
+    private final String dropletSecret = "sentinel-droplet-" + UUID.randomUUID();
 
     @Test
     void noSentinelSecretAppearsInAnyOutputLogRecordPageOrMessage() throws Exception {
@@ -54,13 +55,15 @@ class SecretsIT {
                   environment:
                     API_TOKEN: { secret-from-env: FLEET_API_TOKEN }
                     SESSION_KEY: { secret-from-file: session-key }
-                """) + """
+                """).replaceFirst("(  - name: droplet-1\n    host: 127\\.0\\.0\\.1\n    port: \\d+\n)",
+                "$1    environment:\n      SHARD_KEY: { secret-from-env: FLEET_SHARD_KEY }\n") + """
                 registry:
                   server: registry.lab:5000
                   username: deploy
                   password-from-env: FLEET_REGISTRY_PASSWORD
                 """, "secrets");
-        Map<String, String> secrets = Map.of("FLEET_API_TOKEN", envSecret, "FLEET_REGISTRY_PASSWORD", registryPassword);
+        Map<String, String> secrets = Map.of("FLEET_API_TOKEN", envSecret, "FLEET_REGISTRY_PASSWORD", registryPassword,
+                "FLEET_SHARD_KEY", dropletSecret);
         Map<String, String> seen = new LinkedHashMap<>();
 
         deploy("LAB_IMAGE_V1", "LAB_IMAGE_V2");
@@ -72,6 +75,8 @@ class SecretsIT {
             assertThat(lab().dockerOn(droplet, "inspect", "demo").output()).as("the secrets reached the container")
                     .contains(envSecret).contains(fileSecret);
         }
+        assertThat(lab().dockerOn(lab().droplets().getFirst(), "inspect", "demo").output())
+                .as("the droplet's own secret reached its container").contains(dropletSecret);
 
         deploy("LAB_IMAGE_V1", "LAB_IMAGE_BAD");
         record(seen, "apply --debug, rolled back", FleetProcess.run(secrets, "apply", "--yes", "--debug", "--state",
@@ -100,7 +105,7 @@ class SecretsIT {
 
         // The token rotated in fleet's environment: CONFIG_DRIFT, whose reasons name the variable only.
         Map<String, String> rotated = Map.of("FLEET_API_TOKEN", rotatedSecret, "FLEET_REGISTRY_PASSWORD",
-                registryPassword);
+                registryPassword, "FLEET_SHARD_KEY", dropletSecret);
         for (String format : List.of("table", "json", "markdown", "html")) {
             record(seen, "drift " + format + ", token rotated", FleetProcess.run(rotated, "drift", "--debug", "--output",
                     format, "--state", state()));
@@ -121,7 +126,8 @@ class SecretsIT {
 
         assertThat(seen).hasSizeGreaterThan(15);
         seen.forEach((where, text) -> assertThat(text).as(where).doesNotContain(envSecret)
-                .doesNotContain(fileSecret).doesNotContain(registryPassword).doesNotContain(rotatedSecret));
+                .doesNotContain(fileSecret).doesNotContain(registryPassword).doesNotContain(rotatedSecret)
+                .doesNotContain(dropletSecret));
     }
 
     /** fleet watch applying the rotated token: its page, JSON, metrics, and what its webhook was sent. */

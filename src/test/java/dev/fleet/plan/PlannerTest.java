@@ -384,6 +384,31 @@ class PlannerTest {
     }
 
     @Test
+    void aDropletsOwnEnvironmentIsMergedOverTheServicesInItsContainerOnly() {
+        Map<String, EnvValue> environment = new LinkedHashMap<>();
+        environment.put("LOG_LEVEL", new EnvValue.Plain("info"));
+        environment.put("REGION", new EnvValue.Plain("none"));
+        ServiceSpec service = new ServiceSpec("demo", ref(V2), List.of(), environment, "always", Map.of());
+        DropletSpec ams = new DropletSpec("d1", "127.0.0.1", 22, "deploy", Optional.empty(), Optional.empty(),
+                List.of(), Map.of("REGION", new EnvValue.Plain("ams3"), "SHARD", new EnvValue.Plain("1")));
+        DesiredState base = state(V2, 1, true, ams, droplet("d2"));
+        DesiredState state = new DesiredState(base.file(), base.revision(), service, base.droplets(), base.ssh(),
+                base.registry(), base.health(), base.drain(), base.balancer(), base.rollout());
+
+        Plan plan = ready(state, reached("d1", running(V1), HEALTHY), reached("d2", running(V1), HEALTHY));
+
+        Map<String, Map<String, EnvValue>> started = new LinkedHashMap<>();
+        for (DropletPlan droplet : plan.droplets()) {
+            droplet.steps().stream().filter(Step.StartContainer.class::isInstance).map(Step.StartContainer.class::cast)
+                    .forEach(start -> started.put(droplet.droplet(), start.container().environment()));
+        }
+        assertThat(started.get("d1")).containsExactly(Map.entry("LOG_LEVEL", new EnvValue.Plain("info")),
+                Map.entry("REGION", new EnvValue.Plain("ams3")), Map.entry("SHARD", new EnvValue.Plain("1")));
+        assertThat(started.get("d2")).containsExactly(Map.entry("LOG_LEVEL", new EnvValue.Plain("info")),
+                Map.entry("REGION", new EnvValue.Plain("none")));
+    }
+
+    @Test
     void theStartStepCarriesTheWholeContainerWithItsSecretStillOpaque() {
         Secret token = new Secret("s3cr3t-value");
         Map<String, EnvValue> environment = new LinkedHashMap<>();
