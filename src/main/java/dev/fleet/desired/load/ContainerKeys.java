@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
@@ -78,35 +79,45 @@ final class ContainerKeys {
 
     /** Networks by name, none twice; host and none are refused. */
     static Optional<List<String>> networks(Field field) {
+        return uniqueTexts(field, (name, element) -> {
+            if (UNSUPPORTED_NETWORKS.contains(name)) {
+                element.problem(Text.quote(name) + " networking is not supported", "fleet publishes ports"
+                        + " and joins user networks; leave networks out for Docker's default bridge, or"
+                        + " name networks created with docker network create");
+                return false;
+            }
+            if (!NETWORK.matcher(name).matches() || name.length() > LONGEST_NETWORK) {
+                element.problem(Text.quote(name) + " is not a valid network name", "letters, digits, '_',"
+                        + " '.' and '-', starting with a letter or digit, at most 128 characters");
+                return false;
+            }
+            return true;
+        }, "list a network once");
+    }
+
+    /**
+     * A list of texts, each valid as {@code valid} says (which records its own problem) and none
+     * twice: a repeat is a problem naming where it was first, with {@code onceHint}.
+     */
+    private static Optional<List<String>> uniqueTexts(Field field, BiPredicate<String, Field> valid, String onceHint) {
         return field.list().flatMap(elements -> {
-            List<String> networks = new ArrayList<>();
-            Map<String, Field> seen = new LinkedHashMap<>();
-            boolean valid = true;
+            List<String> texts = new ArrayList<>();
+            Map<String, Field> seen = new HashMap<>();
+            boolean allValid = true;
             for (Field element : elements) {
-                Optional<String> network = element.text().filter(name -> {
-                    if (UNSUPPORTED_NETWORKS.contains(name)) {
-                        element.problem(Text.quote(name) + " networking is not supported", "fleet publishes ports"
-                                + " and joins user networks; leave networks out for Docker's default bridge, or"
-                                + " name networks created with docker network create");
-                        return false;
-                    }
-                    if (!NETWORK.matcher(name).matches() || name.length() > LONGEST_NETWORK) {
-                        element.problem(Text.quote(name) + " is not a valid network name", "letters, digits, '_',"
-                                + " '.' and '-', starting with a letter or digit, at most 128 characters");
-                        return false;
-                    }
-                    Field first = seen.putIfAbsent(name, element);
+                Optional<String> text = element.text().filter(t -> valid.test(t, element)).filter(t -> {
+                    Field first = seen.putIfAbsent(t, element);
                     if (first != null) {
-                        element.problem(Text.quote(name) + " is already listed by " + first.path() + " (line "
-                                + (first.mark().getLine() + 1) + ")", "list a network once");
+                        element.problem(Text.quote(t) + " is already listed by " + first.path() + " (line "
+                                + (first.mark().getLine() + 1) + ")", onceHint);
                         return false;
                     }
                     return true;
                 });
-                network.ifPresent(networks::add);
-                valid &= network.isPresent();
+                text.ifPresent(texts::add);
+                allValid &= text.isPresent();
             }
-            return valid ? Optional.of(networks) : Optional.empty();
+            return allValid ? Optional.of(texts) : Optional.empty();
         });
     }
 
@@ -209,25 +220,7 @@ final class ContainerKeys {
 
     /** Extra {@code /etc/hosts} lines as {@code name:address}, as written; none twice. */
     static Optional<List<String>> extraHosts(Field field) {
-        return field.list().flatMap(elements -> {
-            List<String> hosts = new ArrayList<>();
-            Map<String, Field> seen = new HashMap<>();
-            boolean valid = true;
-            for (Field element : elements) {
-                Optional<String> host = element.text().filter(text -> extraHost(text, element)).filter(text -> {
-                    Field first = seen.putIfAbsent(text, element);
-                    if (first != null) {
-                        element.problem(Text.quote(text) + " is already listed by " + first.path() + " (line "
-                                + (first.mark().getLine() + 1) + ")", "list an entry once");
-                        return false;
-                    }
-                    return true;
-                });
-                host.ifPresent(hosts::add);
-                valid &= host.isPresent();
-            }
-            return valid ? Optional.of(hosts) : Optional.empty();
-        });
+        return uniqueTexts(field, ContainerKeys::extraHost, "list an entry once");
     }
 
     private static boolean extraHost(String text, Field field) {

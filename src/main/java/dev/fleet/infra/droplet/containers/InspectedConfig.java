@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -75,8 +76,8 @@ final class InspectedConfig {
                     equals < 0 ? "" : variable.substring(equals + 1));
         }
         return new ImageDefaults(environment, list(config.getCmd()), list(config.getEntrypoint()),
-                String.valueOf(Optional.ofNullable(config.getUser()).orElse("")),
-                String.valueOf(Optional.ofNullable(config.getWorkingDir()).orElse("")),
+                Objects.requireNonNullElse(config.getUser(), ""),
+                Objects.requireNonNullElse(config.getWorkingDir(), ""),
                 config.getRawValues().get("StopSignal") instanceof String signal ? signal : "",
                 config.getLabels() == null ? Map.of() : config.getLabels());
     }
