@@ -3,7 +3,10 @@ package dev.fleet.cli;
 import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine;
@@ -15,7 +18,14 @@ class CommandLineProducer {
     @Produces
     @Singleton
     CommandLine commandLine(PicocliCommandLineFactory factory) {
-        return factory.create().setParameterExceptionHandler(CommandLineProducer::reportUsageError);
+        return factory.create().setParameterExceptionHandler(CommandLineProducer::reportUsageError)
+                .setOut(printable(System.out))
+                .setErr(printable(System.err));
+    }
+
+    /** Every line fleet prints goes through {@link PrintableWriter}: no foreign control character reaches a terminal. */
+    private static PrintWriter printable(PrintStream stream) {
+        return new PrintWriter(new PrintableWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8)), true);
     }
 
     /**

@@ -45,4 +45,11 @@ class FleetCommandTest {
         assertThat(result.getErrorOutput()).startsWith("Usage: fleet ");
         assertThat(result.getOutput()).isEmpty();
     }
+
+    @Test
+    @Launch(value = "--frob\u001b[2J\u001b]0;title\u0007nicate", exitCode = 1)
+    void anUnknownOptionsControlCharactersAreShownNotSentToTheTerminal(LaunchResult result) {
+        assertThat(result.getErrorOutput()).contains("Unknown option: '--frob\\x1b[2J\\x1b]0;title\\x07nicate'")
+                .doesNotContain("\u001b").doesNotContain("\u0007");
+    }
 }
