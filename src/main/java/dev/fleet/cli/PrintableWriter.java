@@ -3,23 +3,26 @@ package dev.fleet.cli;
 import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
  * What fleet writes to a terminal, with every control character that did not come from fleet made
  * visible: text from droplets, registries, the history or a state file (a container name, an error
  * detail) could otherwise move the cursor, clear the screen, retitle the window or hide a line
- * with a carriage return. A tab and a line feed pass; so do the few colour codes fleet's own table
- * uses (reset, bold, red, green, yellow), which can only colour text. Everything else becomes an
- * escape a person can read ({@code \x1b}, {@code \r}, {@code \u202e}).
+ * with a carriage return. A tab and a line feed pass; so do colour and text-style codes (SGR: reset,
+ * bold, faint, italic, underline and their ends, foreground colours), which fleet's table and
+ * picocli's help use and which can only colour text: not conceal, not a background. Everything else
+ * becomes an escape a person can read ({@code \x1b}, {@code \r}, {@code \u202e}).
  */
 final class PrintableWriter extends FilterWriter {
 
-    /** The SGR parameters fleet's table uses; any other escape sequence is neutralised. */
-    private static final Set<String> COLOURS = Set.of("0", "1", "31", "32", "33");
+    /** SGR parameters that only style or colour text; any other escape sequence is neutralised. */
+    private static final Set<String> STYLES = Set.of("", "0", "1", "2", "3", "4", "21", "22", "23", "24", "39",
+            "30", "31", "32", "33", "34", "35", "36", "37", "90", "91", "92", "93", "94", "95", "96", "97");
     private static final char ESC = '\u001b';
-    /** Longest colour sequence fleet writes, {@code ESC [ 3 3 m}. */
-    private static final int LONGEST = 5;
+    /** Longest style sequence let through, {@code ESC [ 1 ; 3 1 m} and a few more parameters. */
+    private static final int LONGEST = 16;
 
     /** An escape sequence begun in one write and not finished yet. */
     private final StringBuilder pending = new StringBuilder();
@@ -73,17 +76,19 @@ final class PrintableWriter extends FilterWriter {
         super.close();
     }
 
-    /** Passes a finished colour sequence, escapes anything else once it cannot become one. */
+    /** Passes a finished style sequence, escapes anything else once it cannot become one. */
     private void settle() throws IOException {
         String sequence = pending.toString();
         boolean complete = sequence.length() >= 3 && sequence.charAt(1) == '[' && sequence.endsWith("m");
-        if (complete && COLOURS.contains(sequence.substring(2, sequence.length() - 1))) {
+        if (complete && Arrays.stream(sequence.substring(2, sequence.length() - 1).split(";", -1))
+                .allMatch(STYLES::contains)) {
             out.write(sequence);
             pending.setLength(0);
             return;
         }
-        boolean couldBecome = sequence.length() < LONGEST && (sequence.length() < 2 || sequence.charAt(1) == '[')
-                && sequence.substring(Math.min(2, sequence.length())).chars().allMatch(Character::isDigit);
+        boolean couldBecome = !complete && sequence.length() < LONGEST
+                && (sequence.length() < 2 || sequence.charAt(1) == '[')
+                && sequence.substring(Math.min(2, sequence.length())).chars().allMatch(c -> Character.isDigit(c) || c == ';');
         if (!couldBecome) {
             out.write(escaped(sequence));
             pending.setLength(0);

@@ -33,6 +33,13 @@ class PrintableWriterTest {
     @Test
     void otherSgrCodesThatCouldHideTextAreEscaped() throws IOException {
         assertThat(through("\u001b[8mhidden\u001b[0m")).isEqualTo("\\x1b[8mhidden\u001b[0m");
+        assertThat(through("\u001b[1;40mx")).isEqualTo("\\x1b[1;40mx");
+    }
+
+    @Test
+    void picocliHelpStylesPass() throws IOException {
+        assertThat(through("\u001b[31m\u001b[1merror\u001b[21m\u001b[39m\u001b[0m \u001b[1;4mUsage\u001b[22;24m"))
+                .isEqualTo("\u001b[31m\u001b[1merror\u001b[21m\u001b[39m\u001b[0m \u001b[1;4mUsage\u001b[22;24m");
     }
 
     @Test
