@@ -2,6 +2,8 @@ package dev.fleet.cli;
 
 import java.io.FilterWriter;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Arrays;
 import java.util.Set;
@@ -29,6 +31,17 @@ final class PrintableWriter extends FilterWriter {
 
     PrintableWriter(Writer out) {
         super(out);
+    }
+
+    /** {@code text} as this writer passes it on: what a terminal is sent for it. */
+    static String shown(String text) {
+        StringWriter shown = new StringWriter();
+        try (PrintableWriter writer = new PrintableWriter(shown)) {
+            writer.write(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return shown.toString();
     }
 
     @Override

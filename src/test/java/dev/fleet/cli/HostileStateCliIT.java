@@ -119,7 +119,8 @@ class HostileStateCliIT {
                 .startsWith(run.file() + ":");
         for (StateProblem problem : refusal.problems()) {
             softly.assertThat(problem.line()).as("%s: the line of %s", what, problem).isPositive();
-            softly.assertThat(result.stderr()).as("%s: stderr", what).contains(problem.render());
+            // As a terminal gets it: control characters from the file shown, not obeyed.
+            softly.assertThat(result.stderr()).as("%s: stderr", what).contains(PrintableWriter.shown(problem.render()));
         }
         softly.assertThat(run.connectionsTo()).as("%s: connections with a refused state", what).isEmpty();
     }
