@@ -172,7 +172,7 @@ class CloudflareDnsWatchIT {
     // ---------------------------------------------------------------- helpers
 
     private static Map<String, String> environment(String api) {
-        return Map.of("CLOUDFLARE_API_TOKEN", TOKEN, "FLEET_CLOUDFLARE_API", api);
+        return Map.of("FLEET_SECRET_CLOUDFLARE_API_TOKEN", TOKEN, "FLEET_CLOUDFLARE_API", api);
     }
 
     private static String ip(int droplet) {
@@ -242,7 +242,7 @@ class CloudflareDnsWatchIT {
                   provider: cloudflare
                   name: %s
                   zone-id: %s
-                  api-token-from-env: CLOUDFLARE_API_TOKEN
+                  api-token-from-env: FLEET_SECRET_CLOUDFLARE_API_TOKEN
                   ttl: 60s
                   interval: 1s
                   check-port: %d

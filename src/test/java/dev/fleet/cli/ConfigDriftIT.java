@@ -44,8 +44,8 @@ class ConfigDriftIT {
 
     private static final String FIRST_TOKEN = "first-token-" + UUID.randomUUID();
     private static final String ROTATED_TOKEN = "rotated-token-" + UUID.randomUUID();
-    private static final Map<String, String> SECRETS = Map.of("FLEET_API_TOKEN", FIRST_TOKEN,
-            "FLEET_API_TOKEN_ROTATED", ROTATED_TOKEN);
+    private static final Map<String, String> SECRETS = Map.of("FLEET_SECRET_API_TOKEN", FIRST_TOKEN,
+            "FLEET_SECRET_API_TOKEN_ROTATED", ROTATED_TOKEN);
 
     @Test
     @Order(1)
@@ -53,7 +53,7 @@ class ConfigDriftIT {
         lab().commitState(state -> state.replace("  restart: always\n", """
                   restart: always
                   environment:
-                    API_TOKEN: { secret-from-env: FLEET_API_TOKEN }
+                    API_TOKEN: { secret-from-env: FLEET_SECRET_API_TOKEN }
                     DATA_DIR: /data
                   volumes: ["demo-data:/data"]
                 """), "the token, and the app's data on a named volume");
@@ -62,8 +62,8 @@ class ConfigDriftIT {
             assertThat(envOf(droplet, "API_TOKEN")).isEqualTo(envAnswer("API_TOKEN", FIRST_TOKEN));
         }
 
-        lab().commitState(state -> state.replace("secret-from-env: FLEET_API_TOKEN }",
-                "secret-from-env: FLEET_API_TOKEN_ROTATED }"), "rotate the token");
+        lab().commitState(state -> state.replace("secret-from-env: FLEET_SECRET_API_TOKEN }",
+                "secret-from-env: FLEET_SECRET_API_TOKEN_ROTATED }"), "rotate the token");
 
         FleetProcess.Result drift = fleet("drift", "--output", "json");
         assertThat(drift.exitCode()).as(drift.stdout() + drift.stderr()).isEqualTo(2);

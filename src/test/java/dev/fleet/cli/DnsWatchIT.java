@@ -67,7 +67,7 @@ class DnsWatchIT {
         });
         webhook.start();
         state = writeState(lab.get().stateFile().getParent().resolve("dns-fleet.yaml"), "haproxy");
-        watch = FleetProcess.start(Map.of("PDNS_API_KEY", pdns.apiKey()), "dns-watch", "--verbose", "--state",
+        watch = FleetProcess.start(dnsEnvironment(), "dns-watch", "--verbose", "--state",
                 state.toString(), "--webhook", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook",
                 "--record", dir.resolve("dns-changes.log").toString());
     }
@@ -181,7 +181,7 @@ class DnsWatchIT {
         Files.writeString(applyState, Files.readString(applyState).replace(lab().env("LAB_IMAGE_V1"),
                 lab().env("LAB_IMAGE_V2")));
 
-        FleetProcess.Result apply = FleetProcess.run(Map.of("PDNS_API_KEY", pdns.apiKey()), "apply", "--yes",
+        FleetProcess.Result apply = FleetProcess.run(dnsEnvironment(), "apply", "--yes",
                 "--state", applyState.toString());
 
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isZero();
@@ -195,7 +195,7 @@ class DnsWatchIT {
     @Order(6)
     void fleetWatchKeepsTheNameInStepWhenTheStateHasADnsSection() {
         int eventsBefore = events.size();
-        try (FleetProcess.Running operator = FleetProcess.start(Map.of("PDNS_API_KEY", pdns.apiKey()), "watch",
+        try (FleetProcess.Running operator = FleetProcess.start(dnsEnvironment(), "watch",
                 "--state", state.toString(), "--listen", "127.0.0.1:0", "--interval", "2s",
                 "--webhook", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook",
                 "--workdir", dir.resolve("watch").toString())) {
@@ -215,6 +215,11 @@ class DnsWatchIT {
     // ---------------------------------------------------------------- helpers
 
     /** The lab's state with a dns section, the droplets' lab addresses, and a balancer of {@code kind}. */
+    /** What whoever runs fleet gives it for PowerDNS: where the API is and its key. */
+    private static Map<String, String> dnsEnvironment() {
+        return Map.of("FLEET_POWERDNS_API", pdns.api().toString(), "FLEET_SECRET_PDNS_API_KEY", pdns.apiKey());
+    }
+
     private static Path writeState(Path file, String kind) throws IOException {
         String text = Files.readString(lab.get().stateFile());
         for (int i = 1; i <= 3; i++) {
@@ -222,8 +227,8 @@ class DnsWatchIT {
             text = text.replace(name, name + "    addresses: [" + ip(i) + "]\n");
         }
         String ttl = kind.equals("dns") ? "2s" : "60s";
-        text += "dns:\n  provider: powerdns\n  name: " + NAME + "\n  api: " + pdns.api() + "\n  zone: " + ZONE
-                + "\n  api-token-from-env: PDNS_API_KEY\n  ttl: " + ttl + "\n  interval: 1s\n";
+        text += "dns:\n  provider: powerdns\n  name: " + NAME + "\n  zone: " + ZONE
+                + "\n  api-token-from-env: FLEET_SECRET_PDNS_API_KEY\n  ttl: " + ttl + "\n  interval: 1s\n";
         if (kind.equals("dns")) {
             text = text.replaceAll("(?s)balancer:\n  kind: haproxy\n.*?\n(?=\\S)", "balancer:\n  kind: dns\n");
         }

@@ -237,15 +237,15 @@ class DriftIT {
         Files.writeString(state, Files.readString(state).replace("  restart: always\n", """
                   restart: always
                   environment:
-                    API_TOKEN: { secret-from-env: FLEET_API_TOKEN }
+                    API_TOKEN: { secret-from-env: FLEET_SECRET_API_TOKEN }
                     SESSION_KEY: { secret-from-file: session-key }
                 """) + """
                 registry:
                   server: registry.lab:5000
                   username: deploy
-                  password-from-env: FLEET_REGISTRY_PASSWORD
+                  password-from-env: FLEET_SECRET_REGISTRY_PASSWORD
                 """);
-        Map<String, String> secrets = Map.of("FLEET_API_TOKEN", envSecret, "FLEET_REGISTRY_PASSWORD", registryPassword);
+        Map<String, String> secrets = Map.of("FLEET_SECRET_API_TOKEN", envSecret, "FLEET_SECRET_REGISTRY_PASSWORD", registryPassword);
         Map<String, String> debugging = new LinkedHashMap<>(secrets);
         debugging.put("QUARKUS_LOG_LEVEL", "DEBUG");
         // Even a user who asks for httpclient's wire log does not get the Docker API's bodies.

@@ -53,17 +53,17 @@ class SecretsIT {
         lab().commitState(state -> state.replace("  restart: always\n", """
                   restart: always
                   environment:
-                    API_TOKEN: { secret-from-env: FLEET_API_TOKEN }
+                    API_TOKEN: { secret-from-env: FLEET_SECRET_API_TOKEN }
                     SESSION_KEY: { secret-from-file: session-key }
                 """).replaceFirst("(  - name: droplet-1\n    host: 127\\.0\\.0\\.1\n    port: \\d+\n)",
-                "$1    environment:\n      SHARD_KEY: { secret-from-env: FLEET_SHARD_KEY }\n") + """
+                "$1    environment:\n      SHARD_KEY: { secret-from-env: FLEET_SECRET_SHARD_KEY }\n") + """
                 registry:
                   server: registry.lab:5000
                   username: deploy
-                  password-from-env: FLEET_REGISTRY_PASSWORD
+                  password-from-env: FLEET_SECRET_REGISTRY_PASSWORD
                 """, "secrets");
-        Map<String, String> secrets = Map.of("FLEET_API_TOKEN", envSecret, "FLEET_REGISTRY_PASSWORD", registryPassword,
-                "FLEET_SHARD_KEY", dropletSecret);
+        Map<String, String> secrets = Map.of("FLEET_SECRET_API_TOKEN", envSecret, "FLEET_SECRET_REGISTRY_PASSWORD", registryPassword,
+                "FLEET_SECRET_SHARD_KEY", dropletSecret);
         Map<String, String> seen = new LinkedHashMap<>();
 
         deploy("LAB_IMAGE_V1", "LAB_IMAGE_V2");
@@ -104,8 +104,8 @@ class SecretsIT {
         record(seen, "history", FleetProcess.run(secrets, "history", "--state", state()));
 
         // The token rotated in fleet's environment: CONFIG_DRIFT, whose reasons name the variable only.
-        Map<String, String> rotated = Map.of("FLEET_API_TOKEN", rotatedSecret, "FLEET_REGISTRY_PASSWORD",
-                registryPassword, "FLEET_SHARD_KEY", dropletSecret);
+        Map<String, String> rotated = Map.of("FLEET_SECRET_API_TOKEN", rotatedSecret, "FLEET_SECRET_REGISTRY_PASSWORD",
+                registryPassword, "FLEET_SECRET_SHARD_KEY", dropletSecret);
         for (String format : List.of("table", "json", "markdown", "html")) {
             record(seen, "drift " + format + ", token rotated", FleetProcess.run(rotated, "drift", "--debug", "--output",
                     format, "--state", state()));

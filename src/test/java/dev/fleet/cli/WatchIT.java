@@ -1,6 +1,7 @@
 package dev.fleet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,9 +23,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -58,6 +61,8 @@ class WatchIT {
     private static HttpServer receiver;
     private static final List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
     private static FleetProcess.Running watch;
+    /** fleet's own credential, in its environment: never the state's to read. */
+    private static final String OWN_TOKEN = "fleet-own-git-token-5Kc";
     /** The state repository's remote: git's own daemon on loopback, as a network remote fleet fetches from. */
     private static Process gitDaemon;
     private static int gitPort;
@@ -84,7 +89,7 @@ class WatchIT {
         }
         startGitDaemon();
         String remote = "git://127.0.0.1:" + gitPort + "/" + repo.getFileName();
-        watch = FleetProcess.start(Map.of(), "watch", "--repo", remote, "--branch", branch(repo),
+        watch = FleetProcess.start(Map.of("FLEET_GIT_TOKEN", OWN_TOKEN), "watch", "--repo", remote, "--branch", branch(repo),
                 "--path", "fleet.yaml", "--apply", "--interval", INTERVAL.toMillis() + "ms",
                 "--listen", "127.0.0.1:" + port, "--webhook", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
                 "--workdir", temp.resolve("clones").toString());
@@ -221,6 +226,51 @@ class WatchIT {
 
     @Test
     @Order(7)
+    void aPushedStateThatReachesForTheMachinesSecretsIsRefusedBeforeAnyConnectionAndTheLastValidStaysInForce()
+            throws Exception {
+        Path repo = lab().stateFile().getParent();
+        Path operatorOnly = Files.writeString(temp.resolve("operator-only-key"), "operator-only-7Yd\n");
+        Files.createSymbolicLink(repo.resolve("innocent"), operatorOnly);
+        Process add = new ProcessBuilder("git", "-C", repo.toString(), "add", "innocent").inheritIO().start();
+        assertThat(add.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && add.exitValue() == 0).isTrue();
+        try (ServerSocket collector = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String dns = "dns:\n  provider: powerdns\n  name: www.example.test\n  zone: example.test\n"
+                    + "  api: http://127.0.0.1:" + collector.getLocalPort() + "\n  api-token-from-env: %s\n";
+            Map<String, UnaryOperator<String>> attempts = new LinkedHashMap<>();
+            attempts.put("FLEET_GIT_TOKEN is not a variable a state may read", state -> environment(state,
+                    "{ secret-from-env: FLEET_GIT_TOKEN }"));
+            attempts.put("innocent leads outside the secrets folder through a symbolic link", state -> environment(state,
+                    "{ secret-from-file: innocent }"));
+            attempts.put("operator-only-key is outside the secrets folder", state -> environment(state,
+                    "{ secret-from-file: \"" + operatorOnly + "\" }"));
+            attempts.put("dns.api: is not the state's to say", state -> state + dns.formatted("FLEET_SECRET_NONE"));
+            attempts.put("dns.api-token-from-env: FLEET_GIT_TOKEN is not a variable",
+                    state -> state + dns.formatted("FLEET_GIT_TOKEN"));
+            String valid = Files.readString(lab().stateFile());
+            for (var attempt : attempts.entrySet()) {
+                lab().commitState(attempt.getValue(), "try: " + attempt.getKey());
+                awaitStatus("refused: " + attempt.getKey(), Duration.ofSeconds(30),
+                        json -> json.path("stateProblem").asText().contains(attempt.getKey()));
+                assertThat(statusJson().path("drift").path("summary").path("IN_SYNC").asInt()).isEqualTo(3);
+                lab().commitState(state -> valid, "back to the valid state");
+                // Each valid round resets the watch's back-off after failed rounds.
+                awaitStatus("the state valid again", Duration.ofSeconds(30), json -> json.path("stateProblem").isNull());
+            }
+            collector.setSoTimeout(1);
+            assertThatThrownBy(collector::accept).as("a connection to the state's DNS API")
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(watch.stdout() + watch.stderr() + get("/").body() + get("/drift.json").body())
+                    .doesNotContain(OWN_TOKEN, "operator-only-7Yd");
+        }
+    }
+
+    /** {@code state} whose service has one more variable, TOKEN, of {@code value}. */
+    private static String environment(String state, String value) {
+        return state.replace("  restart: always\n", "  restart: always\n  environment:\n    TOKEN: " + value + "\n");
+    }
+
+    @Test
+    @Order(8)
     void aRolloutThatFailedIsRolledBackOnceAndNotTriedAgainUntilTheStateChanges() throws Exception {
         String v2 = lab().env("LAB_IMAGE_V2");
         events.clear();
@@ -246,7 +296,7 @@ class WatchIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void sigtermStopsTheWatchCleanly() {
         int exit = watch.stop();
 

@@ -52,7 +52,7 @@ class ConfigDiffTest {
     }
 
     private static EnvValue secret(String value) {
-        return new EnvValue.SecretValue(new Secret(value), "env FLEET_API_TOKEN");
+        return new EnvValue.SecretValue(new Secret(value), "env FLEET_SECRET_API_TOKEN");
     }
 
     private static final PortMapping HTTP = new PortMapping(Optional.empty(), 80, 80, "tcp");

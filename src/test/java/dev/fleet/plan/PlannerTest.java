@@ -413,7 +413,7 @@ class PlannerTest {
         Secret token = new Secret("s3cr3t-value");
         Map<String, EnvValue> environment = new LinkedHashMap<>();
         environment.put("LOG_LEVEL", new EnvValue.Plain("info"));
-        environment.put("API_TOKEN", new EnvValue.SecretValue(token, "env FLEET_API_TOKEN"));
+        environment.put("API_TOKEN", new EnvValue.SecretValue(token, "env FLEET_SECRET_API_TOKEN"));
         List<PortMapping> ports = List.of(new PortMapping(Optional.empty(), 80, 8080, "tcp"),
                 new PortMapping(Optional.of("127.0.0.1"), 9090, 9090, "tcp"));
         ServiceSpec service = new ServiceSpec("demo", ref(V2), ports, environment, "unless-stopped",
@@ -437,7 +437,7 @@ class PlannerTest {
         Step.StartContainer start = d1.steps().stream().filter(Step.StartContainer.class::isInstance)
                 .map(Step.StartContainer.class::cast).findFirst().orElseThrow();
         assertThat(start.container().environment().get("API_TOKEN"))
-                .isEqualTo(new EnvValue.SecretValue(token, "env FLEET_API_TOKEN"));
+                .isEqualTo(new EnvValue.SecretValue(token, "env FLEET_SECRET_API_TOKEN"));
         assertThat(start.container().toString()).doesNotContain("s3cr3t-value");
         assertThat(new ArrayList<>(start.container().labels().keySet())).as("the state's labels, then fleet's")
                 .containsExactlyElementsOf(labels.keySet());

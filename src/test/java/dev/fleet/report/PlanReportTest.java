@@ -70,7 +70,7 @@ class PlanReportTest {
                         log: json-file (max-file=3, max-size=10m)
                         labels: team=platform, fleet.service=demo, fleet.digest=%s, fleet.rollout=run1
                 """.formatted(V1, V1));
-        assertThat(text).doesNotContain(SECRET).doesNotContain("FLEET_API_TOKEN");
+        assertThat(text).doesNotContain(SECRET).doesNotContain("FLEET_SECRET_API_TOKEN");
     }
 
     @Test
@@ -102,7 +102,7 @@ class PlanReportTest {
     private static DesiredState state() {
         Map<String, EnvValue> environment = new LinkedHashMap<>();
         environment.put("LOG_LEVEL", new EnvValue.Plain("info"));
-        environment.put("API_TOKEN", new EnvValue.SecretValue(new Secret(SECRET), "env FLEET_API_TOKEN"));
+        environment.put("API_TOKEN", new EnvValue.SecretValue(new Secret(SECRET), "env FLEET_SECRET_API_TOKEN"));
         ServiceSpec service = new ServiceSpec("demo", new ImageRef("registry/demo", V2),
                 List.of(new PortMapping(Optional.empty(), 80, 8080, "tcp"),
                         new PortMapping(Optional.of("127.0.0.1"), 9090, 9090, "tcp")),

@@ -27,13 +27,15 @@ final class DnsSection {
     static final URI CLOUDFLARE_API = URI.create("https://api.cloudflare.com/client/v4");
 
     /**
-     * Another Cloudflare API for fleet to call (a test double, an egress proxy), set by whoever runs
-     * fleet: read from fleet's environment, never from the state. The state may live in a repository
-     * that more people can push to than can log in where fleet runs, and the API is where the token
-     * is sent: none of them may send it to a host of their choosing. So the state has no {@code api}
-     * for Cloudflare, and this must be https, or plain http to this machine's loopback only.
+     * Where the DNS API is, and so where its token is sent, is set by whoever runs fleet: read from
+     * fleet's environment, never from the state. The state may live in a repository that more people
+     * can push to than can log in where fleet runs: none of them may send the token to a host of
+     * their choosing. Cloudflare's defaults to Cloudflare's own API (another one: a test double, an
+     * egress proxy); PowerDNS, which runs wherever its owner put it, has no default. Either must be
+     * https, or plain http to this machine's loopback only.
      */
     static final String CLOUDFLARE_API_VARIABLE = "FLEET_CLOUDFLARE_API";
+    static final String POWERDNS_API_VARIABLE = "FLEET_POWERDNS_API";
 
     private DnsSection() {}
 
@@ -56,9 +58,7 @@ final class DnsSection {
             }
             Optional<String> name = dns.required("name", "the name whose A/AAAA records are the droplets")
                     .flatMap(f -> f.text(DNS_NAME, "a DNS name", "a name such as www.example.com"));
-            Optional<URI> api = powerdns
-                    ? dns.required("api", "PowerDNS's HTTP API, such as http://127.0.0.1:8081").flatMap(DnsSection::url)
-                    : cloudflareApi(dns, providerField.orElseThrow(), context);
+            Optional<URI> api = operatorApi(dns, provider.get(), providerField.orElseThrow(), context);
             Optional<String> zone = powerdns
                     ? dns.required("zone", "the zone that holds the name, such as example.com")
                             .flatMap(f -> f.text(DNS_NAME, "a DNS zone", "a zone such as example.com"))
@@ -99,18 +99,28 @@ final class DnsSection {
         return fromEnv.map(f -> Secrets.fromEnv(f, context)).orElseGet(() -> Secrets.fromFile(fromFile.get(), context));
     }
 
-    /** Cloudflare's API, or the one fleet's environment names instead; never one the state names. */
-    private static Optional<URI> cloudflareApi(MappingReader dns, Field provider, LoadContext context) {
+    /** The provider's API as fleet's environment says, or Cloudflare's own; never one the state names. */
+    private static Optional<URI> operatorApi(MappingReader dns, DnsSpec.Provider provider, Field providerField,
+            LoadContext context) {
+        boolean cloudflare = provider == DnsSpec.Provider.CLOUDFLARE;
+        String variable = cloudflare ? CLOUDFLARE_API_VARIABLE : POWERDNS_API_VARIABLE;
         Optional<MappingReader.Entry> stateApi = dns.entry("api");
         if (stateApi.isPresent()) {
-            stateApi.get().keyField().problem("is not for provider cloudflare: where its API is, and so where the"
-                    + " token is sent, is not the state's to say", "remove it; whoever runs fleet may set "
-                    + CLOUDFLARE_API_VARIABLE + " in fleet's environment to call another Cloudflare API");
+            stateApi.get().keyField().problem("is not the state's to say: where the DNS API is, and so where its token"
+                    + " is sent, is set by whoever runs fleet", "remove it; set " + variable
+                    + " in fleet's environment" + (cloudflare ? " to call another Cloudflare API"
+                            : " to PowerDNS's HTTP API, such as http://127.0.0.1:8081"));
             return Optional.empty();
         }
-        String text = context.env().getOrDefault(CLOUDFLARE_API_VARIABLE, "").strip();
+        String text = context.env().getOrDefault(variable, "").strip();
         if (text.isEmpty()) {
-            return Optional.of(CLOUDFLARE_API);
+            if (cloudflare) {
+                return Optional.of(CLOUDFLARE_API);
+            }
+            providerField.problem("needs " + variable + " in fleet's environment: PowerDNS's HTTP API, where the"
+                    + " token is sent", "export " + variable + "=http://127.0.0.1:8081 (https, or plain http to"
+                    + " this machine's loopback)");
+            return Optional.empty();
         }
         String wrong;
         try {
@@ -129,8 +139,9 @@ final class DnsSection {
             wrong = "is not a URL";
         }
         // A user part may hold a password: not quoted back.
-        provider.problem(CLOUDFLARE_API_VARIABLE + " in fleet's environment" + (text.contains("@") ? "" : " ("
-                + Text.quote(text) + ")") + " " + wrong, "unset it to call " + CLOUDFLARE_API + ", or give an https URL;"
+        providerField.problem(variable + " in fleet's environment" + (text.contains("@") ? "" : " ("
+                + Text.quote(text) + ")") + " " + wrong, (cloudflare ? "unset it to call " + CLOUDFLARE_API
+                + ", or give an https URL" : "give an https URL") + ";"
                 + " plain http only to a loopback address (127.0.0.1, [::1], localhost)");
         return Optional.empty();
     }
@@ -149,22 +160,5 @@ final class DnsSection {
             }
         }
         return host.equalsIgnoreCase("localhost");
-    }
-
-    private static Optional<URI> url(Field field) {
-        return field.text().flatMap(text -> {
-            try {
-                URI uri = new URI(text);
-                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                        && uri.getUserInfo() == null && uri.getQuery() == null) {
-                    return Optional.of(uri);
-                }
-            } catch (URISyntaxException e) {
-                // Reported below.
-            }
-            field.problem(Text.quote(text) + " is not an http or https URL without user or query",
-                    "such as http://127.0.0.1:8081; the key goes in api-token-from-env, never in the URL");
-            return Optional.empty();
-        });
     }
 }

@@ -38,6 +38,32 @@ record LoadContext(Path stateDir, Map<String, String> env, Problems problems) {
         }
     }
 
+    /** Where whoever runs fleet keeps the files a state may read secrets from. */
+    static final String SECRETS_DIR_VARIABLE = "FLEET_SECRETS_DIR";
+
+    /**
+     * The folder secret files must be in: {@code FLEET_SECRETS_DIR} from fleet's environment, set by
+     * whoever runs fleet, else the state file's folder. Empty, with a problem on {@code field}, when
+     * the variable is not an absolute path.
+     */
+    Optional<Path> secretsFolder(Field field) {
+        String text = env.getOrDefault(SECRETS_DIR_VARIABLE, "").strip();
+        if (text.isEmpty()) {
+            return Optional.of(stateDir);
+        }
+        try {
+            Path folder = Path.of(text);
+            if (folder.isAbsolute()) {
+                return Optional.of(folder.normalize());
+            }
+        } catch (InvalidPathException e) {
+            // Said below.
+        }
+        field.problem(SECRETS_DIR_VARIABLE + " in fleet's environment (" + Text.quote(text) + ") is not an absolute"
+                + " path", "set it to the absolute path of the folder that holds the secret files");
+        return Optional.empty();
+    }
+
     private Path home() {
         String home = env.get("HOME");
         return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));

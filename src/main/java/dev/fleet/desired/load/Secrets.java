@@ -17,10 +17,19 @@ import java.util.regex.Pattern;
  * Resolves secrets when the state is loaded, from fleet's environment or from a file, so that a
  * state that cannot get its secrets fails before anything connects. Messages name the variable or
  * the file, never a value.
+ *
+ * <p>Whoever can push the state is not thereby whoever runs fleet: a state may name only variables
+ * made for it ({@value #VARIABLE_PREFIX}...), never fleet's own ({@code FLEET_GIT_TOKEN}) or the
+ * machine's, and only files inside the secrets folder ({@code FLEET_SECRETS_DIR}, else the state
+ * file's folder), never {@code ~/.ssh} or {@code /etc}, not even through a symbolic link. Anything
+ * a state can name, a pusher can send to a container of an image they choose, so the boundary is
+ * drawn around what a state can name.
  */
 final class Secrets {
 
     static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** The only variables a state may read: those whoever runs fleet made for it. */
+    static final String VARIABLE_PREFIX = "FLEET_SECRET_";
     private static final int MAX_FILE_BYTES = 64 * 1024;
 
     private Secrets() {}
@@ -34,6 +43,14 @@ final class Secrets {
                 // Not quoted back: a value pasted here by mistake may be the secret itself.
                 field.problem("expected the name of an environment variable (letters, digits and _)",
                         "the value is read from fleet's environment when the state is loaded; it never goes in git");
+                return Optional.empty();
+            }
+            if (!name.startsWith(VARIABLE_PREFIX) || name.length() == VARIABLE_PREFIX.length()) {
+                field.problem(name + " is not a variable a state may read: only names that start with "
+                        + VARIABLE_PREFIX, "export the secret as " + VARIABLE_PREFIX
+                        + (name.startsWith(VARIABLE_PREFIX) ? "NAME" : name.replaceFirst("^FLEET_", ""))
+                        + " and name that here; fleet's own variables and the machine's are not the state's to"
+                        + " read, since whoever can push the state could send them anywhere");
                 return Optional.empty();
             }
             String value = context.env().get(name);
@@ -55,7 +72,37 @@ final class Secrets {
      * meant to live outside git, or be ignored by it.
      */
     static Optional<Resolved> fromFile(Field field, LoadContext context) {
-        return field.text().flatMap(text -> context.resolve(field, text)).flatMap(path -> read(path, field, context));
+        return field.text().flatMap(text -> context.resolve(field, text))
+                .flatMap(path -> insideSecretsFolder(path, field, context))
+                .flatMap(path -> read(path, field, context));
+    }
+
+    /** {@code path} as it really is, if it is inside the secrets folder once every link is followed. */
+    private static Optional<Path> insideSecretsFolder(Path path, Field field, LoadContext context) {
+        Optional<Path> folder = context.secretsFolder(field);
+        if (folder.isEmpty()) {
+            return Optional.empty();
+        }
+        String hint = "secret files live in " + folder.get() + " (" + LoadContext.SECRETS_DIR_VARIABLE
+                + " in fleet's environment, else the state file's folder)";
+        if (!path.startsWith(folder.get())) {
+            field.problem(path + " is outside the secrets folder", hint);
+            return Optional.empty();
+        }
+        if (!Files.exists(path)) {
+            return Optional.of(path); // said by read(), with its hint
+        }
+        try {
+            Path real = path.toRealPath();
+            if (!real.startsWith(folder.get().toRealPath())) {
+                field.problem(path + " leads outside the secrets folder through a symbolic link", hint);
+                return Optional.empty();
+            }
+            return Optional.of(real);
+        } catch (IOException e) {
+            field.problem(path + " cannot be read: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static Optional<Resolved> read(Path path, Field field, LoadContext context) {

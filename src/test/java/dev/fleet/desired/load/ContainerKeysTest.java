@@ -693,7 +693,7 @@ class ContainerKeysTest {
                     environment:
                       REGION: ams3
                       SHARD: 2
-                      TOKEN: { secret-from-env: FLEET_API_TOKEN }
+                      TOKEN: { secret-from-env: FLEET_SECRET_API_TOKEN }
                       KEY: { secret-from-file: secrets/session-key }
                 """));
 
@@ -701,7 +701,7 @@ class ContainerKeysTest {
         assertThat(state.droplets().get(1).environment()).containsExactly(
                 Map.entry("REGION", new EnvValue.Plain("ams3")),
                 Map.entry("SHARD", new EnvValue.Plain("2")),
-                Map.entry("TOKEN", new EnvValue.SecretValue(new Secret(StateFixture.API_TOKEN), "env FLEET_API_TOKEN")),
+                Map.entry("TOKEN", new EnvValue.SecretValue(new Secret(StateFixture.API_TOKEN), "env FLEET_SECRET_API_TOKEN")),
                 Map.entry("KEY", new EnvValue.SecretValue(new Secret(StateFixture.SESSION_KEY),
                         "file " + dir.resolve("secrets/session-key"))));
         assertThat(state.container(state.droplets().get(1)).environment()).containsKeys("REGION", "TOKEN");
@@ -713,7 +713,7 @@ class ContainerKeysTest {
                     host: 10.0.0.2
                     environment:
                       1REGION: ams3
-                      TOKEN: { secret-from-env: FLEET_UNSET_VARIABLE }
+                      TOKEN: { secret-from-env: FLEET_SECRET_UNSET_VARIABLE }
                       EMPTY:
                 """));
 
@@ -722,7 +722,7 @@ class ContainerKeysTest {
                 "droplets[1].environment.1REGION: is not a valid environment variable name");
         assertThat(problems.get(0).hint()).contains("use letters, digits and _, not starting with a digit");
         assertThat(problems.get(1).message()).isEqualTo(
-                "droplets[1].environment.TOKEN.secret-from-env: FLEET_UNSET_VARIABLE is not set in fleet's"
+                "droplets[1].environment.TOKEN.secret-from-env: FLEET_SECRET_UNSET_VARIABLE is not set in fleet's"
                         + " environment");
         assertThat(problems.get(2).message()).isEqualTo("droplets[1].environment.EMPTY: has no value");
     }

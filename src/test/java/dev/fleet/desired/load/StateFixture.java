@@ -36,8 +36,9 @@ public final class StateFixture {
             throw new UncheckedIOException(e);
         }
         env.put("HOME", dir.resolve("home").toString());
-        env.put("FLEET_API_TOKEN", API_TOKEN);
-        env.put("FLEET_REGISTRY_PASSWORD", REGISTRY_PASSWORD);
+        env.put("FLEET_SECRET_API_TOKEN", API_TOKEN);
+        env.put("FLEET_SECRET_REGISTRY_PASSWORD", REGISTRY_PASSWORD);
+        env.put("FLEET_POWERDNS_API", "http://127.0.0.1:8081");
     }
 
     /** A loader over this environment; the revision is a fixed commit. */

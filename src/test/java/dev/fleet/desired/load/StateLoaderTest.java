@@ -67,7 +67,7 @@ class StateLoaderTest {
         environment.put("LOG_LEVEL", new EnvValue.Plain("info"));
         environment.put("WORKERS", new EnvValue.Plain("4"));
         environment.put("API_TOKEN",
-                new EnvValue.SecretValue(new Secret(StateFixture.API_TOKEN), "env FLEET_API_TOKEN"));
+                new EnvValue.SecretValue(new Secret(StateFixture.API_TOKEN), "env FLEET_SECRET_API_TOKEN"));
         environment.put("SESSION_KEY", new EnvValue.SecretValue(new Secret(StateFixture.SESSION_KEY),
                 "file " + dir.resolve("secrets/session-key")));
         Map<String, String> labels = new LinkedHashMap<>();

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CloudflareProviderTest {
 
     private static final String TOKEN = "cf-test-token-Zq81vK3mW0";
-    private static final ApiToken API_TOKEN = new ApiToken("CLOUDFLARE_API_TOKEN", new Secret(TOKEN));
+    private static final ApiToken API_TOKEN = new ApiToken("FLEET_SECRET_CLOUDFLARE_API_TOKEN", new Secret(TOKEN));
     private static final String NAME = "www.example.test.";
 
     private final FakeCloudflare cloudflare = new FakeCloudflare(TOKEN);
@@ -147,14 +147,14 @@ class CloudflareProviderTest {
 
         assertThat(e.reason()).isEqualTo(Reason.CREDENTIALS);
         assertThat(e.isTransient()).isFalse();
-        assertThat(e.getMessage()).contains("CLOUDFLARE_API_TOKEN", "HTTP " + status, "10000 Authentication error")
+        assertThat(e.getMessage()).contains("FLEET_SECRET_CLOUDFLARE_API_TOKEN", "HTTP " + status, "10000 Authentication error")
                 .doesNotContain(TOKEN);
     }
 
     @Test
     void aWrongTokenIsRefusedByTheApiItself() {
         CloudflareProvider wrong = new CloudflareProvider(cloudflare.api(), FakeCloudflare.ZONE,
-                new ApiToken("CLOUDFLARE_API_TOKEN", new Secret("not-the-token")), Duration.ofSeconds(5));
+                new ApiToken("FLEET_SECRET_CLOUDFLARE_API_TOKEN", new Secret("not-the-token")), Duration.ofSeconds(5));
 
         DnsException e = catchThrowableOfType(DnsException.class, () -> wrong.add(DnsRecord.of(NAME, "192.0.2.1", 60)));
 
@@ -274,8 +274,8 @@ class CloudflareProviderTest {
 
     @Test
     void aTokenWithALineBreakIsRefusedWithoutShowingIt() {
-        assertThatThrownBy(() -> new ApiToken("CLOUDFLARE_API_TOKEN", new Secret(TOKEN + "\n")))
-                .hasMessageContaining("CLOUDFLARE_API_TOKEN").hasMessageNotContaining(TOKEN);
+        assertThatThrownBy(() -> new ApiToken("FLEET_SECRET_CLOUDFLARE_API_TOKEN", new Secret(TOKEN + "\n")))
+                .hasMessageContaining("FLEET_SECRET_CLOUDFLARE_API_TOKEN").hasMessageNotContaining(TOKEN);
     }
 
     @Test

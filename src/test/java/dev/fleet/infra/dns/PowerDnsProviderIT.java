@@ -128,7 +128,7 @@ class PowerDnsProviderIT {
 
         assertThat(e.reason()).isEqualTo(Reason.CREDENTIALS);
         assertThat(e.isTransient()).isFalse();
-        assertThat(e.getMessage()).contains("PDNS_API_KEY", "HTTP 401").doesNotContain("wrong-key-4f1c");
+        assertThat(e.getMessage()).contains("FLEET_SECRET_PDNS_API_KEY", "HTTP 401").doesNotContain("wrong-key-4f1c");
     }
 
     @Test
@@ -180,6 +180,6 @@ class PowerDnsProviderIT {
     }
 
     private static ApiToken key(String value) {
-        return new ApiToken("PDNS_API_KEY", new Secret(value));
+        return new ApiToken("FLEET_SECRET_PDNS_API_KEY", new Secret(value));
     }
 }

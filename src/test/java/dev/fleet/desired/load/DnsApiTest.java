@@ -17,10 +17,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Where fleet sends its Cloudflare calls, and so the token: Cloudflare's own API, or the one
- * {@code FLEET_CLOUDFLARE_API} in fleet's environment names; never one the state names.
+ * Where fleet sends its DNS calls, and so the token: Cloudflare's own API, or the one
+ * {@code FLEET_CLOUDFLARE_API} or {@code FLEET_POWERDNS_API} in fleet's environment names; never
+ * one the state names.
  */
-class CloudflareApiTest {
+class DnsApiTest {
 
     private static final String STATE = """
             service:
@@ -43,8 +44,11 @@ class CloudflareApiTest {
               provider: cloudflare
               name: www.example.com
               zone-id: 023e105f4ecef8ad9ca31a8372d0c353
-              api-token-from-env: FLEET_API_TOKEN
+              api-token-from-env: FLEET_SECRET_API_TOKEN
             """;
+
+    private static final String POWERDNS = STATE.replace("provider: cloudflare", "provider: powerdns")
+            .replace("  zone-id: 023e105f4ecef8ad9ca31a8372d0c353", "  zone: example.com");
 
     @TempDir
     Path dir;
@@ -118,17 +122,48 @@ class CloudflareApiTest {
         StateProblem problem = refused(state);
 
         assertThat(problem.line() + ":" + problem.column()).isEqualTo("20:3");
-        assertThat(problem.message()).startsWith("dns.api: is not for provider cloudflare");
+        assertThat(problem.message()).startsWith("dns.api: is not the state's to say");
         assertThat(problem.toString()).contains("FLEET_CLOUDFLARE_API");
     }
 
     @Test
-    void powerDnsStillTakesItsApiFromTheStateAndIgnoresTheVariable() throws Exception {
+    void powerDnsTakesItsApiFromItsOwnVariableAndIgnoresCloudflares() throws Exception {
         fixture.env.put("FLEET_CLOUDFLARE_API", "http://10.0.0.5/not-used");
-        String state = STATE.replace("provider: cloudflare", "provider: powerdns").replace(
-                "  zone-id: 023e105f4ecef8ad9ca31a8372d0c353", "  api: http://127.0.0.1:8081\n  zone: example.com");
+        fixture.env.put("FLEET_POWERDNS_API", "http://127.0.0.1:8081");
 
-        assertThat(api(state)).isEqualTo(URI.create("http://127.0.0.1:8081"));
+        assertThat(api(POWERDNS)).isEqualTo(URI.create("http://127.0.0.1:8081"));
+    }
+
+    @Test
+    void theStateCannotNameThePowerDnsApiWhereTheKeyGoes() {
+        fixture.env.put("FLEET_POWERDNS_API", "http://127.0.0.1:8081");
+        String state = POWERDNS.replace("  zone:", "  api: https://collector.example.net\n  zone:");
+
+        StateProblem problem = refused(state);
+
+        assertThat(problem.line() + ":" + problem.column()).isEqualTo("20:3");
+        assertThat(problem.message()).startsWith("dns.api: is not the state's to say");
+        assertThat(problem.toString()).contains("set FLEET_POWERDNS_API in fleet's environment");
+    }
+
+    @Test
+    void powerDnsWithoutItsVariableIsRefusedAtTheProvider() {
+        fixture.env.remove("FLEET_POWERDNS_API");
+
+        StateProblem problem = refused(POWERDNS);
+
+        assertThat(problem.line() + ":" + problem.column()).isEqualTo("18:13");
+        assertThat(problem.message()).startsWith("dns.provider: needs FLEET_POWERDNS_API in fleet's environment");
+    }
+
+    @Test
+    void powerDnsOverPlainHttpToAnotherMachineIsRefused() {
+        fixture.env.put("FLEET_POWERDNS_API", "http://10.0.0.5:8081");
+
+        StateProblem problem = refused(POWERDNS);
+
+        assertThat(problem.message()).startsWith("dns.provider: FLEET_POWERDNS_API in fleet's environment"
+                + " (\"http://10.0.0.5:8081\") is plain http to another machine");
     }
 
     private URI api(String state) throws Exception {
