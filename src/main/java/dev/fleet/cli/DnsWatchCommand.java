@@ -37,6 +37,11 @@ public class DnsWatchCommand extends StateCommand {
             description = "Post each change and alert as JSON to this URL (default: $FLEET_WEBHOOK_URL).")
     String webhook;
 
+    @Option(names = "--allow-insecure-http",
+            description = "Let --webhook be plain http to another machine (refused otherwise: a webhook's URL is"
+                    + " often its secret).")
+    boolean allowInsecureHttp;
+
     @Option(names = "--record", paramLabel = "FILE",
             description = "Where each change and alert is appended, one line each (default: dns-changes.log in"
                     + " $STATE_DIRECTORY, as systemd sets it, else in ~/.local/state/fleet).")
@@ -72,7 +77,7 @@ public class DnsWatchCommand extends StateCommand {
         DnsWatch watch;
         Path recordFile = record != null ? record : StateHome.of(null).resolve("dns-changes.log");
         try {
-            watch = new DnsWatch(edges.dnsRounds(), edges.notifier(webhook),
+            watch = new DnsWatch(edges.dnsRounds(), edges.notifier(webhook, allowInsecureHttp),
                     new DnsPrinter(Optional.of(recordFile), out, err, verbose));
         } catch (IllegalArgumentException e) {
             err.println("fleet dns-watch: " + e.getMessage());

@@ -71,8 +71,9 @@ public class WatchCommand implements Callable<Integer> {
         InetSocketAddress address;
         try {
             stateSource = options.source.stateFile != null ? edges.file(options.source.stateFile)
-                    : edges.repository(options.source.repo, options.branch, options.path, StateHome.of(options.workdir));
-            notifier = edges.notifier(options.webhook);
+                    : edges.repository(options.source.repo, options.branch, options.path, StateHome.of(options.workdir),
+                            options.allowInsecureHttp);
+            notifier = edges.notifier(options.webhook, options.allowInsecureHttp);
             address = StateHome.address(options.listen);
         } catch (IOException | IllegalArgumentException e) {
             err.println("fleet watch: " + e.getMessage());

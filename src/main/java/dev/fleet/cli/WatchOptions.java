@@ -47,6 +47,11 @@ final class WatchOptions {
                     + " URL (default: $FLEET_WEBHOOK_URL).")
     String webhook;
 
+    @Option(names = "--allow-insecure-http",
+            description = "Let --webhook, and --repo with FLEET_GIT_TOKEN, be plain http to another machine (refused"
+                    + " otherwise: the URL or the token would cross the network unencrypted).")
+    boolean allowInsecureHttp;
+
     @Option(names = "--workdir", paramLabel = "DIR",
             description = "Where fleet keeps its clone of --repo (default: $STATE_DIRECTORY, as systemd sets it, else"
                     + " ~/.local/state/fleet).")

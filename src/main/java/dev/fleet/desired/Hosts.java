@@ -1,5 +1,8 @@
 package dev.fleet.desired;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /** What counts as a host to reach over SSH: an IPv4 or IPv6 address, or a DNS name. */
@@ -36,5 +39,29 @@ public final class Hosts {
             return isIpv4(text);
         }
         return IPV6.matcher(text).matches() || NAME.matcher(text).matches();
+    }
+
+    /**
+     * A loopback address written as such (127.0.0.0/8, {@code [::1]}), or {@code localhost}, as a
+     * URI's host: no name is looked up, so no DNS answer can make another machine count as this one.
+     */
+    public static boolean isLoopback(String host) {
+        if (isIpv4(host)) {
+            return host.startsWith("127.");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            try {
+                // A literal: parsed, never looked up.
+                return InetAddress.getByName(host.substring(1, host.length() - 1)).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return host.equalsIgnoreCase("localhost");
+    }
+
+    /** Whether {@code uri} is plain http to a host other than this machine's loopback. */
+    public static boolean isPlainHttpToAnotherMachine(URI uri) {
+        return "http".equalsIgnoreCase(uri.getScheme()) && (uri.getHost() == null || !isLoopback(uri.getHost()));
     }
 }

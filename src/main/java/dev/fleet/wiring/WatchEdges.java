@@ -2,6 +2,7 @@ package dev.fleet.wiring;
 
 import dev.fleet.infra.dns.DnsFailoverRounds;
 import dev.fleet.infra.droplet.DropletConnections;
+import dev.fleet.desired.Hosts;
 import dev.fleet.infra.git.GitStateSource;
 import dev.fleet.infra.web.StatusServer;
 import dev.fleet.infra.web.WebhookNotifier;
@@ -15,6 +16,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,14 +48,41 @@ public class WatchEdges {
      *
      * @throws IOException when the clone cannot be prepared
      */
-    public StateSource repository(String url, String branch, String path, Path home) throws IOException {
-        return new GitStateSource(url, branch, path, home, GitStateSource.credentialsFrom(System.getenv()),
-                FETCH_TIMEOUT);
+    public StateSource repository(String url, String branch, String path, Path home, boolean allowPlainHttp)
+            throws IOException {
+        var credentials = GitStateSource.credentialsFrom(System.getenv());
+        if (credentials.isPresent() && !allowPlainHttp && plainHttpToAnotherMachine(url)) {
+            throw new IllegalArgumentException("--repo is plain http to another machine and FLEET_GIT_TOKEN would"
+                    + " cross the network unencrypted; use https (or ssh), or --allow-insecure-http if that network"
+                    + " is yours");
+        }
+        return new GitStateSource(url, branch, path, home, credentials, FETCH_TIMEOUT);
     }
 
-    /** A webhook notifier for {@code url}, or none when it is blank; a malformed URL is an IllegalArgumentException. */
-    public Notifier notifier(String url) {
-        return url == null || url.isBlank() ? Notifier.NONE : new WebhookNotifier(URI.create(url.strip()));
+    /**
+     * A webhook notifier for {@code url}, or none when it is blank; a malformed URL, or plain http to
+     * another machine without {@code allowPlainHttp}, is an IllegalArgumentException: a webhook's URL
+     * is often its only secret.
+     */
+    public Notifier notifier(String url, boolean allowPlainHttp) {
+        if (url == null || url.isBlank()) {
+            return Notifier.NONE;
+        }
+        URI uri = URI.create(url.strip());
+        if (!allowPlainHttp && Hosts.isPlainHttpToAnotherMachine(uri)) {
+            throw new IllegalArgumentException("--webhook is plain http to another machine (" + uri.getHost()
+                    + "): its URL, often its only secret, would cross the network unencrypted; use https, or"
+                    + " --allow-insecure-http if that network is yours");
+        }
+        return new WebhookNotifier(uri);
+    }
+
+    private static boolean plainHttpToAnotherMachine(String url) {
+        try {
+            return Hosts.isPlainHttpToAnotherMachine(new URI(url.strip()));
+        } catch (URISyntaxException e) {
+            return false; // not a URL (a path, an scp-like address): not http
+        }
     }
 
     /** DNS failover rounds through the state's provider, checking droplets over HTTP. */

@@ -2,10 +2,8 @@ package dev.fleet.desired.load;
 
 import dev.fleet.desired.DnsSpec;
 import dev.fleet.desired.Hosts;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -130,7 +128,7 @@ final class DnsSection {
                 wrong = "is not an http or https URL";
             } else if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 wrong = "has a user, a query or a fragment: it is the API's base URL only";
-            } else if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            } else if (scheme.equals("http") && !Hosts.isLoopback(uri.getHost())) {
                 wrong = "is plain http to another machine: the token would cross the network unencrypted";
             } else {
                 return Optional.of(uri);
@@ -144,21 +142,5 @@ final class DnsSection {
                 + ", or give an https URL" : "give an https URL") + ";"
                 + " plain http only to a loopback address (127.0.0.1, [::1], localhost)");
         return Optional.empty();
-    }
-
-    /** A loopback address written as such (127.0.0.0/8, ::1), or localhost; no name is looked up. */
-    private static boolean isLoopback(String host) {
-        if (Hosts.isIpv4(host)) {
-            return host.startsWith("127.");
-        }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            try {
-                // A literal: parsed, never looked up.
-                return InetAddress.getByName(host.substring(1, host.length() - 1)).isLoopbackAddress();
-            } catch (UnknownHostException e) {
-                return false;
-            }
-        }
-        return host.equalsIgnoreCase("localhost");
     }
 }
