@@ -10,6 +10,7 @@ import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.ProxyRoute;
 import dev.fleet.observed.UnreachableReason;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +24,10 @@ public final class NginxProxy {
     private static final int CANNOT_WRITE = 3;
     private static final int INVALID = 4;
     private static final int NOT_RELOADED = 5;
+    private static final int BUSY = 6;
+    private static final int INCOMPLETE = 7;
+    /** How long a switch waits for another one still running on the droplet. */
+    private static final int LOCK_WAIT_SECONDS = 60;
 
     private final SshConnection ssh;
     private final ProxySpec proxy;
@@ -78,20 +83,36 @@ public final class NginxProxy {
      * Points nginx at {@code container} on {@code port}: writes fleet's file, validates the whole
      * configuration, reloads. If validating or reloading fails, the previous file is put back, so
      * the next reload (anyone's) loads what nginx runs now.
+     *
+     * <p>The new file arrives whole in fleet's own folder on the droplet before anything changes, so
+     * a connection lost halfway leaves nginx's file as it was. It then replaces the file by a rename
+     * when the SSH user may write the file's folder (nginx never reads half a file), else by a local
+     * copy. The whole switch holds a lock on the droplet: a switch retried after its first attempt
+     * timed out waits for that attempt, still running there, instead of interleaving with it.
      */
     public void switchTo(String service, String container, int port) throws DropletException {
         String file = proxy.configFile();
+        String config = NginxConfig.render(proxy, service, container, port);
+        int length = config.getBytes(StandardCharsets.UTF_8).length;
         String script = String.join("\n",
-                "f='" + file + "'",
-                "old=$(cat \"$f\" 2>/dev/null; echo x); old=${old%x}",
-                "cat > \"$f\" || exit " + CANNOT_WRITE,
-                "if ! out=$( (" + proxy.testCommand() + ") 2>&1); then printf %s \"$old\" > \"$f\";"
+                "f='" + file + "'; d=$(dirname \"$f\"); s=\"$HOME/.fleet/" + service + "\"",
+                "mkdir -p \"$s\" || exit " + CANNOT_WRITE,
+                "next=\"$s/nginx.next.$$\"; prev=\"$s/nginx.prev.$$\"; trap 'rm -f \"$next\" \"$prev\"' EXIT",
+                "cat > \"$next\" || exit " + CANNOT_WRITE,
+                // End of input is also what a lost connection looks like: count the bytes.
+                "[ \"$(wc -c < \"$next\")\" -eq " + length + " ] || exit " + INCOMPLETE,
+                "exec 9>>\"$s/nginx.lock\" && flock -w " + LOCK_WAIT_SECONDS + " 9 || exit " + BUSY,
+                "cat \"$f\" > \"$prev\" 2>/dev/null || : > \"$prev\"",
+                // A rename needs the folder; a copy only the file, as the README's setup gives it.
+                "put() { if [ -w \"$d\" ]; then cp \"$1\" \"$f.fleet-next\" && mv -f \"$f.fleet-next\" \"$f\";"
+                        + " else cat \"$1\" > \"$f\"; fi; }",
+                "put \"$next\" || exit " + CANNOT_WRITE,
+                "if ! out=$( (" + proxy.testCommand() + ") 2>&1); then put \"$prev\";"
                         + " printf '%s\\n' \"$out\" >&2; exit " + INVALID + "; fi",
-                "if ! out=$( (" + proxy.reloadCommand() + ") 2>&1); then printf %s \"$old\" > \"$f\";"
+                "if ! out=$( (" + proxy.reloadCommand() + ") 2>&1); then put \"$prev\";"
                         + " printf '%s\\n' \"$out\" >&2; exit " + NOT_RELOADED + "; fi",
                 "");
-        SshConnection.CommandResult result = ssh.run("sh -c " + quote(script),
-                NginxConfig.render(proxy, service, container, port));
+        SshConnection.CommandResult result = ssh.run("sh -c " + quote(script), config);
         String output = result.stderr().strip();
         switch (result.exitStatus()) {
             case 0 -> { }
@@ -101,6 +122,10 @@ public final class NginxProxy {
                     + "; the previous " + file + " was put back and nginx was not reloaded");
             case NOT_RELOADED -> throw refused("nginx could not be reloaded (" + proxy.reloadCommand() + "): " + output
                     + "; the previous " + file + " was put back");
+            case INCOMPLETE -> throw refused("the new " + file + " did not arrive whole on the droplet; nothing was"
+                    + " changed");
+            case BUSY -> throw refused("another switch of nginx on this droplet held its lock for "
+                    + LOCK_WAIT_SECONDS + "s (an earlier attempt still running?): " + output);
             default -> throw refused("switching nginx ended with status " + result.exitStatus() + ": " + output);
         }
     }
