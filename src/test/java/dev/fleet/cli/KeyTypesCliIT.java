@@ -10,8 +10,11 @@ import dev.fleet.lab.LabExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,15 +52,7 @@ class KeyTypesCliIT {
     @ParameterizedTest
     @ValueSource(strings = {"rsa", "ecdsa", "ed25519"})
     void logsInWithClientKeysOfEachType(String type) throws Exception {
-        LabDroplet droplet = lab.get().droplets().getFirst();
-        Path key = temp.resolve("id_" + type);
-        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "fleet-" + type,
-                "-f", key.toString()).redirectErrorStream(true).start();
-        assertThat(keygen.waitFor(60, TimeUnit.SECONDS) && keygen.exitValue() == 0)
-                .as(new String(keygen.getInputStream().readAllBytes())).isTrue();
-        String publicKey = Files.readString(Path.of(key + ".pub")).strip();
-        Lab.CommandResult added = lab.get().ssh(droplet.name(), "echo '" + publicKey + "' >> ~/.ssh/authorized_keys");
-        assertThat(added.succeeded()).as(added.output()).isTrue();
+        Path key = authorizedKey(type, "");
         Path state = stateCopy(Files.readAllLines(lab.get().knownHosts()), key);
 
         FleetProcess.Result result = FleetProcess.run("drift", "--state", state.toString(), "--output", "json");
@@ -65,6 +60,45 @@ class KeyTypesCliIT {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(status(result)).isEqualTo("IN_SYNC");
         assertThat(result.stdout() + result.stderr()).doesNotContain(privateKeyBody(key));
+    }
+
+    @Test
+    void aKeyGroupOrOthersCanReadIsRefusedBeforeConnectingAndWorksOnceItIsTheOwnersOnly() throws Exception {
+        Path key = authorizedKey("ed25519", "");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        Path state = stateCopy(Files.readAllLines(lab.get().knownHosts()), key);
+
+        FleetProcess.Result refused = FleetProcess.run("plan", "--state", state.toString());
+
+        assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(1);
+        assertThat(refused.stderr())
+                .containsPattern(Pattern.quote(state.toString()) + ":\\d+:\\d+: ssh\\.identity-file: "
+                        + Pattern.quote(key + " is open to group or others (mode 0644)"))
+                .contains("hint: chmod 600 " + key);
+        assertThat(refused.stdout()).isEmpty();
+
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        FleetProcess.Result result = FleetProcess.run("drift", "--state", state.toString(), "--output", "json");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(status(result)).isEqualTo("IN_SYNC");
+    }
+
+    /**
+     * A new key of {@code type} in the test's folder, encrypted with {@code passphrase} unless it is
+     * empty, and authorized on the lab's droplet.
+     */
+    private Path authorizedKey(String type, String passphrase) throws Exception {
+        LabDroplet droplet = lab.get().droplets().getFirst();
+        Path key = temp.resolve("id_" + type + "_" + System.nanoTime());
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", "fleet-" + type,
+                "-f", key.toString()).redirectErrorStream(true).start();
+        assertThat(keygen.waitFor(60, TimeUnit.SECONDS) && keygen.exitValue() == 0)
+                .as(new String(keygen.getInputStream().readAllBytes())).isTrue();
+        String publicKey = Files.readString(Path.of(key + ".pub")).strip();
+        Lab.CommandResult added = lab.get().ssh(droplet.name(), "echo '" + publicKey + "' >> ~/.ssh/authorized_keys");
+        assertThat(added.succeeded()).as(added.output()).isTrue();
+        return key;
     }
 
     /** The lab's state beside {@code knownHosts}, logging in with {@code identity} when given. */

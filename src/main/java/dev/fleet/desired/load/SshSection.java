@@ -47,7 +47,8 @@ final class SshSection {
         Optional<Path> identity = ssh
                 .required("identity-file", "the private key fleet logs in with, e.g. ~/.ssh/fleet_ed25519")
                 .flatMap(f -> existingFile(f, context, path -> "create a key with ssh-keygen -t ed25519 -f " + path
-                        + " and authorize its .pub on the droplets, or fix the path"));
+                        + " and authorize its .pub on the droplets, or fix the path")
+                        .filter(path -> OwnerOnly.check(f, path, "a private key")));
         Optional<Path> knownHosts = ssh
                 .required("known-hosts", "a known_hosts file beside the state, e.g. known_hosts")
                 .flatMap(f -> existingFile(f, context, path -> "collect the droplets' host keys"

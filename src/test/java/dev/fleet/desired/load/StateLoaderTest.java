@@ -33,6 +33,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -227,6 +228,28 @@ class StateLoaderTest {
                 file + ":11:5: droplets[1].prot: unknown key; did you mean 'port'?",
                 file + ":14:20: ssh.connect-timeout: \"5\" has no unit",
                 "  hint: write a whole number and a unit: 500ms, 5s, 2m or 1h (5s for seconds)"));
+    }
+
+    @Test
+    void anIdentityFileGroupOrOthersCanOpenIsRefusedAtItsLineWithTheChmodThatFixesIt() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        Path key = dir.resolve("id_ed25519");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
+
+        assertThat(e.getMessage()).isEqualTo(String.join("\n",
+                file + ":13:18: ssh.identity-file: " + key + " is open to group or others (mode 0644); fleet, like ssh,"
+                        + " refuses a private key that others can read (UNPROTECTED PRIVATE KEY FILE)",
+                "  hint: chmod 600 " + key));
+    }
+
+    @Test
+    void anIdentityFileOnlyItsOwnerCanOpenIsAccepted() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        Files.setPosixFilePermissions(dir.resolve("id_ed25519"), PosixFilePermissions.fromString("r--------"));
+
+        assertThat(fixture.loader().load(file).ssh().identityFile()).isEqualTo(dir.resolve("id_ed25519"));
     }
 
     @Test
