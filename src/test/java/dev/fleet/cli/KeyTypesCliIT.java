@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,8 @@ class KeyTypesCliIT {
     static final LabExtension lab = LabExtension.withDroplets(1);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String PASSPHRASE = "sentinel-passphrase-Qz4";
 
     @TempDir
     Path temp;
@@ -82,6 +85,48 @@ class KeyTypesCliIT {
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(status(result)).isEqualTo("IN_SYNC");
+    }
+
+    @Test
+    void anEncryptedKeyLogsInWithItsPassphraseFromFleetSshPassphrase() throws Exception {
+        Path key = authorizedKey("ed25519", PASSPHRASE);
+        Path state = stateCopy(Files.readAllLines(lab.get().knownHosts()), key);
+
+        FleetProcess.Result result = FleetProcess.run(Map.of("FLEET_SSH_PASSPHRASE", PASSPHRASE),
+                "drift", "--state", state.toString(), "--output", "json");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(status(result)).isEqualTo("IN_SYNC");
+        assertThat(result.stdout() + result.stderr()).doesNotContain(PASSPHRASE);
+    }
+
+    @Test
+    void anEncryptedKeyLogsInWithItsPassphraseFromTheFileFleetSshPassphraseFileNames() throws Exception {
+        Path key = authorizedKey("ed25519", PASSPHRASE);
+        Path state = stateCopy(Files.readAllLines(lab.get().knownHosts()), key);
+        Path passphrase = Files.writeString(temp.resolve("passphrase"), PASSPHRASE + "\n");
+        Files.setPosixFilePermissions(passphrase, PosixFilePermissions.fromString("rw-------"));
+
+        FleetProcess.Result result = FleetProcess.run(Map.of("FLEET_SSH_PASSPHRASE_FILE", passphrase.toString()),
+                "drift", "--state", state.toString(), "--output", "json");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(status(result)).isEqualTo("IN_SYNC");
+        assertThat(result.stdout() + result.stderr()).doesNotContain(PASSPHRASE);
+    }
+
+    @Test
+    void anEncryptedKeyWithoutItsPassphraseIsRefusedNamingTheVariablesThatGiveIt() throws Exception {
+        Path key = authorizedKey("ed25519", PASSPHRASE);
+        Path state = stateCopy(Files.readAllLines(lab.get().knownHosts()), key);
+
+        FleetProcess.Result result = FleetProcess.run("drift", "--state", state.toString(), "--output", "json");
+
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(2);
+        JsonNode droplet = JSON.readTree(result.stdout()).get("droplets").get(0);
+        assertThat(droplet.get("status").asText()).isEqualTo("UNREACHABLE");
+        assertThat(droplet.get("reason").asText()).contains("the identity file " + key + " is encrypted; set"
+                + " FLEET_SSH_PASSPHRASE or FLEET_SSH_PASSPHRASE_FILE");
     }
 
     /**

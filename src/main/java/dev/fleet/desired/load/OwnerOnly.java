@@ -37,21 +37,20 @@ final class OwnerOnly {
     }
 
     /**
-     * Records a problem at {@code field} when group or others can open {@code file}.
+     * Records a problem at {@code field} when group or others can open {@code file}: "{@code subject}
+     * is open to group or others (mode 0644); {@code why}", and the chmod that fixes it.
      *
-     * @param what what the file is, for the message ("a private key")
-     * @return whether only the owner can
+     * @return whether only the owner can open it
      */
-    static boolean check(Field field, Path file, String what) {
+    static boolean check(Field field, Path file, String subject, String why) {
         Optional<String> exposed;
         try {
             exposed = exposedMode(file);
         } catch (IOException e) {
-            field.problem(file + " cannot be read: " + e.getMessage());
+            field.problem(subject + " cannot be read: " + e.getMessage());
             return false;
         }
-        exposed.ifPresent(mode -> field.problem(file + " is open to group or others (mode " + mode + "); fleet, like"
-                + " ssh, refuses " + what + " that others can read (UNPROTECTED PRIVATE KEY FILE)",
+        exposed.ifPresent(mode -> field.problem(subject + " is open to group or others (mode " + mode + "); " + why,
                 "chmod 600 " + file));
         return exposed.isEmpty();
     }

@@ -1,5 +1,6 @@
 package dev.fleet.desired.load;
 
+import dev.fleet.desired.SshIdentity;
 import dev.fleet.desired.SshSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,11 +45,9 @@ final class SshSection {
 
     private static Result read(MappingReader ssh, LoadContext context) {
         Optional<String> user = ssh.optional("user").flatMap(f -> f.text(USER, "a valid user name", USER_HINT));
-        Optional<Path> identity = ssh
+        Optional<SshIdentity> identity = ssh
                 .required("identity-file", "the private key fleet logs in with, e.g. ~/.ssh/fleet_ed25519")
-                .flatMap(f -> existingFile(f, context, path -> "create a key with ssh-keygen -t ed25519 -f " + path
-                        + " and authorize its .pub on the droplets, or fix the path")
-                        .filter(path -> OwnerOnly.check(f, path, "a private key")));
+                .flatMap(f -> keyFile(f, context));
         Optional<Path> knownHosts = ssh
                 .required("known-hosts", "a known_hosts file beside the state, e.g. known_hosts")
                 .flatMap(f -> existingFile(f, context, path -> "collect the droplets' host keys"
@@ -63,6 +62,20 @@ final class SshSection {
                         commandTimeout.orElse(DEFAULT_COMMAND_TIMEOUT)))
                 : Optional.empty();
         return new Result(settings, user, !ssh.has("user"), commandTimeout);
+    }
+
+    /**
+     * The key file, which must exist and be open to its owner only, as ssh insists; and its
+     * passphrase, when fleet's environment gives one.
+     */
+    private static Optional<SshIdentity> keyFile(Field field, LoadContext context) {
+        Optional<Path> file = existingFile(field, context, path -> "create a key with ssh-keygen -t ed25519 -f " + path
+                + " and authorize its .pub on the droplets, or fix the path")
+                .filter(path -> OwnerOnly.check(field, path, path.toString(), "fleet, like ssh, refuses a private key"
+                        + " that others can read (UNPROTECTED PRIVATE KEY FILE)"));
+        Optional<SshIdentity.Passphrase> passphrase =
+                file.isPresent() ? KeyPassphrase.read(field, context.env()) : Optional.empty();
+        return file.map(path -> new SshIdentity.KeyFile(path, passphrase));
     }
 
     /** A path that must name a readable file on the machine running fleet, now. */

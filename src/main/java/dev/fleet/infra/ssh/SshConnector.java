@@ -1,6 +1,8 @@
 package dev.fleet.infra.ssh;
 
+import com.hierynomus.sshj.common.KeyDecryptionFailedException;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.SshIdentity;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.observed.UnreachableReason;
 import java.io.IOException;
@@ -11,7 +13,8 @@ import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 
 /**
- * Opens SSH connections to droplets: key authentication with the state's identity file, host keys
+ * Opens SSH connections to droplets: key authentication with the state's identity file (decrypted
+ * with the passphrase the state's loader found in fleet's environment, when it is encrypted), host keys
  * verified against the state's known_hosts (never accepted blindly, never added), current algorithms
  * only.
  *
@@ -27,6 +30,10 @@ public final class SshConnector {
     static {
         ModernAlgorithms.useJdkProviders();
     }
+
+    // Where the loader reads an encrypted key's passphrase from (fleet's environment), for messages.
+    private static final String PASSPHRASE_VARIABLE = "FLEET_SSH_PASSPHRASE";
+    private static final String PASSPHRASE_FILE_VARIABLE = "FLEET_SSH_PASSPHRASE_FILE";
 
     // Keep-alives go out every third of the command timeout, within these bounds (sshj counts in seconds).
     private static final int MIN_KEEP_ALIVE_SECONDS = 1;
@@ -50,7 +57,7 @@ public final class SshConnector {
         client.getConnection().getKeepAlive().setKeepAliveInterval(keepAliveSeconds(settings.commandTimeout()));
         String doing = "connecting";
         try {
-            KeyProvider key = identity(client, settings.identityFile());
+            KeyProvider key = identity(client, settings.identity());
             client.connect(droplet.host(), droplet.port());
             doing = "authenticating as " + droplet.user();
             client.authPublickey(droplet.user(), key);
@@ -76,20 +83,37 @@ public final class SshConnector {
     }
 
     /**
-     * The private key, read before connecting so a missing or unusable file fails without touching the
-     * network. Messages name the file, never its content.
+     * The private key, read (and decrypted) before connecting so a missing or unusable file, or a
+     * missing or wrong passphrase, fails without touching the network. Messages name the file and
+     * where a passphrase came from, never the key's content nor the passphrase.
      */
-    private static KeyProvider identity(SSHClient client, Path file) throws DropletException {
+    private static KeyProvider identity(SSHClient client, SshIdentity identity) throws DropletException {
+        return switch (identity) {
+            case SshIdentity.KeyFile keyFile -> keyFile(client, keyFile);
+        };
+    }
+
+    private static KeyProvider keyFile(SSHClient client, SshIdentity.KeyFile identity) throws DropletException {
+        Path file = identity.file();
         if (!Files.isReadable(file)) {
             throw new DropletException(UnreachableReason.OTHER, "cannot read the identity file " + file);
         }
+        PassphraseFinder finder = new PassphraseFinder(identity.passphrase());
         try {
-            KeyProvider key = client.loadKeys(file.toString());
+            KeyProvider key = client.loadKeys(file.toString(), finder);
             key.getPrivate();
             return key;
         } catch (IOException | RuntimeException e) {
+            if (finder.asked()) {
+                throw new DropletException(UnreachableReason.OTHER, identity.passphrase()
+                        .map(passphrase -> "the passphrase from " + passphrase.source() + " does not open the identity"
+                                + " file " + file + ": wrong passphrase"
+                                + (e instanceof KeyDecryptionFailedException ? "" : ", or the key is damaged"))
+                        .orElse("the identity file " + file + " is encrypted; set " + PASSPHRASE_VARIABLE + " or "
+                                + PASSPHRASE_FILE_VARIABLE + " (a file only you can read) to its passphrase"), e);
+            }
             throw new DropletException(UnreachableReason.OTHER, "cannot use the identity file " + file
-                    + " (an unencrypted OpenSSH or PEM private key is needed): " + e.getClass().getSimpleName(), e);
+                    + " (an OpenSSH or PEM private key is needed): " + e.getClass().getSimpleName(), e);
         }
     }
 

@@ -25,6 +25,7 @@ import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.RolloutStrategy;
 import dev.fleet.desired.Secret;
 import dev.fleet.desired.ServiceSpec;
+import dev.fleet.desired.SshIdentity;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.desired.StateProblem;
 import dev.fleet.desired.VolumeMount;
@@ -179,7 +180,8 @@ class StateLoaderTest {
                         tuple("droplet-1", "127.0.0.1", 40001),
                         tuple("droplet-2", "127.0.0.1", 40002),
                         tuple("droplet-3", "127.0.0.1", 40003));
-        assertThat(state.ssh().identityFile()).isEqualTo(dir.resolve("id_ed25519"));
+        assertThat(state.ssh().identity())
+                .isEqualTo(new SshIdentity.KeyFile(dir.resolve("id_ed25519"), Optional.empty()));
         assertThat(state.ssh().knownHosts()).isEqualTo(dir.resolve("state/known_hosts"));
         assertThat(state.health().checks()).containsExactly(new HealthSpec.ContentCheck("/", "happy response"));
         assertThat(state.balancer()).isEqualTo(new BalancerSpec.Haproxy(dir.resolve("haproxy.sock"), "droplets"));
@@ -249,7 +251,63 @@ class StateLoaderTest {
         Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
         Files.setPosixFilePermissions(dir.resolve("id_ed25519"), PosixFilePermissions.fromString("r--------"));
 
-        assertThat(fixture.loader().load(file).ssh().identityFile()).isEqualTo(dir.resolve("id_ed25519"));
+        assertThat(fixture.loader().load(file).ssh().identity())
+                .isEqualTo(new SshIdentity.KeyFile(dir.resolve("id_ed25519"), Optional.empty()));
+    }
+
+    @Test
+    void theKeysPassphraseComesFromFleetSshPassphraseInTheEnvironment() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        fixture.env.put("FLEET_SSH_PASSPHRASE", "sentinel-passphrase-Qz4");
+
+        SshIdentity identity = fixture.loader().load(file).ssh().identity();
+
+        assertThat(identity).isEqualTo(new SshIdentity.KeyFile(dir.resolve("id_ed25519"), Optional.of(
+                new SshIdentity.Passphrase(new Secret("sentinel-passphrase-Qz4"), "env FLEET_SSH_PASSPHRASE"))));
+        assertThat(identity.toString()).doesNotContain("sentinel-passphrase-Qz4");
+    }
+
+    @Test
+    void theKeysPassphraseComesFromTheFileFleetSshPassphraseFileNamesWithoutItsLastLineBreak() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        Path passphrase = StateFixture.ownerOnly(fixture.write("passphrase", "sentinel-passphrase-Qz4\n"));
+        fixture.env.put("FLEET_SSH_PASSPHRASE_FILE", passphrase.toString());
+
+        SshIdentity identity = fixture.loader().load(file).ssh().identity();
+
+        assertThat(identity).isEqualTo(new SshIdentity.KeyFile(dir.resolve("id_ed25519"), Optional.of(
+                new SshIdentity.Passphrase(new Secret("sentinel-passphrase-Qz4"), "file " + passphrase))));
+    }
+
+    @Test
+    void aPassphraseFileGroupOrOthersCanOpenIsRefusedWithTheChmodThatFixesIt() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        Path passphrase = fixture.write("passphrase", "sentinel-passphrase-Qz4\n");
+        Files.setPosixFilePermissions(passphrase, PosixFilePermissions.fromString("rw-r-----"));
+        fixture.env.put("FLEET_SSH_PASSPHRASE_FILE", passphrase.toString());
+
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
+
+        assertThat(e.getMessage()).isEqualTo(String.join("\n",
+                file + ":13:18: ssh.identity-file: FLEET_SSH_PASSPHRASE_FILE names " + passphrase + ", which is open to"
+                        + " group or others (mode 0640); fleet refuses a passphrase file that others can read, as it"
+                        + " refuses such a key",
+                "  hint: chmod 600 " + passphrase));
+    }
+
+    @Test
+    void aPassphraseInTheEnvironmentAndAPassphraseFileBothIsAProblemThatNeverShowsThePassphrase() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        fixture.env.put("FLEET_SSH_PASSPHRASE", "sentinel-passphrase-Qz4");
+        fixture.env.put("FLEET_SSH_PASSPHRASE_FILE", StateFixture.ownerOnly(fixture.write("passphrase", "other\n"))
+                .toString());
+
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
+
+        assertThat(e.getMessage()).isEqualTo(String.join("\n",
+                file + ":13:18: ssh.identity-file: both FLEET_SSH_PASSPHRASE and FLEET_SSH_PASSPHRASE_FILE are set in"
+                        + " fleet's environment",
+                "  hint: unset one of them"));
     }
 
     @Test
