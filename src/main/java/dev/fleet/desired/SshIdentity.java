@@ -22,6 +22,19 @@ public sealed interface SshIdentity {
     }
 
     /**
+     * The keys of the ssh-agent fleet's environment names ({@code SSH_AUTH_SOCK}), when the state
+     * gives no identity file: the private keys stay in the agent, which signs for fleet.
+     *
+     * @param socket the agent's UNIX socket
+     */
+    record Agent(Path socket) implements SshIdentity {
+
+        public Agent {
+            Objects.requireNonNull(socket, "socket");
+        }
+    }
+
+    /**
      * A key file's passphrase.
      *
      * @param value  never printed

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code fleet drift} as a process with each SSH key type users have, on both sides: the droplets'
- * host keys (known_hosts listing one type only) and the client's identity file. The native build
+ * host keys (known_hosts listing one type only) and the client's key, from an identity file (plain,
+ * encrypted, or one others can read, which is refused) or from an ssh-agent. The native build
  * must do every one of them as the JVM build does, so these run against both.
  */
 class KeyTypesCliIT {
@@ -129,6 +130,74 @@ class KeyTypesCliIT {
                 + " FLEET_SSH_PASSPHRASE or FLEET_SSH_PASSPHRASE_FILE");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"rsa", "ecdsa", "ed25519"})
+    void withoutAnIdentityFileLogsInWithTheKeysOfTheAgentAtSshAuthSock(String type) throws Exception {
+        Path key = authorizedKey(type, "");
+        Path socket = temp.resolve("agent-" + type + ".sock");
+        Process agent = agentHolding(socket, key);
+        try {
+            // The key file is gone: only the agent can sign.
+            Files.delete(key);
+            Path state = stateCopy(Files.readAllLines(lab.get().knownHosts()), null, true);
+
+            FleetProcess.Result result = FleetProcess.run(Map.of("SSH_AUTH_SOCK", socket.toString()),
+                    "drift", "--state", state.toString(), "--output", "json");
+
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+            assertThat(status(result)).isEqualTo("IN_SYNC");
+        } finally {
+            agent.destroy();
+            agent.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anAgentWhoseKeysTheDropletRefusesIsAnAuthenticationFailureThatNamesTheAgent() throws Exception {
+        Path stranger = temp.resolve("id_stranger");
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger.toString())
+                .redirectErrorStream(true).start();
+        assertThat(keygen.waitFor(60, TimeUnit.SECONDS) && keygen.exitValue() == 0).isTrue();
+        Path socket = temp.resolve("agent-stranger.sock");
+        Process agent = agentHolding(socket, stranger);
+        try {
+            Path state = stateCopy(Files.readAllLines(lab.get().knownHosts()), null, true);
+
+            FleetProcess.Result result = FleetProcess.run(Map.of("SSH_AUTH_SOCK", socket.toString()),
+                    "drift", "--state", state.toString(), "--output", "json");
+
+            assertThat(result.exitCode()).as(result.stderr()).isEqualTo(2);
+            JsonNode droplet = JSON.readTree(result.stdout()).get("droplets").get(0);
+            assertThat(droplet.get("status").asText()).isEqualTo("UNREACHABLE");
+            assertThat(droplet.get("reason").asText()).contains("AUTHENTICATION")
+                    .contains("refused every key of the ssh-agent at " + socket + " (1)");
+        } finally {
+            agent.destroy();
+            agent.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A new ssh-agent listening on {@code socket}, holding {@code key}; the caller stops it. */
+    private static Process agentHolding(Path socket, Path key) throws Exception {
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(socket)) {
+            if (System.nanoTime() > deadline) {
+                agent.destroy();
+                throw new AssertionError("ssh-agent made no socket within 10 s");
+            }
+            Thread.sleep(20);
+        }
+        ProcessBuilder add = new ProcessBuilder("ssh-add", "-q", key.toString()).redirectErrorStream(true);
+        add.environment().put("SSH_AUTH_SOCK", socket.toString());
+        Process added = add.start();
+        if (!added.waitFor(60, TimeUnit.SECONDS) || added.exitValue() != 0) {
+            agent.destroy();
+            throw new AssertionError("ssh-add failed: " + new String(added.getInputStream().readAllBytes()));
+        }
+        return agent;
+    }
+
     /**
      * A new key of {@code type} in the test's folder, encrypted with {@code passphrase} unless it is
      * empty, and authorized on the lab's droplet.
@@ -148,12 +217,22 @@ class KeyTypesCliIT {
 
     /** The lab's state beside {@code knownHosts}, logging in with {@code identity} when given. */
     private Path stateCopy(List<String> knownHosts, Path identity) throws IOException {
+        return stateCopy(knownHosts, identity, false);
+    }
+
+    /** ... or, {@code withoutIdentityFile}, with no ssh.identity-file at all. */
+    private Path stateCopy(List<String> knownHosts, Path identity, boolean withoutIdentityFile) throws IOException {
         Path dir = Files.createDirectories(temp.resolve("state-" + System.nanoTime()));
         String state = Files.readString(Path.of(lab.get().env("LAB_STATE_FILE")));
-        if (identity != null) {
-            String labKey = "identity-file: \"" + lab.get().sshKey() + "\"";
+        String labKey = "identity-file: \"" + lab.get().sshKey() + "\"";
+        if (identity != null || withoutIdentityFile) {
             assertThat(state).contains(labKey);
+        }
+        if (identity != null) {
             state = state.replace(labKey, "identity-file: \"" + identity + "\"");
+        }
+        if (withoutIdentityFile) {
+            state = state.replace(labKey, "# no identity-file: the agent's keys");
         }
         Files.writeString(dir.resolve("fleet.yaml"), state);
         Files.write(dir.resolve("known_hosts"), knownHosts);

@@ -311,6 +311,39 @@ class StateLoaderTest {
     }
 
     @Test
+    void withoutAnIdentityFileFleetLogsInWithTheAgentAtSshAuthSock() throws Exception {
+        Path file = fixture.write("fleet.yaml", minimal().replace("  identity-file: id_ed25519\n", ""));
+        Path socket = fixture.write("agent.sock", "stands in for the agent's socket\n");
+        fixture.env.put("SSH_AUTH_SOCK", socket.toString());
+
+        assertThat(fixture.loader().load(file).ssh().identity()).isEqualTo(new SshIdentity.Agent(socket));
+    }
+
+    @Test
+    void withoutAnIdentityFileNorSshAuthSockTheIdentityFileIsMissingAndTheHintNamesBoth() throws Exception {
+        Path file = fixture.write("fleet.yaml", minimal().replace("  identity-file: id_ed25519\n", ""));
+
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
+
+        assertThat(e.getMessage()).isEqualTo(String.join("\n",
+                file + ":12:3: ssh: required key 'identity-file' is missing",
+                "  hint: the private key fleet logs in with, e.g. ~/.ssh/fleet_ed25519; or leave it out and run fleet"
+                        + " with SSH_AUTH_SOCK set, to log in with the keys of your ssh-agent"));
+    }
+
+    @Test
+    void withoutAnIdentityFileAnSshAuthSockThatNamesNothingIsAProblem() throws Exception {
+        Path file = fixture.write("fleet.yaml", minimal().replace("  identity-file: id_ed25519\n", ""));
+        fixture.env.put("SSH_AUTH_SOCK", dir.resolve("gone.sock").toString());
+
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
+
+        assertThat(e.problems()).singleElement().extracting(StateProblem::message).isEqualTo("ssh: no identity-file,"
+                + " so fleet logs in with the ssh-agent at SSH_AUTH_SOCK, " + dir.resolve("gone.sock")
+                + ", which does not exist");
+    }
+
+    @Test
     void fileOverTheLimitIsRefusedWhereItPassesItAndNotReadAsText() throws Exception {
         Path file = dir.resolve("fleet.yaml");
         // Sparse: the size says 2 MiB while nothing is written, so reading it as text would find

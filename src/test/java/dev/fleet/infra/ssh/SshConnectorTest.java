@@ -88,6 +88,45 @@ class SshConnectorTest {
                         e -> assertThat(e.reason()).isEqualTo(UnreachableReason.REFUSED));
     }
 
+    @Test
+    void anAgentThatCannotBeReachedIsOtherAndSaysWhereFleetLooked() {
+        Path socket = temp.resolve("no-agent.sock");
+        SshSettings agent = new SshSettings(new SshIdentity.Agent(socket), temp.resolve("known_hosts"),
+                Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> new SshConnector().connect(NOWHERE, agent))
+                .isInstanceOfSatisfying(DropletException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(UnreachableReason.OTHER);
+                    assertThat(e.getMessage()).startsWith("cannot connect to the ssh-agent at " + socket)
+                            .endsWith("; is ssh-agent running, and SSH_AUTH_SOCK its socket? (the state gives no"
+                                    + " ssh.identity-file, so fleet logs in with the agent's keys)");
+                });
+    }
+
+    @Test
+    void anAgentWithoutKeysIsOtherAndSaysToAddOne() throws Exception {
+        Path socket = temp.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(socket) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            SshSettings settings = new SshSettings(new SshIdentity.Agent(socket), temp.resolve("known_hosts"),
+                    Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+            assertThatThrownBy(() -> new SshConnector().connect(NOWHERE, settings))
+                    .isInstanceOfSatisfying(DropletException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(UnreachableReason.OTHER);
+                        assertThat(e.getMessage()).isEqualTo("the ssh-agent at " + socket + " holds no keys; add the"
+                                + " droplets' key with ssh-add");
+                    });
+        } finally {
+            agent.destroy();
+            agent.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** A new ed25519 key in the OpenSSH format ssh-keygen writes, encrypted with {@code passphrase}. */
     private Path encryptedKey(String passphrase) throws Exception {
         Path key = temp.resolve("id_encrypted");
