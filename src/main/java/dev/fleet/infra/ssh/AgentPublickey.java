@@ -30,7 +30,8 @@ final class AgentPublickey extends AuthPublickey {
     private final AgentClient agent;
     private final AgentClient.Key key;
     private final AtomicReference<AgentClient.AgentException> failure;
-    private String algorithm;
+    // Chosen by sshj in putPubKey, used by putSig when sshd accepts the key (on sshj's reader thread).
+    private volatile String algorithm;
 
     private AgentPublickey(AgentClient agent, AgentClient.Key key, PublicKey publicKey,
             AtomicReference<AgentClient.AgentException> failure) {
