@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.fleet.desired.load.StateFixture;
 import dev.fleet.infra.dns.FakeCloudflare;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -216,7 +217,7 @@ class CloudflareDnsWatchIT {
     }
 
     private static Path writeState(int port) throws IOException {
-        Files.writeString(dir.resolve("id_ed25519"), "stub, not a key: dns-watch never logs in\n");
+        StateFixture.ownerOnly(Files.writeString(dir.resolve("id_ed25519"), "stub, not a key: dns-watch never logs in\n"));
         Files.writeString(dir.resolve("known_hosts"), "");
         StringBuilder text = new StringBuilder("""
                 service:

@@ -11,6 +11,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -112,18 +113,27 @@ final class Secrets {
                             + " relative paths start from the state file's folder, " + context.stateDir());
             return Optional.empty();
         }
+        return value(path, field::problem).map(value -> new Resolved(new Secret(value), "file " + path));
+    }
+
+    /**
+     * The content of the regular file {@code path} as one secret value: UTF-8, at most 64 KiB, not
+     * empty, without one trailing line break (editors add one). Problems go to {@code problem} as a
+     * message starting with the path, and a hint or null.
+     */
+    static Optional<String> value(Path path, BiConsumer<String, String> problem) {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(path)) {
             bytes = in.readNBytes(MAX_FILE_BYTES + 1);
         } catch (AccessDeniedException e) {
-            field.problem(path + " cannot be read: permission denied", "make it readable by the user that runs fleet");
+            problem.accept(path + " cannot be read: permission denied", "make it readable by the user that runs fleet");
             return Optional.empty();
         } catch (IOException e) {
-            field.problem(path + " cannot be read: " + e.getMessage());
+            problem.accept(path + " cannot be read: " + e.getMessage(), null);
             return Optional.empty();
         }
         if (bytes.length > MAX_FILE_BYTES) {
-            field.problem(path + " is larger than 64 KiB; a secret file holds one short value");
+            problem.accept(path + " is larger than 64 KiB; a secret file holds one short value", null);
             return Optional.empty();
         }
         String value;
@@ -133,15 +143,15 @@ final class Secrets {
                     .decode(ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException e) {
-            field.problem(path + " is not UTF-8 text");
+            problem.accept(path + " is not UTF-8 text", null);
             return Optional.empty();
         }
         value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
                 : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
         if (value.isEmpty()) {
-            field.problem(path + " is empty");
+            problem.accept(path + " is empty", null);
             return Optional.empty();
         }
-        return Optional.of(new Resolved(new Secret(value), "file " + path));
+        return Optional.of(value);
     }
 }

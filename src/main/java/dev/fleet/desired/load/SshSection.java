@@ -1,7 +1,9 @@
 package dev.fleet.desired.load;
 
+import dev.fleet.desired.SshIdentity;
 import dev.fleet.desired.SshSettings;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -9,8 +11,15 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-/** Reads {@code ssh:}, how fleet reaches the droplets, and the default SSH user for them. */
+/**
+ * Reads {@code ssh:}, how fleet reaches the droplets, and the default SSH user for them: with
+ * {@code identity-file} (and its passphrase from fleet's environment), or without it with the keys
+ * of the ssh-agent at {@code SSH_AUTH_SOCK}.
+ */
 final class SshSection {
+
+    /** Where ssh and ssh-add find the agent, and so does fleet. */
+    static final String AGENT_VARIABLE = "SSH_AUTH_SOCK";
 
     static final Set<String> KEYS =
             Sections.keys("user", "identity-file", "known-hosts", "connect-timeout", "command-timeout");
@@ -44,10 +53,9 @@ final class SshSection {
 
     private static Result read(MappingReader ssh, LoadContext context) {
         Optional<String> user = ssh.optional("user").flatMap(f -> f.text(USER, "a valid user name", USER_HINT));
-        Optional<Path> identity = ssh
-                .required("identity-file", "the private key fleet logs in with, e.g. ~/.ssh/fleet_ed25519")
-                .flatMap(f -> existingFile(f, context, path -> "create a key with ssh-keygen -t ed25519 -f " + path
-                        + " and authorize its .pub on the droplets, or fix the path"));
+        Optional<SshIdentity> identity = ssh.optional("identity-file")
+                .map(f -> keyFile(f, context))
+                .orElseGet(() -> agent(ssh, context));
         Optional<Path> knownHosts = ssh
                 .required("known-hosts", "a known_hosts file beside the state, e.g. known_hosts")
                 .flatMap(f -> existingFile(f, context, path -> "collect the droplets' host keys"
@@ -62,6 +70,50 @@ final class SshSection {
                         commandTimeout.orElse(DEFAULT_COMMAND_TIMEOUT)))
                 : Optional.empty();
         return new Result(settings, user, !ssh.has("user"), commandTimeout);
+    }
+
+    /**
+     * The key file, which must exist and be open to its owner only, as ssh insists; and its
+     * passphrase, when fleet's environment gives one.
+     */
+    private static Optional<SshIdentity> keyFile(Field field, LoadContext context) {
+        Optional<Path> file = existingFile(field, context, path -> "create a key with ssh-keygen -t ed25519 -f " + path
+                + " and authorize its .pub on the droplets, or fix the path")
+                .filter(path -> OwnerOnly.check(field, path, path.toString(), "fleet, like ssh, refuses a private key"
+                        + " that others can read (UNPROTECTED PRIVATE KEY FILE)"));
+        Optional<SshIdentity.Passphrase> passphrase =
+                file.isPresent() ? KeyPassphrase.read(field, context.env()) : Optional.empty();
+        return file.map(path -> new SshIdentity.KeyFile(path, passphrase));
+    }
+
+    /**
+     * Without an identity file, the keys of the ssh-agent fleet's environment names, as ssh does:
+     * the state stays the same for every operator, each with their own agent. Without an agent
+     * either, the identity file is what is missing.
+     */
+    private static Optional<SshIdentity> agent(MappingReader ssh, LoadContext context) {
+        String socket = context.env().get(AGENT_VARIABLE);
+        String hint = "the private key fleet logs in with, e.g. ~/.ssh/fleet_ed25519; or leave it out and run fleet"
+                + " with " + AGENT_VARIABLE + " set, to log in with the keys of your ssh-agent";
+        if (socket == null || socket.isBlank()) {
+            ssh.missing("required key 'identity-file' is missing", hint);
+            return Optional.empty();
+        }
+        Path path;
+        try {
+            path = Path.of(socket).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            ssh.missing("no identity-file, so fleet logs in with the ssh-agent at " + AGENT_VARIABLE + ", which is not"
+                    + " a valid path: " + e.getReason(), hint);
+            return Optional.empty();
+        }
+        if (!Files.exists(path)) {
+            ssh.missing("no identity-file, so fleet logs in with the ssh-agent at " + AGENT_VARIABLE + ", " + path
+                    + ", which does not exist", "start ssh-agent (eval \"$(ssh-agent)\") and ssh-add the droplets' key;"
+                    + " or give identity-file");
+            return Optional.empty();
+        }
+        return Optional.of(new SshIdentity.Agent(path));
     }
 
     /** A path that must name a readable file on the machine running fleet, now. */

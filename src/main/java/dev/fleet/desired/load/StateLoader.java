@@ -46,7 +46,10 @@ public final class StateLoader {
     /**
      * @param environment fleet's environment (in production {@code System.getenv()}): where
      *                    {@code secret-from-env} and {@code password-from-env} look, {@code HOME}
-     *                    for {@code ~}, and {@code FLEET_CLOUDFLARE_API} for another Cloudflare API
+     *                    for {@code ~}, {@code FLEET_SSH_PASSPHRASE} or {@code FLEET_SSH_PASSPHRASE_FILE}
+     *                    for an encrypted identity file, {@code SSH_AUTH_SOCK} for the ssh-agent
+     *                    when there is no identity file, and {@code FLEET_CLOUDFLARE_API} for another
+     *                    Cloudflare API
      * @param revisions   tells which commit the file is
      */
     public StateLoader(Map<String, String> environment, RevisionSource revisions) {

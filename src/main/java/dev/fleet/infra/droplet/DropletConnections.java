@@ -77,7 +77,7 @@ public final class DropletConnections implements AutoCloseable {
     /** A connection is reused only for the same droplet, reached the same way, with the same keys. */
     private static String key(DropletSpec droplet, SshSettings settings) {
         return droplet.name() + " " + droplet.user() + "@" + droplet.host() + ":" + droplet.port() + " "
-                + settings.identityFile() + " " + settings.knownHosts();
+                + settings.identity() + " " + settings.knownHosts();
     }
 
     private final Map<String, Object> locks = new ConcurrentHashMap<>();

@@ -1,17 +1,27 @@
 package dev.fleet.infra.ssh;
 
+import com.hierynomus.sshj.common.KeyDecryptionFailedException;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.SshIdentity;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.observed.UnreachableReason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import net.schmizz.sshj.userauth.method.AuthMethod;
+import net.schmizz.sshj.userauth.method.AuthPublickey;
 
 /**
- * Opens SSH connections to droplets: key authentication with the state's identity file, host keys
+ * Opens SSH connections to droplets: key authentication with the state's identity file (decrypted
+ * with the passphrase the state's loader found in fleet's environment, when it is encrypted) or,
+ * without one, with the keys of the ssh-agent at {@code SSH_AUTH_SOCK}; host keys
  * verified against the state's known_hosts (never accepted blindly, never added), current algorithms
  * only.
  *
@@ -27,6 +37,10 @@ public final class SshConnector {
     static {
         ModernAlgorithms.useJdkProviders();
     }
+
+    // Where the loader reads an encrypted key's passphrase from (fleet's environment), for messages.
+    private static final String PASSPHRASE_VARIABLE = "FLEET_SSH_PASSPHRASE";
+    private static final String PASSPHRASE_FILE_VARIABLE = "FLEET_SSH_PASSPHRASE_FILE";
 
     // Keep-alives go out every third of the command timeout, within these bounds (sshj counts in seconds).
     private static final int MIN_KEEP_ALIVE_SECONDS = 1;
@@ -49,11 +63,12 @@ public final class SshConnector {
         client.getConnection().setTimeoutMs(Timeouts.millis(settings.commandTimeout()));
         client.getConnection().getKeepAlive().setKeepAliveInterval(keepAliveSeconds(settings.commandTimeout()));
         String doing = "connecting";
+        Login login = null;
         try {
-            KeyProvider key = identity(client, settings.identityFile());
+            login = login(client, settings);
             client.connect(droplet.host(), droplet.port());
             doing = "authenticating as " + droplet.user();
-            client.authPublickey(droplet.user(), key);
+            client.auth(droplet.user(), login.methods());
             return new SshConnection(client, address, settings.commandTimeout());
         } catch (IOException e) {
             // Until the TCP connection stands, the connect timeout is the one that ran out.
@@ -63,7 +78,17 @@ public final class SshConnector {
                 var refusal = verifier.refusal().get();
                 throw new DropletException(refusal.reason(), refusal.message(), e);
             }
+            if (login != null) {
+                Optional<DropletException> explained = login.explain(address, e);
+                if (explained.isPresent()) {
+                    throw explained.get();
+                }
+            }
             throw SshFailures.classify(address, doing, timeout, e);
+        } finally {
+            if (login != null) {
+                login.close();
+            }
         }
     }
 
@@ -76,20 +101,131 @@ public final class SshConnector {
     }
 
     /**
-     * The private key, read before connecting so a missing or unusable file fails without touching the
-     * network. Messages name the file, never its content.
+     * How fleet proves who it is on one connection: the authentication methods sshj tries in turn.
+     * Closed once the connection is authenticated or has failed.
      */
-    private static KeyProvider identity(SSHClient client, Path file) throws DropletException {
+    private interface Login extends AutoCloseable {
+
+        List<AuthMethod> methods();
+
+        /** A better account of a failed connection than sshj's, when this login knows one. */
+        default Optional<DropletException> explain(String address, IOException error) {
+            return Optional.empty();
+        }
+
+        @Override
+        default void close() {}
+    }
+
+    /**
+     * The login {@code settings} ask for, made ready before connecting, so that an unusable key
+     * file, a missing or wrong passphrase, or an agent that cannot be asked fails without touching
+     * the network. Messages name the file, the agent's socket and where a passphrase came from,
+     * never key material nor the passphrase.
+     */
+    private static Login login(SSHClient client, SshSettings settings) throws DropletException {
+        return switch (settings.identity()) {
+            case SshIdentity.KeyFile keyFile -> {
+                KeyProvider key = keyFile(client, keyFile);
+                yield () -> List.of(new AuthPublickey(key));
+            }
+            case SshIdentity.Agent agent -> AgentLogin.open(agent.socket(), settings.commandTimeout());
+        };
+    }
+
+    private static KeyProvider keyFile(SSHClient client, SshIdentity.KeyFile identity) throws DropletException {
+        Path file = identity.file();
         if (!Files.isReadable(file)) {
             throw new DropletException(UnreachableReason.OTHER, "cannot read the identity file " + file);
         }
+        PassphraseFinder finder = new PassphraseFinder(identity.passphrase());
         try {
-            KeyProvider key = client.loadKeys(file.toString());
+            KeyProvider key = client.loadKeys(file.toString(), finder);
             key.getPrivate();
             return key;
         } catch (IOException | RuntimeException e) {
+            if (finder.asked()) {
+                throw new DropletException(UnreachableReason.OTHER, identity.passphrase()
+                        .map(passphrase -> "the passphrase from " + passphrase.source() + " does not open the identity"
+                                + " file " + file + ": wrong passphrase"
+                                + (e instanceof KeyDecryptionFailedException ? "" : ", or the key is damaged"))
+                        .orElse("the identity file " + file + " is encrypted; set " + PASSPHRASE_VARIABLE + " or "
+                                + PASSPHRASE_FILE_VARIABLE + " (a file only you can read) to its passphrase"), e);
+            }
             throw new DropletException(UnreachableReason.OTHER, "cannot use the identity file " + file
-                    + " (an unencrypted OpenSSH or PEM private key is needed): " + e.getClass().getSimpleName(), e);
+                    + " (an OpenSSH or PEM private key is needed): " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** The keys of an ssh-agent, one method each, in the agent's order (as ssh offers them). */
+    private static final class AgentLogin implements Login {
+
+        private final AgentClient agent;
+        private final List<AuthMethod> methods;
+        private final AtomicReference<AgentClient.AgentException> failure;
+
+        private AgentLogin(AgentClient agent, List<AuthMethod> methods,
+                AtomicReference<AgentClient.AgentException> failure) {
+            this.agent = agent;
+            this.methods = methods;
+            this.failure = failure;
+        }
+
+        static AgentLogin open(Path socket, Duration timeout) throws DropletException {
+            AgentClient agent;
+            try {
+                agent = AgentClient.connect(socket, timeout);
+            } catch (AgentClient.AgentException e) {
+                throw new DropletException(UnreachableReason.OTHER, e.getMessage() + "; is ssh-agent running, and"
+                        + " SSH_AUTH_SOCK its socket? (the state gives no ssh.identity-file, so fleet logs in with"
+                        + " the agent's keys)", e);
+            }
+            try {
+                List<AgentClient.Key> keys = agent.identities();
+                AtomicReference<AgentClient.AgentException> failure = new AtomicReference<>();
+                List<AuthMethod> methods = keys.stream()
+                        .flatMap(key -> AgentPublickey.of(agent, key, failure).stream())
+                        .map(AuthMethod.class::cast)
+                        .toList();
+                if (methods.isEmpty()) {
+                    throw new DropletException(UnreachableReason.OTHER, keys.isEmpty()
+                            ? "the ssh-agent at " + socket + " holds no keys; add the droplets' key with ssh-add"
+                            : "none of the " + keys.size() + " keys of the ssh-agent at " + socket + " is of a type"
+                                    + " fleet logs in with (ed25519, ECDSA, RSA)");
+                }
+                return new AgentLogin(agent, methods, failure);
+            } catch (AgentClient.AgentException e) {
+                agent.close();
+                throw new DropletException(UnreachableReason.OTHER, e.getMessage(), e);
+            } catch (DropletException e) {
+                agent.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public List<AuthMethod> methods() {
+            return methods;
+        }
+
+        @Override
+        public Optional<DropletException> explain(String address, IOException error) {
+            AgentClient.AgentException failed = failure.get();
+            if (failed != null) {
+                return Optional.of(new DropletException(UnreachableReason.OTHER, failed.getMessage()
+                        + " (logging in to " + address + ")", error));
+            }
+            if (error instanceof UserAuthException) {
+                return Optional.of(new DropletException(UnreachableReason.AUTHENTICATION, "the sshd at " + address
+                        + " refused every key of the ssh-agent at " + agent.socket() + " (" + methods.size()
+                        + "); is one of them in the user's ~/.ssh/authorized_keys?", error));
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+            agent.close();
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,7 +13,8 @@ import java.util.Map;
  * A folder that has what test state files refer to, so that only a file's intended mistake is
  * wrong: {@code id_ed25519} and {@code known_hosts} beside the state, {@code home/.ssh/fleet_ed25519}
  * with {@code HOME} pointing at {@code home}, and {@code secrets/session-key}; plus an environment
- * with the variables the files use. The "keys" are stubs: fleet only checks that they exist.
+ * with the variables the files use. The "keys" are stubs: fleet only checks that they exist and
+ * that only their owner can open them (mode 0600), as ssh does.
  */
 public final class StateFixture {
 
@@ -26,10 +28,10 @@ public final class StateFixture {
     public StateFixture(Path dir) {
         this.dir = dir;
         try {
-            Files.writeString(dir.resolve("id_ed25519"), "stub, not a key\n");
+            ownerOnly(Files.writeString(dir.resolve("id_ed25519"), "stub, not a key\n"));
             Files.writeString(dir.resolve("known_hosts"), "10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIStub\n");
             Path ssh = Files.createDirectories(dir.resolve("home/.ssh"));
-            Files.writeString(ssh.resolve("fleet_ed25519"), "stub, not a key\n");
+            ownerOnly(Files.writeString(ssh.resolve("fleet_ed25519"), "stub, not a key\n"));
             Path secrets = Files.createDirectories(dir.resolve("secrets"));
             Files.writeString(secrets.resolve("session-key"), SESSION_KEY + "\n");
         } catch (IOException e) {
@@ -58,6 +60,15 @@ public final class StateFixture {
     public Path write(String name, String content) {
         try {
             return Files.writeString(dir.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Mode 0600: fleet refuses a private key that group or others can open. */
+    public static Path ownerOnly(Path file) {
+        try {
+            return Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -25,6 +25,7 @@ import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.RolloutStrategy;
 import dev.fleet.desired.Secret;
 import dev.fleet.desired.ServiceSpec;
+import dev.fleet.desired.SshIdentity;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.desired.StateProblem;
 import dev.fleet.desired.VolumeMount;
@@ -33,6 +34,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,7 +180,8 @@ class StateLoaderTest {
                         tuple("droplet-1", "127.0.0.1", 40001),
                         tuple("droplet-2", "127.0.0.1", 40002),
                         tuple("droplet-3", "127.0.0.1", 40003));
-        assertThat(state.ssh().identityFile()).isEqualTo(dir.resolve("id_ed25519"));
+        assertThat(state.ssh().identity())
+                .isEqualTo(new SshIdentity.KeyFile(dir.resolve("id_ed25519"), Optional.empty()));
         assertThat(state.ssh().knownHosts()).isEqualTo(dir.resolve("state/known_hosts"));
         assertThat(state.health().checks()).containsExactly(new HealthSpec.ContentCheck("/", "happy response"));
         assertThat(state.balancer()).isEqualTo(new BalancerSpec.Haproxy(dir.resolve("haproxy.sock"), "droplets"));
@@ -227,6 +230,117 @@ class StateLoaderTest {
                 file + ":11:5: droplets[1].prot: unknown key; did you mean 'port'?",
                 file + ":14:20: ssh.connect-timeout: \"5\" has no unit",
                 "  hint: write a whole number and a unit: 500ms, 5s, 2m or 1h (5s for seconds)"));
+    }
+
+    @Test
+    void anIdentityFileGroupOrOthersCanOpenIsRefusedAtItsLineWithTheChmodThatFixesIt() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        Path key = dir.resolve("id_ed25519");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
+
+        assertThat(e.getMessage()).isEqualTo(String.join("\n",
+                file + ":13:18: ssh.identity-file: " + key + " is open to group or others (mode 0644); fleet, like ssh,"
+                        + " refuses a private key that others can read (UNPROTECTED PRIVATE KEY FILE)",
+                "  hint: chmod 600 " + key));
+    }
+
+    @Test
+    void anIdentityFileOnlyItsOwnerCanOpenIsAccepted() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        Files.setPosixFilePermissions(dir.resolve("id_ed25519"), PosixFilePermissions.fromString("r--------"));
+
+        assertThat(fixture.loader().load(file).ssh().identity())
+                .isEqualTo(new SshIdentity.KeyFile(dir.resolve("id_ed25519"), Optional.empty()));
+    }
+
+    @Test
+    void theKeysPassphraseComesFromFleetSshPassphraseInTheEnvironment() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        fixture.env.put("FLEET_SSH_PASSPHRASE", "sentinel-passphrase-Qz4");
+
+        SshIdentity identity = fixture.loader().load(file).ssh().identity();
+
+        assertThat(identity).isEqualTo(new SshIdentity.KeyFile(dir.resolve("id_ed25519"), Optional.of(
+                new SshIdentity.Passphrase(new Secret("sentinel-passphrase-Qz4"), "env FLEET_SSH_PASSPHRASE"))));
+        assertThat(identity.toString()).doesNotContain("sentinel-passphrase-Qz4");
+    }
+
+    @Test
+    void theKeysPassphraseComesFromTheFileFleetSshPassphraseFileNamesWithoutItsLastLineBreak() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        Path passphrase = StateFixture.ownerOnly(fixture.write("passphrase", "sentinel-passphrase-Qz4\n"));
+        fixture.env.put("FLEET_SSH_PASSPHRASE_FILE", passphrase.toString());
+
+        SshIdentity identity = fixture.loader().load(file).ssh().identity();
+
+        assertThat(identity).isEqualTo(new SshIdentity.KeyFile(dir.resolve("id_ed25519"), Optional.of(
+                new SshIdentity.Passphrase(new Secret("sentinel-passphrase-Qz4"), "file " + passphrase))));
+    }
+
+    @Test
+    void aPassphraseFileGroupOrOthersCanOpenIsRefusedWithTheChmodThatFixesIt() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        Path passphrase = fixture.write("passphrase", "sentinel-passphrase-Qz4\n");
+        Files.setPosixFilePermissions(passphrase, PosixFilePermissions.fromString("rw-r-----"));
+        fixture.env.put("FLEET_SSH_PASSPHRASE_FILE", passphrase.toString());
+
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
+
+        assertThat(e.getMessage()).isEqualTo(String.join("\n",
+                file + ":13:18: ssh.identity-file: FLEET_SSH_PASSPHRASE_FILE names " + passphrase + ", which is open to"
+                        + " group or others (mode 0640); fleet refuses a passphrase file that others can read, as it"
+                        + " refuses such a key",
+                "  hint: chmod 600 " + passphrase));
+    }
+
+    @Test
+    void aPassphraseInTheEnvironmentAndAPassphraseFileBothIsAProblemThatNeverShowsThePassphrase() throws Exception {
+        Path file = fixture.copy(StateFixture.resource("valid/minimal.yaml"), "fleet.yaml");
+        fixture.env.put("FLEET_SSH_PASSPHRASE", "sentinel-passphrase-Qz4");
+        fixture.env.put("FLEET_SSH_PASSPHRASE_FILE", StateFixture.ownerOnly(fixture.write("passphrase", "other\n"))
+                .toString());
+
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
+
+        assertThat(e.getMessage()).isEqualTo(String.join("\n",
+                file + ":13:18: ssh.identity-file: both FLEET_SSH_PASSPHRASE and FLEET_SSH_PASSPHRASE_FILE are set in"
+                        + " fleet's environment",
+                "  hint: unset one of them"));
+    }
+
+    @Test
+    void withoutAnIdentityFileFleetLogsInWithTheAgentAtSshAuthSock() throws Exception {
+        Path file = fixture.write("fleet.yaml", minimal().replace("  identity-file: id_ed25519\n", ""));
+        Path socket = fixture.write("agent.sock", "stands in for the agent's socket\n");
+        fixture.env.put("SSH_AUTH_SOCK", socket.toString());
+
+        assertThat(fixture.loader().load(file).ssh().identity()).isEqualTo(new SshIdentity.Agent(socket));
+    }
+
+    @Test
+    void withoutAnIdentityFileNorSshAuthSockTheIdentityFileIsMissingAndTheHintNamesBoth() throws Exception {
+        Path file = fixture.write("fleet.yaml", minimal().replace("  identity-file: id_ed25519\n", ""));
+
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
+
+        assertThat(e.getMessage()).isEqualTo(String.join("\n",
+                file + ":12:3: ssh: required key 'identity-file' is missing",
+                "  hint: the private key fleet logs in with, e.g. ~/.ssh/fleet_ed25519; or leave it out and run fleet"
+                        + " with SSH_AUTH_SOCK set, to log in with the keys of your ssh-agent"));
+    }
+
+    @Test
+    void withoutAnIdentityFileAnSshAuthSockThatNamesNothingIsAProblem() throws Exception {
+        Path file = fixture.write("fleet.yaml", minimal().replace("  identity-file: id_ed25519\n", ""));
+        fixture.env.put("SSH_AUTH_SOCK", dir.resolve("gone.sock").toString());
+
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
+
+        assertThat(e.problems()).singleElement().extracting(StateProblem::message).isEqualTo("ssh: no identity-file,"
+                + " so fleet logs in with the ssh-agent at SSH_AUTH_SOCK, " + dir.resolve("gone.sock")
+                + ", which does not exist");
     }
 
     @Test

@@ -36,7 +36,7 @@ public final class LabTargets {
     }
 
     public static SshSettings withKnownHosts(SshSettings settings, Path knownHosts) {
-        return new SshSettings(settings.identityFile(), knownHosts, settings.connectTimeout(), settings.commandTimeout());
+        return new SshSettings(settings.identity(), knownHosts, settings.connectTimeout(), settings.commandTimeout());
     }
 
     public static SshSettings withIdentity(SshSettings settings, Path identityFile) {
