@@ -47,6 +47,8 @@ public class WatchCommand implements Callable<Integer> {
 
     /** How long a stop waits for a round in progress (systemd's default stop timeout is 90 s). */
     static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    /** How long a stop then waits for the webhook to be told the last events (one post's timeout). */
+    static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
 
     private final StateLoader loader;
     private final Convergence convergence;
@@ -88,7 +90,7 @@ public class WatchCommand implements Callable<Integer> {
             // Ticks come every second at most; a round runs when one is due (interval or backoff).
             Duration tick = options.interval.compareTo(Duration.ofSeconds(1)) < 0 ? options.interval : Duration.ofSeconds(1);
             schedule("fleet-watch-rounds", tick, loop::tick);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(loop, out), "fleet-watch-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(loop, notifier, out), "fleet-watch-stop"));
             // DNS health failover, when the state has a dns section: rounds of their own, at dns.interval.
             DnsWatch dns = new DnsWatch(edges.dnsRounds(), notifier,
                     new DnsPrinter(Optional.of(StateHome.of(options.workdir).resolve("dns-changes.log")), out, err, false));
@@ -120,7 +122,7 @@ public class WatchCommand implements Callable<Integer> {
      * On SIGTERM the process ends once its shutdown hooks have run: this one lets a round in progress
      * finish (a rollout stopped half-way leaves a droplet drained), within a bound.
      */
-    private void stop(WatchLoop loop, PrintWriter out) {
+    private void stop(WatchLoop loop, Notifier notifier, PrintWriter out) {
         boolean idle = true;
         try {
             try {
@@ -129,6 +131,7 @@ public class WatchCommand implements Callable<Integer> {
                 // Quarkus's own shutdown may have stopped the scheduler (and its container) first.
             }
             idle = loop.awaitIdle(STOP_WAIT);
+            notifier.drain(DRAIN_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
