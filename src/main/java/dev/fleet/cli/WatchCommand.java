@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -71,18 +72,20 @@ public class WatchCommand implements Callable<Integer> {
         StateSource stateSource;
         Notifier notifier;
         InetSocketAddress address;
+        List<String> allowedHosts;
         try {
             stateSource = options.source.stateFile != null ? edges.file(options.source.stateFile)
                     : edges.repository(options.source.repo, options.branch, options.path, StateHome.of(options.workdir));
             notifier = edges.notifier(options.webhook);
             address = StateHome.address(options.listen);
+            allowedHosts = StateHome.allowedHosts(options.allowedHosts);
         } catch (IOException | IllegalArgumentException e) {
             err.println("fleet watch: " + e.getMessage());
             return ExitCodes.COULD_NOT_RUN;
         }
         WatchLoop loop = new WatchLoop(stateSource, loader, convergence, edges.afterRound(), notifier, clock,
                 options.apply, options.interval, new WatchPrinter(out));
-        try (Published server = edges.serve(address, loop::status)) {
+        try (Published server = edges.serve(address, allowedHosts, loop::status)) {
             out.println("fleet watch: " + stateSource.describe() + ", every " + options.interval.toMillis() / 1000.0 + "s, "
                     + (options.apply ? "converging" : "reporting only") + "; serving http://" + server.address().getHostString()
                     + ":" + server.address().getPort() + "/");

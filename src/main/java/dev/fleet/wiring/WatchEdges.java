@@ -18,6 +18,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** The edges the long-running commands are built from, picked by their options. */
@@ -66,8 +67,12 @@ public class WatchEdges {
         return connections::close;
     }
 
-    /** Serves the watch's page, JSON, health and metrics until closed. */
-    public Published serve(InetSocketAddress address, Supplier<WatchStatus> status) throws IOException {
-        return StatusServer.start(address, status, clock);
+    /**
+     * Serves the watch's page, JSON, health and metrics until closed, to requests naming in their
+     * Host header a loopback name, the address it listens on, or one of {@code allowedHosts}.
+     */
+    public Published serve(InetSocketAddress address, List<String> allowedHosts, Supplier<WatchStatus> status)
+            throws IOException {
+        return StatusServer.start(address, allowedHosts, status, clock);
     }
 }

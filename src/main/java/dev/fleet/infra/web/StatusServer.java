@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -21,7 +22,9 @@ import java.util.function.Supplier;
  * is rendered from the latest published {@link WatchStatus}, so a request never waits for a round.
  *
  * <p>Bounded against the clients it may meet ({@link BoundedHttpServer}): a request's head within
- * 5 s, and at most 64 connections, the slowest giving way.
+ * 5 s, at most 64 connections with the slowest giving way, and only the names of {@link
+ * AllowedHosts} in its {@code Host} header: a page of another site cannot read it through DNS
+ * rebinding.
  */
 public final class StatusServer implements Published {
 
@@ -31,15 +34,20 @@ public final class StatusServer implements Published {
         this.server = server;
     }
 
-    /** Starts serving on {@code address} (a port of 0 picks a free one). */
-    public static StatusServer start(InetSocketAddress address, Supplier<WatchStatus> status, Clock clock)
-            throws IOException {
-        return start(address, status, clock, Limits.DEFAULT);
+    /**
+     * Starts serving on {@code address} (a port of 0 picks a free one).
+     *
+     * @param allowedHosts names the page answers to besides localhost, 127.0.0.1, [::1] and the
+     *                     address it listens on: host names or addresses, without a port
+     */
+    public static StatusServer start(InetSocketAddress address, List<String> allowedHosts,
+            Supplier<WatchStatus> status, Clock clock) throws IOException {
+        return start(address, allowedHosts, status, clock, Limits.DEFAULT);
     }
 
-    static StatusServer start(InetSocketAddress address, Supplier<WatchStatus> status, Clock clock, Limits limits)
-            throws IOException {
-        Pages pages = new Pages(status, clock);
+    static StatusServer start(InetSocketAddress address, List<String> allowedHosts, Supplier<WatchStatus> status,
+            Clock clock, Limits limits) throws IOException {
+        Pages pages = new Pages(AllowedHosts.of(address, allowedHosts), status, clock);
         return new StatusServer(BoundedHttpServer.start(address, limits, pages::answer));
     }
 
@@ -53,10 +61,20 @@ public final class StatusServer implements Published {
         server.close();
     }
 
-    /** The answers, from the latest status. */
-    private record Pages(Supplier<WatchStatus> status, Clock clock) {
+    /** The answers, from the latest status, to requests that name an allowed host. */
+    private record Pages(AllowedHosts hosts, Supplier<WatchStatus> status, Clock clock) {
 
         Response answer(Request request) {
+            List<String> host = request.header("Host");
+            if (host.size() != 1) {
+                return Response.text(400, "a request names one Host, not " + host.size() + "\n");
+            }
+            if (!hosts.allows(host.getFirst())) {
+                return Response.text(421, "fleet watch does not answer to "
+                        + AllowedHosts.name(host.getFirst()).map(name -> "the name '" + name + "'").orElse("that Host")
+                        + ", only to " + String.join(", ", hosts.describe()) + " (fleet watch --allowed-host NAME adds"
+                        + " one)\n");
+            }
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
                 return new Response(405, "text/plain; charset=utf-8", "GET or HEAD only\n", Map.of("Allow", "GET, HEAD"));
             }

@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The watch's status server over real sockets on loopback: slow clients, many clients. */
+/** The watch's status server over real sockets on loopback: slow clients, many clients, foreign names. */
 class StatusServerTest {
 
     private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
@@ -49,7 +51,7 @@ class StatusServerTest {
 
     @Test
     void twoHundredSlowClientsDoNotKeepANormalRequestWaiting() throws Exception {
-        server = StatusServer.start(loopback(), () -> STATUS, CLOCK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
         for (int i = 0; i < 200; i++) {
             send(connect(), "GET /drift.json HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
         }
@@ -63,7 +65,7 @@ class StatusServerTest {
 
     @Test
     void aClientThatDoesNotFinishItsRequestIsAnswered408AtTheHeadTimeoutAndCutOff() throws Exception {
-        server = StatusServer.start(loopback(), () -> STATUS, CLOCK, QUICK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, QUICK);
         Socket slow = connect();
         send(slow, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         long started = System.nanoTime();
@@ -76,7 +78,7 @@ class StatusServerTest {
 
     @Test
     void aRequestTrickledAByteAtATimeIsCutAtTheHeadTimeoutToo() throws Exception {
-        server = StatusServer.start(loopback(), () -> STATUS, CLOCK, QUICK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, QUICK);
         Socket slow = connect();
         slow.setSoTimeout(100);
         long started = System.nanoTime();
@@ -103,7 +105,7 @@ class StatusServerTest {
 
     @Test
     void pastTheCapTheConnectionWaitingLongestForItsRequestGivesWay() throws Exception {
-        server = StatusServer.start(loopback(), () -> STATUS, CLOCK,
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK,
                 new Limits(Duration.ofSeconds(30), Duration.ofSeconds(2), 2));
         Socket oldest = connect();
         send(oldest, "GET / HTTP/1.1\r\n");
@@ -118,7 +120,7 @@ class StatusServerTest {
 
     @Test
     void whenEveryConnectionIsBeingAnsweredANewcomerIsTold503AtOnce() throws Exception {
-        server = StatusServer.start(loopback(), held(), CLOCK, new Limits(Duration.ofSeconds(5),
+        server = StatusServer.start(loopback(), List.of(), held(), CLOCK, new Limits(Duration.ofSeconds(5),
                 Duration.ofSeconds(2), 2));
         send(connect(), "GET /drift.json HTTP/1.1\r\nHost: localhost\r\n\r\n");
         send(connect(), "GET /drift.json HTTP/1.1\r\nHost: localhost\r\n\r\n");
@@ -131,9 +133,50 @@ class StatusServerTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"evil.example", "evil.example:8089", "127.0.0.1.nip.io", "localhost.evil.example"})
+    void aRequestNamingAForeignHostIsRefusedWith421AndSeesNoStatus(String host) throws Exception {
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
+
+        String answer = exchange("GET /drift.json HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 421 Misdirected Request\r\n")
+                .contains("fleet watch does not answer to the name '" + host.replace(":8089", "") + "'")
+                .contains("--allowed-host NAME").doesNotContain("\"source\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:PORT", "127.0.0.1", "localhost:PORT", "LocalHost.:PORT", "[::1]:PORT",
+        "localhost:9000"})
+    void theListenAddressAndTheLoopbackNamesAreServedOnAnyPort(String host) throws Exception {
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
+
+        String answer = exchange("GET /healthz HTTP/1.1\r\nHost: " + host.replace("PORT", "" + port()) + "\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n");
+    }
+
+    @Test
+    void aNameGivenWithAllowedHostIsServedAndNoOther() throws Exception {
+        server = StatusServer.start(loopback(), List.of("status.example.com"), () -> STATUS, CLOCK);
+
+        assertThat(exchange("GET /healthz HTTP/1.1\r\nHost: Status.Example.COM\r\n\r\n")).startsWith("HTTP/1.1 200");
+        assertThat(exchange("GET /healthz HTTP/1.1\r\nHost: status.example.com.evil.example\r\n\r\n"))
+                .startsWith("HTTP/1.1 421");
+    }
+
+    @Test
+    void aRequestWithoutAHostOrWithTwoIsABadRequest() throws Exception {
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
+
+        assertThat(exchange("GET /healthz HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 400");
+        assertThat(exchange("GET /healthz HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n"))
+                .startsWith("HTTP/1.1 400");
+    }
+
     @Test
     void headGetsTheHeadersOnlyAndOtherMethodsAreNotAllowed() throws Exception {
-        server = StatusServer.start(loopback(), () -> STATUS, CLOCK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
 
         assertThat(exchange("HEAD /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")).startsWith("HTTP/1.1 200")
                 .contains("Content-Length: 3\r\n").endsWith("\r\n\r\n");
@@ -143,7 +186,7 @@ class StatusServerTest {
 
     @Test
     void aRequestHeadLongerThanTheLimitIsRefused() throws Exception {
-        server = StatusServer.start(loopback(), () -> STATUS, CLOCK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
 
         String answer = exchange("GET / HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "a".repeat(9000) + "\r\n\r\n");
 
