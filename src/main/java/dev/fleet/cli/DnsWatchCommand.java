@@ -7,6 +7,7 @@ import dev.fleet.desired.Durations;
 import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.load.StateLoader;
 import dev.fleet.rollout.watch.DnsWatch;
+import dev.fleet.rollout.watch.Notifier;
 import dev.fleet.wiring.WatchEdges;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -75,9 +76,11 @@ public class DnsWatchCommand extends StateCommand {
             return ExitCodes.COULD_NOT_RUN;
         }
         DnsWatch watch;
+        Notifier notifier;
         Path recordFile = record != null ? record : StateHome.of(null).resolve("dns-changes.log");
         try {
-            watch = new DnsWatch(edges.dnsRounds(), edges.notifier(webhook, allowInsecureHttp),
+            notifier = edges.notifier(webhook, allowInsecureHttp);
+            watch = new DnsWatch(edges.dnsRounds(), notifier,
                     new DnsPrinter(Optional.of(recordFile), out, err, verbose));
         } catch (IllegalArgumentException e) {
             err.println("fleet dns-watch: " + e.getMessage());
@@ -94,6 +97,7 @@ public class DnsWatchCommand extends StateCommand {
             out.flush();
         }, "fleet-dns-watch-stop"));
         watch.run(state, maxRounds, last -> reload(last, err), clock, Pause.SLEEP);
+        notifier.drain(WatchCommand.DRAIN_WAIT);
         return ExitCodes.SUCCESS;
     }
 

@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,6 +48,8 @@ public class WatchCommand implements Callable<Integer> {
 
     /** How long a stop waits for a round in progress (systemd's default stop timeout is 90 s). */
     static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    /** How long a stop then waits for the webhook to be told the last events (one post's timeout). */
+    static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
 
     private final StateLoader loader;
     private final Convergence convergence;
@@ -69,19 +72,21 @@ public class WatchCommand implements Callable<Integer> {
         StateSource stateSource;
         Notifier notifier;
         InetSocketAddress address;
+        List<String> allowedHosts;
         try {
             stateSource = options.source.stateFile != null ? edges.file(options.source.stateFile)
                     : edges.repository(options.source.repo, options.branch, options.path, StateHome.of(options.workdir),
                             options.allowInsecureHttp);
             notifier = edges.notifier(options.webhook, options.allowInsecureHttp);
             address = StateHome.address(options.listen);
+            allowedHosts = StateHome.allowedHosts(options.allowedHosts);
         } catch (IOException | IllegalArgumentException e) {
             err.println("fleet watch: " + e.getMessage());
             return ExitCodes.COULD_NOT_RUN;
         }
         WatchLoop loop = new WatchLoop(stateSource, loader, convergence, edges.afterRound(), notifier, clock,
                 options.apply, options.interval, new WatchPrinter(out));
-        try (Published server = edges.serve(address, loop::status)) {
+        try (Published server = edges.serve(address, allowedHosts, loop::status)) {
             out.println("fleet watch: " + stateSource.describe() + ", every " + options.interval.toMillis() / 1000.0 + "s, "
                     + (options.apply ? "converging" : "reporting only") + "; serving http://" + server.address().getHostString()
                     + ":" + server.address().getPort() + "/");
@@ -89,7 +94,7 @@ public class WatchCommand implements Callable<Integer> {
             // Ticks come every second at most; a round runs when one is due (interval or backoff).
             Duration tick = options.interval.compareTo(Duration.ofSeconds(1)) < 0 ? options.interval : Duration.ofSeconds(1);
             schedule("fleet-watch-rounds", tick, loop::tick);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(loop, out), "fleet-watch-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(loop, notifier, out), "fleet-watch-stop"));
             // DNS health failover, when the state has a dns section: rounds of their own, at dns.interval.
             DnsWatch dns = new DnsWatch(edges.dnsRounds(), notifier,
                     new DnsPrinter(Optional.of(StateHome.of(options.workdir).resolve("dns-changes.log")), out, err, false));
@@ -121,7 +126,7 @@ public class WatchCommand implements Callable<Integer> {
      * On SIGTERM the process ends once its shutdown hooks have run: this one lets a round in progress
      * finish (a rollout stopped half-way leaves a droplet drained), within a bound.
      */
-    private void stop(WatchLoop loop, PrintWriter out) {
+    private void stop(WatchLoop loop, Notifier notifier, PrintWriter out) {
         boolean idle = true;
         try {
             try {
@@ -130,6 +135,7 @@ public class WatchCommand implements Callable<Integer> {
                 // Quarkus's own shutdown may have stopped the scheduler (and its container) first.
             }
             idle = loop.awaitIdle(STOP_WAIT);
+            notifier.drain(DRAIN_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -2,6 +2,8 @@ package dev.fleet.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -41,6 +43,12 @@ final class WatchOptions {
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8089",
             description = "Where to serve the drift page, /drift.json, /healthz and /metrics (default: ${DEFAULT-VALUE}).")
     String listen;
+
+    @Option(names = "--allowed-host", paramLabel = "NAME",
+            description = "A name the page at --listen answers to besides localhost, 127.0.0.1, [::1] and the --listen"
+                    + " address: the name a proxy or a browser uses for it. Repeatable. Requests naming another host"
+                    + " get 421 (a guard against DNS rebinding).")
+    List<String> allowedHosts = new ArrayList<>();
 
     @Option(names = "--webhook", paramLabel = "URL", defaultValue = "${env:FLEET_WEBHOOK_URL}",
             description = "Post events (drift detected, rollout started, finished, failed, rolled back) as JSON to this"

@@ -1,6 +1,8 @@
 package dev.fleet.dns;
 
+import dev.fleet.desired.Durations;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +11,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * One round of DNS health failover, start to end: checks every droplet (in parallel), reads what
+ * One round of DNS health failover, start to end: checks every droplet (in parallel, a check that
+ * does not end by the deadline counted as failed, so one stalled droplet never stops the rounds), reads what
  * DNS publishes, lets {@link DnsFailover} decide, and makes the changes in order, stopping at the
  * first that fails (the next round decides again from what DNS then says). The state between rounds
  * is kept here; the caller decides when rounds run.
@@ -46,13 +51,21 @@ public final class DnsRounds {
     private final DnsFailover failover;
     private final DnsProvider provider;
     private final HealthCheck check;
+    private final Duration checkDeadline;
     private final Clock clock;
     private FailoverState state = FailoverState.initial();
 
-    public DnsRounds(DnsFailover failover, DnsProvider provider, HealthCheck check, Clock clock) {
+    /**
+     * @param checkDeadline how long a round waits for the droplets' checks: past it, a check still
+     *                      running counts as failed for its droplet. The checks' own timeouts should
+     *                      end them sooner; this bound holds whatever a check does.
+     */
+    public DnsRounds(DnsFailover failover, DnsProvider provider, HealthCheck check, Duration checkDeadline,
+            Clock clock) {
         this.failover = failover;
         this.provider = provider;
         this.check = check;
+        this.checkDeadline = checkDeadline;
         this.clock = clock;
     }
 
@@ -60,22 +73,10 @@ public final class DnsRounds {
         Instant at = clock.instant();
         List<DropletCheck> checks = new ArrayList<>();
         List<String> details = new ArrayList<>();
-        // Platform threads: a check blocks on a socket for up to its timeout, and all run at once.
-        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
-            List<Future<HealthCheck.Result>> results = new ArrayList<>();
-            for (Target target : targets) {
-                results.add(pool.submit(() -> check.check(target.droplet(), target.addresses())));
-            }
-            for (int i = 0; i < targets.size(); i++) {
-                HealthCheck.Result result;
-                try {
-                    result = results.get(i).get();
-                } catch (ExecutionException e) {
-                    result = new HealthCheck.Result(false, "the check failed: " + e.getCause());
-                }
-                checks.add(new DropletCheck(targets.get(i).droplet(), targets.get(i).addresses(), result.passed()));
-                details.add(result.detail());
-            }
+        List<HealthCheck.Result> results = checkAll(targets);
+        for (int i = 0; i < targets.size(); i++) {
+            checks.add(new DropletCheck(targets.get(i).droplet(), targets.get(i).addresses(), results.get(i).passed()));
+            details.add(results.get(i).detail());
         }
         List<DnsRecord> published;
         try {
@@ -101,5 +102,41 @@ public final class DnsRounds {
             }
         }
         return new Report(at, checks, details, round.decisions(), made, Optional.empty());
+    }
+
+    /**
+     * Every target's check, run at once, each waited for until the round's deadline at most: a check
+     * still running then counts as failed, and the round goes on without it.
+     */
+    private List<HealthCheck.Result> checkAll(List<Target> targets) throws InterruptedException {
+        long deadline = System.nanoTime() + checkDeadline.toNanos();
+        // Platform threads: a check blocks on a socket for up to its timeout, and all run at once.
+        // Not closed but shut down: close() would wait for a check that never ends.
+        ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory());
+        try {
+            List<Future<HealthCheck.Result>> pending = new ArrayList<>();
+            for (Target target : targets) {
+                pending.add(pool.submit(() -> check.check(target.droplet(), target.addresses())));
+            }
+            List<HealthCheck.Result> results = new ArrayList<>();
+            for (Future<HealthCheck.Result> future : pending) {
+                results.add(await(future, deadline));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private HealthCheck.Result await(Future<HealthCheck.Result> future, long deadline) throws InterruptedException {
+        try {
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            return new HealthCheck.Result(false, "the check failed: " + e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return new HealthCheck.Result(false, "the check did not end within " + Durations.timeout(checkDeadline)
+                    + "; counted as failed");
+        }
     }
 }

@@ -1,8 +1,8 @@
 package dev.fleet.wiring;
 
+import dev.fleet.desired.Hosts;
 import dev.fleet.infra.dns.DnsFailoverRounds;
 import dev.fleet.infra.droplet.DropletConnections;
-import dev.fleet.desired.Hosts;
 import dev.fleet.infra.git.GitStateSource;
 import dev.fleet.infra.web.StatusServer;
 import dev.fleet.infra.web.WebhookNotifier;
@@ -20,6 +20,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** The edges the long-running commands are built from, picked by their options. */
@@ -95,8 +96,12 @@ public class WatchEdges {
         return connections::close;
     }
 
-    /** Serves the watch's page, JSON, health and metrics until closed. */
-    public Published serve(InetSocketAddress address, Supplier<WatchStatus> status) throws IOException {
-        return StatusServer.start(address, status, clock);
+    /**
+     * Serves the watch's page, JSON, health and metrics until closed, to requests naming in their
+     * Host header a loopback name, the address it listens on, or one of {@code allowedHosts}.
+     */
+    public Published serve(InetSocketAddress address, List<String> allowedHosts, Supplier<WatchStatus> status)
+            throws IOException {
+        return StatusServer.start(address, allowedHosts, status, clock);
     }
 }

@@ -5,22 +5,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.dns.DnsException.Reason;
 import dev.fleet.dns.DnsException;
-import java.io.IOException;
+import dev.fleet.infra.http.BoundedHttp;
+import dev.fleet.infra.http.BoundedHttp.Answered;
+import dev.fleet.infra.http.BoundedHttp.Outcome;
+import dev.fleet.infra.http.BoundedHttp.TimedOut;
+import dev.fleet.infra.http.BoundedHttp.TooLarge;
+import dev.fleet.infra.http.BoundedHttp.Unreachable;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
 /**
- * The HTTP and JSON the DNS providers share: one request at a time, each bounded by a timeout, no
- * redirect followed (it would carry the credential to another host), and every failure turned into
+ * The HTTP and JSON the DNS providers share: one request at a time, each whole exchange bounded by
+ * a timeout and its answer by {@link #BODY_CAP}, no redirect followed (it would carry the credential to another host), and every failure turned into
  * a {@link DnsException} whose message went through {@link ApiToken#redact}.
  */
 final class JsonHttp {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Far more than a zone's records for one name; an answer past it is not a DNS API's. */
+    static final long BODY_CAP = 1024 * 1024;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /** An answer: its status and body. */
@@ -32,44 +37,47 @@ final class JsonHttp {
 
     private final String who;
     private final ApiToken token;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final BoundedHttp http;
 
     /**
      * @param who     the provider in words, for messages: "PowerDNS at http://127.0.0.1:8081"
-     * @param timeout how long one request may take, connection included
+     * @param timeout how long one request may take, from connecting to the answer's last byte
      */
     JsonHttp(String who, ApiToken token, Duration timeout) {
         this.who = who;
         this.token = token;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
+        this.http = new BoundedHttp(HttpClient.newBuilder()
                 .connectTimeout(timeout.compareTo(CONNECT_TIMEOUT) < 0 ? timeout : CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .build(), timeout, BODY_CAP);
     }
 
-    /** Sends {@code request} ({@code what} says what it was for, in messages) and reads the whole answer. */
+    /**
+     * Sends {@code request} ({@code what} says what it was for, in messages) and reads the whole
+     * answer, within the timeout and {@link #BODY_CAP}.
+     */
     Answer send(HttpRequest.Builder request, String what) throws DnsException {
-        HttpResponse<String> response;
+        Outcome outcome;
         try {
-            response = http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new DnsException(Reason.TIMEOUT, who + " did not answer " + what + " within "
-                    + timeout.toMillis() + " ms: is it overloaded? fleet tries again next round", e);
-        } catch (IOException e) {
-            throw new DnsException(Reason.UNREACHABLE, token.redact(who + " could not be reached to " + what + " ("
-                    + describe(e) + "): is it running, and is the API URL right?"), e);
+            outcome = http.send(request.build());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DnsException(Reason.UNREACHABLE, who + ": interrupted while asking to " + what, e);
         }
-        if (response.statusCode() / 100 == 3) {
-            throw new DnsException(Reason.UNEXPECTED_ANSWER, token.redact(who + " answered HTTP " + response.statusCode()
-                    + " to " + what + ", a redirect (to " + response.headers().firstValue("Location").orElse("?")
-                    + "): fleet follows none, as it would carry the token along; check the API URL"));
-        }
-        return new Answer(response.statusCode(), response.body());
+        return switch (outcome) {
+            case Answered answered when answered.status() / 100 == 3 -> throw new DnsException(
+                    Reason.UNEXPECTED_ANSWER, token.redact(who + " answered HTTP " + answered.status() + " to " + what
+                            + ", a redirect (to " + answered.headers().firstValue("Location").orElse("?")
+                            + "): fleet follows none, as it would carry the token along; check the API URL"));
+            case Answered answered -> new Answer(answered.status(), answered.text());
+            case TimedOut timedOut -> throw new DnsException(Reason.TIMEOUT, who + " " + timedOut.describe() + " when"
+                    + " asked to " + what + ": is it overloaded? fleet tries again next round");
+            case TooLarge tooLarge -> throw new DnsException(Reason.UNEXPECTED_ANSWER, token.redact(who + " "
+                    + tooLarge.describe() + " when asked to " + what + "; is the API URL that of the provider's API?"));
+            case Unreachable unreachable -> throw new DnsException(Reason.UNREACHABLE, token.redact(who + " "
+                    + unreachable.describe() + " when asked to " + what + ": is it running, and is the API URL right?"),
+                    unreachable.cause());
+        };
     }
 
     /**
@@ -125,11 +133,5 @@ final class JsonHttp {
     static String excerpt(String body) {
         String line = body == null ? "" : body.strip().replaceAll("\\s+", " ");
         return line.length() > 200 ? line.substring(0, 200) + "..." : line;
-    }
-
-    private static String describe(IOException e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName()
-                : e.getClass().getSimpleName() + ": " + message;
     }
 }
