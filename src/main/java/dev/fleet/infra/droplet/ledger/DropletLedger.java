@@ -12,9 +12,11 @@ import dev.fleet.desired.SshSettings;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.droplet.Retry;
 import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.infra.ssh.ShellWords;
 import dev.fleet.infra.ssh.SshConnection;
 import dev.fleet.rollout.ledger.Acquisition;
 import dev.fleet.rollout.ledger.ApplyRecord;
+import dev.fleet.rollout.ledger.BrokenLease;
 import dev.fleet.rollout.ledger.HistoryEntry;
 import dev.fleet.rollout.ledger.Lease;
 import dev.fleet.rollout.ledger.Ledger;
@@ -25,9 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,9 +43,15 @@ public final class DropletLedger implements Ledger {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The operations, run by {@code sh -s -- OP SERVICE ARGS...}; exit 75 when the lock file stays busy. */
+    /**
+     * The operations, run by {@code sh -s -- OP SERVICE ARGS...}; exit 75 when the lock file stays busy.
+     * A lease is read only once it has {@link LeaseLine#SHAPE}: one that has not is answered
+     * {@code garbled BASE64} (its bytes, for {@link LeaseLine} to say what is wrong) and left as it is,
+     * for {@code fleet unlock} to break. A renewal writes the whole line again from its fields.
+     */
     private static final String SCRIPT = """
             set -eu
+            export LC_ALL=C
             op=$1; service=$2
             dir="${HOME:-/tmp}/.fleet/$service"
             mkdir -p "$dir"
@@ -53,9 +59,17 @@ public final class DropletLedger implements Ledger {
             flock -w 10 9 || { echo "$dir/lock stayed busy for 10s" >&2; exit 75; }
             now=$(date +%s)
             lease=""
-            if [ -s "$dir/lease" ]; then lease=$(cat "$dir/lease"); fi
+            if [ -s "$dir/lease" ]; then lease=$(head -c @READ_BYTES@ "$dir/lease"); fi
             field() { printf '%s\\n' "$lease" | tr ' ' '\\n' | sed -n "s/^$1=//p"; }
             write() { printf '%s\\n' "$1" > "$dir/lease.new" && mv "$dir/lease.new" "$dir/lease"; }
+            readable() {
+              [ "${#lease}" -le @MAX_BYTES@ ] && [ "$(printf '%s\\n' "$lease" | wc -l)" -eq 1 ] \\
+                && printf '%s\\n' "$lease" | grep -Eqx '@SHAPE@'
+            }
+            encoded() { printf '%s' "$lease" | base64 | tr -d '\\n'; }
+            if [ -n "$lease" ] && ! readable; then
+              case "$op" in acquire|renew|release) printf 'garbled %s\\n' "$(encoded)"; exit 0 ;; esac
+            fi
             case "$op" in
               acquire)
                 if [ -n "$lease" ] && [ "$(field expires)" -gt "$now" ] && [ "$(field run)" != "$4" ] \\
@@ -69,7 +83,8 @@ public final class DropletLedger implements Ledger {
                 if [ -n "$lease" ] && [ "$(field run)" != "$4" ]; then printf 'expired %s\\n' "$lease"; fi ;;
               renew)
                 if [ -z "$lease" ] || [ "$(field run)" != "$4" ]; then echo lost; exit 0; fi
-                write "$(printf '%s\\n' "$lease" | sed "s/expires=[0-9]*/expires=$((now + $3))/")"
+                process=$(field process)
+                write "run=$(field run) owner=$(field owner) commit=$(field commit) since=$(field since) expires=$((now + $3))${process:+ process=$process}"
                 echo renewed ;;
               release)
                 if [ -n "$lease" ] && [ "$(field run)" = "$3" ]; then rm -f "$dir/lease"; touch "$dir/released"; fi
@@ -78,8 +93,11 @@ public final class DropletLedger implements Ledger {
                 if [ -z "$lease" ]; then echo none; exit 0; fi
                 rm -f "$dir/lease"
                 touch "$dir/released"
-                printf '{"event":"lease-broken","at":%s,"by":"%s","lease":"%s"}\\n' "$now" "$3" "$lease" >> "$dir/history.jsonl"
-                printf 'broken now=%s %s\\n' "$now" "$lease" ;;
+                # Only the safe alphabet goes into the JSON line, whatever the lease held.
+                shown=$(printf '%s' "$lease" | head -c @MAX_BYTES@ | tr -c ' @ALPHABET@' '_')
+                printf '{"event":"lease-broken","at":%s,"by":"%s","lease":"%s"}\\n' "$now" "$3" "$shown" >> "$dir/history.jsonl"
+                if readable; then printf 'broken now=%s %s\\n' "$now" "$lease"
+                else printf 'broken-garbled now=%s %s\\n' "$now" "$(encoded)"; fi ;;
               record)
                 printf '%s' "$3" | base64 -d >> "$dir/history.jsonl"
                 printf '\\n' >> "$dir/history.jsonl"
@@ -88,7 +106,11 @@ public final class DropletLedger implements Ledger {
                 if [ -f "$dir/history.jsonl" ]; then tail -n "$3" "$dir/history.jsonl"; fi ;;
               *) echo "unknown operation $op" >&2; exit 64 ;;
             esac
-            """;
+            """
+            .replace("@READ_BYTES@", String.valueOf(LeaseLine.MAX_BYTES + 1))
+            .replace("@MAX_BYTES@", String.valueOf(LeaseLine.MAX_BYTES))
+            .replace("@SHAPE@", LeaseLine.SHAPE)
+            .replace("@ALPHABET@", ShellWords.ALPHABET);
 
     private final DropletConnections connections;
     private final DropletSpec droplet;
@@ -127,37 +149,58 @@ public final class DropletLedger implements Ledger {
     @Override
     public Acquisition acquire(String run, String owner, String commit, Duration ttl, Optional<String> process,
             Optional<String> goneRun) throws LockException {
-        List<String> lines = runRetried("acquire", String.valueOf(ttl.toSeconds()), safe(run), safe(owner), safe(commit),
-                safe(process.orElse("")), safe(goneRun.orElse("")));
+        List<String> lines = answered(runRetried("acquire", String.valueOf(ttl.toSeconds()), safe(run), safe(owner),
+                safe(commit), safe(process.orElse("")), safe(goneRun.orElse(""))));
         String first = lines.isEmpty() ? "" : lines.getFirst();
         if (first.startsWith("held ")) {
-            Map<String, String> fields = fields(first);
-            return new Acquisition.Held(lease(fields), Instant.ofEpochSecond(Long.parseLong(fields.get("now"))));
+            String[] words = first.split(" ", 3);
+            return new Acquisition.Held(lease(words, 2, lines), Instant.ofEpochSecond(number(words, 1, "now", lines)));
         }
         if (!first.startsWith("acquired ")) {
-            throw new LockException("unexpected answer from " + where + ": " + lines, null);
+            throw unexpected(lines);
         }
-        Optional<Lease> expired = lines.stream().filter(l -> l.startsWith("expired ")).findFirst().map(l -> lease(fields(l)));
-        String quiet = fields(first).getOrDefault("quiet", "0");
-        Optional<Duration> quietFor = quiet.equals("never") ? Optional.of(Duration.ofDays(365 * 100L))
-                : Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(quiet))));
-        return new Acquisition.Acquired(lease(fields(first)), expired, quietFor);
+        String[] words = first.split(" ", 4);
+        Optional<Lease> expired = Optional.empty();
+        for (String line : lines) {
+            if (line.startsWith("expired ")) {
+                expired = Optional.of(lease(line.split(" ", 2), 1, lines));
+            }
+        }
+        Optional<Duration> quietFor = value(words, 2, "quiet", lines).equals("never")
+                ? Optional.of(Duration.ofDays(365 * 100L))
+                : Optional.of(Duration.ofSeconds(Math.max(0, number(words, 2, "quiet", lines))));
+        return new Acquisition.Acquired(lease(words, 3, lines), expired, quietFor);
     }
 
     @Override
     public boolean renew(String run, Duration ttl) throws LockException {
-        return runRetried("renew", String.valueOf(ttl.toSeconds()), safe(run)).contains("renewed");
+        return answered(runRetried("renew", String.valueOf(ttl.toSeconds()), safe(run))).contains("renewed");
     }
 
     @Override
     public void release(String run) throws LockException {
-        runRetried("release", safe(run));
+        answered(runRetried("release", safe(run)));
     }
 
     @Override
-    public Optional<Lease> breakLease(String by) throws LockException {
+    public Optional<BrokenLease> breakLease(String by) throws LockException {
         List<String> lines = run("break", safe(by));
-        return lines.stream().filter(l -> l.startsWith("broken ")).findFirst().map(l -> lease(fields(l)));
+        for (String line : lines) {
+            if (line.startsWith("broken ")) {
+                return Optional.of(new BrokenLease.Held(lease(line.split(" ", 3), 2, lines)));
+            }
+            if (line.startsWith("broken-garbled ")) {
+                String[] words = line.split(" ", 3);
+                return Optional.of(switch (LeaseLine.parse(decoded(words, 2, lines))) {
+                    case LeaseLine.Readable(Lease lease) -> new BrokenLease.Held(lease);
+                    case LeaseLine.Garbled(String problem) -> new BrokenLease.Unreadable(problem);
+                });
+            }
+        }
+        if (!lines.contains("none")) {
+            throw unexpected(lines);
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -229,22 +272,60 @@ public final class DropletLedger implements Ledger {
         return result.stdout().lines().toList();
     }
 
-    private static Map<String, String> fields(String line) {
-        Map<String, String> fields = new HashMap<>();
-        for (String token : line.split(" ")) {
-            int eq = token.indexOf('=');
-            if (eq > 0) {
-                fields.put(token.substring(0, eq), token.substring(eq + 1));
-            }
+    /**
+     * The droplet's answer to acquire, renew or release, which it gives as {@code garbled BASE64}
+     * when the lease is no line of fleet's (and leaves it as it is).
+     */
+    private List<String> answered(List<String> lines) throws LockException {
+        if (!lines.isEmpty() && lines.getFirst().startsWith("garbled ")) {
+            String problem = switch (LeaseLine.parse(decoded(lines.getFirst().split(" ", 2), 1, lines))) {
+                case LeaseLine.Garbled(String p) -> p;
+                case LeaseLine.Readable readable -> "the droplet's check of it disagrees with fleet's";
+            };
+            throw new LockException("the lease in " + where + " cannot be read (" + problem + "): no apply takes"
+                    + " over or renews a lease it cannot read; if no apply is running, `fleet unlock` breaks it", null);
         }
-        return fields;
+        return lines;
     }
 
-    private static Lease lease(Map<String, String> fields) {
-        return new Lease(fields.getOrDefault("run", "?"), fields.getOrDefault("owner", "?"),
-                fields.getOrDefault("commit", "?"), Instant.ofEpochSecond(Long.parseLong(fields.getOrDefault("since", "0"))),
-                Instant.ofEpochSecond(Long.parseLong(fields.getOrDefault("expires", "0"))),
-                Optional.ofNullable(fields.get("process")).filter(p -> !p.equals("-")));
+    /** The lease that fills the answer {@code words} from {@code index} on, which the droplet checked. */
+    private Lease lease(String[] words, int index, List<String> lines) throws LockException {
+        if (words.length <= index) {
+            throw unexpected(lines);
+        }
+        return switch (LeaseLine.parse(words[index])) {
+            case LeaseLine.Readable(Lease lease) -> lease;
+            case LeaseLine.Garbled(String problem) -> throw new LockException("the droplet answered a lease fleet cannot"
+                    + " read from " + where + " (" + problem + "): " + lines, null);
+        };
+    }
+
+    /** The value of {@code key=VALUE}, the answer's word at {@code index}. */
+    private String value(String[] words, int index, String key, List<String> lines) throws LockException {
+        if (words.length <= index || !words[index].startsWith(key + "=")) {
+            throw unexpected(lines);
+        }
+        return words[index].substring(key.length() + 1);
+    }
+
+    private long number(String[] words, int index, String key, List<String> lines) throws LockException {
+        try {
+            return Long.parseLong(value(words, index, key, lines));
+        } catch (NumberFormatException e) {
+            throw unexpected(lines);
+        }
+    }
+
+    private byte[] decoded(String[] words, int index, List<String> lines) throws LockException {
+        try {
+            return Base64.getDecoder().decode(words.length > index ? words[index] : "");
+        } catch (IllegalArgumentException e) {
+            throw unexpected(lines);
+        }
+    }
+
+    private LockException unexpected(List<String> lines) {
+        return new LockException("unexpected answer from " + where + ": " + lines, null);
     }
 
     static ObjectNode toJson(ApplyRecord record) {
