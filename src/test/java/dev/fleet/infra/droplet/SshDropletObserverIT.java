@@ -27,6 +27,7 @@ import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.UnreachableReason;
 import dev.fleet.rollout.ledger.Acquisition;
+import dev.fleet.rollout.ledger.ApplyRecord;
 import dev.fleet.rollout.ledger.BrokenLease;
 import dev.fleet.rollout.ledger.HistoryEntry;
 import dev.fleet.rollout.ledger.LockException;
@@ -323,6 +324,55 @@ class SshDropletObserverIT {
         } finally {
             lab.get().ssh(lab.get().droplets().get(0).name(), "rm", "-rf", ".fleet/" + APP);
         }
+    }
+
+    @Test
+    @Order(11)
+    void aHistoryRecordOf200KiBIsKeptAndReadBackWhole() throws Exception {
+        DesiredState state = state(List.of());
+        // Past Linux's 128 KiB limit on one argument: the record must not travel as one.
+        String failure = "a failure \"quoted\", on\nmany lines, ünïcödé; ".repeat(200 * 1024 / 40);
+        ApplyRecord record = new ApplyRecord("run-big", "ci", "0123abcd", Instant.parse("2026-01-02T03:04:05Z"),
+                Duration.ofSeconds(42), "failed", List.of(new ApplyRecord.DropletRecord("droplet-1", "sha256:aa",
+                        "sha256:bb", "failed", List.of("start demo: 1.2s FAILED: " + failure.substring(0, 1000)))),
+                Optional.of(failure));
+        try (DropletLedger ledger = DropletLedger.open(connections, state)) {
+            ledger.append(record);
+
+            assertThat(ledger.recent(3)).last().isEqualTo(new HistoryEntry.Apply(record));
+        } finally {
+            lab.get().ssh(lab.get().droplets().get(0).name(), "rm", "-rf", ".fleet/" + APP);
+        }
+    }
+
+    @Test
+    @Order(12)
+    void aHistoryRecordOverTheLimitIsRefusedAndTheReadOfTheHistoryIsBounded() throws Exception {
+        DesiredState state = state(List.of());
+        try (DropletLedger ledger = DropletLedger.open(connections, state)) {
+            assertThatThrownBy(() -> ledger.append(record("run-huge", "x".repeat(1024 * 1024))))
+                    .isInstanceOf(LockException.class)
+                    .hasMessageContaining("the history record of run run-huge is")
+                    .hasMessageContaining("more than the 1 MiB fleet keeps of one apply; it was not written to droplet-1");
+            assertThat(ledger.recent(10)).isEmpty();
+
+            // Five records of 900 KB: the read takes the newest 4 MiB of them, the newest four whole.
+            for (int i = 1; i <= 5; i++) {
+                ledger.append(record("run-" + i, String.valueOf(i).repeat(900_000)));
+            }
+
+            assertThat(ledger.recent(10)).extracting(entry -> ((HistoryEntry.Apply) entry).record().run())
+                    .containsExactly("run-2", "run-3", "run-4", "run-5");
+            assertThat(ledger.recent(2)).extracting(entry -> ((HistoryEntry.Apply) entry).record().run())
+                    .containsExactly("run-4", "run-5");
+        } finally {
+            lab.get().ssh(lab.get().droplets().get(0).name(), "rm", "-rf", ".fleet/" + APP);
+        }
+    }
+
+    private static ApplyRecord record(String run, String failure) {
+        return new ApplyRecord(run, "ci", "0123abcd", Instant.parse("2026-01-02T03:04:05Z"), Duration.ofSeconds(1),
+                "failed", List.of(), Optional.of(failure));
     }
 
     private static String leaseLine() {

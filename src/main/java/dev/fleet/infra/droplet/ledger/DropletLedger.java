@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -36,15 +37,23 @@ import java.util.Optional;
  * apply or broken lease) and {@code lock}, which {@code flock} holds around every read-and-write so
  * each operation is atomic however many runners try at once. Times come from the droplet's clock.
  *
- * <p>Arguments reach the droplet's shell as words of a restricted alphabet (base64 for the history
- * records), never as text it could interpret.
+ * <p>The script and a history record reach the droplet on the command's stdin, the record after
+ * the script, so that no command line carries either (Linux refuses an argument over 128 KiB);
+ * arguments are words of a restricted alphabet, never text the shell could interpret.
  */
 public final class DropletLedger implements Ledger {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The largest history record fleet writes: one apply's record is a few KiB, unless its failure text runs away. */
+    static final int RECORD_LIMIT = 1024 * 1024;
+
+    /** The most of the history read at once: the newest lines asked for that fit. */
+    static final int HISTORY_READ_LIMIT = 4 * 1024 * 1024;
+
     /**
-     * The operations, run by {@code sh -s -- OP SERVICE ARGS...}; exit 75 when the lock file stays busy.
+     * The operations, run by {@code sh -c SCRIPT fleet-ledger OP SERVICE ARGS...} with the script read
+     * from stdin by exactly its length ({@link #execute}); exit 75 when the lock file stays busy.
      * A lease is read only once it has {@link LeaseLine#SHAPE}: one that has not is answered
      * {@code garbled BASE64} (its bytes, for {@link LeaseLine} to say what is wrong) and left as it is,
      * for {@code fleet unlock} to break. A renewal writes the whole line again from its fields.
@@ -55,6 +64,13 @@ public final class DropletLedger implements Ledger {
             op=$1; service=$2
             dir="${HOME:-/tmp}/.fleet/$service"
             mkdir -p "$dir"
+            if [ "$op" = record ]; then
+              # The record follows the script on stdin, $3 bytes; taken before the lock, appended whole under it.
+              record="$dir/record.$$"
+              trap 'rm -f "$record"' EXIT
+              head -c "$3" > "$record"
+              if [ "$(($(wc -c < "$record")))" -ne "$3" ]; then echo "the record came short of its $3 bytes" >&2; exit 65; fi
+            fi
             exec 9>>"$dir/lock"
             flock -w 10 9 || { echo "$dir/lock stayed busy for 10s" >&2; exit 75; }
             now=$(date +%s)
@@ -99,18 +115,27 @@ public final class DropletLedger implements Ledger {
                 if readable; then printf 'broken now=%s %s\\n' "$now" "$lease"
                 else printf 'broken-garbled now=%s %s\\n' "$now" "$(encoded)"; fi ;;
               record)
-                printf '%s' "$3" | base64 -d >> "$dir/history.jsonl"
-                printf '\\n' >> "$dir/history.jsonl"
+                { cat "$record"; printf '\\n'; } >> "$dir/history.jsonl"
                 echo recorded ;;
               history)
-                if [ -f "$dir/history.jsonl" ]; then tail -n "$3" "$dir/history.jsonl"; fi ;;
+                # The newest lines asked for, at most @HISTORY_BYTES@ bytes of them: "cut" when the first line may be a part.
+                if [ ! -f "$dir/history.jsonl" ]; then echo whole; exit 0; fi
+                if [ "$(($(tail -n "$3" "$dir/history.jsonl" | wc -c)))" -gt @HISTORY_BYTES@ ]; then
+                  echo cut; tail -n "$3" "$dir/history.jsonl" | tail -c @HISTORY_BYTES@
+                else
+                  echo whole; tail -n "$3" "$dir/history.jsonl"
+                fi ;;
               *) echo "unknown operation $op" >&2; exit 64 ;;
             esac
             """
             .replace("@READ_BYTES@", String.valueOf(LeaseLine.MAX_BYTES + 1))
             .replace("@MAX_BYTES@", String.valueOf(LeaseLine.MAX_BYTES))
             .replace("@SHAPE@", LeaseLine.SHAPE)
-            .replace("@ALPHABET@", ShellWords.ALPHABET);
+            .replace("@ALPHABET@", ShellWords.ALPHABET)
+            .replace("@HISTORY_BYTES@", String.valueOf(HISTORY_READ_LIMIT));
+
+    private static final byte[] SCRIPT_BYTES = SCRIPT.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NO_INPUT = new byte[0];
 
     private final DropletConnections connections;
     private final DropletSpec droplet;
@@ -205,14 +230,27 @@ public final class DropletLedger implements Ledger {
 
     @Override
     public void append(ApplyRecord record) throws LockException {
-        String json = toJson(record).toString();
-        run("record", Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)));
+        byte[] json = toJson(record).toString().getBytes(StandardCharsets.UTF_8);
+        if (json.length > RECORD_LIMIT) {
+            throw new LockException("the history record of run " + record.run() + " is " + json.length + " bytes, more"
+                    + " than the " + RECORD_LIMIT / (1024 * 1024) + " MiB fleet keeps of one apply; it was not written to "
+                    + where, null);
+        }
+        run("record", json, String.valueOf(json.length));
     }
 
     @Override
     public List<HistoryEntry> recent(int limit) throws LockException {
+        // The limit, and room for the first line that says whether it cut.
+        List<String> lines = lines("history", retried("history", NO_INPUT, HISTORY_READ_LIMIT + 64,
+                String.valueOf(Math.max(1, limit))));
+        if (lines.isEmpty() || !(lines.getFirst().equals("whole") || lines.getFirst().equals("cut"))) {
+            throw unexpected(lines.subList(0, Math.min(1, lines.size())));
+        }
+        // Cut to the read limit, the oldest line may be the end of one: dropped.
+        int first = lines.getFirst().equals("cut") ? 2 : 1;
         List<HistoryEntry> entries = new ArrayList<>();
-        for (String line : runRetried("history", String.valueOf(Math.max(1, limit)))) {
+        for (String line : lines.subList(Math.min(first, lines.size()), lines.size())) {
             try {
                 JsonNode node = JSON.readTree(line);
                 if ("lease-broken".equals(node.path("event").asText())) {
@@ -239,29 +277,45 @@ public final class DropletLedger implements Ledger {
      * Breaking a lease and appending to the history are not repeated.
      */
     private List<String> runRetried(String op, String... args) throws LockException {
-        SshConnection.CommandResult result;
+        return lines(op, retried(op, NO_INPUT, SshConnection.OUTPUT_LIMIT, args));
+    }
+
+    private SshConnection.CommandResult retried(String op, byte[] input, int outputLimit, String... args)
+            throws LockException {
         try {
-            result = retry.call(() -> execute(op, args), failure -> connections.discard(droplet, settings));
+            return retry.call(() -> execute(op, input, outputLimit, args), failure -> connections.discard(droplet, settings));
         } catch (DropletException e) {
             throw new LockException(op + " on " + where + " failed: " + e.getMessage(), e);
         }
-        return lines(op, result);
     }
 
     private List<String> run(String op, String... args) throws LockException {
+        return run(op, NO_INPUT, args);
+    }
+
+    /** Once, not repeated: for what must not happen twice (breaking a lease, appending to the history). */
+    private List<String> run(String op, byte[] input, String... args) throws LockException {
         try {
-            return lines(op, execute(op, args));
+            return lines(op, execute(op, input, SshConnection.OUTPUT_LIMIT, args));
         } catch (DropletException e) {
             throw new LockException(op + " on " + where + " failed: " + e.getMessage(), e);
         }
     }
 
-    private SshConnection.CommandResult execute(String op, String... args) throws DropletException {
-        StringBuilder command = new StringBuilder("sh -s -- ").append(op).append(' ').append(service);
+    /**
+     * Runs the script's {@code op}. The login shell's {@code head -c} takes exactly the script's bytes
+     * from stdin, so what follows them there ({@code input}) stays for the script to read.
+     */
+    private SshConnection.CommandResult execute(String op, byte[] input, int outputLimit, String... args)
+            throws DropletException {
+        StringBuilder command = new StringBuilder("sh -c \"$(head -c ").append(SCRIPT_BYTES.length)
+                .append(")\" fleet-ledger ").append(op).append(' ').append(service);
         for (String arg : args) {
             command.append(' ').append(arg);
         }
-        return connections.get(droplet, settings).ssh().run(command.toString(), SCRIPT);
+        byte[] stdin = Arrays.copyOf(SCRIPT_BYTES, SCRIPT_BYTES.length + input.length);
+        System.arraycopy(input, 0, stdin, SCRIPT_BYTES.length, input.length);
+        return connections.get(droplet, settings).ssh().run(command.toString(), stdin, outputLimit);
     }
 
     private List<String> lines(String op, SshConnection.CommandResult result) throws LockException {
