@@ -3,6 +3,8 @@ package dev.fleet.cli;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.load.StateLoader;
 import dev.fleet.rollout.Ledgers;
+import dev.fleet.rollout.ledger.BrokenLease;
+import dev.fleet.rollout.ledger.Lease;
 import dev.fleet.rollout.ledger.LockException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -33,10 +35,13 @@ public class UnlockCommand extends StateCommand {
     int run(DesiredState state, PrintWriter out, PrintWriter err) {
         try {
             Ledgers.Unlocked unlocked = ledgers.unlock(state);
-            out.println(unlocked.broken().map(lease -> "fleet unlock: broke the lease of run " + lease.run() + " by "
-                    + lease.owner() + " (state " + lease.commit() + ", taken " + lease.since()
-                    + "); the break is in fleet history")
-                    .orElse("fleet unlock: nobody held the lock on " + unlocked.where()));
+            out.println(unlocked.broken().map(broken -> switch (broken) {
+                case BrokenLease.Held(Lease lease) -> "fleet unlock: broke the lease of run " + lease.run() + " by "
+                        + lease.owner() + " (state " + lease.commit() + ", taken " + lease.since()
+                        + "); the break is in fleet history";
+                case BrokenLease.Unreadable(String problem) -> "fleet unlock: broke the lease on " + unlocked.where()
+                        + ", which fleet could not read (" + problem + "); the break is in fleet history";
+            }).orElse("fleet unlock: nobody held the lock on " + unlocked.where()));
             out.flush();
             return ExitCodes.SUCCESS;
         } catch (LockException e) {

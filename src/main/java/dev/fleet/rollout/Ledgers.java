@@ -1,6 +1,7 @@
 package dev.fleet.rollout;
 
 import dev.fleet.desired.DesiredState;
+import dev.fleet.rollout.ledger.BrokenLease;
 import dev.fleet.rollout.ledger.HistoryEntry;
 import dev.fleet.rollout.ledger.Lease;
 import dev.fleet.rollout.ledger.Ledger;
@@ -16,7 +17,7 @@ public final class Ledgers {
      * @param where  where the ledger is kept
      * @param broken the lease that was broken, if anybody held one
      */
-    public record Unlocked(String where, Optional<Lease> broken) {}
+    public record Unlocked(String where, Optional<BrokenLease> broken) {}
 
     private final Ledger.Opener opener;
     private final Supplier<String> owner;

@@ -219,6 +219,36 @@ class BlueGreenIT {
         assertThat(FleetProcess.run("drift", "--state", lab().stateFile().toString()).exitCode()).isZero();
     }
 
+    @Test
+    @Order(8)
+    void aReloadCommandThatNeverEndsStopsTheApplyAtTheCommandTimeoutAndTheLockIsReleased() {
+        // The command's children hold nothing of the channel's: only the deadline ends the wait for it.
+        lab().commitState(state -> state.replace("  known-hosts: known_hosts", "  known-hosts: known_hosts\n"
+                + "  command-timeout: 5s").replace("  drain-timeout: 10s", "  drain-timeout: 10s\n"
+                + "  reload-command: sleep 100000"), "a reload that never ends");
+        deploy("LAB_IMAGE_V1", "LAB_IMAGE_V2");
+        try {
+            FleetProcess.Result apply = apply();
+            System.out.printf("A reload that never ends, ssh.command-timeout 5s: the apply took %d ms:%n%s%s%n",
+                    apply.took().toMillis(), apply.stdout(), apply.stderr());
+
+            assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isNotZero();
+            assertThat(apply.stdout() + apply.stderr()).contains("sleep 100000").contains("did not finish within 5s");
+            Matcher step = Pattern.compile("FAILED point nginx at .*\\(([0-9.]+)s\\)$", Pattern.MULTILINE)
+                    .matcher(apply.stdout());
+            assertThat(step.find()).as(apply.stdout()).isTrue();
+            // The droplet answers, the command hangs: once, not again on a new connection.
+            assertThat(Double.parseDouble(step.group(1))).as(step.group()).isBetween(5.0, 8.0);
+            assertThat(lab().ssh(droplet().name(), "test", "-e", ".fleet/demo/lease").succeeded())
+                    .as("the lease is released").isFalse();
+        } finally {
+            lab().commitState(state -> state.replace("\n  command-timeout: 5s", "")
+                    .replace("\n  reload-command: sleep 100000", ""), "reload nginx again");
+        }
+        FleetProcess.Result again = apply();
+        assertThat(again.exitCode()).as(again.stdout() + again.stderr()).isZero();
+    }
+
     private static Lab lab() {
         return lab.get();
     }

@@ -17,6 +17,7 @@ import dev.fleet.observed.UnreachableReason;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.rollout.ledger.Acquisition;
 import dev.fleet.rollout.ledger.ApplyRecord;
+import dev.fleet.rollout.ledger.BrokenLease;
 import dev.fleet.rollout.ledger.HistoryEntry;
 import dev.fleet.rollout.ledger.Lease;
 import dev.fleet.rollout.ledger.Ledger;
@@ -170,8 +171,8 @@ public final class FakeFleet {
         }
 
         @Override
-        public Optional<Lease> breakLease(String by) {
-            Optional<Lease> broken = lease;
+        public Optional<BrokenLease> breakLease(String by) {
+            Optional<BrokenLease> broken = lease.map(BrokenLease.Held::new);
             lease = Optional.empty();
             return broken;
         }

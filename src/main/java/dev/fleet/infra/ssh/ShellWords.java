@@ -5,7 +5,13 @@ import java.util.regex.Pattern;
 /** Words that reach a droplet's shell as arguments: only a safe alphabet, so the shell never interprets them. */
 public final class ShellWords {
 
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9@._:+=/-]+");
+    /**
+     * The safe alphabet, as the inside of a bracket expression that Java's regular expressions and
+     * POSIX extended ones ({@code grep -E} on a droplet) read alike.
+     */
+    public static final String ALPHABET = "A-Za-z0-9@._:+=/-";
+
+    private static final Pattern SAFE = Pattern.compile("[" + ALPHABET + "]+");
 
     private ShellWords() {}
 
@@ -14,6 +20,6 @@ public final class ShellWords {
         if (word == null || word.isEmpty()) {
             return "-";
         }
-        return SAFE.matcher(word).matches() ? word : word.replaceAll("[^A-Za-z0-9@._:+=/-]", "_");
+        return SAFE.matcher(word).matches() ? word : word.replaceAll("[^" + ALPHABET + "]", "_");
     }
 }

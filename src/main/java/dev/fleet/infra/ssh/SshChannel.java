@@ -62,6 +62,20 @@ public final class SshChannel implements Closeable {
         return input.timeout();
     }
 
+    /**
+     * One line of {@link #input()} (without its newline, as UTF-8), all of it within {@code within}
+     * however slowly its bytes come; null at the end of the stream. For the short answers of a
+     * command that fleet talks to line by line.
+     *
+     * @throws java.net.SocketTimeoutException when no whole line came within {@code within}; the
+     *                                          channel is unusable then, as after any read timeout
+     * @throws IOException                      when the line is longer than {@code limit} bytes, or the
+     *                                          channel failed
+     */
+    public String readLine(int limit, Duration within) throws IOException {
+        return BoundedReads.line(input, limit, within, description);
+    }
+
     public boolean isOpen() {
         return channel.isOpen();
     }
@@ -77,6 +91,29 @@ public final class SshChannel implements Closeable {
      */
     @Override
     public void close() {
+        closeAndConfirm();
+    }
+
+    /**
+     * Gives up on the channel: kills the remote command (sshd passes the signal on), then closes. For
+     * a command stuck on something that no longer answers, which EOF alone would not end, so the
+     * droplet would keep it and sshd would not confirm the close. Never fails.
+     *
+     * @return whether the droplet confirmed the close within the connection's timeout: it still
+     *         answers, whatever became of the command
+     */
+    public boolean abort() {
+        if (channel instanceof Session.Command command && channel.isOpen()) {
+            try {
+                command.signal(Signal.KILL);
+            } catch (IOException e) {
+                LOG.debugf("Signalling %s failed: %s", description, e);
+            }
+        }
+        return closeAndConfirm();
+    }
+
+    private boolean closeAndConfirm() {
         try {
             if (channel.isOpen()) {
                 channel.getOutputStream().close();
@@ -86,25 +123,11 @@ public final class SshChannel implements Closeable {
         }
         try {
             channel.close();
+            return true;
         } catch (IOException e) {
             LOG.debugf("Closing %s failed: %s", description, e);
+            return false;
         }
-    }
-
-    /**
-     * Gives up on the channel: kills the remote command (sshd passes the signal on), then closes. For
-     * a command stuck on something that no longer answers, which EOF alone would not end, so the
-     * droplet would keep it and sshd would not confirm the close. Never fails.
-     */
-    public void abort() {
-        if (channel instanceof Session.Command command && channel.isOpen()) {
-            try {
-                command.signal(Signal.KILL);
-            } catch (IOException e) {
-                LOG.debugf("Signalling %s failed: %s", description, e);
-            }
-        }
-        close();
     }
 
     /**
@@ -116,7 +139,8 @@ public final class SshChannel implements Closeable {
             return Optional.empty();
         }
         try {
-            command.join(wait.toMillis(), TimeUnit.MILLISECONDS);
+            // At least a millisecond: sshj waits without limit for zero.
+            command.join(Timeouts.millis(wait), TimeUnit.MILLISECONDS);
         } catch (IOException e) {
             LOG.debugf("Waiting for the end of %s failed: %s", description, e);
         }

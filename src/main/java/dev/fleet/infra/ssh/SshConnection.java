@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
@@ -63,36 +66,151 @@ public final class SshConnection implements Closeable {
     /** What a short command printed, and how it exited. */
     public record CommandResult(int exitStatus, String stdout, String stderr) {}
 
-    /**
-     * Runs a short command to its end: {@code stdin} is its whole input, its output is read whole
-     * (stderr alongside, so neither fills its window), within the connection's timeout.
-     *
-     * @throws DropletException if it could not run, took too long, or ended without an exit status
-     */
+    /** The most a short command may print on stdout, and on stderr: fleet reads its answer whole, into memory. */
+    public static final int OUTPUT_LIMIT = 1024 * 1024;
+
+    /** How long the readers of a command given up on get to end, once its channel is closed under them. */
+    private static final Duration READERS_GRACE = Duration.ofSeconds(2);
+
+    /** {@link #run(String, byte[], int)} with stdin as UTF-8 text, and at most {@link #OUTPUT_LIMIT} per stream. */
     public CommandResult run(String command, String stdin) throws DropletException {
-        try (SshChannel channel = exec(command);
-                var readers = Executors.newThreadPerTaskExecutor(
-                        Thread.ofPlatform().daemon().factory())) {
-            channel.setReadTimeout(timeout);
-            var errors = readers.submit(() -> new String(channel.errors().readAllBytes(),
-                    StandardCharsets.UTF_8));
-            channel.output().write(stdin.getBytes(StandardCharsets.UTF_8));
-            channel.output().close();
-            String out = new String(channel.input().readAllBytes(), StandardCharsets.UTF_8);
-            String err = errors.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            int status = channel.exitStatus(timeout).orElseThrow(() -> new DropletException(
-                    UnreachableReason.OTHER, "'" + command + "' on " + address + " ended without an exit status"));
-            return new CommandResult(status, out, err);
-        } catch (DropletException e) {
-            throw e;
-        } catch (IOException e) {
-            throw SshFailures.classify(address, "running '" + command + "'", timeout, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new DropletException(UnreachableReason.TIMEOUT,
-                    "'" + command + "' on " + address + " did not finish within " + Durations.timeout(timeout), e);
+        return run(command, stdin.getBytes(StandardCharsets.UTF_8), OUTPUT_LIMIT);
+    }
+
+    /**
+     * Runs a short command to its end: {@code stdin} is its whole input, its stdout and stderr are read
+     * at once (so neither fills its window), each up to {@code outputLimit} bytes. The whole exchange
+     * (input, output, exit status) has the connection's command timeout, however the droplet trickles
+     * its answer or holds a stream open (a process left in the background keeps it so).
+     *
+     * <p>A command given up on (too slow, too much output) is killed and its channel closed, which is
+     * what ends sshj's reads of it; the connection stays usable.
+     *
+     * @throws DropletException if it could not run, took too long, printed more than {@code outputLimit}
+     *                          bytes on a stream, or ended without an exit status
+     */
+    public CommandResult run(String command, byte[] stdin, int outputLimit) throws DropletException {
+        String description = "'" + command + "' on " + address;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SshChannel channel = exec(command);
+        // Platform threads: a virtual one may wait for a carrier held by blocked SSH reads (native build).
+        ExecutorService io = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("fleet-ssh-run").factory());
+        Ending ending = Ending.GIVEN_UP;
+        try {
+            var exchange = new ExecutorCompletionService<byte[]>(io);
+            Future<byte[]> out = exchange.submit(() -> BoundedReads.whole(channel.input(), outputLimit, "stdout"));
+            Future<byte[]> err = exchange.submit(() -> BoundedReads.whole(channel.errors(), outputLimit, "stderr"));
+            exchange.submit(() -> {
+                send(channel, stdin);
+                return null;
+            });
+            for (int done = 0; done < 3; done++) {
+                Future<byte[]> next = exchange.poll(left(deadline), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    ending = Ending.CLOSED;
+                    throw timedOut(description, channel.abort());
+                }
+                next.get();
+            }
+            Optional<Integer> status = channel.exitStatus(Duration.ofNanos(left(deadline)));
+            if (status.isEmpty() && left(deadline) == 0) {
+                // Both streams closed, the command still runs.
+                ending = Ending.CLOSED;
+                throw timedOut(description, channel.abort());
+            }
+            ending = Ending.FINISHED;
+            return new CommandResult(status.orElseThrow(() -> new DropletException(UnreachableReason.OTHER,
+                    description + " ended without an exit status")), new String(out.get(), StandardCharsets.UTF_8),
+                    new String(err.get(), StandardCharsets.UTF_8));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BoundedReads.OverLimit over) {
+                throw new DropletException(UnreachableReason.OTHER, description + " " + over.getMessage()
+                        + ", more than fleet takes from a command", over);
+            }
+            if (cause instanceof IOException failure) {
+                throw SshFailures.classify(address, "running '" + command + "'", timeout, failure);
+            }
+            throw new DropletException(UnreachableReason.OTHER, description + " failed: " + cause, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DropletException(UnreachableReason.OTHER, "interrupted", e);
+            throw new DropletException(UnreachableReason.OTHER, "interrupted while running " + description, e);
+        } finally {
+            end(channel, io, ending);
+        }
+    }
+
+    /** Writes a command's whole input, then EOF. */
+    private static void send(SshChannel channel, byte[] stdin) throws IOException {
+        try {
+            if (stdin.length > 0) {
+                channel.output().write(stdin);
+            }
+            channel.output().close();
+        } catch (IOException e) {
+            // A command may end without reading its input; its status and output say how it went.
+            if (channel.isOpen()) {
+                throw e;
+            }
+        }
+    }
+
+    /** How a command's exchange ended, for what is left to do with its channel. */
+    private enum Ending {
+        /** It ran to its end: the channel only needs closing. */
+        FINISHED,
+        /** Given up on (too much output, a failed read): the command is killed and its channel closed. */
+        GIVEN_UP,
+        /** Given up on and closed already, to tell a droplet that answers from one that does not. */
+        CLOSED
+    }
+
+    /**
+     * A command past its deadline. A droplet that confirmed the close of its channel answers: the
+     * command hangs, and running it again (on a new connection, as for a lost one) would hang again.
+     */
+    private DropletException timedOut(String description, boolean dropletAnswers) {
+        String late = description + " did not finish within " + Durations.timeout(timeout) + " (ssh.command-timeout)";
+        return dropletAnswers
+                ? new DropletException(UnreachableReason.OTHER, late + "; the droplet answers, the command never"
+                        + " ended, so fleet closed its channel")
+                : new DropletException(UnreachableReason.TIMEOUT, late + ", and the droplet did not answer the close"
+                        + " of its channel either");
+    }
+
+    /**
+     * Closes a command's channel first, since that is what ends sshj's reads (a command given up on
+     * is killed as well); then lets its readers and writer end, a short while at most.
+     */
+    private static void end(SshChannel channel, ExecutorService io, Ending ending) {
+        switch (ending) {
+            case FINISHED -> channel.close();
+            case GIVEN_UP -> channel.abort();
+            case CLOSED -> { }
+        }
+        io.shutdown();
+        try {
+            if (!io.awaitTermination(READERS_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                // The droplet did not confirm the close: end the streams on this side.
+                closeQuietly(channel.input(), channel);
+                closeQuietly(channel.errors(), channel);
+                io.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            io.shutdownNow();
+        }
+    }
+
+    private static long left(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    private static void closeQuietly(Closeable stream, SshChannel channel) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            LOG.debugf("Closing a stream of %s failed: %s", channel, e);
         }
     }
 

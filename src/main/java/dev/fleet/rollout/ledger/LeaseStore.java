@@ -25,6 +25,9 @@ public interface LeaseStore {
     /** Gives our lease back; nothing happens if it is not ours any more. */
     void release(String run) throws LockException;
 
-    /** Removes whoever's lease there is, recording who broke it in the history; the broken lease, if any. */
-    Optional<Lease> breakLease(String by) throws LockException;
+    /**
+     * Removes whoever's lease there is, recording who broke it in the history; the broken lease, if
+     * any, also when it is one fleet could not read (which no other operation takes over or changes).
+     */
+    Optional<BrokenLease> breakLease(String by) throws LockException;
 }

@@ -1,6 +1,7 @@
 package dev.fleet.infra.droplet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
@@ -13,6 +14,7 @@ import dev.fleet.desired.PortMapping;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.ServiceSpec;
+import dev.fleet.infra.droplet.ledger.DropletLedger;
 import dev.fleet.infra.ssh.LabTargets;
 import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.lab.Lab;
@@ -24,15 +26,22 @@ import dev.fleet.observed.DropletObservation;
 import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.UnreachableReason;
+import dev.fleet.rollout.ledger.Acquisition;
+import dev.fleet.rollout.ledger.ApplyRecord;
+import dev.fleet.rollout.ledger.BrokenLease;
+import dev.fleet.rollout.ledger.HistoryEntry;
+import dev.fleet.rollout.ledger.LockException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +55,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The observer against real droplets: what it reports is what the droplet's Docker engine and app
- * say, and a droplet it cannot reach is a value, not an exception.
+ * say, and a droplet it cannot reach is a value, not an exception. Also the ledger that the same
+ * lab's first droplet keeps (lease and history), which needs no lab of its own.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SshDropletObserverIT {
@@ -251,6 +261,131 @@ class SshDropletObserverIT {
             assertThat(unreachable.reason()).isEqualTo(UnreachableReason.HOST_KEY_UNKNOWN);
             assertThat(unreachable.detail()).contains("[127.0.0.1]:" + droplet.sshPort() + " ssh-ed25519 AAAA");
         });
+    }
+
+    @Test
+    @Order(9)
+    void aLeaseWhoseOwnerHoldsExpiresIsRenewedInItsOwnExpiresField() throws Exception {
+        DesiredState state = state(List.of());
+        String owner = "ci-expires=1@runner";
+        try (DropletLedger ledger = DropletLedger.open(connections, state)) {
+            Acquisition taken = ledger.acquire("run-1", owner, "0123abcd", Duration.ofSeconds(60), Optional.empty(),
+                    Optional.empty());
+            assertThat(taken).isInstanceOf(Acquisition.Acquired.class);
+            Instant firstExpiry = ((Acquisition.Acquired) taken).lease().expires();
+
+            assertThat(ledger.renew("run-1", Duration.ofSeconds(600))).isTrue();
+
+            assertThat(leaseLine()).startsWith("run=run-1 owner=" + owner + " commit=0123abcd since=");
+            Acquisition other = ledger.acquire("run-2", "someone-else", "0123abcd", Duration.ofSeconds(60),
+                    Optional.empty(), Optional.empty());
+            assertThat(other).isInstanceOfSatisfying(Acquisition.Held.class, held -> {
+                assertThat(held.holder().owner()).isEqualTo(owner);
+                assertThat(held.holder().expires()).isAfterOrEqualTo(firstExpiry.plusSeconds(500));
+            });
+            ledger.release("run-1");
+        } finally {
+            lab.get().ssh(lab.get().droplets().get(0).name(), "rm", "-rf", ".fleet/" + APP);
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aGarbledLeaseIsALockErrorThatSaysWhatIsWrongAndThatUnlockBreaksIt() throws Exception {
+        DesiredState state = state(List.of());
+        String garbled = "run=run-1 owner=ci commit=0123abcd since=1 expires=soon process=-";
+        writeLease(garbled);
+        try (DropletLedger ledger = DropletLedger.open(connections, state)) {
+            assertThatThrownBy(() -> ledger.acquire("run-2", "ci", "0123abcd", Duration.ofSeconds(60),
+                    Optional.empty(), Optional.empty()))
+                    .isInstanceOf(LockException.class)
+                    .hasMessageContaining("droplet-1:~/.fleet/" + APP)
+                    .hasMessageContaining("expires is 'soon'")
+                    .hasMessageContaining("fleet unlock");
+            assertThatThrownBy(() -> ledger.renew("run-1", Duration.ofSeconds(60)))
+                    .isInstanceOf(LockException.class)
+                    .hasMessageContaining("expires is 'soon'");
+            assertThat(leaseLine()).as("a lease fleet cannot read is left as it is").isEqualTo(garbled);
+
+            assertThat(ledger.breakLease("carol")).contains(
+                    new BrokenLease.Unreadable("its expires is 'soon', not a time in seconds since 1970"));
+            assertThat(ledger.acquire("run-2", "ci", "0123abcd", Duration.ofSeconds(60), Optional.empty(),
+                    Optional.empty())).isInstanceOf(Acquisition.Acquired.class);
+            assertThat(ledger.recent(5)).last().isInstanceOfSatisfying(HistoryEntry.LeaseBroken.class, broken -> {
+                assertThat(broken.by()).isEqualTo("carol");
+                assertThat(broken.lease()).isEqualTo(garbled);
+            });
+
+            // Quotes, a backslash, a second line: the history keeps its JSON lines whole all the same.
+            writeLease("run=run-3 owner=\"ci\\\" commit=0123abcd since=1 expires=2\nmore");
+            assertThat(ledger.breakLease("carol")).contains(new BrokenLease.Unreadable("it has more than one line"));
+            assertThat(ledger.recent(5)).last().isInstanceOfSatisfying(HistoryEntry.LeaseBroken.class,
+                    broken -> assertThat(broken.lease()).isEqualTo("run=run-3 owner=_ci__ commit=0123abcd since=1 expires=2_more"));
+        } finally {
+            lab.get().ssh(lab.get().droplets().get(0).name(), "rm", "-rf", ".fleet/" + APP);
+        }
+    }
+
+    @Test
+    @Order(11)
+    void aHistoryRecordOf200KiBIsKeptAndReadBackWhole() throws Exception {
+        DesiredState state = state(List.of());
+        // Past Linux's 128 KiB limit on one argument: the record must not travel as one.
+        String failure = "a failure \"quoted\", on\nmany lines, ünïcödé; ".repeat(200 * 1024 / 40);
+        ApplyRecord record = new ApplyRecord("run-big", "ci", "0123abcd", Instant.parse("2026-01-02T03:04:05Z"),
+                Duration.ofSeconds(42), "failed", List.of(new ApplyRecord.DropletRecord("droplet-1", "sha256:aa",
+                        "sha256:bb", "failed", List.of("start demo: 1.2s FAILED: " + failure.substring(0, 1000)))),
+                Optional.of(failure));
+        try (DropletLedger ledger = DropletLedger.open(connections, state)) {
+            ledger.append(record);
+
+            assertThat(ledger.recent(3)).last().isEqualTo(new HistoryEntry.Apply(record));
+        } finally {
+            lab.get().ssh(lab.get().droplets().get(0).name(), "rm", "-rf", ".fleet/" + APP);
+        }
+    }
+
+    @Test
+    @Order(12)
+    void aHistoryRecordOverTheLimitIsRefusedAndTheReadOfTheHistoryIsBounded() throws Exception {
+        DesiredState state = state(List.of());
+        try (DropletLedger ledger = DropletLedger.open(connections, state)) {
+            assertThatThrownBy(() -> ledger.append(record("run-huge", "x".repeat(1024 * 1024))))
+                    .isInstanceOf(LockException.class)
+                    .hasMessageContaining("the history record of run run-huge is")
+                    .hasMessageContaining("more than the 1 MiB fleet keeps of one apply; it was not written to droplet-1");
+            assertThat(ledger.recent(10)).isEmpty();
+
+            // Five records of 900 KB: the read takes the newest 4 MiB of them, the newest four whole.
+            for (int i = 1; i <= 5; i++) {
+                ledger.append(record("run-" + i, String.valueOf(i).repeat(900_000)));
+            }
+
+            assertThat(ledger.recent(10)).extracting(entry -> ((HistoryEntry.Apply) entry).record().run())
+                    .containsExactly("run-2", "run-3", "run-4", "run-5");
+            assertThat(ledger.recent(2)).extracting(entry -> ((HistoryEntry.Apply) entry).record().run())
+                    .containsExactly("run-4", "run-5");
+        } finally {
+            lab.get().ssh(lab.get().droplets().get(0).name(), "rm", "-rf", ".fleet/" + APP);
+        }
+    }
+
+    private static ApplyRecord record(String run, String failure) {
+        return new ApplyRecord(run, "ci", "0123abcd", Instant.parse("2026-01-02T03:04:05Z"), Duration.ofSeconds(1),
+                "failed", List.of(), Optional.of(failure));
+    }
+
+    private static String leaseLine() {
+        Lab.CommandResult lease = lab.get().ssh(lab.get().droplets().get(0).name(), "cat", ".fleet/" + APP + "/lease");
+        check(lease);
+        return lease.output().strip();
+    }
+
+    /** Writes the lease file on the first droplet, whatever {@code line} holds. */
+    private static void writeLease(String line) {
+        String encoded = Base64.getEncoder().encodeToString((line + "\n").getBytes(StandardCharsets.UTF_8));
+        check(lab.get().ssh(lab.get().droplets().get(0).name(), "sh", "-c", "'mkdir -p .fleet/" + APP + " && echo "
+                + encoded + " | base64 -d > .fleet/" + APP + "/lease'"));
     }
 
     /** The lab fleet's desired state, as records: the YAML loader is not what is tested here. */

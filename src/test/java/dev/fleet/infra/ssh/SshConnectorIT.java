@@ -2,8 +2,10 @@ package dev.fleet.infra.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.SshSettings;
 import dev.fleet.lab.Lab;
 import dev.fleet.lab.LabDroplet;
 import dev.fleet.lab.LabExtension;
@@ -227,6 +229,58 @@ class SshConnectorIT {
         } finally {
             sessions.forEach(SshChannel::abort);
         }
+    }
+
+    @Test
+    void aCommandThatKeepsStderrOpenEndsAtTheCommandTimeout() throws Exception {
+        LabDroplet droplet = lab.get().droplets().get(0);
+        try (SshConnection ssh = connector.connect(LabTargets.droplet(lab.get(), droplet), threeSecondCommands())) {
+            // The shell exits at once; the sleep it leaves behind holds stderr open, so the channel stays open.
+            assertEndsAtTheCommandTimeout(ssh, "sleep 1000 >&2 & echo started");
+            assertThat(ssh.run("echo still here", "").stdout().strip()).as("the connection outlives the channel")
+                    .isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void aCommandThatTricklesOutputEndsAtTheCommandTimeout() throws Exception {
+        LabDroplet droplet = lab.get().droplets().get(0);
+        try (SshConnection ssh = connector.connect(LabTargets.droplet(lab.get(), droplet), threeSecondCommands())) {
+            // A byte a second: no single read waits long, the whole exchange does.
+            assertEndsAtTheCommandTimeout(ssh, "while :; do echo tick; sleep 1; done");
+        }
+    }
+
+    @Test
+    void aCommandThatPrintsMoreThanTheLimitIsRefused() throws Exception {
+        LabDroplet droplet = lab.get().droplets().get(0);
+        try (SshConnection ssh = connector.connect(LabTargets.droplet(lab.get(), droplet), LabTargets.ssh(lab.get()))) {
+            for (String command : List.of("head -c 1100000 /dev/zero", "head -c 1100000 /dev/zero >&2")) {
+                assertThatThrownBy(() -> ssh.run(command, ""))
+                        .isInstanceOfSatisfying(DropletException.class, e -> assertThat(e.getMessage())
+                                .contains("'" + command + "' on " + ssh.address())
+                                .contains("printed more than 1 MiB on " + (command.endsWith(">&2") ? "stderr" : "stdout")));
+            }
+            assertThat(ssh.run("head -c 1048576 /dev/zero", "").stdout()).as("exactly the limit").hasSize(1048576);
+        }
+    }
+
+    private static void assertEndsAtTheCommandTimeout(SshConnection ssh, String command) {
+        long started = System.nanoTime();
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> ssh.run(command, ""))
+                .isInstanceOfSatisfying(DropletException.class, e -> {
+                    // The droplet answers, the command hangs: not a lost connection, to be tried again.
+                    assertThat(e.reason()).isEqualTo(UnreachableReason.OTHER);
+                    assertThat(e.getMessage()).contains("'" + command + "' on " + ssh.address())
+                            .contains("did not finish within 3s (ssh.command-timeout); the droplet answers");
+                }), "'" + command + "' still runs");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(8));
+    }
+
+    private static SshSettings threeSecondCommands() {
+        SshSettings settings = LabTargets.ssh(lab.get());
+        return new SshSettings(settings.identityFile(), settings.knownHosts(), settings.connectTimeout(),
+                Duration.ofSeconds(3));
     }
 
     private static String output(SshConnection ssh, String command) throws IOException {

@@ -1,13 +1,12 @@
 package dev.fleet.infra.droplet.journal;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.infra.ssh.ShellWords;
 import dev.fleet.infra.ssh.SshChannel;
 import dev.fleet.infra.ssh.SshConnection;
 import dev.fleet.observed.UnreachableReason;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,15 +49,18 @@ public final class JournalWriter implements AutoCloseable {
             done
             """;
 
+    /** The longest answer read: the script's are a word, or a sentence naming a path. */
+    private static final int ANSWER_LIMIT = 4096;
+
     private final SshChannel channel;
-    private final BufferedReader answers;
     private final OutputStream requests;
+    private final Duration timeout;
     private final String where;
 
-    private JournalWriter(SshChannel channel, String where) {
+    private JournalWriter(SshChannel channel, Duration timeout, String where) {
         this.channel = channel;
-        this.answers = new BufferedReader(new InputStreamReader(channel.input(), StandardCharsets.UTF_8));
         this.requests = channel.output();
+        this.timeout = timeout;
         this.where = where;
     }
 
@@ -67,8 +69,7 @@ public final class JournalWriter implements AutoCloseable {
         String encoded = Base64.getEncoder().encodeToString(SCRIPT.getBytes(StandardCharsets.UTF_8));
         SshChannel channel = ssh.exec("sh -c \"$(printf %s " + encoded + " | base64 -d)\" fleet-journal "
                 + ShellWords.safe(service));
-        channel.setReadTimeout(timeout);
-        JournalWriter writer = new JournalWriter(channel, ssh.address() + ":~/.fleet/" + ShellWords.safe(service));
+        JournalWriter writer = new JournalWriter(channel, timeout, ssh.address() + ":~/.fleet/" + ShellWords.safe(service));
         try {
             writer.expect("ready");
         } catch (DropletException e) {
@@ -106,10 +107,11 @@ public final class JournalWriter implements AutoCloseable {
     private void expect(String wanted) throws DropletException {
         String answer;
         try {
-            answer = answers.readLine();
+            // The whole answer within the timeout, however its bytes trickle: each of a rollout's steps waits for it.
+            answer = channel.readLine(ANSWER_LIMIT, timeout);
         } catch (InterruptedIOException e) {
             throw new DropletException(UnreachableReason.TIMEOUT, "the rollout journal at " + where
-                    + " did not answer within " + channel.readTimeout().toSeconds() + "s", e);
+                    + " did not answer within " + Durations.timeout(timeout), e);
         } catch (IOException e) {
             throw new DropletException(UnreachableReason.TIMEOUT, "the rollout journal at " + where
                     + " stopped answering: " + e.getMessage(), e);

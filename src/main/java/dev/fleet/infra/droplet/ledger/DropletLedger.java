@@ -12,9 +12,11 @@ import dev.fleet.desired.SshSettings;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.droplet.Retry;
 import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.infra.ssh.ShellWords;
 import dev.fleet.infra.ssh.SshConnection;
 import dev.fleet.rollout.ledger.Acquisition;
 import dev.fleet.rollout.ledger.ApplyRecord;
+import dev.fleet.rollout.ledger.BrokenLease;
 import dev.fleet.rollout.ledger.HistoryEntry;
 import dev.fleet.rollout.ledger.Lease;
 import dev.fleet.rollout.ledger.Ledger;
@@ -24,10 +26,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,26 +37,55 @@ import java.util.Optional;
  * apply or broken lease) and {@code lock}, which {@code flock} holds around every read-and-write so
  * each operation is atomic however many runners try at once. Times come from the droplet's clock.
  *
- * <p>Arguments reach the droplet's shell as words of a restricted alphabet (base64 for the history
- * records), never as text it could interpret.
+ * <p>The script and a history record reach the droplet on the command's stdin, the record after
+ * the script, so that no command line carries either (Linux refuses an argument over 128 KiB);
+ * arguments are words of a restricted alphabet, never text the shell could interpret.
  */
 public final class DropletLedger implements Ledger {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The operations, run by {@code sh -s -- OP SERVICE ARGS...}; exit 75 when the lock file stays busy. */
+    /** The largest history record fleet writes: one apply's record is a few KiB, unless its failure text runs away. */
+    static final int RECORD_LIMIT = 1024 * 1024;
+
+    /** The most of the history read at once: the newest lines asked for that fit. */
+    static final int HISTORY_READ_LIMIT = 4 * 1024 * 1024;
+
+    /**
+     * The operations, run by {@code sh -c SCRIPT fleet-ledger OP SERVICE ARGS...} with the script read
+     * from stdin by exactly its length ({@link #execute}); exit 75 when the lock file stays busy.
+     * A lease is read only once it has {@link LeaseLine#SHAPE}: one that has not is answered
+     * {@code garbled BASE64} (its bytes, for {@link LeaseLine} to say what is wrong) and left as it is,
+     * for {@code fleet unlock} to break. A renewal writes the whole line again from its fields.
+     */
     private static final String SCRIPT = """
             set -eu
+            export LC_ALL=C
             op=$1; service=$2
             dir="${HOME:-/tmp}/.fleet/$service"
             mkdir -p "$dir"
+            if [ "$op" = record ]; then
+              # The record follows the script on stdin, $3 bytes; taken before the lock, appended whole under it.
+              record="$dir/record.$$"
+              trap 'rm -f "$record"' EXIT
+              head -c "$3" > "$record"
+              if [ "$(($(wc -c < "$record")))" -ne "$3" ]; then echo "the record came short of its $3 bytes" >&2; exit 65; fi
+            fi
             exec 9>>"$dir/lock"
             flock -w 10 9 || { echo "$dir/lock stayed busy for 10s" >&2; exit 75; }
             now=$(date +%s)
             lease=""
-            if [ -s "$dir/lease" ]; then lease=$(cat "$dir/lease"); fi
+            if [ -s "$dir/lease" ]; then lease=$(head -c @READ_BYTES@ "$dir/lease"); fi
             field() { printf '%s\\n' "$lease" | tr ' ' '\\n' | sed -n "s/^$1=//p"; }
             write() { printf '%s\\n' "$1" > "$dir/lease.new" && mv "$dir/lease.new" "$dir/lease"; }
+            readable() {
+              [ "${#lease}" -le @MAX_BYTES@ ] && [ "$(printf '%s\\n' "$lease" | wc -l)" -eq 1 ] \\
+                && printf '%s\\n' "$lease" | grep -Eqx '@SHAPE@'
+            }
+            encoded() { printf '%s' "$lease" | base64 | tr -d '\\n'; }
+            if [ -n "$lease" ] && ! readable; then
+              case "$op" in acquire|renew|release) printf 'garbled %s\\n' "$(encoded)"; exit 0 ;; esac
+            fi
             case "$op" in
               acquire)
                 if [ -n "$lease" ] && [ "$(field expires)" -gt "$now" ] && [ "$(field run)" != "$4" ] \\
@@ -69,7 +99,8 @@ public final class DropletLedger implements Ledger {
                 if [ -n "$lease" ] && [ "$(field run)" != "$4" ]; then printf 'expired %s\\n' "$lease"; fi ;;
               renew)
                 if [ -z "$lease" ] || [ "$(field run)" != "$4" ]; then echo lost; exit 0; fi
-                write "$(printf '%s\\n' "$lease" | sed "s/expires=[0-9]*/expires=$((now + $3))/")"
+                process=$(field process)
+                write "run=$(field run) owner=$(field owner) commit=$(field commit) since=$(field since) expires=$((now + $3))${process:+ process=$process}"
                 echo renewed ;;
               release)
                 if [ -n "$lease" ] && [ "$(field run)" = "$3" ]; then rm -f "$dir/lease"; touch "$dir/released"; fi
@@ -78,17 +109,33 @@ public final class DropletLedger implements Ledger {
                 if [ -z "$lease" ]; then echo none; exit 0; fi
                 rm -f "$dir/lease"
                 touch "$dir/released"
-                printf '{"event":"lease-broken","at":%s,"by":"%s","lease":"%s"}\\n' "$now" "$3" "$lease" >> "$dir/history.jsonl"
-                printf 'broken now=%s %s\\n' "$now" "$lease" ;;
+                # Only the safe alphabet goes into the JSON line, whatever the lease held.
+                shown=$(printf '%s' "$lease" | head -c @MAX_BYTES@ | tr -c ' @ALPHABET@' '_')
+                printf '{"event":"lease-broken","at":%s,"by":"%s","lease":"%s"}\\n' "$now" "$3" "$shown" >> "$dir/history.jsonl"
+                if readable; then printf 'broken now=%s %s\\n' "$now" "$lease"
+                else printf 'broken-garbled now=%s %s\\n' "$now" "$(encoded)"; fi ;;
               record)
-                printf '%s' "$3" | base64 -d >> "$dir/history.jsonl"
-                printf '\\n' >> "$dir/history.jsonl"
+                { cat "$record"; printf '\\n'; } >> "$dir/history.jsonl"
                 echo recorded ;;
               history)
-                if [ -f "$dir/history.jsonl" ]; then tail -n "$3" "$dir/history.jsonl"; fi ;;
+                # The newest lines asked for, at most @HISTORY_BYTES@ bytes of them: "cut" when the first line may be a part.
+                if [ ! -f "$dir/history.jsonl" ]; then echo whole; exit 0; fi
+                if [ "$(($(tail -n "$3" "$dir/history.jsonl" | wc -c)))" -gt @HISTORY_BYTES@ ]; then
+                  echo cut; tail -n "$3" "$dir/history.jsonl" | tail -c @HISTORY_BYTES@
+                else
+                  echo whole; tail -n "$3" "$dir/history.jsonl"
+                fi ;;
               *) echo "unknown operation $op" >&2; exit 64 ;;
             esac
-            """;
+            """
+            .replace("@READ_BYTES@", String.valueOf(LeaseLine.MAX_BYTES + 1))
+            .replace("@MAX_BYTES@", String.valueOf(LeaseLine.MAX_BYTES))
+            .replace("@SHAPE@", LeaseLine.SHAPE)
+            .replace("@ALPHABET@", ShellWords.ALPHABET)
+            .replace("@HISTORY_BYTES@", String.valueOf(HISTORY_READ_LIMIT));
+
+    private static final byte[] SCRIPT_BYTES = SCRIPT.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NO_INPUT = new byte[0];
 
     private final DropletConnections connections;
     private final DropletSpec droplet;
@@ -127,49 +174,83 @@ public final class DropletLedger implements Ledger {
     @Override
     public Acquisition acquire(String run, String owner, String commit, Duration ttl, Optional<String> process,
             Optional<String> goneRun) throws LockException {
-        List<String> lines = runRetried("acquire", String.valueOf(ttl.toSeconds()), safe(run), safe(owner), safe(commit),
-                safe(process.orElse("")), safe(goneRun.orElse("")));
+        List<String> lines = answered(runRetried("acquire", String.valueOf(ttl.toSeconds()), safe(run), safe(owner),
+                safe(commit), safe(process.orElse("")), safe(goneRun.orElse(""))));
         String first = lines.isEmpty() ? "" : lines.getFirst();
         if (first.startsWith("held ")) {
-            Map<String, String> fields = fields(first);
-            return new Acquisition.Held(lease(fields), Instant.ofEpochSecond(Long.parseLong(fields.get("now"))));
+            String[] words = first.split(" ", 3);
+            return new Acquisition.Held(lease(words, 2, lines), Instant.ofEpochSecond(number(words, 1, "now", lines)));
         }
         if (!first.startsWith("acquired ")) {
-            throw new LockException("unexpected answer from " + where + ": " + lines, null);
+            throw unexpected(lines);
         }
-        Optional<Lease> expired = lines.stream().filter(l -> l.startsWith("expired ")).findFirst().map(l -> lease(fields(l)));
-        String quiet = fields(first).getOrDefault("quiet", "0");
-        Optional<Duration> quietFor = quiet.equals("never") ? Optional.of(Duration.ofDays(365 * 100L))
-                : Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(quiet))));
-        return new Acquisition.Acquired(lease(fields(first)), expired, quietFor);
+        String[] words = first.split(" ", 4);
+        Optional<Lease> expired = Optional.empty();
+        for (String line : lines) {
+            if (line.startsWith("expired ")) {
+                expired = Optional.of(lease(line.split(" ", 2), 1, lines));
+            }
+        }
+        Optional<Duration> quietFor = value(words, 2, "quiet", lines).equals("never")
+                ? Optional.of(Duration.ofDays(365 * 100L))
+                : Optional.of(Duration.ofSeconds(Math.max(0, number(words, 2, "quiet", lines))));
+        return new Acquisition.Acquired(lease(words, 3, lines), expired, quietFor);
     }
 
     @Override
     public boolean renew(String run, Duration ttl) throws LockException {
-        return runRetried("renew", String.valueOf(ttl.toSeconds()), safe(run)).contains("renewed");
+        return answered(runRetried("renew", String.valueOf(ttl.toSeconds()), safe(run))).contains("renewed");
     }
 
     @Override
     public void release(String run) throws LockException {
-        runRetried("release", safe(run));
+        answered(runRetried("release", safe(run)));
     }
 
     @Override
-    public Optional<Lease> breakLease(String by) throws LockException {
+    public Optional<BrokenLease> breakLease(String by) throws LockException {
         List<String> lines = run("break", safe(by));
-        return lines.stream().filter(l -> l.startsWith("broken ")).findFirst().map(l -> lease(fields(l)));
+        for (String line : lines) {
+            if (line.startsWith("broken ")) {
+                return Optional.of(new BrokenLease.Held(lease(line.split(" ", 3), 2, lines)));
+            }
+            if (line.startsWith("broken-garbled ")) {
+                String[] words = line.split(" ", 3);
+                return Optional.of(switch (LeaseLine.parse(decoded(words, 2, lines))) {
+                    case LeaseLine.Readable(Lease lease) -> new BrokenLease.Held(lease);
+                    case LeaseLine.Garbled(String problem) -> new BrokenLease.Unreadable(problem);
+                });
+            }
+        }
+        if (!lines.contains("none")) {
+            throw unexpected(lines);
+        }
+        return Optional.empty();
     }
 
     @Override
     public void append(ApplyRecord record) throws LockException {
-        String json = toJson(record).toString();
-        run("record", Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)));
+        byte[] json = toJson(record).toString().getBytes(StandardCharsets.UTF_8);
+        if (json.length > RECORD_LIMIT) {
+            throw new LockException("the history record of run " + record.run() + " is " + json.length + " bytes, more"
+                    + " than the " + RECORD_LIMIT / (1024 * 1024) + " MiB fleet keeps of one apply; it was not written to "
+                    + where, null);
+        }
+        run("record", json, String.valueOf(json.length));
     }
 
     @Override
     public List<HistoryEntry> recent(int limit) throws LockException {
+        // The limit, and room for the first line that says whether it cut.
+        List<String> lines = lines("history", retried("history", NO_INPUT, HISTORY_READ_LIMIT + 64,
+                String.valueOf(Math.max(1, limit))));
+        if (lines.isEmpty() || !(lines.getFirst().equals("whole") || lines.getFirst().equals("cut"))) {
+            throw unexpected(lines.subList(0, Math.min(1, lines.size())));
+        }
+        // Cut to the read limit, the oldest line may be the end of one: dropped.
+        int first = lines.getFirst().equals("cut") ? 2 : 1;
         List<HistoryEntry> entries = new ArrayList<>();
-        for (String line : runRetried("history", String.valueOf(Math.max(1, limit)))) {
+        for (String line : lines.subList(Math.min(first, lines.size()), lines.size())) {
             try {
                 JsonNode node = JSON.readTree(line);
                 if ("lease-broken".equals(node.path("event").asText())) {
@@ -196,29 +277,45 @@ public final class DropletLedger implements Ledger {
      * Breaking a lease and appending to the history are not repeated.
      */
     private List<String> runRetried(String op, String... args) throws LockException {
-        SshConnection.CommandResult result;
+        return lines(op, retried(op, NO_INPUT, SshConnection.OUTPUT_LIMIT, args));
+    }
+
+    private SshConnection.CommandResult retried(String op, byte[] input, int outputLimit, String... args)
+            throws LockException {
         try {
-            result = retry.call(() -> execute(op, args), failure -> connections.discard(droplet, settings));
+            return retry.call(() -> execute(op, input, outputLimit, args), failure -> connections.discard(droplet, settings));
         } catch (DropletException e) {
             throw new LockException(op + " on " + where + " failed: " + e.getMessage(), e);
         }
-        return lines(op, result);
     }
 
     private List<String> run(String op, String... args) throws LockException {
+        return run(op, NO_INPUT, args);
+    }
+
+    /** Once, not repeated: for what must not happen twice (breaking a lease, appending to the history). */
+    private List<String> run(String op, byte[] input, String... args) throws LockException {
         try {
-            return lines(op, execute(op, args));
+            return lines(op, execute(op, input, SshConnection.OUTPUT_LIMIT, args));
         } catch (DropletException e) {
             throw new LockException(op + " on " + where + " failed: " + e.getMessage(), e);
         }
     }
 
-    private SshConnection.CommandResult execute(String op, String... args) throws DropletException {
-        StringBuilder command = new StringBuilder("sh -s -- ").append(op).append(' ').append(service);
+    /**
+     * Runs the script's {@code op}. The login shell's {@code head -c} takes exactly the script's bytes
+     * from stdin, so what follows them there ({@code input}) stays for the script to read.
+     */
+    private SshConnection.CommandResult execute(String op, byte[] input, int outputLimit, String... args)
+            throws DropletException {
+        StringBuilder command = new StringBuilder("sh -c \"$(head -c ").append(SCRIPT_BYTES.length)
+                .append(")\" fleet-ledger ").append(op).append(' ').append(service);
         for (String arg : args) {
             command.append(' ').append(arg);
         }
-        return connections.get(droplet, settings).ssh().run(command.toString(), SCRIPT);
+        byte[] stdin = Arrays.copyOf(SCRIPT_BYTES, SCRIPT_BYTES.length + input.length);
+        System.arraycopy(input, 0, stdin, SCRIPT_BYTES.length, input.length);
+        return connections.get(droplet, settings).ssh().run(command.toString(), stdin, outputLimit);
     }
 
     private List<String> lines(String op, SshConnection.CommandResult result) throws LockException {
@@ -229,22 +326,60 @@ public final class DropletLedger implements Ledger {
         return result.stdout().lines().toList();
     }
 
-    private static Map<String, String> fields(String line) {
-        Map<String, String> fields = new HashMap<>();
-        for (String token : line.split(" ")) {
-            int eq = token.indexOf('=');
-            if (eq > 0) {
-                fields.put(token.substring(0, eq), token.substring(eq + 1));
-            }
+    /**
+     * The droplet's answer to acquire, renew or release, which it gives as {@code garbled BASE64}
+     * when the lease is no line of fleet's (and leaves it as it is).
+     */
+    private List<String> answered(List<String> lines) throws LockException {
+        if (!lines.isEmpty() && lines.getFirst().startsWith("garbled ")) {
+            String problem = switch (LeaseLine.parse(decoded(lines.getFirst().split(" ", 2), 1, lines))) {
+                case LeaseLine.Garbled(String p) -> p;
+                case LeaseLine.Readable readable -> "the droplet's check of it disagrees with fleet's";
+            };
+            throw new LockException("the lease in " + where + " cannot be read (" + problem + "): no apply takes"
+                    + " over or renews a lease it cannot read; if no apply is running, `fleet unlock` breaks it", null);
         }
-        return fields;
+        return lines;
     }
 
-    private static Lease lease(Map<String, String> fields) {
-        return new Lease(fields.getOrDefault("run", "?"), fields.getOrDefault("owner", "?"),
-                fields.getOrDefault("commit", "?"), Instant.ofEpochSecond(Long.parseLong(fields.getOrDefault("since", "0"))),
-                Instant.ofEpochSecond(Long.parseLong(fields.getOrDefault("expires", "0"))),
-                Optional.ofNullable(fields.get("process")).filter(p -> !p.equals("-")));
+    /** The lease that fills the answer {@code words} from {@code index} on, which the droplet checked. */
+    private Lease lease(String[] words, int index, List<String> lines) throws LockException {
+        if (words.length <= index) {
+            throw unexpected(lines);
+        }
+        return switch (LeaseLine.parse(words[index])) {
+            case LeaseLine.Readable(Lease lease) -> lease;
+            case LeaseLine.Garbled(String problem) -> throw new LockException("the droplet answered a lease fleet cannot"
+                    + " read from " + where + " (" + problem + "): " + lines, null);
+        };
+    }
+
+    /** The value of {@code key=VALUE}, the answer's word at {@code index}. */
+    private String value(String[] words, int index, String key, List<String> lines) throws LockException {
+        if (words.length <= index || !words[index].startsWith(key + "=")) {
+            throw unexpected(lines);
+        }
+        return words[index].substring(key.length() + 1);
+    }
+
+    private long number(String[] words, int index, String key, List<String> lines) throws LockException {
+        try {
+            return Long.parseLong(value(words, index, key, lines));
+        } catch (NumberFormatException e) {
+            throw unexpected(lines);
+        }
+    }
+
+    private byte[] decoded(String[] words, int index, List<String> lines) throws LockException {
+        try {
+            return Base64.getDecoder().decode(words.length > index ? words[index] : "");
+        } catch (IllegalArgumentException e) {
+            throw unexpected(lines);
+        }
+    }
+
+    private LockException unexpected(List<String> lines) {
+        return new LockException("unexpected answer from " + where + ": " + lines, null);
     }
 
     static ObjectNode toJson(ApplyRecord record) {
