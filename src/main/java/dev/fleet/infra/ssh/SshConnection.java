@@ -41,6 +41,11 @@ public final class SshConnection implements Closeable {
         this.timeout = timeout;
     }
 
+    /** How long one command may take as a whole ({@code ssh.command-timeout}). */
+    public Duration commandTimeout() {
+        return timeout;
+    }
+
     /** Where this connection goes, as {@code user@host:port}, for messages. */
     public String address() {
         return address;

@@ -279,7 +279,7 @@ class SshConnectorIT {
 
     private static SshSettings threeSecondCommands() {
         SshSettings settings = LabTargets.ssh(lab.get());
-        return new SshSettings(settings.identityFile(), settings.knownHosts(), settings.connectTimeout(),
+        return new SshSettings(settings.identity(), settings.knownHosts(), settings.connectTimeout(),
                 Duration.ofSeconds(3));
     }
 

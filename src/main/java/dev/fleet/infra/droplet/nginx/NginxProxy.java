@@ -26,8 +26,6 @@ public final class NginxProxy {
     private static final int NOT_RELOADED = 5;
     private static final int BUSY = 6;
     private static final int INCOMPLETE = 7;
-    /** How long a switch waits for another one still running on the droplet. */
-    private static final int LOCK_WAIT_SECONDS = 60;
 
     private final SshConnection ssh;
     private final ProxySpec proxy;
@@ -94,23 +92,29 @@ public final class NginxProxy {
         String file = proxy.configFile();
         String config = NginxConfig.render(proxy, service, container, port);
         int length = config.getBytes(StandardCharsets.UTF_8).length;
+        // The droplet ends the proxy's commands itself, a little before fleet gives up on the
+        // script, so a hung reload puts the previous file back and frees the lock on its own.
+        long seconds = Math.max(1, ssh.commandTimeout().toSeconds() - 2);
         String script = String.join("\n",
                 "f='" + file + "'; d=$(dirname \"$f\"); s=\"$HOME/.fleet/" + service + "\"",
+                "t=" + quote(proxy.testCommand()) + "; r=" + quote(proxy.reloadCommand()),
                 "mkdir -p \"$s\" || exit " + CANNOT_WRITE,
                 "next=\"$s/nginx.next.$$\"; prev=\"$s/nginx.prev.$$\"; trap 'rm -f \"$next\" \"$prev\"' EXIT",
                 "cat > \"$next\" || exit " + CANNOT_WRITE,
                 // End of input is also what a lost connection looks like: count the bytes.
                 "[ \"$(wc -c < \"$next\")\" -eq " + length + " ] || exit " + INCOMPLETE,
-                "exec 9>>\"$s/nginx.lock\" && flock -w " + LOCK_WAIT_SECONDS + " 9 || exit " + BUSY,
+                "exec 9>>\"$s/nginx.lock\" && flock -w " + seconds + " 9 || exit " + BUSY,
                 "cat \"$f\" > \"$prev\" 2>/dev/null || : > \"$prev\"",
                 // A rename needs the folder; a copy only the file, as the README's setup gives it.
                 "put() { if [ -w \"$d\" ]; then cp \"$1\" \"$f.fleet-next\" && mv -f \"$f.fleet-next\" \"$f\";"
                         + " else cat \"$1\" > \"$f\"; fi; }",
+                // Bounded, and without the lock's descriptor: a process they leave behind (a daemon
+                // started by a reload) must not hold the lock.
+                "run() { out=$(timeout -k 1 " + seconds + " sh -c \"$1\" 9>&- 2>&1); st=$?;"
+                        + " [ $st -eq 124 ] && out=\"did not finish within " + seconds + "s\"; return $st; }",
                 "put \"$next\" || exit " + CANNOT_WRITE,
-                "if ! out=$( (" + proxy.testCommand() + ") 2>&1); then put \"$prev\";"
-                        + " printf '%s\\n' \"$out\" >&2; exit " + INVALID + "; fi",
-                "if ! out=$( (" + proxy.reloadCommand() + ") 2>&1); then put \"$prev\";"
-                        + " printf '%s\\n' \"$out\" >&2; exit " + NOT_RELOADED + "; fi",
+                "if ! run \"$t\"; then put \"$prev\"; printf '%s\\n' \"$out\" >&2; exit " + INVALID + "; fi",
+                "if ! run \"$r\"; then put \"$prev\"; printf '%s\\n' \"$out\" >&2; exit " + NOT_RELOADED + "; fi",
                 "");
         SshConnection.CommandResult result = ssh.run("sh -c " + quote(script), config);
         String output = result.stderr().strip();
@@ -125,7 +129,7 @@ public final class NginxProxy {
             case INCOMPLETE -> throw refused("the new " + file + " did not arrive whole on the droplet; nothing was"
                     + " changed");
             case BUSY -> throw refused("another switch of nginx on this droplet held its lock for "
-                    + LOCK_WAIT_SECONDS + "s (an earlier attempt still running?): " + output);
+                    + seconds + "s (an earlier attempt still running?): " + output);
             default -> throw refused("switching nginx ended with status " + result.exitStatus() + ": " + output);
         }
     }
