@@ -128,7 +128,7 @@ final class DnsSection {
                 wrong = "is not an http or https URL";
             } else if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 wrong = "has a user, a query or a fragment: it is the API's base URL only";
-            } else if (scheme.equals("http") && !Hosts.isLoopback(uri.getHost())) {
+            } else if (Hosts.isPlainHttpToAnotherMachine(uri)) {
                 wrong = "is plain http to another machine: the token would cross the network unencrypted";
             } else {
                 return Optional.of(uri);

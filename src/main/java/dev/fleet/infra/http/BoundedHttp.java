@@ -1,5 +1,6 @@
 package dev.fleet.infra.http;
 
+import dev.fleet.desired.ByteCounts;
 import dev.fleet.desired.Durations;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class BoundedHttp {
     public record TooLarge(int status, long cap) implements Outcome {
         @Override
         public String describe() {
-            return "answered HTTP " + status + " with a body of more than " + bytes(cap) + ", more than fleet reads";
+            return "answered HTTP " + status + " with a body of more than " + ByteCounts.text(cap) + ", more than fleet reads";
         }
     }
 
@@ -160,17 +161,12 @@ public final class BoundedHttp {
         };
     }
 
-    static String bytes(long count) {
-        return count % (1024 * 1024) == 0 ? count / (1024 * 1024) + " MiB"
-                : count % 1024 == 0 ? count / 1024 + " KiB" : count + " bytes";
-    }
-
     /** Raised by the body reader at the cap: it ends the exchange. */
     private static final class BodyTooLarge extends IOException {
         final long cap;
 
         BodyTooLarge(long cap) {
-            super("the body is larger than " + bytes(cap));
+            super("the body is larger than " + ByteCounts.text(cap));
             this.cap = cap;
         }
     }

@@ -1,5 +1,6 @@
 package dev.fleet.infra.ssh;
 
+import dev.fleet.desired.ByteCounts;
 import dev.fleet.desired.Durations;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class BoundedReads {
         while ((read = in.read(chunk, 0, Math.min(chunk.length, limit + 1 - all.size()))) > 0) {
             all.write(chunk, 0, read);
             if (all.size() > limit) {
-                throw new OverLimit("printed more than " + size(limit) + " on " + what);
+                throw new OverLimit("printed more than " + ByteCounts.text(limit) + " on " + what);
             }
         }
         return all.toByteArray();
@@ -79,24 +80,13 @@ final class BoundedReads {
                     return line.toString(StandardCharsets.UTF_8);
                 }
                 if (line.size() == limit) {
-                    throw new OverLimit(source + " sent a line longer than " + size(limit));
+                    throw new OverLimit(source + " sent a line longer than " + ByteCounts.text(limit));
                 }
                 line.write(read);
             }
         } finally {
             in.setTimeout(previous);
         }
-    }
-
-    /** {@code 1 MiB}, {@code 4 KiB}, {@code 100 bytes}: limits as a person reads them. */
-    static String size(long bytes) {
-        if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) {
-            return bytes / (1024 * 1024) + " MiB";
-        }
-        if (bytes >= 1024 && bytes % 1024 == 0) {
-            return bytes / 1024 + " KiB";
-        }
-        return bytes + " bytes";
     }
 
     private static SocketTimeoutException noLine(String source, Duration within) {

@@ -86,13 +86,6 @@ class BoundedReadsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(600), Duration.ofSeconds(3));
     }
 
-    @Test
-    void sizesReadAsAPersonWritesThem() {
-        assertThat(BoundedReads.size(1024 * 1024)).isEqualTo("1 MiB");
-        assertThat(BoundedReads.size(4096)).isEqualTo("4 KiB");
-        assertThat(BoundedReads.size(1000)).isEqualTo("1000 bytes");
-    }
-
     private static InputStream bytes(int count) {
         return new ByteArrayInputStream(new byte[count]);
     }

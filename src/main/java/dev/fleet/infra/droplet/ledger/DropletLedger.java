@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleet.desired.ByteCounts;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.SshSettings;
@@ -150,7 +151,7 @@ public final class DropletLedger implements Ledger {
         byte[] json = toJson(record).toString().getBytes(StandardCharsets.UTF_8);
         if (json.length > RECORD_LIMIT) {
             throw new LockException("the history record of run " + record.run() + " is " + json.length + " bytes, more"
-                    + " than the " + RECORD_LIMIT / (1024 * 1024) + " MiB fleet keeps of one apply; it was not written to "
+                    + " than the " + ByteCounts.text(RECORD_LIMIT) + " fleet keeps of one apply; it was not written to "
                     + where, null);
         }
         run("record", json, String.valueOf(json.length));
