@@ -1,7 +1,6 @@
 package dev.fleet.desired.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.fleet.desired.ContainerSettings;
 import dev.fleet.desired.DesiredState;
@@ -200,7 +199,7 @@ class ContainerKeysTest {
 
     @Test
     void commandAsOneStringIsRefusedBecauseItWouldNeedAShell() throws Exception {
-        StateProblem problem = single(service("  command: /app/server --port 80\n"));
+        StateProblem problem = fixture.single(service("  command: /app/server --port 80\n"));
 
         assertPosition(problem, 6, 12);
         assertThat(problem.message()).isEqualTo("service.command: expected a list of words, found text");
@@ -210,7 +209,7 @@ class ContainerKeysTest {
 
     @Test
     void entrypointAsOneStringIsRefusedToo() throws Exception {
-        StateProblem problem = single(service("  entrypoint: \"/entry.sh\"\n"));
+        StateProblem problem = fixture.single(service("  entrypoint: \"/entry.sh\"\n"));
 
         assertPosition(problem, 6, 15);
         assertThat(problem.message()).isEqualTo("service.entrypoint: expected a list of words, found text");
@@ -218,7 +217,7 @@ class ContainerKeysTest {
 
     @Test
     void emptyCommandIsRefused() throws Exception {
-        StateProblem problem = single(service("  command: []\n"));
+        StateProblem problem = fixture.single(service("  command: []\n"));
 
         assertPosition(problem, 6, 12);
         assertThat(problem.message()).isEqualTo("service.command: the list is empty");
@@ -228,14 +227,14 @@ class ContainerKeysTest {
 
     @Test
     void emptyEntrypointIsRefused() throws Exception {
-        StateProblem problem = single(service("  entrypoint: []\n"));
+        StateProblem problem = fixture.single(service("  entrypoint: []\n"));
 
         assertThat(problem.hint()).hasValueSatisfying(hint -> assertThat(hint).contains("image's ENTRYPOINT"));
     }
 
     @Test
     void commandWordMustBeText() throws Exception {
-        StateProblem problem = single(service("  command:\n    - /app/server\n    - [nested]\n"));
+        StateProblem problem = fixture.single(service("  command:\n    - /app/server\n    - [nested]\n"));
 
         assertPosition(problem, 8, 7);
         assertThat(problem.message()).isEqualTo("service.command[1]: expected text, found a list");
@@ -243,7 +242,7 @@ class ContainerKeysTest {
 
     @Test
     void commandWordWithNulIsRefused() throws Exception {
-        StateProblem problem = single(service("  command: [\"/app/server\", \"a\\0b\"]\n"));
+        StateProblem problem = fixture.single(service("  command: [\"/app/server\", \"a\\0b\"]\n"));
 
         assertPosition(problem, 6, 28);
         assertThat(problem.message()).contains("service.command[1]", "NUL");
@@ -253,7 +252,7 @@ class ContainerKeysTest {
 
     @Test
     void relativeBindMountIsRefused() throws Exception {
-        StateProblem problem = single(service("  volumes:\n    - ./data:/data\n"));
+        StateProblem problem = fixture.single(service("  volumes:\n    - ./data:/data\n"));
 
         assertPosition(problem, 7, 7);
         assertThat(problem.message())
@@ -264,7 +263,7 @@ class ContainerKeysTest {
 
     @Test
     void homeFolderBindMountIsRefused() throws Exception {
-        StateProblem problem = single(service("  volumes: [\"~/data:/data\"]\n"));
+        StateProblem problem = fixture.single(service("  volumes: [\"~/data:/data\"]\n"));
 
         assertPosition(problem, 6, 13);
         assertThat(problem.message()).contains("service.volumes[0]", "\"~/data\"", "not an absolute path",
@@ -274,12 +273,12 @@ class ContainerKeysTest {
 
     @Test
     void pathWithSlashButNotAbsoluteIsARelativePath() throws Exception {
-        assertThat(single(service("  volumes: [\"srv/data:/data\"]\n")).message()).contains("a relative path");
+        assertThat(fixture.single(service("  volumes: [\"srv/data:/data\"]\n")).message()).contains("a relative path");
     }
 
     @Test
     void badVolumeNamesAreEachReported() throws Exception {
-        List<StateProblem> problems = problems(service("  volumes: [\"a:/data\", \"_x:/x\"]\n"));
+        List<StateProblem> problems = fixture.problems(service("  volumes: [\"a:/data\", \"_x:/x\"]\n"));
 
         assertThat(problems).extracting(ContainerKeysTest::position).containsExactly("6:13", "6:24");
         assertThat(problems.get(0).message()).isEqualTo("service.volumes[0]: \"a:/data\": the source \"a\" is neither"
@@ -290,7 +289,7 @@ class ContainerKeysTest {
 
     @Test
     void targetMustBeAnAbsolutePath() throws Exception {
-        StateProblem problem = single(service("  volumes:\n    - data:var/lib/data\n"));
+        StateProblem problem = fixture.single(service("  volumes:\n    - data:var/lib/data\n"));
 
         assertPosition(problem, 7, 7);
         assertThat(problem.message()).isEqualTo(
@@ -300,7 +299,7 @@ class ContainerKeysTest {
 
     @Test
     void targetMayNotBeTheRoot() throws Exception {
-        StateProblem problem = single(service("  volumes:\n    - data:/\n"));
+        StateProblem problem = fixture.single(service("  volumes:\n    - data:/\n"));
 
         assertPosition(problem, 7, 7);
         assertThat(problem.message()).contains("the target \"/\"", "root");
@@ -308,7 +307,7 @@ class ContainerKeysTest {
 
     @Test
     void dotDotSegmentIsRefusedInSourceAndTarget() throws Exception {
-        List<StateProblem> problems = problems(service("  volumes:\n    - /srv/../etc:/etc\n    - data:/a/../b\n"));
+        List<StateProblem> problems = fixture.problems(service("  volumes:\n    - /srv/../etc:/etc\n    - data:/a/../b\n"));
 
         assertThat(problems).extracting(ContainerKeysTest::position).containsExactly("7:7", "8:7");
         assertThat(problems.get(0).message()).isEqualTo(
@@ -318,7 +317,7 @@ class ContainerKeysTest {
 
     @Test
     void pathMustBeWrittenAsDockerCleansIt() throws Exception {
-        StateProblem problem = single(service("  volumes:\n    - /srv//demo/./x/:/data\n"));
+        StateProblem problem = fixture.single(service("  volumes:\n    - /srv//demo/./x/:/data\n"));
 
         assertPosition(problem, 7, 7);
         assertThat(problem.message()).contains("the source \"/srv//demo/./x/\" is not written plainly");
@@ -327,7 +326,7 @@ class ContainerKeysTest {
 
     @Test
     void pathWithALineBreakIsRefused() throws Exception {
-        StateProblem problem = single(service("  volumes: [\"/srv/a\\nb:/data\"]\n"));
+        StateProblem problem = fixture.single(service("  volumes: [\"/srv/a\\nb:/data\"]\n"));
 
         assertPosition(problem, 6, 13);
         assertThat(problem.message()).contains("\"/srv/a\\nb\"", "control character");
@@ -335,7 +334,7 @@ class ContainerKeysTest {
 
     @Test
     void modeMustBeRoOrRw() throws Exception {
-        StateProblem problem = single(service("  volumes:\n    - data:/data:z\n"));
+        StateProblem problem = fixture.single(service("  volumes:\n    - data:/data:z\n"));
 
         assertPosition(problem, 7, 7);
         assertThat(problem.message()).isEqualTo(
@@ -344,7 +343,7 @@ class ContainerKeysTest {
 
     @Test
     void volumeWithoutSourceIsRefusedAsAnonymous() throws Exception {
-        StateProblem problem = single(service("  volumes:\n    - /var/lib/data\n"));
+        StateProblem problem = fixture.single(service("  volumes:\n    - /var/lib/data\n"));
 
         assertPosition(problem, 7, 7);
         assertThat(problem.message()).contains("names no source", "anonymous volumes are not supported");
@@ -353,7 +352,7 @@ class ContainerKeysTest {
 
     @Test
     void volumeOfTooManyPartsIsNotTheForm() throws Exception {
-        StateProblem problem = single(service("  volumes:\n    - data:/data:ro:extra\n"));
+        StateProblem problem = fixture.single(service("  volumes:\n    - data:/data:ro:extra\n"));
 
         assertPosition(problem, 7, 7);
         assertThat(problem.message()).contains("is not source:target[:ro|:rw]");
@@ -362,7 +361,7 @@ class ContainerKeysTest {
 
     @Test
     void targetMountedTwiceNamesTheFirst() throws Exception {
-        StateProblem problem = single(service("  volumes:\n    - data:/data\n    - /srv/data:/data:ro\n"));
+        StateProblem problem = fixture.single(service("  volumes:\n    - data:/data\n    - /srv/data:/data:ro\n"));
 
         assertPosition(problem, 8, 7);
         assertThat(problem.message()).isEqualTo(
@@ -374,7 +373,7 @@ class ContainerKeysTest {
 
     @Test
     void hostAndNoneNetworkingAreRefused() throws Exception {
-        List<StateProblem> problems = problems(service("  networks: [backend, host, none]\n"));
+        List<StateProblem> problems = fixture.problems(service("  networks: [backend, host, none]\n"));
 
         assertThat(problems).extracting(ContainerKeysTest::position).containsExactly("6:23", "6:29");
         assertThat(problems.get(0).message()).isEqualTo("service.networks[1]: \"host\" networking is not supported");
@@ -385,7 +384,7 @@ class ContainerKeysTest {
 
     @Test
     void networkListedTwiceNamesTheFirst() throws Exception {
-        StateProblem problem = single(service("  networks:\n    - backend\n    - backend\n"));
+        StateProblem problem = fixture.single(service("  networks:\n    - backend\n    - backend\n"));
 
         assertPosition(problem, 8, 7);
         assertThat(problem.message())
@@ -394,7 +393,7 @@ class ContainerKeysTest {
 
     @Test
     void networkNameMustFollowDockersRule() throws Exception {
-        List<StateProblem> problems = problems(service("  networks: [\"-x\", \"a b\", " + "n".repeat(129) + "]\n"));
+        List<StateProblem> problems = fixture.problems(service("  networks: [\"-x\", \"a b\", " + "n".repeat(129) + "]\n"));
 
         assertThat(problems).extracting(ContainerKeysTest::position).containsExactly("6:14", "6:20", "6:27");
         assertThat(problems).allSatisfy(p -> assertThat(p.message()).contains("is not a valid network name"));
@@ -411,7 +410,7 @@ class ContainerKeysTest {
 
     @Test
     void userMustBeANameOrUidWithAnOptionalGroup() throws Exception {
-        List<StateProblem> problems = problems(service("  user: \"-u root\"\n  working-dir: app\n"));
+        List<StateProblem> problems = fixture.problems(service("  user: \"-u root\"\n  working-dir: app\n"));
 
         assertThat(problems).extracting(ContainerKeysTest::position).containsExactly("6:9", "7:16");
         assertThat(problems.get(0).message()).isEqualTo("service.user: \"-u root\" is not a valid user");
@@ -422,7 +421,7 @@ class ContainerKeysTest {
 
     @Test
     void workingDirFollowsThePathRules() throws Exception {
-        StateProblem problem = single(service("  working-dir: /app/../srv\n"));
+        StateProblem problem = fixture.single(service("  working-dir: /app/../srv\n"));
 
         assertPosition(problem, 6, 16);
         assertThat(problem.message()).isEqualTo("service.working-dir: \"/app/../srv\" has a \"..\" segment");
@@ -432,7 +431,7 @@ class ContainerKeysTest {
 
     @Test
     void logNeedsItsDriver() throws Exception {
-        StateProblem problem = single(service("  log:\n    options: { max-size: 10m }\n"));
+        StateProblem problem = fixture.single(service("  log:\n    options: { max-size: 10m }\n"));
 
         assertPosition(problem, 7, 5);
         assertThat(problem.message()).isEqualTo("service.log: required key 'driver' is missing");
@@ -441,7 +440,7 @@ class ContainerKeysTest {
 
     @Test
     void aLogDriverPluginIsRefusedWithDockersOwnDriversAsTheHint() throws Exception {
-        List<StateProblem> problems = problems(service("  log:\n    driver: loki\n"));
+        List<StateProblem> problems = fixture.problems(service("  log:\n    driver: loki\n"));
 
         assertThat(problems).extracting(ContainerKeysTest::position).containsExactly("7:13");
         assertThat(problems.get(0).message()).isEqualTo("service.log.driver: \"loki\" is not a log driver fleet can set");
@@ -451,7 +450,7 @@ class ContainerKeysTest {
     @Test
     void logDriverAndOptionNamesFollowTheirPattern() throws Exception {
         List<StateProblem> problems =
-                problems(service("  log:\n    driver: JSON\n    options:\n      Max-Size: 10m\n"));
+                fixture.problems(service("  log:\n    driver: JSON\n    options:\n      Max-Size: 10m\n"));
 
         assertThat(problems).extracting(ContainerKeysTest::position).containsExactly("7:13", "9:7");
         assertThat(problems.get(0).message()).isEqualTo("service.log.driver: \"JSON\" is not a log driver fleet can set");
@@ -460,7 +459,7 @@ class ContainerKeysTest {
 
     @Test
     void logAsTextSuggestsTheMapping() throws Exception {
-        StateProblem problem = single(service("  log: journald\n"));
+        StateProblem problem = fixture.single(service("  log: journald\n"));
 
         assertPosition(problem, 6, 8);
         assertThat(problem.message()).isEqualTo("service.log: expected a mapping, found text");
@@ -469,7 +468,7 @@ class ContainerKeysTest {
 
     @Test
     void logKeyTypoGetsDidYouMean() throws Exception {
-        StateProblem problem = single(service("  log:\n    driver: local\n    option: {}\n"));
+        StateProblem problem = fixture.single(service("  log:\n    driver: local\n    option: {}\n"));
 
         assertPosition(problem, 8, 5);
         assertThat(problem.message()).isEqualTo("service.log.option: unknown key; did you mean 'options'?");
@@ -477,7 +476,7 @@ class ContainerKeysTest {
 
     @Test
     void logOptionValueMustBeText() throws Exception {
-        StateProblem problem = single(service("  log:\n    driver: local\n    options:\n      max-size: [1]\n"));
+        StateProblem problem = fixture.single(service("  log:\n    driver: local\n    options:\n      max-size: [1]\n"));
 
         assertPosition(problem, 9, 17);
         assertThat(problem.message()).isEqualTo("service.log.options.max-size: expected text, found a list");
@@ -498,7 +497,7 @@ class ContainerKeysTest {
         "99999999999999g | \"99999999999999g\" is more memory than any droplet has",
     })
     void memoryOutsideTheRulesIsRefused(String written, String message) throws Exception {
-        StateProblem problem = single(service("  limits:\n    memory: " + written + "\n"));
+        StateProblem problem = fixture.single(service("  limits:\n    memory: " + written + "\n"));
 
         assertPosition(problem, 7, 13);
         assertThat(problem.message()).startsWith("service.limits.memory: " + message);
@@ -506,7 +505,7 @@ class ContainerKeysTest {
 
     @Test
     void memoryFormHintSaysTheUnits() throws Exception {
-        StateProblem problem = single(service("  limits:\n    memory: 512 MB\n"));
+        StateProblem problem = fixture.single(service("  limits:\n    memory: 512 MB\n"));
 
         assertThat(problem.hint()).hasValueSatisfying(hint -> assertThat(hint).contains("b, k, m or g", "512m"));
     }
@@ -525,7 +524,7 @@ class ContainerKeysTest {
         "1e3     | \"1e3\" is not a number of CPUs",
     })
     void cpusOutsideTheRulesAreRefused(String written, String message) throws Exception {
-        StateProblem problem = single(service("  limits:\n    cpus: " + written + "\n"));
+        StateProblem problem = fixture.single(service("  limits:\n    cpus: " + written + "\n"));
 
         assertPosition(problem, 7, 11);
         assertThat(problem.message()).startsWith("service.limits.cpus: " + message);
@@ -533,19 +532,19 @@ class ContainerKeysTest {
 
     @Test
     void pidsMustBeInRange() throws Exception {
-        List<StateProblem> problems = problems(service("  limits:\n    pids: 0\n")
+        List<StateProblem> problems = fixture.problems(service("  limits:\n    pids: 0\n")
                 .replace("  ports:", "  init: yes\n  ports:"));
 
         assertThat(problems).extracting(ContainerKeysTest::position).containsExactly("5:9", "8:11");
         assertThat(problems.get(0).message()).isEqualTo("service.init: expected true or false, found \"yes\"");
         assertThat(problems.get(1).message())
                 .isEqualTo("service.limits.pids: 0 is out of range: expected 1 to 4194304");
-        assertThat(single(service("  limits: { pids: 4194305 }\n")).message()).contains("out of range");
+        assertThat(fixture.single(service("  limits: { pids: 4194305 }\n")).message()).contains("out of range");
     }
 
     @Test
     void limitsKeyTypoGetsDidYouMean() throws Exception {
-        StateProblem problem = single(service("  limits:\n    cpu: 1\n"));
+        StateProblem problem = fixture.single(service("  limits:\n    cpu: 1\n"));
 
         assertPosition(problem, 7, 5);
         assertThat(problem.message()).isEqualTo("service.limits.cpu: unknown key; did you mean 'cpus'?");
@@ -555,8 +554,8 @@ class ContainerKeysTest {
 
     @Test
     void stopSignalMustBeOneOfTheList() throws Exception {
-        List<StateProblem> problems = problems(service("  stop-signal: SIGSTOP\n"));
-        StateProblem numeric = single(service("  stop-signal: 15\n"));
+        List<StateProblem> problems = fixture.problems(service("  stop-signal: SIGSTOP\n"));
+        StateProblem numeric = fixture.single(service("  stop-signal: 15\n"));
 
         assertPosition(problems.get(0), 6, 16);
         assertThat(problems.get(0).message()).isEqualTo(
@@ -568,7 +567,7 @@ class ContainerKeysTest {
 
     @Test
     void stopGraceMustBeLessThanTheCommandTimeout() throws Exception {
-        StateProblem problem = single(service("  stop-grace: 30s\n"));
+        StateProblem problem = fixture.single(service("  stop-grace: 30s\n"));
 
         assertPosition(problem, 6, 15);
         assertThat(problem.message()).isEqualTo("service.stop-grace: \"30s\" is not less than ssh.command-timeout"
@@ -581,7 +580,7 @@ class ContainerKeysTest {
         String yaml = service("  stop-grace: 1m\n").replace("  known-hosts: known_hosts\n",
                 "  known-hosts: known_hosts\n  command-timeout: 45s\n");
 
-        StateProblem problem = single(yaml);
+        StateProblem problem = fixture.single(yaml);
 
         assertPosition(problem, 6, 15);
         assertThat(problem.message()).contains("\"1m\" is not less than ssh.command-timeout (45s)");
@@ -592,15 +591,15 @@ class ContainerKeysTest {
         String yaml = service("  stop-grace: 1m\n").replace("  known-hosts: known_hosts\n",
                 "  known-hosts: known_hosts\n  command-timeout: 45\n");
 
-        StateProblem problem = single(yaml);
+        StateProblem problem = fixture.single(yaml);
 
         assertThat(problem.message()).isEqualTo("ssh.command-timeout: \"45\" has no unit");
     }
 
     @Test
     void stopGraceIsWholeSecondsAndADuration() throws Exception {
-        List<StateProblem> problems = problems(service("  stop-grace: 1500ms\n"));
-        StateProblem unitless = single(service("  stop-grace: 10\n"));
+        List<StateProblem> problems = fixture.problems(service("  stop-grace: 1500ms\n"));
+        StateProblem unitless = fixture.single(service("  stop-grace: 10\n"));
 
         assertPosition(problems.get(0), 6, 15);
         assertThat(problems.get(0).message())
@@ -613,7 +612,7 @@ class ContainerKeysTest {
 
     @Test
     void extraHostMustBeNameColonAddress() throws Exception {
-        List<StateProblem> problems = problems(service("""
+        List<StateProblem> problems = fixture.problems(service("""
                   extra-hosts:
                     - db.internal
                     - db_internal:10.0.0.5
@@ -646,7 +645,7 @@ class ContainerKeysTest {
 
     @Test
     void everyProblemIsReportedAtOnce() throws Exception {
-        List<StateProblem> problems = problems(service("""
+        List<StateProblem> problems = fixture.problems(service("""
                   command: run
                   volumes: ["./x:/x"]
                   networks: [host]
@@ -667,7 +666,7 @@ class ContainerKeysTest {
 
     @Test
     void spellingVariantsOfTheNewKeysGetDidYouMean() throws Exception {
-        List<StateProblem> problems = problems(service("  working_dir: /app\n  stopGrace: 5s\n  extra_hosts: []\n"));
+        List<StateProblem> problems = fixture.problems(service("  working_dir: /app\n  stopGrace: 5s\n  extra_hosts: []\n"));
 
         assertThat(problems).extracting(StateProblem::message).containsExactly(
                 "service.working_dir: unknown key; did you mean 'working-dir'?",
@@ -677,7 +676,7 @@ class ContainerKeysTest {
 
     @Test
     void composeStyleKeysPointAtFleetsOwn() throws Exception {
-        List<StateProblem> problems = problems(service("  logging: {}\n  mem_limit: 1g\n"));
+        List<StateProblem> problems = fixture.problems(service("  logging: {}\n  mem_limit: 1g\n"));
 
         assertThat(problems).extracting(ContainerKeysTest::position).containsExactly("6:3", "7:3");
         assertThat(problems.get(0).hint()).hasValueSatisfying(hint -> assertThat(hint).contains("service.log"));
@@ -709,7 +708,7 @@ class ContainerKeysTest {
 
     @Test
     void dropletEnvironmentProblemsAreReportedWithTheDropletsPath() throws Exception {
-        List<StateProblem> problems = problems(minimal().replace("    host: 10.0.0.2\n", """
+        List<StateProblem> problems = fixture.problems(minimal().replace("    host: 10.0.0.2\n", """
                     host: 10.0.0.2
                     environment:
                       1REGION: ams3
@@ -729,7 +728,7 @@ class ContainerKeysTest {
 
     @Test
     void dropletEnvironmentMustBeAMapping() throws Exception {
-        StateProblem problem = single(minimal().replace("    host: 10.0.0.2\n",
+        StateProblem problem = fixture.single(minimal().replace("    host: 10.0.0.2\n",
                 "    host: 10.0.0.2\n    environment: [REGION=ams3]\n"));
 
         assertPosition(problem, 11, 18);
@@ -740,19 +739,6 @@ class ContainerKeysTest {
 
     private DesiredState load(String yaml) throws InvalidStateException {
         return fixture.loader().load(fixture.write("fleet.yaml", yaml));
-    }
-
-    private List<StateProblem> problems(String yaml) {
-        Path file = fixture.write("fleet.yaml", yaml);
-        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
-        assertThat(e).as("the state must be refused:\n%s", yaml).isNotNull();
-        return e.problems();
-    }
-
-    private StateProblem single(String yaml) {
-        List<StateProblem> problems = problems(yaml);
-        assertThat(problems).as(problems.toString()).hasSize(1);
-        return problems.get(0);
     }
 
     private static void assertPosition(StateProblem problem, int line, int column) {

@@ -1,10 +1,8 @@
 package dev.fleet.desired.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.fleet.desired.DnsSpec;
-import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.StateProblem;
 import java.net.URI;
 import java.nio.file.Files;
@@ -95,7 +93,7 @@ class DnsApiTest {
     void anythingElseIsRefusedAtTheProviderNamingTheVariable(String url, String why) {
         fixture.env.put("FLEET_CLOUDFLARE_API", url);
 
-        StateProblem problem = refused(STATE);
+        StateProblem problem = fixture.single(STATE);
 
         assertThat(problem.line() + ":" + problem.column()).isEqualTo("18:13");
         assertThat(problem.message()).startsWith("dns.provider: FLEET_CLOUDFLARE_API in fleet's environment (\""
@@ -107,7 +105,7 @@ class DnsApiTest {
     void aUserPartIsRefusedWithoutBeingQuotedBack() {
         fixture.env.put("FLEET_CLOUDFLARE_API", "https://user:pa55word@example.net/client/v4");
 
-        StateProblem problem = refused(STATE);
+        StateProblem problem = fixture.single(STATE);
 
         assertThat(problem.message()).isEqualTo("dns.provider: FLEET_CLOUDFLARE_API in fleet's environment has a"
                 + " user, a query or a fragment: it is the API's base URL only");
@@ -119,7 +117,7 @@ class DnsApiTest {
         fixture.env.put("FLEET_CLOUDFLARE_API", "http://127.0.0.1:8443/client/v4");
         String state = STATE.replace("  zone-id:", "  api: https://collector.example.net/client/v4\n  zone-id:");
 
-        StateProblem problem = refused(state);
+        StateProblem problem = fixture.single(state);
 
         assertThat(problem.line() + ":" + problem.column()).isEqualTo("20:3");
         assertThat(problem.message()).startsWith("dns.api: is not the state's to say");
@@ -139,7 +137,7 @@ class DnsApiTest {
         fixture.env.put("FLEET_POWERDNS_API", "http://127.0.0.1:8081");
         String state = POWERDNS.replace("  zone:", "  api: https://collector.example.net\n  zone:");
 
-        StateProblem problem = refused(state);
+        StateProblem problem = fixture.single(state);
 
         assertThat(problem.line() + ":" + problem.column()).isEqualTo("20:3");
         assertThat(problem.message()).startsWith("dns.api: is not the state's to say");
@@ -150,7 +148,7 @@ class DnsApiTest {
     void powerDnsWithoutItsVariableIsRefusedAtTheProvider() {
         fixture.env.remove("FLEET_POWERDNS_API");
 
-        StateProblem problem = refused(POWERDNS);
+        StateProblem problem = fixture.single(POWERDNS);
 
         assertThat(problem.line() + ":" + problem.column()).isEqualTo("18:13");
         assertThat(problem.message()).startsWith("dns.provider: needs FLEET_POWERDNS_API in fleet's environment");
@@ -160,7 +158,7 @@ class DnsApiTest {
     void powerDnsOverPlainHttpToAnotherMachineIsRefused() {
         fixture.env.put("FLEET_POWERDNS_API", "http://10.0.0.5:8081");
 
-        StateProblem problem = refused(POWERDNS);
+        StateProblem problem = fixture.single(POWERDNS);
 
         assertThat(problem.message()).startsWith("dns.provider: FLEET_POWERDNS_API in fleet's environment"
                 + " (\"http://10.0.0.5:8081\") is plain http to another machine");
@@ -170,13 +168,5 @@ class DnsApiTest {
         Path file = Files.writeString(dir.resolve("fleet.yaml"), state);
         DnsSpec dns = fixture.loader().load(file).dns().orElseThrow();
         return dns.api();
-    }
-
-    private StateProblem refused(String state) {
-        Path file = fixture.write("fleet.yaml", state);
-        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
-        assertThat(e).isNotNull();
-        assertThat(e.problems()).as(e.getMessage()).hasSize(1);
-        return e.problems().getFirst();
     }
 }

@@ -1,11 +1,9 @@
 package dev.fleet.desired.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.EnvValue;
-import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.StateProblem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +54,7 @@ class SecretsBoundaryTest {
     @ParameterizedTest
     @ValueSource(strings = {"FLEET_GIT_TOKEN", "HOME", "AWS_SECRET_ACCESS_KEY", "FLEET_SECRET_"})
     void aVariableNotMadeForTheStateIsRefusedWithoutReadingIt(String name) throws IOException {
-        StateProblem problem = single(environment("{ secret-from-env: " + name + " }"));
+        StateProblem problem = fixture.single(environment("{ secret-from-env: " + name + " }"));
 
         assertThat(position(problem)).isEqualTo("7:31");
         assertThat(problem.message()).isEqualTo("service.environment.TOKEN.secret-from-env: " + name
@@ -66,7 +64,7 @@ class SecretsBoundaryTest {
 
     @Test
     void theRefusalSaysWhichNameToExportInstead() throws IOException {
-        StateProblem problem = single(environment("{ secret-from-env: FLEET_GIT_TOKEN }"));
+        StateProblem problem = fixture.single(environment("{ secret-from-env: FLEET_GIT_TOKEN }"));
 
         assertThat(problem.hint().orElseThrow()).contains("export the secret as FLEET_SECRET_GIT_TOKEN");
     }
@@ -93,7 +91,7 @@ class SecretsBoundaryTest {
                   api-token-from-env: FLEET_GIT_TOKEN
                 """;
 
-        List<StateProblem> problems = problems(state);
+        List<StateProblem> problems = fixture.problems(state);
 
         assertThat(problems).extracting(StateProblem::message).containsExactlyInAnyOrder(
                 "registry.password-from-env: FLEET_GIT_TOKEN is not a variable a state may read: only names that"
@@ -107,7 +105,7 @@ class SecretsBoundaryTest {
     void aFileOutsideTheSecretsFolderIsRefusedWithoutReadingIt(String path) throws IOException {
         Files.writeString(machine.resolve("outside"), "outside-secret-4Rw\n");
 
-        StateProblem problem = single(environment("{ secret-from-file: \"" + path + "\" }"));
+        StateProblem problem = fixture.single(environment("{ secret-from-file: \"" + path + "\" }"));
 
         assertThat(position(problem)).isEqualTo("7:32");
         assertThat(problem.message()).endsWith(" is outside the secrets folder");
@@ -122,8 +120,8 @@ class SecretsBoundaryTest {
         Files.createSymbolicLink(dir.resolve("secrets/innocent"), outside);
         Files.createSymbolicLink(dir.resolve("linked"), home.resolve(".ssh"));
 
-        StateProblem viaFile = single(environment("{ secret-from-file: secrets/innocent }"));
-        StateProblem viaFolder = single(environment("{ secret-from-file: linked/fleet_ed25519 }"));
+        StateProblem viaFile = fixture.single(environment("{ secret-from-file: secrets/innocent }"));
+        StateProblem viaFolder = fixture.single(environment("{ secret-from-file: linked/fleet_ed25519 }"));
 
         assertThat(viaFile.message()).endsWith("secrets/innocent leads outside the secrets folder through a symbolic"
                 + " link");
@@ -151,7 +149,7 @@ class SecretsBoundaryTest {
 
         var state = fixture.loader().load(fixture.write("fleet.yaml",
                 environment("{ secret-from-file: " + vault.resolve("api-token") + " }")));
-        StateProblem besideTheState = single(environment("{ secret-from-file: secrets/session-key }"));
+        StateProblem besideTheState = fixture.single(environment("{ secret-from-file: secrets/session-key }"));
 
         assertThat(secret(state, "TOKEN")).isEqualTo("vault-secret");
         assertThat(besideTheState.message()).endsWith("secrets/session-key is outside the secrets folder");
@@ -162,7 +160,7 @@ class SecretsBoundaryTest {
     void aRelativeSecretsFolderIsRefusedAtTheKeyThatNeedsIt() throws IOException {
         fixture.env.put("FLEET_SECRETS_DIR", "secrets");
 
-        StateProblem problem = single(environment("{ secret-from-file: secrets/session-key }"));
+        StateProblem problem = fixture.single(environment("{ secret-from-file: secrets/session-key }"));
 
         assertThat(position(problem)).isEqualTo("7:32");
         assertThat(problem.message()).endsWith("FLEET_SECRETS_DIR in fleet's environment (\"secrets\") is not an"
@@ -170,19 +168,6 @@ class SecretsBoundaryTest {
     }
 
     // --- helpers
-
-    private List<StateProblem> problems(String yaml) {
-        Path file = fixture.write("fleet.yaml", yaml);
-        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> fixture.loader().load(file));
-        assertThat(e).as("the state must be refused:\n%s", yaml).isNotNull();
-        return e.problems();
-    }
-
-    private StateProblem single(String yaml) {
-        List<StateProblem> problems = problems(yaml);
-        assertThat(problems).as(problems.toString()).hasSize(1);
-        return problems.getFirst();
-    }
 
     private static String secret(DesiredState state, String name) {
         return ((EnvValue.SecretValue) state.service().container().environment().get(name)).value().reveal();

@@ -1,12 +1,18 @@
 package dev.fleet.desired.load;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.Revision;
+import dev.fleet.desired.StateProblem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,6 +52,21 @@ public final class StateFixture {
     /** A loader over this environment; the revision is a fixed commit. */
     public StateLoader loader() {
         return new StateLoader(env, file -> Revision.notInGit());
+    }
+
+    /** The problems the loader reports for {@code yaml} as {@code fleet.yaml}; the test fails if it loads. */
+    public List<StateProblem> problems(String yaml) {
+        Path file = write("fleet.yaml", yaml);
+        InvalidStateException e = catchThrowableOfType(InvalidStateException.class, () -> loader().load(file));
+        assertThat(e).as("the state must be refused:\n%s", yaml).isNotNull();
+        return e.problems();
+    }
+
+    /** The one problem the loader reports for {@code yaml}; the test fails if there are more or none. */
+    public StateProblem single(String yaml) {
+        List<StateProblem> problems = problems(yaml);
+        assertThat(problems).as(problems.toString()).hasSize(1);
+        return problems.getFirst();
     }
 
     /** Copies {@code source} into the folder under {@code name} and returns the copy. */
