@@ -24,8 +24,11 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:The fleet runs what the state says (also when there was nothing to do).",
-            "1:Could not run, nothing changed: bad state file or usage, no --yes off a terminal, a droplet"
-                    + " unreachable, the unavailability budget spent, an image that cannot be pulled.",
+            "1:Could not run, nothing changed: bad state file or usage, no --yes off a terminal, the"
+                    + " unavailability budget spent (unreachable droplets count as down), an image that cannot"
+                    + " be pulled, the lock not takeable.",
+            "2:Every droplet reached runs what the state says, but some droplet was unreachable and left as"
+                    + " it was.",
             "3:The rollout failed and stopped: a droplet was rolled back (or left out of rotation); the"
                     + " droplets after it were not touched.",
             "4:Another apply holds the fleet's lock (it is named); nothing was changed.",

@@ -8,7 +8,6 @@ import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
 import dev.fleet.report.ApplyReport;
 import dev.fleet.report.PlanReport;
-import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.RolloutListener;
 import dev.fleet.rollout.ledger.Lease;
 import dev.fleet.rollout.ledger.LockException;
@@ -58,13 +57,8 @@ class ApplyPrinter implements RolloutListener {
     }
 
     @Override
-    public void leaseRenewalFailed(LockException problem) {
-        error("renewing the lock failed, will try again: " + problem.getMessage());
-    }
-
-    @Override
     public void leaseReleaseFailed(LockException problem) {
-        error("could not release the lock (it lapses by itself in " + Convergence.LEASE.toSeconds() + "s): "
+        error("could not release the lock everywhere (it lapses by itself there): "
                 + problem.getMessage());
     }
 

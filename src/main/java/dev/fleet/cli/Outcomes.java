@@ -1,11 +1,16 @@
 package dev.fleet.cli;
 
+import dev.fleet.drift.DriftReport;
+import dev.fleet.drift.DropletDrift;
+import dev.fleet.drift.DropletStatus;
 import dev.fleet.report.ApplyReport;
 import dev.fleet.report.FailureText;
 import dev.fleet.rollout.ConvergeResult;
 import dev.fleet.rollout.ledger.Lease;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** A convergence's result as {@code fleet apply} ends: its last lines and its exit code. */
 final class Outcomes {
@@ -17,7 +22,7 @@ final class Outcomes {
         int code = switch (result) {
             case ConvergeResult.NothingToDo nothing -> {
                 out.println(ApplyReport.nothingToDo(nothing.drift()));
-                yield ExitCodes.SUCCESS;
+                yield unlessUnreached(nothing.drift(), err);
             }
             case ConvergeResult.LockUnavailable unavailable -> {
                 err.println("fleet apply: cannot take the apply lock, nothing was changed: " + unavailable.problem());
@@ -40,13 +45,30 @@ final class Outcomes {
                 out.print(ApplyReport.summary(applied.result()));
                 out.flush();
                 FailureText.of(applied.result()).ifPresent(failure -> err.println("fleet apply: " + failure));
-                yield applied.result().succeeded() ? ExitCodes.SUCCESS
+                yield applied.result().succeeded() ? unlessUnreached(applied.drift(), err)
                         : applied.changedADroplet() ? ExitCodes.ROLLOUT_FAILED : ExitCodes.COULD_NOT_RUN;
             }
         };
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Success, unless some droplet could not be observed: apply left it as it was (it counted against
+     * the budget as a droplet down), so the fleet may still drift there, which exit 2 tells CI.
+     */
+    private static int unlessUnreached(DriftReport drift, PrintWriter err) {
+        List<DropletDrift> unreached = drift.droplets().stream()
+                .filter(droplet -> droplet.status() == DropletStatus.UNREACHABLE).toList();
+        if (unreached.isEmpty()) {
+            return ExitCodes.SUCCESS;
+        }
+        err.println("fleet apply: not converged everywhere: " + unreached.stream()
+                .map(droplet -> droplet.droplet() + " (" + droplet.reason() + ")").collect(Collectors.joining(", "))
+                + (unreached.size() == 1 ? " was" : " were") + " not reached and left as " + (unreached.size() == 1
+                        ? "it was" : "they were") + "; run fleet apply again once reachable");
+        return ExitCodes.DRIFT;
     }
 
     private static String held(ConvergeResult.Locked locked) {

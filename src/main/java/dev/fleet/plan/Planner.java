@@ -72,9 +72,10 @@ public final class Planner {
         for (DropletSpec spec : state.droplets()) {
             DropletDrift d = drifts.get(spec.name());
             if (d.status() == DropletStatus.UNREACHABLE) {
-                reasons.add(spec.name() + " is " + d.reason() + ". Every droplet must be reachable before a rollout"
-                        + " starts (an unseen droplet may be down, and would count against max-unavailable): fix it,"
-                        + " or take it out of the state");
+                // Unseen, so left as it is; it may be down, so it counts against the budget as out of rotation.
+                if (!state.rollout().blueGreen()) {
+                    downAndKept.add(spec.name() + " (" + d.reason() + ")");
+                }
                 continue;
             }
             if (state.rollout().blueGreen()) {

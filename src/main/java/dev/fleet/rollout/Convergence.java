@@ -31,7 +31,10 @@ import java.util.function.Supplier;
  */
 public final class Convergence {
 
-    /** How long a lease lasts without renewal: what a crashed apply blocks the next one for, at most. */
+    /**
+     * How long a lease lasts without renewal, unless the operator says otherwise: what a crashed apply
+     * blocks the next one for, at most, and twice how long a holder cut off from the droplets may go on.
+     */
     public static final Duration LEASE = Duration.ofSeconds(120);
 
     /** Asked once a plan with steps is known, before anything changes. */
@@ -50,15 +53,18 @@ public final class Convergence {
     private final Supplier<String> owner;
     private final Supplier<String> runIds;
     private final Clock clock;
+    private final Supplier<Duration> lease;
 
     /**
      * @param balancers the rules of a state's balancer, which plans are made with
      * @param owner     who runs fleet, for the lease and the history
      * @param runIds    a new run id each time it is asked
+     * @param lease     how long the lease lasts without renewal ({@link #LEASE}, unless the operator set it); an
+     *                  {@link IllegalArgumentException} from it, a setting fleet cannot use, ends each apply before the lock
      */
     public Convergence(FleetObserver observer, Function<DesiredState, ? extends BalancerRules> balancers,
             Ledger.Opener ledgers, PlanRunner runner, Processes processes, Supplier<String> owner,
-            Supplier<String> runIds, Clock clock) {
+            Supplier<String> runIds, Clock clock, Supplier<Duration> lease) {
         this.observer = observer;
         this.balancers = balancers;
         this.ledgers = ledgers;
@@ -67,6 +73,7 @@ public final class Convergence {
         this.owner = owner;
         this.runIds = runIds;
         this.clock = clock;
+        this.lease = lease;
     }
 
     /** The run id {@code fleet plan} shows on the containers a plan starts: no apply, so no run. */
@@ -95,6 +102,12 @@ public final class Convergence {
         Instant observedAt = clock.instant();
         String runId = runIds.get();
         Planned first = plan(state, runId);
+        Duration leaseLength;
+        try {
+            leaseLength = lease.get();
+        } catch (IllegalArgumentException e) {
+            return new ConvergeResult.LockUnavailable(first.drift(), e.getMessage());
+        }
         if (first.nothingToDo()) {
             return new ConvergeResult.NothingToDo(first.drift());
         }
@@ -105,7 +118,7 @@ public final class Convergence {
             return new ConvergeResult.LockUnavailable(first.drift(), e.getMessage());
         }
         try (ledger) {
-            Run run = new Run(runId, owner.get(), state.revision().describe(), state, ledger, listener);
+            Run run = new Run(runId, owner.get(), state.revision().describe(), state, ledger, listener, leaseLength);
             Acquisition acquisition;
             try {
                 acquisition = acquire(run);
@@ -121,7 +134,7 @@ public final class Convergence {
             // Observe again under the lock, unless no other apply can have been at work since the first look.
             Duration observedAgo = Duration.between(observedAt, clock.instant());
             Planned planned = acquired.observationStillValid(observedAgo) ? first : plan(state, runId);
-            try (Heartbeat heartbeat = new Heartbeat(ledger, run.id, LEASE, listener)) {
+            try (Heartbeat heartbeat = new Heartbeat(ledger, run.id, leaseLength, listener, clock)) {
                 return holding(run, planned, confirmation, heartbeat);
             } finally {
                 try {
@@ -135,7 +148,7 @@ public final class Convergence {
 
     /** One apply's identity and what it works with. */
     private record Run(String id, String who, String commit, DesiredState state, Ledger ledger,
-            RolloutListener listener) {}
+            RolloutListener listener, Duration lease) {}
 
     /**
      * Takes the lease. A lease whose holder ran on this machine and is gone (killed, crashed) is taken
@@ -143,10 +156,10 @@ public final class Convergence {
      */
     private Acquisition acquire(Run run) throws LockException {
         Optional<String> process = processes.identity();
-        Acquisition acquisition = run.ledger.acquire(run.id, run.who, run.commit, LEASE, process, Optional.empty());
+        Acquisition acquisition = run.ledger.acquire(run.id, run.who, run.commit, run.lease, process, Optional.empty());
         if (acquisition instanceof Acquisition.Held held
                 && held.holder().process().filter(processes::isGone).isPresent()) {
-            acquisition = run.ledger.acquire(run.id, run.who, run.commit, LEASE, process,
+            acquisition = run.ledger.acquire(run.id, run.who, run.commit, run.lease, process,
                     Optional.of(held.holder().run()));
             if (acquisition instanceof Acquisition.Acquired) {
                 run.listener.leaseTakenOver(held.holder(), true);

@@ -38,11 +38,6 @@ public class ForwardingListener implements RolloutListener {
     }
 
     @Override
-    public void leaseRenewalFailed(LockException problem) {
-        delegate.leaseRenewalFailed(problem);
-    }
-
-    @Override
     public void leaseReleaseFailed(LockException problem) {
         delegate.leaseReleaseFailed(problem);
     }

@@ -33,9 +33,6 @@ public interface RolloutListener extends Progress {
     /** The lease is no longer this apply's: it stops before its next step. */
     default void leaseLost(String why) {}
 
-    /** Renewing the lease failed; it is tried again. */
-    default void leaseRenewalFailed(LockException problem) {}
-
     /** The lease could not be given back; it lapses by itself. */
     default void leaseReleaseFailed(LockException problem) {}
 

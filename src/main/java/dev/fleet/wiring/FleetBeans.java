@@ -3,6 +3,7 @@ package dev.fleet.wiring;
 import dev.fleet.apply.Executor;
 import dev.fleet.apply.Pause;
 import dev.fleet.balancer.Balancers;
+import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.load.StateLoader;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.droplet.SshDropletObserver;
@@ -17,6 +18,7 @@ import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.Ledgers;
 import dev.fleet.rollout.PlanRunner;
 import dev.fleet.rollout.ledger.Ledger;
+import dev.fleet.rollout.ledger.QuorumLedger;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -72,7 +74,8 @@ public class FleetBeans {
                 new SshDropletSessions(connections, state), Balancers.of(state), clock, Pause.SLEEP, progress)
                 .apply(plan);
         return new Convergence(observer, Balancers::of, ledgerOpener(connections), runner, LocalProcess.INSTANCE,
-                Owner::describe, () -> Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), clock);
+                Owner::describe, () -> Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), clock,
+                () -> LockLease.from(System.getenv()));
     }
 
     @Produces
@@ -82,6 +85,8 @@ public class FleetBeans {
     }
 
     private static Ledger.Opener ledgerOpener(DropletConnections connections) {
-        return state -> DropletLedger.open(connections, state);
+        return state -> QuorumLedger.open(state.droplets().stream().map(DropletSpec::name).toList(),
+                DropletLedger.folder(state), name -> DropletLedger.open(connections, state, state.droplets().stream()
+                        .filter(droplet -> droplet.name().equals(name)).findFirst().orElseThrow()));
     }
 }

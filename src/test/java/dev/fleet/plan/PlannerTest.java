@@ -259,7 +259,7 @@ class PlannerTest {
     }
 
     @Test
-    void anUnreachableDropletRefusesThePlanNamingIt() {
+    void anUnreachableDropletIsLeftAsItIsAndCountsAgainstTheBudgetAsADropletDown() {
         DesiredState state = state(V2, 1, true, droplet("d1"), droplet("d2"));
 
         PlanOutcome outcome = plan(state, reached("d1", running(V1), HEALTHY),
@@ -268,19 +268,32 @@ class PlannerTest {
         assertThat(outcome).isInstanceOf(PlanOutcome.Refused.class);
         PlanOutcome.Refused refused = (PlanOutcome.Refused) outcome;
         assertThat(refused.reasons()).singleElement().asString()
-                .startsWith("d2 is unreachable (TIMEOUT): no answer within 5s. Every droplet must be reachable");
+                .startsWith("max-unavailable is 1 and d2 (unreachable (TIMEOUT): no answer within 5s) is already out of"
+                        + " rotation: draining d1 would take more droplets out than allowed");
         assertThat(refused.plan().droplets()).extracting(DropletPlan::droplet).containsExactly("d1");
         assertThat(refused.plan().unchanged()).doesNotContain("d2");
     }
 
     @Test
-    void anUnreachableDropletRefusesEvenWhenNothingElseChanges() {
+    void withBudgetForItTheOthersAreRolledWhileADropletIsUnreachable() {
+        DesiredState state = state(V2, 2, true, droplet("d1"), droplet("d2"), droplet("d3"));
+
+        PlanOutcome outcome = plan(state, new Unreachable("d1", NOW, UnreachableReason.REFUSED, "connection refused"),
+                reached("d2", running(V1), HEALTHY), reached("d3", running(V1), HEALTHY));
+
+        assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
+        assertThat(planOf(outcome).droplets()).extracting(DropletPlan::droplet).containsExactly("d2", "d3");
+    }
+
+    @Test
+    void anUnreachableDropletAloneMakesNoStep() {
         DesiredState state = state(V1, 1, true, droplet("d1"), droplet("d2"));
 
         PlanOutcome outcome = plan(state, reached("d1", running(V1), HEALTHY),
                 new Unreachable("d2", NOW, UnreachableReason.REFUSED, "connection refused"));
 
-        assertThat(outcome).isInstanceOf(PlanOutcome.Refused.class);
+        assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
+        assertThat(planOf(outcome).isEmpty()).isTrue();
     }
 
     @Test

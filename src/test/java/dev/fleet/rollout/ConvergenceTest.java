@@ -126,7 +126,7 @@ class ConvergenceTest {
             fleet.digests.putAll(Map.of("d1", V2, "d2", V2));
             return ledger;
         }, fleet.runner(), fleet.processes(), () -> "tester@host", () -> "run1",
-                java.time.Clock.fixed(FakeFleet.NOW, java.time.ZoneOffset.UTC));
+                java.time.Clock.fixed(FakeFleet.NOW, java.time.ZoneOffset.UTC), () -> Convergence.LEASE);
 
         ConvergeResult result = racing.converge(state(V2), Convergence.Confirmation.ALWAYS, listener);
 
@@ -134,6 +134,23 @@ class ConvergenceTest {
         assertThat(fleet.observations).hasValue(4); // two droplets, looked at twice
         assertThat(fleet.runs).isEmpty();
         assertThat(ledger.released).isTrue();
+    }
+
+    @Test
+    void aLeaseLengthFleetCannotUseEndsTheApplyBeforeTheLockEvenOnAConvergedFleet() throws Exception {
+        fleet.digests.putAll(Map.of("d1", V2, "d2", V2));
+        Convergence misconfigured = new Convergence(fleet.observer(), Balancers::of, state -> fleet.ledger,
+                fleet.runner(), fleet.processes(), () -> "tester@host", () -> "run1",
+                java.time.Clock.fixed(FakeFleet.NOW, java.time.ZoneOffset.UTC), () -> {
+                    throw new IllegalArgumentException("FLEET_LOCK_LEASE must be a duration from 8s to 1h");
+                });
+
+        ConvergeResult result = misconfigured.converge(state(V1), Convergence.Confirmation.ALWAYS, listener);
+
+        assertThat(result).isInstanceOfSatisfying(ConvergeResult.LockUnavailable.class,
+                unavailable -> assertThat(unavailable.problem()).startsWith("FLEET_LOCK_LEASE must be"));
+        assertThat(fleet.ledger.lease).isEmpty();
+        assertThat(fleet.runs).isEmpty();
     }
 
     @Test
@@ -148,14 +165,14 @@ class ConvergenceTest {
     }
 
     @Test
-    void anUnreachableDropletRefusesTheRolloutRecordsItAndChangesNothing() throws Exception {
+    void anUnreachableDropletThatSpendsTheBudgetRefusesTheRolloutRecordsItAndChangesNothing() throws Exception {
         fleet.digests.putAll(Map.of("d1", V1, "d2", V1));
         fleet.unreachable.add("d2");
 
         ConvergeResult result = fleet.convergence().converge(state(V2), Convergence.Confirmation.ALWAYS, listener);
 
         assertThat(result).isInstanceOfSatisfying(ConvergeResult.Refused.class,
-                refused -> assertThat(refused.reasons()).anySatisfy(r -> assertThat(r).startsWith("d2 is ")));
+                refused -> assertThat(refused.reasons()).anySatisfy(r -> assertThat(r).startsWith("max-unavailable is 1 and d2 (")));
         assertThat(fleet.runs).isEmpty();
         assertThat(fleet.ledger.history).singleElement()
                 .satisfies(record -> assertThat(record.result()).isEqualTo("refused"));

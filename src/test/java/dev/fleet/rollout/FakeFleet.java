@@ -125,7 +125,7 @@ public final class FakeFleet {
             opened.incrementAndGet();
             return ledger;
         }, runner(), processes(), () -> "tester@host", () -> "run" + runIds.incrementAndGet(),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC), () -> Convergence.LEASE);
     }
 
     /** A lease and a history in memory, with the lease store's rules. */

@@ -14,6 +14,7 @@ import dev.fleet.desired.PortMapping;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.ServiceSpec;
+import dev.fleet.infra.droplet.journal.JournalWriter;
 import dev.fleet.infra.droplet.ledger.DropletLedger;
 import dev.fleet.infra.ssh.LabTargets;
 import dev.fleet.infra.ssh.SshConnector;
@@ -268,7 +269,7 @@ class SshDropletObserverIT {
     void aLeaseWhoseOwnerHoldsExpiresIsRenewedInItsOwnExpiresField() throws Exception {
         DesiredState state = state(List.of());
         String owner = "ci-expires=1@runner";
-        try (DropletLedger ledger = DropletLedger.open(connections, state)) {
+        try (DropletLedger ledger = DropletLedger.open(connections, state, state.droplets().getFirst())) {
             Acquisition taken = ledger.acquire("run-1", owner, "0123abcd", Duration.ofSeconds(60), Optional.empty(),
                     Optional.empty());
             assertThat(taken).isInstanceOf(Acquisition.Acquired.class);
@@ -295,7 +296,7 @@ class SshDropletObserverIT {
         DesiredState state = state(List.of());
         String garbled = "run=run-1 owner=ci commit=0123abcd since=1 expires=soon process=-";
         writeLease(garbled);
-        try (DropletLedger ledger = DropletLedger.open(connections, state)) {
+        try (DropletLedger ledger = DropletLedger.open(connections, state, state.droplets().getFirst())) {
             assertThatThrownBy(() -> ledger.acquire("run-2", "ci", "0123abcd", Duration.ofSeconds(60),
                     Optional.empty(), Optional.empty()))
                     .isInstanceOf(LockException.class)
@@ -336,7 +337,7 @@ class SshDropletObserverIT {
                 Duration.ofSeconds(42), "failed", List.of(new ApplyRecord.DropletRecord("droplet-1", "sha256:aa",
                         "sha256:bb", "failed", List.of("start demo: 1.2s FAILED: " + failure.substring(0, 1000)))),
                 Optional.of(failure));
-        try (DropletLedger ledger = DropletLedger.open(connections, state)) {
+        try (DropletLedger ledger = DropletLedger.open(connections, state, state.droplets().getFirst())) {
             ledger.append(record);
 
             assertThat(ledger.recent(3)).last().isEqualTo(new HistoryEntry.Apply(record));
@@ -349,7 +350,7 @@ class SshDropletObserverIT {
     @Order(12)
     void aHistoryRecordOverTheLimitIsRefusedAndTheReadOfTheHistoryIsBounded() throws Exception {
         DesiredState state = state(List.of());
-        try (DropletLedger ledger = DropletLedger.open(connections, state)) {
+        try (DropletLedger ledger = DropletLedger.open(connections, state, state.droplets().getFirst())) {
             assertThatThrownBy(() -> ledger.append(record("run-huge", "x".repeat(1024 * 1024))))
                     .isInstanceOf(LockException.class)
                     .hasMessageContaining("the history record of run run-huge is")
@@ -365,6 +366,34 @@ class SshDropletObserverIT {
                     .containsExactly("run-2", "run-3", "run-4", "run-5");
             assertThat(ledger.recent(2)).extracting(entry -> ((HistoryEntry.Apply) entry).record().run())
                     .containsExactly("run-4", "run-5");
+        } finally {
+            lab.get().ssh(lab.get().droplets().get(0).name(), "rm", "-rf", ".fleet/" + APP);
+        }
+    }
+
+    @Test
+    @Order(13)
+    void aDropletRefusesTheStepOfARunWhoseLeaseItDoesNotHoldOrThatLapsed() throws Exception {
+        DesiredState state = state(List.of());
+        long now = Instant.now().getEpochSecond();
+        String intentOfA = "run=run-a step=1 phase=forward to=sha256:aa from= from-digest= at=" + now;
+        String intentOfB = "run=run-b step=1 phase=forward to=sha256:bb from= from-digest= at=" + now;
+        try (JournalWriter journal = JournalWriter.open(connections.get(state.droplets().getFirst(), state.ssh()).ssh(),
+                APP, Duration.ofSeconds(10))) {
+            assertThatThrownBy(() -> journal.intend(intentOfB))
+                    .hasMessageContaining("refused: this droplet holds no apply lease for run run-b");
+
+            writeLease("run=run-a owner=ci commit=0123abcd since=" + now + " expires=" + (now + 600));
+            assertThatThrownBy(() -> journal.intend(intentOfB))
+                    .hasMessageContaining("refused: this droplet's apply lease is run run-a's, not run run-b's");
+            journal.intend(intentOfA);
+
+            writeLease("run=run-a owner=ci commit=0123abcd since=" + (now - 700) + " expires=" + (now - 100));
+            assertThatThrownBy(() -> journal.intend(intentOfA))
+                    .hasMessageContaining("refused: run run-a's apply lease on this droplet lapsed");
+
+            Lab.CommandResult written = lab.get().ssh(lab.get().droplets().get(0).name(), "cat", ".fleet/" + APP + "/journal");
+            assertThat(written.output().strip()).isEqualTo(intentOfA);
         } finally {
             lab.get().ssh(lab.get().droplets().get(0).name(), "rm", "-rf", ".fleet/" + APP);
         }

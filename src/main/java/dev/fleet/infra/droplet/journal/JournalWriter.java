@@ -1,6 +1,7 @@
 package dev.fleet.infra.droplet.journal;
 
 import dev.fleet.desired.Durations;
+import dev.fleet.infra.droplet.ledger.LeaseLine;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.infra.ssh.ShellWords;
 import dev.fleet.infra.ssh.SshChannel;
@@ -28,15 +29,33 @@ import java.util.Base64;
 public final class JournalWriter implements AutoCloseable {
 
     private static final String SCRIPT = """
+            set -f
             dir="${HOME:-/tmp}/.fleet/$1"
-            mkdir -p "$dir" 2>/dev/null || { echo "cannot create $dir"; exit 1; }
+            mkdir -p "$dir" 2>/dev/null && exec 9>>"$dir/lock" || { echo "cannot create $dir"; exit 1; }
             echo ready
+            # The fence: an intent (and so the step after it) only from the run this droplet's lease names,
+            # before it lapses, checked under the lock that every change of the lease takes.
+            fence() {
+              run=${1%% *}; run=${run#run=}; held=""; expires=0
+              for word in $(head -c @LEASE_BYTES@ "$dir/lease" 2>/dev/null); do
+                case "$word" in run=*) held=${word#run=} ;; expires=*) expires=${word#expires=} ;; esac
+              done
+              case "$expires" in ''|*[!0-9]*) expires=0 ;; esac
+              now=$(date +%s)
+              if [ -z "$held" ]; then echo "refused: this droplet holds no apply lease for run $run"; return 1; fi
+              if [ "$held" != "$run" ]; then echo "refused: this droplet's apply lease is run $held's, not run $run's"; return 1; fi
+              if [ "$expires" -le "$now" ]; then echo "refused: run $run's apply lease on this droplet lapsed $((now - expires))s ago"; return 1; fi
+            }
             while IFS= read -r line; do
               case "$line" in
                 "intend "*)
                   l=${line#intend }
-                  if printf '%s\\n' "$l" > "$dir/intent.new" 2>/dev/null && mv "$dir/intent.new" "$dir/intent" 2>/dev/null \\
-                      && printf '%s\\n' "$l" >> "$dir/journal" 2>/dev/null; then echo ok; else echo "cannot write $dir/intent"; fi ;;
+                  if ! flock -w 10 9; then echo "the lock $dir/lock stayed busy for 10s"; continue; fi
+                  if fence "$l"; then
+                    if printf '%s\\n' "$l" > "$dir/intent.new" 2>/dev/null && mv "$dir/intent.new" "$dir/intent" 2>/dev/null \\
+                        && printf '%s\\n' "$l" >> "$dir/journal" 2>/dev/null; then echo ok; else echo "cannot write $dir/intent"; fi
+                  fi
+                  flock -u 9 ;;
                 "end "*)
                   l=${line#end }
                   if [ -f "$dir/intent" ]; then printf '%s\\n' "$l" >> "$dir/journal" 2>/dev/null; rm -f "$dir/intent"; fi
@@ -47,7 +66,7 @@ public final class JournalWriter implements AutoCloseable {
                 *) echo "unknown request" ;;
               esac
             done
-            """;
+            """.replace("@LEASE_BYTES@", String.valueOf(LeaseLine.MAX_BYTES));
 
     /** The longest answer read: the script's are a word, or a sentence naming a path. */
     private static final int ANSWER_LIMIT = 4096;

@@ -33,7 +33,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The fleet's lease and apply history, kept on its first droplet in the SSH user's
+ * One droplet's copy of the fleet's lease and apply history (every droplet keeps one, see
+ * {@code QuorumLedger}), in the SSH user's
  * {@code ~/.fleet/SERVICE/}: {@code lease} (one line), {@code history.jsonl} (a JSON line per
  * apply or broken lease) and {@code lock}, which {@code flock} holds around every read-and-write so
  * each operation is atomic however many runners try at once. Times come from the droplet's clock.
@@ -71,17 +72,21 @@ public final class DropletLedger implements Ledger {
         this.where = where;
     }
 
-    /** Connects to the state's first droplet, where the fleet's lease and history live. */
-    public static DropletLedger open(DropletConnections connections, DesiredState state) throws LockException {
-        DropletSpec first = state.droplets().getFirst();
+    /** Connects to {@code droplet}, one of the droplets that keep the state's lease and history. */
+    public static DropletLedger open(DropletConnections connections, DesiredState state, DropletSpec droplet)
+            throws LockException {
         try {
-            connections.get(first, state.ssh());
-            return new DropletLedger(connections, first, state.ssh(), safe(state.service().name()),
-                    first.name() + ":~/.fleet/" + state.service().name());
+            connections.get(droplet, state.ssh());
+            return new DropletLedger(connections, droplet, state.ssh(), safe(state.service().name()),
+                    droplet.name() + ":" + folder(state));
         } catch (DropletException e) {
-            throw new LockException("the apply lock and history live on " + first.name() + ", the state's first droplet,"
-                    + " which is unreachable (" + e.reason() + "): " + e.getMessage(), e);
+            throw new LockException(droplet.name() + " is unreachable (" + e.reason() + "): " + e.getMessage(), e);
         }
+    }
+
+    /** The folder that keeps the lease and history on each droplet ({@code ~/.fleet/SERVICE}). */
+    public static String folder(DesiredState state) {
+        return "~/.fleet/" + safe(state.service().name());
     }
 
     /** Where the lease and history are, for messages. */

@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
  * a line fleet did not write is never taken over nor rewritten; this class reads fleet's lines and
  * says, for the operator, what is wrong with any other.
  */
-final class LeaseLine {
+public final class LeaseLine {
 
     /** The longest lease line read, in bytes; fleet's own are a few hundred. */
-    static final int MAX_BYTES = 1024;
+    public static final int MAX_BYTES = 1024;
 
     private static final String WORD = "[" + ShellWords.ALPHABET + "]+";
     private static final String SECONDS = "[0-9]{1,12}";
