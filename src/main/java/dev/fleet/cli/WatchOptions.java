@@ -16,8 +16,12 @@ final class WatchOptions {
         Path stateFile;
 
         @Option(names = "--repo", paramLabel = "URL", required = true,
-                description = "A git repository holding the desired state (https, ssh, git, file URL or a path)."
-                        + " HTTPS credentials: FLEET_GIT_TOKEN or FLEET_GIT_TOKEN_FILE, and FLEET_GIT_USERNAME.")
+                description = "A git repository holding the desired state (https, ssh, git, file URL or a path), never"
+                        + " with a password in it. HTTPS credentials: FLEET_GIT_TOKEN or FLEET_GIT_TOKEN_FILE, and"
+                        + " FLEET_GIT_USERNAME. SSH (ssh://user@host:port/path or user@host:path): the key"
+                        + " FLEET_GIT_SSH_KEY (owner-only; passphrase in FLEET_GIT_SSH_PASSPHRASE or"
+                        + " FLEET_GIT_SSH_PASSPHRASE_FILE), else the ssh-agent at SSH_AUTH_SOCK; the host key must be"
+                        + " in FLEET_GIT_KNOWN_HOSTS (default ~/.ssh/known_hosts), never trusted on first use.")
         String repo;
     }
 

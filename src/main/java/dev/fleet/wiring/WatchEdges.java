@@ -3,7 +3,11 @@ package dev.fleet.wiring;
 import dev.fleet.desired.Hosts;
 import dev.fleet.infra.dns.DnsFailoverRounds;
 import dev.fleet.infra.droplet.DropletConnections;
+import dev.fleet.desired.load.GitSshLogin;
+import dev.fleet.infra.git.GitRemotes;
 import dev.fleet.infra.git.GitStateSource;
+import dev.fleet.infra.git.SshjSessionFactory;
+import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.infra.web.StatusServer;
 import dev.fleet.infra.web.WebhookNotifier;
 import dev.fleet.rollout.watch.DnsWatch;
@@ -21,7 +25,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.eclipse.jgit.transport.SshSessionFactory;
 
 /** The edges the long-running commands are built from, picked by their options. */
 @Singleton
@@ -44,20 +50,31 @@ public class WatchEdges {
     }
 
     /**
-     * A git repository fetched into fleet's own clone under {@code home}, with HTTPS credentials from
-     * fleet's environment.
+     * A git repository fetched into fleet's own clone under {@code home}, with HTTPS credentials, or
+     * the SSH login ({@link GitSshLogin}), from fleet's environment. A URL holding a password is
+     * refused: it would show in fleet's arguments (ps) and in the clone's .git/config.
      *
      * @throws IOException when the clone cannot be prepared
      */
     public StateSource repository(String url, String branch, String path, Path home, boolean allowPlainHttp)
             throws IOException {
+        if (GitRemotes.hasPassword(url)) {
+            throw new IllegalArgumentException("--repo holds a password in its URL, which anyone on this machine could"
+                    + " read in fleet's arguments and which would be written to the clone's .git/config; remove it"
+                    + " and give the token in FLEET_GIT_TOKEN or FLEET_GIT_TOKEN_FILE (https), or use an ssh:// remote"
+                    + " and FLEET_GIT_SSH_KEY");
+        }
+        Optional<SshSessionFactory> ssh = GitRemotes.isSsh(url)
+                ? Optional.of(new SshjSessionFactory(new SshConnector(), GitSshLogin.settings(System.getenv(),
+                        FETCH_TIMEOUT)))
+                : Optional.empty();
         var credentials = GitStateSource.credentialsFrom(System.getenv());
         if (credentials.isPresent() && !allowPlainHttp && plainHttpToAnotherMachine(url)) {
             throw new IllegalArgumentException("--repo is plain http to another machine and FLEET_GIT_TOKEN would"
                     + " cross the network unencrypted; use https (or ssh), or --allow-insecure-http if that network"
                     + " is yours");
         }
-        return new GitStateSource(url, branch, path, home, credentials, FETCH_TIMEOUT);
+        return new GitStateSource(url, branch, path, home, credentials, ssh, FETCH_TIMEOUT);
     }
 
     /**

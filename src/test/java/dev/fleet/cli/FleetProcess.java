@@ -88,6 +88,11 @@ public final class FleetProcess {
             return process.isAlive();
         }
 
+        /** The running fleet, to read its arguments or its children from. */
+        public ProcessHandle handle() {
+            return process.toHandle();
+        }
+
         /** Sends SIGTERM, as systemd does, and returns the exit code (killed after 30 s). */
         public int stop() {
             process.destroy();

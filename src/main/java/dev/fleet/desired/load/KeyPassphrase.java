@@ -7,6 +7,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * The identity file's passphrase, from fleet's environment and never from the state:
@@ -26,28 +27,38 @@ final class KeyPassphrase {
      * the key the passphrase opens; never with the passphrase in them.
      */
     static Optional<SshIdentity.Passphrase> read(Field identityFile, Map<String, String> env) {
-        String value = env.get(VARIABLE);
-        String file = env.get(FILE_VARIABLE);
+        return read(identityFile::problem, env, VARIABLE, FILE_VARIABLE);
+    }
+
+    /**
+     * The passphrase from {@code variable}, or the file {@code fileVariable} names, when fleet's
+     * environment gives one. Problems go to {@code problem} as a message and a hint (or null).
+     */
+    static Optional<SshIdentity.Passphrase> read(BiConsumer<String, String> problem, Map<String, String> env,
+            String variable, String fileVariable) {
+        String value = env.get(variable);
+        String file = env.get(fileVariable);
         if (value != null && file != null) {
-            identityFile.problem("both " + VARIABLE + " and " + FILE_VARIABLE + " are set in fleet's environment",
+            problem.accept("both " + variable + " and " + fileVariable + " are set in fleet's environment",
                     "unset one of them");
             return Optional.empty();
         }
         if (value != null) {
             if (value.isEmpty()) {
-                identityFile.problem(VARIABLE + " is set in fleet's environment, but empty",
+                problem.accept(variable + " is set in fleet's environment, but empty",
                         "unset it when the key has no passphrase");
                 return Optional.empty();
             }
-            return Optional.of(new SshIdentity.Passphrase(new Secret(value), "env " + VARIABLE));
+            return Optional.of(new SshIdentity.Passphrase(new Secret(value), "env " + variable));
         }
-        return file == null ? Optional.empty() : fromFile(identityFile, file);
+        return file == null ? Optional.empty() : fromFile(problem, file, fileVariable);
     }
 
-    private static Optional<SshIdentity.Passphrase> fromFile(Field identityFile, String name) {
-        String names = FILE_VARIABLE + " names ";
+    private static Optional<SshIdentity.Passphrase> fromFile(BiConsumer<String, String> problem, String name,
+            String fileVariable) {
+        String names = fileVariable + " names ";
         if (name.isBlank()) {
-            identityFile.problem(FILE_VARIABLE + " is set in fleet's environment, but empty",
+            problem.accept(fileVariable + " is set in fleet's environment, but empty",
                     "set it to the file that holds the key's passphrase, or unset it");
             return Optional.empty();
         }
@@ -55,20 +66,20 @@ final class KeyPassphrase {
         try {
             path = Path.of(name).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            identityFile.problem(FILE_VARIABLE + " is not a valid path: " + e.getReason());
+            problem.accept(fileVariable + " is not a valid path: " + e.getReason(), null);
             return Optional.empty();
         }
         if (!Files.isRegularFile(path)) {
-            identityFile.problem(names + path + ", which " + (Files.exists(path) ? "is not a file" : "does not exist"),
+            problem.accept(names + path + ", which " + (Files.exists(path) ? "is not a file" : "does not exist"),
                     "write the key's passphrase in that file, readable by you only (chmod 600), or fix "
-                            + FILE_VARIABLE);
+                            + fileVariable);
             return Optional.empty();
         }
-        if (!OwnerOnly.check(identityFile, path, names + path + ", which",
+        if (!OwnerOnly.check(problem, path, names + path + ", which",
                 "fleet refuses a passphrase file that others can read, as it refuses such a key")) {
             return Optional.empty();
         }
-        return Secrets.value(path, (message, hint) -> identityFile.problem(names + message, hint))
+        return Secrets.value(path, (message, hint) -> problem.accept(names + message, hint))
                 .map(value -> new SshIdentity.Passphrase(new Secret(value), "file " + path));
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Files that only their owner may open: private keys and passphrase files. OpenSSH refuses a key
@@ -43,14 +44,19 @@ final class OwnerOnly {
      * @return whether only the owner can open it
      */
     static boolean check(Field field, Path file, String subject, String why) {
+        return check(field::problem, file, subject, why);
+    }
+
+    /** {@link #check(Field, Path, String, String)}, the problem given to {@code problem} as a message and a hint (or null). */
+    static boolean check(BiConsumer<String, String> problem, Path file, String subject, String why) {
         Optional<String> exposed;
         try {
             exposed = exposedMode(file);
         } catch (IOException e) {
-            field.problem(subject + " cannot be read: " + e.getMessage());
+            problem.accept(subject + " cannot be read: " + e.getMessage(), null);
             return false;
         }
-        exposed.ifPresent(mode -> field.problem(subject + " is open to group or others (mode " + mode + "); " + why,
+        exposed.ifPresent(mode -> problem.accept(subject + " is open to group or others (mode " + mode + "); " + why,
                 "chmod 600 " + file));
         return exposed.isEmpty();
     }

@@ -1,5 +1,6 @@
 package dev.fleet.infra.git;
 
+import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.rollout.watch.StateSource;
 import java.io.IOException;
 import java.net.URI;
@@ -16,10 +17,17 @@ import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.RemoteSession;
+import org.eclipse.jgit.transport.SshSessionFactory;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.FileUtils;
 
 /**
@@ -31,7 +39,9 @@ import org.eclipse.jgit.util.FileUtils;
  * <p>Credentials, for HTTPS remotes: a user and a token from {@code FLEET_GIT_USERNAME} (default
  * {@code git}) and {@code FLEET_GIT_TOKEN}, or the token from the file {@code FLEET_GIT_TOKEN_FILE}.
  * They never appear in what this class says: messages name the remote without any user or password
- * the URL holds.
+ * the URL holds. SSH remotes ({@code ssh://user@host:port/path} or {@code user@host:path}) go through
+ * the {@link SshSessionFactory} given, set on each clone and fetch (JGit's global one is never used:
+ * JGit core has none, and {@code GIT_SSH} would run an ssh process).
  */
 public final class GitStateSource implements StateSource {
 
@@ -40,6 +50,7 @@ public final class GitStateSource implements StateSource {
     private final String path;
     private final Path clone;
     private final Optional<CredentialsProvider> credentials;
+    private final Optional<SshSessionFactory> ssh;
     private final Duration timeout;
 
     /**
@@ -52,11 +63,21 @@ public final class GitStateSource implements StateSource {
      */
     public GitStateSource(String url, String branch, String path, Path home, Optional<CredentialsProvider> credentials,
             Duration timeout) {
+        this(url, branch, path, home, credentials, Optional.empty(), timeout);
+    }
+
+    /**
+     * @param ssh how to reach an SSH remote; without it, an SSH remote fails each fetch with a
+     *            message saying so
+     */
+    public GitStateSource(String url, String branch, String path, Path home, Optional<CredentialsProvider> credentials,
+            Optional<SshSessionFactory> ssh, Duration timeout) {
         this.url = url;
         this.branch = branch;
         this.path = path;
         this.clone = home.resolve(folderName(url, branch));
         this.credentials = credentials;
+        this.ssh = ssh;
         this.timeout = timeout;
     }
 
@@ -105,7 +126,7 @@ public final class GitStateSource implements StateSource {
             }
             Files.createDirectories(clone.getParent());
             var command = Git.cloneRepository().setURI(url).setBranch(branch).setDirectory(clone.toFile())
-                    .setTimeout(seconds).setCloneAllBranches(false);
+                    .setTimeout(seconds).setCloneAllBranches(false).setTransportConfigCallback(this::configure);
             credentials.ifPresent(command::setCredentialsProvider);
             try (Git ignored = command.call()) {
                 return;
@@ -113,7 +134,8 @@ public final class GitStateSource implements StateSource {
         }
         try (Git git = Git.open(clone.toFile())) {
             var fetch = git.fetch().setRemote("origin").setTimeout(seconds)
-                    .setRefSpecs("+refs/heads/" + branch + ":refs/remotes/origin/" + branch);
+                    .setRefSpecs("+refs/heads/" + branch + ":refs/remotes/origin/" + branch)
+                    .setTransportConfigCallback(this::configure);
             credentials.ifPresent(fetch::setCredentialsProvider);
             fetch.call();
             ObjectId latest = git.getRepository().resolve("refs/remotes/origin/" + branch + "^{commit}");
@@ -127,10 +149,29 @@ public final class GitStateSource implements StateSource {
         }
     }
 
-    /** The exception's message, without the URL's credentials, on one line. */
+    /** An SSH transport gets this source's SSH client, or one that says there is none. */
+    private void configure(Transport transport) {
+        if (transport instanceof SshTransport sshTransport) {
+            sshTransport.setSshSessionFactory(ssh.orElse(NoSsh.INSTANCE));
+        }
+    }
+
+    /**
+     * The exception's message, and its causes' where they add something (JGit often says only that
+     * the remote hung up, and why is in the cause), without the URL's credentials, on one line.
+     */
     private String clean(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.replace(url, withoutCredentials(url)).replace('\n', ' ');
+        StringBuilder message = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            String more = cause.getMessage();
+            if (more != null && !more.isBlank() && message.indexOf(more) < 0) {
+                message.append(": ").append(more);
+            }
+            if (cause instanceof DropletException) {
+                break; // fleet's own SSH message says all; what sshj said under it adds only noise
+            }
+        }
+        return message.toString().replace(url, withoutCredentials(url)).replace('\n', ' ');
     }
 
     /** The URL without a user or password in it. */
@@ -156,6 +197,23 @@ public final class GitStateSource implements StateSource {
             return "repo-" + HexFormat.of().formatHex(hash, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always there", e);
+        }
+    }
+
+    /** The SSH client of a source given none: every SSH remote is refused, saying why. */
+    private static final class NoSsh extends SshSessionFactory {
+
+        static final NoSsh INSTANCE = new NoSsh();
+
+        @Override
+        public RemoteSession getSession(URIish uri, CredentialsProvider credentials, FS fs, int timeout)
+                throws TransportException {
+            throw new TransportException(uri.setPass(null), "fleet was given no SSH login for this remote");
+        }
+
+        @Override
+        public String getType() {
+            return "none";
         }
     }
 }

@@ -42,19 +42,31 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
     private final Path file;
     /** The lines that can apply to the droplet, undecoded. */
     private final List<String> lines;
+    private final String host;
+    private final int port;
+    private final SshPeer peer;
     private volatile HostKeyRefusal refusal;
 
-    private KnownHostsVerifier(Path file, List<String> lines) throws IOException {
+    private KnownHostsVerifier(Path file, List<String> lines, String host, int port, SshPeer peer) throws IOException {
         super(new StringReader(""), SshjLogging.QUIET_UNLESS_DEBUGGING);
         this.file = file;
         this.lines = lines;
+        this.host = host;
+        this.port = port;
+        this.peer = peer;
     }
 
     /** A verifier for the droplet at {@code host} and {@code port}, from {@code file} (missing: knows none). */
     static KnownHostsVerifier forHost(Path file, String host, int port) throws IOException {
+        return forHost(file, host, port, SshPeer.DROPLET);
+    }
+
+    /** A verifier for {@code peer} at {@code host} and {@code port}, from {@code file} (missing: knows none). */
+    static KnownHostsVerifier forHost(Path file, String host, int port, SshPeer peer) throws IOException {
         String known = Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
         String pattern = adjusted(host, port);
-        return new KnownHostsVerifier(file, known.lines().filter(line -> mayApply(line, pattern)).toList());
+        return new KnownHostsVerifier(file, known.lines().filter(line -> mayApply(line, pattern)).toList(), host, port,
+                peer);
     }
 
     /** Why the last key was refused, if it was. */
@@ -162,10 +174,8 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
                 : "; known_hosts lists only other key types for it (" + describe(others) + ")";
         refusal = new HostKeyRefusal(UnreachableReason.HOST_KEY_UNKNOWN,
                 "the host key of " + hostPattern + " is not in " + file + fileNote + otherTypes
-                        + ": the droplet presented " + presented + ". Verify that fingerprint out of band (for"
-                        + " example on the droplet's console: ssh-keygen -lf /etc/ssh/ssh_host_"
-                        + keyFileSuffix(key) + "_key.pub), then add this line to " + file + ": "
-                        + HostKeys.knownHostsLine(hostPattern, key));
+                        + ": the " + peer.noun() + " presented " + presented + ". "
+                        + peer.howToTrust(host, port, keyFileSuffix(key), file, HostKeys.knownHostsLine(hostPattern, key)));
         return false;
     }
 
@@ -178,9 +188,9 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
                 ? "the host key of " + hostPattern + " is marked @revoked in " + file
                 : "the host key of " + hostPattern + " changed: " + file + " expects " + describe(expected);
         refusal = new HostKeyRefusal(UnreachableReason.HOST_KEY_CHANGED,
-                verdict + ", the droplet presented " + type + " " + presentedFingerprint
-                        + ". fleet refuses to talk to it, since it may be another machine. If the droplet was"
-                        + " rebuilt, verify the new fingerprint out of band, then replace its line in known_hosts"
+                verdict + ", the " + peer.noun() + " presented " + type + " " + presentedFingerprint
+                        + ". fleet refuses to talk to it, since it may be another machine. If the " + peer.noun()
+                        + " was rebuilt, verify the new fingerprint out of band, then replace its line in known_hosts"
                         + " with: " + HostKeys.knownHostsLine(hostPattern, key));
         return false;
     }

@@ -38,10 +38,6 @@ public final class SshConnector {
         ModernAlgorithms.useJdkProviders();
     }
 
-    // Where the loader reads an encrypted key's passphrase from (fleet's environment), for messages.
-    private static final String PASSPHRASE_VARIABLE = "FLEET_SSH_PASSPHRASE";
-    private static final String PASSPHRASE_FILE_VARIABLE = "FLEET_SSH_PASSPHRASE_FILE";
-
     // Keep-alives go out every third of the command timeout, within these bounds (sshj counts in seconds).
     private static final int MIN_KEEP_ALIVE_SECONDS = 1;
     private static final int MAX_KEEP_ALIVE_SECONDS = 15;
@@ -53,8 +49,18 @@ public final class SshConnector {
      *     HOST_KEY_CHANGED or AUTHENTICATION (not until someone acts), or OTHER
      */
     public SshConnection connect(DropletSpec droplet, SshSettings settings) throws DropletException {
-        String address = droplet.user() + "@" + droplet.host() + ":" + droplet.port();
-        KnownHostsVerifier verifier = knownHosts(settings.knownHosts(), droplet.host(), droplet.port());
+        return connect(droplet.host(), droplet.port(), droplet.user(), settings, SshPeer.DROPLET);
+    }
+
+    /**
+     * Connects to the sshd of {@code peer} at {@code host}:{@code port} and authenticates as {@code
+     * user}, as {@link #connect(DropletSpec, SshSettings)} does for a droplet; messages say what
+     * {@code peer} is and which of fleet's variables to set.
+     */
+    public SshConnection connect(String host, int port, String user, SshSettings settings, SshPeer peer)
+            throws DropletException {
+        String address = user + "@" + host + ":" + port;
+        KnownHostsVerifier verifier = knownHosts(settings.knownHosts(), host, port, peer);
         SSHClient client = new SSHClient(ModernAlgorithms.config());
         client.addHostKeyVerifier(verifier);
         client.setConnectTimeout(Timeouts.millis(settings.connectTimeout()));
@@ -65,10 +71,10 @@ public final class SshConnector {
         String doing = "connecting";
         Login login = null;
         try {
-            login = login(client, settings);
-            client.connect(droplet.host(), droplet.port());
-            doing = "authenticating as " + droplet.user();
-            client.auth(droplet.user(), login.methods());
+            login = login(client, settings, peer);
+            client.connect(host, port);
+            doing = "authenticating as " + user;
+            client.auth(user, login.methods());
             return new SshConnection(client, address, settings.commandTimeout());
         } catch (IOException e) {
             // Until the TCP connection stands, the connect timeout is the one that ran out.
@@ -92,9 +98,10 @@ public final class SshConnector {
         }
     }
 
-    private static KnownHostsVerifier knownHosts(Path file, String host, int port) throws DropletException {
+    private static KnownHostsVerifier knownHosts(Path file, String host, int port, SshPeer peer)
+            throws DropletException {
         try {
-            return KnownHostsVerifier.forHost(file, host, port);
+            return KnownHostsVerifier.forHost(file, host, port, peer);
         } catch (IOException e) {
             throw new DropletException(UnreachableReason.OTHER, "cannot read known_hosts " + file + ": " + e.getMessage(), e);
         }
@@ -123,17 +130,18 @@ public final class SshConnector {
      * the network. Messages name the file, the agent's socket and where a passphrase came from,
      * never key material nor the passphrase.
      */
-    private static Login login(SSHClient client, SshSettings settings) throws DropletException {
+    private static Login login(SSHClient client, SshSettings settings, SshPeer peer) throws DropletException {
         return switch (settings.identity()) {
             case SshIdentity.KeyFile keyFile -> {
-                KeyProvider key = keyFile(client, keyFile);
+                KeyProvider key = keyFile(client, keyFile, peer);
                 yield () -> List.of(new AuthPublickey(key));
             }
-            case SshIdentity.Agent agent -> AgentLogin.open(agent.socket(), settings.commandTimeout());
+            case SshIdentity.Agent agent -> AgentLogin.open(agent.socket(), settings.commandTimeout(), peer);
         };
     }
 
-    private static KeyProvider keyFile(SSHClient client, SshIdentity.KeyFile identity) throws DropletException {
+    private static KeyProvider keyFile(SSHClient client, SshIdentity.KeyFile identity, SshPeer peer)
+            throws DropletException {
         Path file = identity.file();
         if (!Files.isReadable(file)) {
             throw new DropletException(UnreachableReason.OTHER, "cannot read the identity file " + file);
@@ -149,8 +157,8 @@ public final class SshConnector {
                         .map(passphrase -> "the passphrase from " + passphrase.source() + " does not open the identity"
                                 + " file " + file + ": wrong passphrase"
                                 + (e instanceof KeyDecryptionFailedException ? "" : ", or the key is damaged"))
-                        .orElse("the identity file " + file + " is encrypted; set " + PASSPHRASE_VARIABLE + " or "
-                                + PASSPHRASE_FILE_VARIABLE + " (a file only you can read) to its passphrase"), e);
+                        .orElse("the identity file " + file + " is encrypted; set " + peer.passphraseVariable() + " or "
+                                + peer.passphraseFileVariable() + " (a file only you can read) to its passphrase"), e);
             }
             throw new DropletException(UnreachableReason.OTHER, "cannot use the identity file " + file
                     + " (an OpenSSH or PEM private key is needed): " + e.getClass().getSimpleName(), e);
@@ -171,13 +179,13 @@ public final class SshConnector {
             this.failure = failure;
         }
 
-        static AgentLogin open(Path socket, Duration timeout) throws DropletException {
+        static AgentLogin open(Path socket, Duration timeout, SshPeer peer) throws DropletException {
             AgentClient agent;
             try {
                 agent = AgentClient.connect(socket, timeout);
             } catch (AgentClient.AgentException e) {
                 throw new DropletException(UnreachableReason.OTHER, e.getMessage() + "; is ssh-agent running, and"
-                        + " SSH_AUTH_SOCK its socket? (the state gives no ssh.identity-file, so fleet logs in with"
+                        + " SSH_AUTH_SOCK its socket? (" + peer.withoutKeyFile() + ", so fleet logs in with"
                         + " the agent's keys)", e);
             }
             try {
@@ -189,7 +197,7 @@ public final class SshConnector {
                         .toList();
                 if (methods.isEmpty()) {
                     throw new DropletException(UnreachableReason.OTHER, keys.isEmpty()
-                            ? "the ssh-agent at " + socket + " holds no keys; add the droplets' key with ssh-add"
+                            ? "the ssh-agent at " + socket + " holds no keys; add " + peer.whichKey() + " with ssh-add"
                             : "none of the " + keys.size() + " keys of the ssh-agent at " + socket + " is of a type"
                                     + " fleet logs in with (ed25519, ECDSA, RSA)");
                 }

@@ -79,6 +79,15 @@ class GitStateSourceTest {
     }
 
     @Test
+    void anSshRemoteWithoutAnSshLoginIsUnavailableSayingSoAndNoSshProcessIsTried() {
+        StateSource.Fetch fetch = source("deploy@127.0.0.1:state.git").fetch();
+
+        assertThat(fetch).isInstanceOf(StateSource.Unavailable.class);
+        assertThat(((StateSource.Unavailable) fetch).problem()).isEqualTo("fetching deploy@127.0.0.1:state.git failed:"
+                + " deploy@127.0.0.1:state.git: fleet was given no SSH login for this remote");
+    }
+
+    @Test
     void credentialsComeFromTheEnvironmentOrAFileAndAreAbsentOtherwise() throws IOException {
         Path tokenFile = Files.writeString(temp.resolve("token"), "from-file\n");
 

@@ -49,6 +49,22 @@ class KnownHostsVerifierTest {
     }
 
     @Test
+    void refusesAnUnknownGitServerSayingToVerifyItsFingerprintThenAddItWithSshKeyscan() throws IOException {
+        Path file = Files.writeString(temp.resolve("known_hosts"), "");
+        var verifier = KnownHostsVerifier.forHost(file, "git.example.test", 2222, SshPeer.GIT_SERVER);
+
+        assertThat(verifier.verify("git.example.test", 2222, TestKeys.key(TestKeys.ED25519))).isFalse();
+
+        assertThat(verifier.refusal().orElseThrow().message()).isEqualTo("the host key of [git.example.test]:2222 is"
+                + " not in " + file + ": the git server presented ssh-ed25519 " + TestKeys.ED25519_FINGERPRINT
+                + ". fleet never trusts a host key on first use: verify that fingerprint out of band (against the"
+                + " fingerprints your git host publishes, or ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the"
+                + " server), then add the key to " + file + " (ssh-keyscan -p 2222 -t ed25519 git.example.test >> "
+                + file + ", and check that ssh-keygen -lf " + file + " shows the same fingerprint), or add this line:"
+                + " [git.example.test]:2222 ssh-ed25519 " + TestKeys.ED25519);
+    }
+
+    @Test
     void refusesAChangedKeyWithExpectedAndPresentedFingerprints() throws IOException {
         var verifier = verifier("10.0.0.1", 2222, "[10.0.0.1]:2222 ssh-ed25519 " + TestKeys.OTHER_ED25519,
                 "[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA);

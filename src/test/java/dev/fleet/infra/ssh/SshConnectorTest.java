@@ -65,6 +65,17 @@ class SshConnectorTest {
     }
 
     @Test
+    void anEncryptedKeyForTheGitServerWithoutAPassphraseSaysWhichOfTheGitVariablesGiveOne() throws Exception {
+        Path key = encryptedKey("sentinel-passphrase-Qz4");
+
+        assertThatThrownBy(() -> new SshConnector().connect("127.0.0.1", 1, "git", settings(key, Optional.empty()),
+                SshPeer.GIT_SERVER))
+                .isInstanceOfSatisfying(DropletException.class, e -> assertThat(e.getMessage()).isEqualTo(
+                        "the identity file " + key + " is encrypted; set FLEET_GIT_SSH_PASSPHRASE or"
+                                + " FLEET_GIT_SSH_PASSPHRASE_FILE (a file only you can read) to its passphrase"));
+    }
+
+    @Test
     void anEncryptedKeyWithTheWrongPassphraseSaysSoAndWhereItCameFromNeverWhatItIs() throws Exception {
         Path key = encryptedKey("sentinel-passphrase-Qz4");
         var wrong = new SshIdentity.Passphrase(new Secret("sentinel-wrong-Lk8"), "env FLEET_SSH_PASSPHRASE");
