@@ -1,5 +1,6 @@
 package dev.fleet.infra.haproxy;
 
+import dev.fleet.desired.ByteCounts;
 import dev.fleet.observed.BalancerObservation.ServerState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +30,9 @@ public final class HaproxyRuntimeApi {
 
     private final Path socket;
     private final Duration timeout;
+
+    /** The most of one answer read: {@code show stat} is about 1 KiB per server. */
+    static final int ANSWER_LIMIT = 4 * 1024 * 1024;
 
     public HaproxyRuntimeApi(Path socket, Duration timeout) {
         this.socket = socket;
@@ -71,6 +75,10 @@ public final class HaproxyRuntimeApi {
         while (channel.read(buffer) >= 0) {
             answer.write(buffer.array(), 0, buffer.position());
             buffer.clear();
+            if (answer.size() > ANSWER_LIMIT) {
+                throw new IOException("HAProxy at " + socket + " answered '" + command + "' with more than "
+                        + ByteCounts.text(ANSWER_LIMIT) + ", more than any backend fleet drives would need");
+            }
         }
         return answer.toString(StandardCharsets.UTF_8);
     }

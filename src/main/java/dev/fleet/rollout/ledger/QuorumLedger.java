@@ -67,7 +67,9 @@ public final class QuorumLedger implements Ledger {
         List<String> members = List.copyOf(new TreeSet<>(droplets));
         Map<String, Ledger> reached = new LinkedHashMap<>();
         Map<String, String> unreached = new LinkedHashMap<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        // Platform threads: a connection being made blocks in sshj, which in the native build may hold
+        // the carrier a virtual thread would need.
+        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
             Map<String, Future<Ledger>> opening = new LinkedHashMap<>();
             for (String member : members) {
                 opening.put(member, pool.submit(() -> opener.open(member)));
