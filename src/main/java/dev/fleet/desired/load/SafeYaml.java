@@ -62,6 +62,11 @@ final class SafeYaml {
                 });
     }
 
+    /** {@code text}'s single YAML document, under the same limits as a state file read from disk. */
+    static Optional<Node> parse(String text, Problems problems) {
+        return compose(text, problems);
+    }
+
     private static Optional<Node> compose(String text, Problems problems) {
         LoaderOptions options = new LoaderOptions();
         // The guard below enforces these first, with positions; snakeyaml's own checks stay as a
