@@ -94,8 +94,21 @@ else
 fi
 # fleet talks to the engine through `docker system dial-stdio` over SSH: the CLI must be there.
 command -v docker >/dev/null || die "no docker command after installing the engine"
-systemctl enable --now docker.service >/dev/null 2>&1 || systemctl start docker.service
-docker info --format 'bootstrap: Docker engine {{.ServerVersion}} runs' >&2
+# Under systemd (any cloud image) the unit. A system started without it (a container, a minimal
+# VM) gets dockerd started directly, as its init script would, less the limits a container may not
+# raise; it does not come back after a reboot there, which the message says.
+if [[ -d /run/systemd/system ]]; then
+  systemctl enable --now docker.service >/dev/null 2>&1 || systemctl start docker.service
+elif ! docker info >/dev/null 2>&1; then
+  say "no systemd here: starting dockerd directly (log: /var/log/docker.log); start it again after a reboot"
+  setsid nohup /usr/sbin/dockerd >>/var/log/docker.log 2>&1 </dev/null &
+fi
+for _ in $(seq 60); do
+  docker info >/dev/null 2>&1 && break
+  sleep 0.5
+done
+docker info --format 'bootstrap: Docker engine {{.ServerVersion}} runs' >&2 \
+  || die "the Docker engine does not answer (docker info); see its log (journalctl -u docker, or /var/log/docker.log)"
 
 # --- the deploy user -----------------------------------------------------------------------------
 
@@ -157,8 +170,10 @@ if [[ "$(cat "$SSHD_DROP_IN" 2>/dev/null || true)" != "$drop_in" ]]; then
   # A broken sshd configuration locks everyone out at the next restart: test it, and check the
   # result as sshd applies it to the deploy user, before reloading.
   install -d -m 755 /run/sshd
-  if ! /usr/sbin/sshd -t \
-    || ! /usr/sbin/sshd -T -C "user=$DEPLOY_USER,host=localhost,addr=127.0.0.1" | grep -qx 'passwordauthentication no'; then
+  # (sshd -T's output is read whole before grep looks at it: grep -q stopping early would end
+  # sshd with SIGPIPE, which pipefail reports as a failure.)
+  if ! /usr/sbin/sshd -t || ! settings=$(/usr/sbin/sshd -T -C "user=$DEPLOY_USER,host=localhost,addr=127.0.0.1") \
+    || ! grep -qx 'passwordauthentication no' <<<"$settings"; then
     if [[ -n "$had_previous" ]]; then cp -p "$previous" "$SSHD_DROP_IN"; else rm -f "$SSHD_DROP_IN"; fi
     rm -f "$previous"
     die "sshd did not take $SSHD_DROP_IN as expected; it is back as it was"
@@ -166,7 +181,19 @@ if [[ "$(cat "$SSHD_DROP_IN" 2>/dev/null || true)" != "$drop_in" ]]; then
   rm -f "$previous"
   # The unit is ssh.service on both. Under Ubuntu's socket activation it may not run yet; it then
   # reads the file when it starts.
-  systemctl try-reload-or-restart ssh.service
+  if [[ -d /run/systemd/system ]]; then
+    systemctl try-reload-or-restart ssh.service
+  elif [[ -f /run/sshd.pid ]]; then
+    # Without systemd: sshd rereads its configuration on SIGHUP, by starting itself again, and
+    # refuses connections for a moment meanwhile; wait until it listens again, so that whatever
+    # connects next (fleet init, fleet apply) finds it.
+    kill -HUP "$(cat /run/sshd.pid)"
+    port_hex=$(printf '%04X' "$(awk '$1 == "port" { print $2; exit }' <<<"$settings")")
+    for _ in $(seq 40); do
+      sleep 0.25
+      grep -qE ":$port_hex [0-9A-F]+:[0-9A-F]+ 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null && break
+    done
+  fi
   say "sshd: $DEPLOY_USER logs in with its key only"
 fi
 
