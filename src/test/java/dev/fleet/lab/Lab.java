@@ -70,6 +70,16 @@ public final class Lab {
         return new Lab(name, dir, readEnv(dir.resolve("lab.env")));
     }
 
+    /**
+     * Starts a bare lab ({@code lab up --bare}): droplets as a cloud hands them out (sshd, root's key
+     * only; {@code deploy/droplet/bootstrap.sh} does the rest), HAProxy with no app behind it yet, a
+     * registry with basic authentication that fleet and the droplets reach at the same address.
+     */
+    public static Lab upBare(String name, Path dir, int droplets) {
+        run(name, dir, UP_TIMEOUT, "up", "--bare", "--droplets", Integer.toString(droplets));
+        return new Lab(name, dir, readEnv(dir.resolve("lab.env")));
+    }
+
     /** Removes every container, volume, network and process of the lab named {@code name}. */
     public static void down(String name, Path dir) {
         run(name, dir, COMMAND_TIMEOUT, "down");

@@ -24,23 +24,30 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
+    private enum Kind { DRAIN_AND_SWAP, BLUE_GREEN, BARE }
+
     private final int dropletCount;
-    private final boolean blueGreen;
+    private final Kind kind;
     private Lab lab;
     private Thread shutdownHook;
 
-    private LabExtension(int dropletCount, boolean blueGreen) {
+    private LabExtension(int dropletCount, Kind kind) {
         this.dropletCount = dropletCount;
-        this.blueGreen = blueGreen;
+        this.kind = kind;
     }
 
     public static LabExtension withDroplets(int dropletCount) {
-        return new LabExtension(dropletCount, false);
+        return new LabExtension(dropletCount, Kind.DRAIN_AND_SWAP);
     }
 
     /** A blue-green lab: nginx on each droplet, no balancer ({@link Lab#upBlueGreen}). */
     public static LabExtension blueGreen(int dropletCount) {
-        return new LabExtension(dropletCount, true);
+        return new LabExtension(dropletCount, Kind.BLUE_GREEN);
+    }
+
+    /** A bare lab: new servers with root's key only, to bootstrap ({@link Lab#upBare}). */
+    public static LabExtension bare(int dropletCount) {
+        return new LabExtension(dropletCount, Kind.BARE);
     }
 
     /** The running lab; only valid between the class's first and last test. */
@@ -57,7 +64,11 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         Path dir = Path.of("target", "lab-it", name).toAbsolutePath();
         shutdownHook = new Thread(() -> Lab.down(name, dir), "lab-down-" + name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        lab = blueGreen ? Lab.upBlueGreen(name, dir, dropletCount) : Lab.up(name, dir, dropletCount);
+        lab = switch (kind) {
+            case DRAIN_AND_SWAP -> Lab.up(name, dir, dropletCount);
+            case BLUE_GREEN -> Lab.upBlueGreen(name, dir, dropletCount);
+            case BARE -> Lab.upBare(name, dir, dropletCount);
+        };
     }
 
     @Override
