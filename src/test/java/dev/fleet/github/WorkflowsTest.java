@@ -247,7 +247,7 @@ class WorkflowsTest {
 
         String dockerfile = Files.readString(root.resolve("deploy").resolve("image").resolve("Dockerfile"));
         assertThat(dockerfile).as("deploy/image/Dockerfile")
-                .contains("COPY --chmod=755 dist/fleet-linux-${TARGETARCH} /usr/local/bin/fleet")
+                .contains("COPY dist/fleet-linux-${TARGETARCH} /usr/local/bin/fleet")
                 .contains("ENTRYPOINT [\"fleet\"]")
                 .containsPattern("(?m)^FROM (debian:12-slim|gcr\\.io/distroless/base-debian12\\S*)$");
         Matcher user = Pattern.compile("(?m)^USER (\\S+)$").matcher(dockerfile);
