@@ -217,10 +217,10 @@ class WorkflowsTest {
                 .isEqualTo(Map.of("contents", "write"));
         List<String> runs = runsOf(jobSteps(releaseJob));
         assertThat(runs).anySatisfy(run -> assertThat(run)
-                .contains("sha256sum fleet-linux-amd64 fleet-linux-arm64 > SHA256SUMS"));
+                .contains("sha256sum fleet-linux-amd64 fleet-linux-arm64 bootstrap.sh > SHA256SUMS"));
         assertThat(runs).anySatisfy(run -> assertThat(run)
                 .contains("gh release create")
-                .contains("assets=(fleet-linux-amd64 fleet-linux-arm64 SHA256SUMS)")
+                .contains("assets=(fleet-linux-amd64 fleet-linux-arm64 bootstrap.sh SHA256SUMS)")
                 .contains("\"${assets[@]}\""));
     }
 
