@@ -24,7 +24,7 @@ import picocli.CommandLine;
         name = "fleet",
         mixinStandardHelpOptions = true,
         subcommands = {DriftCommand.class, PlanCommand.class, ApplyCommand.class, UnlockCommand.class,
-            HistoryCommand.class, WatchCommand.class, DnsWatchCommand.class},
+            HistoryCommand.class, WatchCommand.class, DnsWatchCommand.class, ValidateCommand.class, InitCommand.class},
         versionProvider = VersionProvider.class,
         descriptionHeading = "%n",
         description = "fleet keeps Docker containers on plain servers (droplets) at the image"

@@ -4,6 +4,7 @@ import dev.fleet.apply.Executor;
 import dev.fleet.apply.Pause;
 import dev.fleet.balancer.Balancers;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.desired.init.HostKeyScanner;
 import dev.fleet.desired.load.StateLoader;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.droplet.SshDropletObserver;
@@ -13,6 +14,7 @@ import dev.fleet.infra.git.GitRevisionSource;
 import dev.fleet.infra.host.LocalProcess;
 import dev.fleet.infra.host.Owner;
 import dev.fleet.infra.ssh.SshConnector;
+import dev.fleet.infra.ssh.SshHostKeyScanner;
 import dev.fleet.observed.FleetObserver;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.Ledgers;
@@ -47,6 +49,13 @@ public class FleetBeans {
     @Singleton
     StateLoader stateLoader() {
         return new StateLoader(System.getenv(), new GitRevisionSource());
+    }
+
+    /** Asks droplets for their host keys, for fleet init; trusts none of them by itself. */
+    @Produces
+    @Singleton
+    HostKeyScanner hostKeyScanner() {
+        return new SshHostKeyScanner();
     }
 
     /** The run's connections to its droplets: observing and then applying connect to each droplet once. */

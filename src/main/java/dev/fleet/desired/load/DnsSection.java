@@ -112,7 +112,7 @@ final class DnsSection {
         }
         String text = context.env().getOrDefault(variable, "").strip();
         if (text.isEmpty()) {
-            if (cloudflare) {
+            if (cloudflare || context.offline()) {
                 return Optional.of(CLOUDFLARE_API);
             }
             providerField.problem("needs " + variable + " in fleet's environment: PowerDNS's HTTP API, where the"

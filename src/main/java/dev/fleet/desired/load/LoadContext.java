@@ -11,8 +11,19 @@ import java.util.Optional;
  * @param stateDir the state file's folder (absolute): relative paths in the file start there
  * @param env      fleet's environment, for {@code secret-from-env} and {@code ~}
  * @param problems where problems go
+ * @param offline  whether this is a check without the machine that runs fleet ({@code fleet
+ *                 validate}, in CI): nothing is read from fleet's environment but {@code HOME}, and
+ *                 no file the state names is opened; sections stand in {@link #UNRESOLVED} for
+ *                 what they would have read, and still check everything the file itself says
  */
-record LoadContext(Path stateDir, Map<String, String> env, Problems problems) {
+record LoadContext(Path stateDir, Map<String, String> env, Problems problems, boolean offline) {
+
+    /** What an offline check puts where a secret's value would be: never used, since that state is never acted on. */
+    static final String UNRESOLVED = "(not read: offline check)";
+
+    LoadContext(Path stateDir, Map<String, String> env, Problems problems) {
+        this(stateDir, env, problems, false);
+    }
 
     /**
      * The absolute path {@code text} names: {@code ~/x} in the home folder ({@code HOME} from the

@@ -54,6 +54,9 @@ final class Secrets {
                         + " read, since whoever can push the state could send them anywhere");
                 return Optional.empty();
             }
+            if (context.offline()) {
+                return Optional.of(new Resolved(new Secret(LoadContext.UNRESOLVED), "env " + name));
+            }
             String value = context.env().get(name);
             if (value == null) {
                 field.problem(name + " is not set in fleet's environment",
@@ -73,6 +76,11 @@ final class Secrets {
      * meant to live outside git, or be ignored by it.
      */
     static Optional<Resolved> fromFile(Field field, LoadContext context) {
+        if (context.offline()) {
+            // The secrets folder is fleet's environment's to say, and the file is not there in CI.
+            return field.text().flatMap(text -> context.resolve(field, text))
+                    .map(path -> new Resolved(new Secret(LoadContext.UNRESOLVED), "file " + path));
+        }
         return field.text().flatMap(text -> context.resolve(field, text))
                 .flatMap(path -> insideSecretsFolder(path, field, context))
                 .flatMap(path -> read(path, field, context));

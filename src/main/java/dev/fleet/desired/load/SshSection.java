@@ -77,6 +77,10 @@ final class SshSection {
      * passphrase, when fleet's environment gives one.
      */
     private static Optional<SshIdentity> keyFile(Field field, LoadContext context) {
+        if (context.offline()) {
+            return field.text().flatMap(text -> context.resolve(field, text))
+                    .map(path -> new SshIdentity.KeyFile(path, Optional.empty()));
+        }
         Optional<Path> file = existingFile(field, context, path -> "create a key with ssh-keygen -t ed25519 -f " + path
                 + " and authorize its .pub on the droplets, or fix the path")
                 .filter(path -> OwnerOnly.check(field, path, path.toString(), "fleet, like ssh, refuses a private key"
@@ -92,6 +96,10 @@ final class SshSection {
      * either, the identity file is what is missing.
      */
     private static Optional<SshIdentity> agent(MappingReader ssh, LoadContext context) {
+        if (context.offline()) {
+            // Whoever runs fleet will have an agent, or not: theirs to say, not the file's.
+            return Optional.of(new SshIdentity.Agent(Path.of("/" + AGENT_VARIABLE)));
+        }
         String socket = context.env().get(AGENT_VARIABLE);
         String hint = "the private key fleet logs in with, e.g. ~/.ssh/fleet_ed25519; or leave it out and run fleet"
                 + " with " + AGENT_VARIABLE + " set, to log in with the keys of your ssh-agent";
@@ -119,6 +127,9 @@ final class SshSection {
     /** A path that must name a readable file on the machine running fleet, now. */
     private static Optional<Path> existingFile(Field field, LoadContext context, Function<Path, String> howToCreate) {
         return field.text().flatMap(text -> context.resolve(field, text)).filter(path -> {
+            if (context.offline()) {
+                return true;
+            }
             String relative = " (relative paths start from the state file's folder, " + context.stateDir() + ")";
             if (!Files.exists(path)) {
                 field.problem(path + " does not exist", howToCreate.apply(path) + relative);

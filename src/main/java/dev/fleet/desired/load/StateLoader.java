@@ -6,6 +6,7 @@ import dev.fleet.desired.DnsSpec;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.HealthSpec;
+import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.ProxySpec;
 import dev.fleet.desired.RegistryCredentials;
@@ -42,6 +43,7 @@ public final class StateLoader {
 
     private final Map<String, String> environment;
     private final RevisionSource revisions;
+    private final boolean offline;
 
     /**
      * @param environment fleet's environment (in production {@code System.getenv()}): where
@@ -53,8 +55,61 @@ public final class StateLoader {
      * @param revisions   tells which commit the file is
      */
     public StateLoader(Map<String, String> environment, RevisionSource revisions) {
+        this(environment, revisions, false);
+    }
+
+    private StateLoader(Map<String, String> environment, RevisionSource revisions, boolean offline) {
         this.environment = Map.copyOf(environment);
         this.revisions = Objects.requireNonNull(revisions, "revisions");
+        this.offline = offline;
+    }
+
+    /**
+     * A loader that only {@link #check}s files, away from the machine that runs fleet (a pull
+     * request's CI has no key, no secret and no droplet): every check of what the file says stays,
+     * but nothing is read from fleet's environment (only {@code HOME}, for {@code ~}), no file the
+     * state names is opened (identity file, known_hosts, secret files) and git is not asked.
+     *
+     * @param environment fleet's environment; only {@code HOME} is kept
+     */
+    public static StateLoader offline(Map<String, String> environment) {
+        Map<String, String> home = environment.containsKey("HOME") ? Map.of("HOME", environment.get("HOME")) : Map.of();
+        return new StateLoader(home, file -> Revision.notInGit(), true);
+    }
+
+    /**
+     * What {@code fleet validate} says of a file that passed {@link #check}.
+     *
+     * @param file     the file, absolute
+     * @param droplets the droplets' names, in rollout order
+     * @param image    the service's image
+     * @param balancer the balancer's kind, as the file names it
+     */
+    public record Checked(Path file, List<String> droplets, ImageRef image, String balancer) {
+
+        public Checked {
+            droplets = List.copyOf(droplets);
+        }
+    }
+
+    /**
+     * Checks {@code file} as {@link #load} would, without what only the machine that runs fleet has
+     * (see {@link #offline}; a loader made otherwise checks everything, as {@link #load} does).
+     * Unlike {@link #load}, it gives no {@link DesiredState}: an offline one would hold stand-ins
+     * for secrets and keys.
+     *
+     * @throws InvalidStateException with every problem found
+     */
+    public Checked check(Path file) throws InvalidStateException {
+        DesiredState state = read(file);
+        String balancer = switch (state.balancer()) {
+            case BalancerSpec.Haproxy h -> "haproxy";
+            case BalancerSpec.HealthCheck h -> "health-check";
+            case BalancerSpec.Dns d -> "dns";
+            case BalancerSpec.None n -> "none";
+        };
+        return new Checked(state.file(), state.droplets().stream().map(DropletSpec::name).toList(),
+                state.service().image(), balancer);
     }
 
     /**
@@ -63,9 +118,16 @@ public final class StateLoader {
      * @throws InvalidStateException with every problem found, when the file cannot be used as it is
      */
     public DesiredState load(Path file) throws InvalidStateException {
+        if (offline) {
+            throw new IllegalStateException("an offline loader only checks files: its states hold stand-ins for secrets");
+        }
+        return read(file);
+    }
+
+    private DesiredState read(Path file) throws InvalidStateException {
         Problems problems = new Problems(file);
         Path absolute = file.toAbsolutePath().normalize();
-        LoadContext context = new LoadContext(absolute.getParent(), environment, problems);
+        LoadContext context = new LoadContext(absolute.getParent(), environment, problems, offline);
         Optional<Parts> parts = SafeYaml.read(file, problems)
                 .flatMap(root -> new Field("", root, problems).mapping(SECTIONS))
                 .map(root -> read(root, context));

@@ -44,6 +44,11 @@ final class HostKeys {
         return hostPattern + " " + type(key) + " " + Base64.getEncoder().encodeToString(blob(key));
     }
 
+    /** The key blob, base64, as a known_hosts line holds it. */
+    static String base64(PublicKey key) {
+        return Base64.getEncoder().encodeToString(blob(key));
+    }
+
     private static byte[] blob(PublicKey key) {
         return new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
     }
