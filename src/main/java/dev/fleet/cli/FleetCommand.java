@@ -23,7 +23,7 @@ import picocli.CommandLine;
 @Command(
         name = "fleet",
         mixinStandardHelpOptions = true,
-        subcommands = {DriftCommand.class, PlanCommand.class, ApplyCommand.class, UnlockCommand.class,
+        subcommands = {DriftCommand.class, PlanCommand.class, ApplyCommand.class, UnlockCommand.class, SetImageCommand.class,
             HistoryCommand.class, WatchCommand.class, DnsWatchCommand.class},
         versionProvider = VersionProvider.class,
         descriptionHeading = "%n",
