@@ -23,8 +23,8 @@ import picocli.CommandLine;
 @Command(
         name = "fleet",
         mixinStandardHelpOptions = true,
-        subcommands = {DriftCommand.class, PlanCommand.class, ApplyCommand.class, UnlockCommand.class, SetImageCommand.class,
-            HistoryCommand.class, WatchCommand.class, DnsWatchCommand.class},
+        subcommands = {DriftCommand.class, PlanCommand.class, ApplyCommand.class, UnlockCommand.class,
+            SetImageCommand.class, HistoryCommand.class, WatchCommand.class, DnsWatchCommand.class},
         versionProvider = VersionProvider.class,
         descriptionHeading = "%n",
         description = "fleet keeps Docker containers on plain servers (droplets) at the image"

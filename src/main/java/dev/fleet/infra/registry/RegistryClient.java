@@ -39,9 +39,9 @@ import javax.net.ssl.SSLException;
  *
  * <p>Logs in as registries ask with a 401: Basic with the state's credentials, or Bearer with a token
  * from the challenge's realm, fetched with the credentials when there are some and anonymously
- * otherwise (how public images on Docker Hub and GHCR are read). https always; plain http only to
- * this machine's loopback, or with {@code allowPlainHttp}, and then only after https failed its TLS
- * handshake, as Docker does for an insecure registry. No redirect is followed: it would carry the
+ * otherwise (how public images on Docker Hub and GHCR are read). https, except to a registry on this
+ * machine's loopback, which is asked over plain http; with {@code allowPlainHttp}, plain http to
+ * another machine too, once https failed its TLS handshake, as Docker does for an insecure registry. No redirect is followed: it would carry the
  * credentials along. Each exchange ends within {@link #DEADLINE} and reads at most {@link #CAP}.
  */
 public final class RegistryClient implements DigestResolver {
@@ -69,12 +69,15 @@ public final class RegistryClient implements DigestResolver {
     @Override
     public String digestOf(ImageName image, Optional<RegistryCredentials> login, boolean allowPlainHttp)
             throws ImagePinException, InterruptedException {
-        boolean plainAllowed = allowPlainHttp || Hosts.isLoopback(host(image.registry()));
+        boolean loopback = Hosts.isLoopback(host(image.registry()));
+        boolean plainAllowed = allowPlainHttp || loopback;
         Exchange exchange = new Exchange(image, login, plainAllowed);
         String path = "/v2/" + image.path() + "/manifests/" + image.tag().orElseThrow();
         Manifest answer;
         try {
-            answer = exchange.manifest(URI.create("https://" + image.registry() + path));
+            // A registry on this machine's loopback is reached over plain http, as Docker does: nothing
+            // crosses a network. (Trying https first could wait for ever on a plain http server.)
+            answer = exchange.manifest(URI.create((loopback ? "http://" : "https://") + image.registry() + path));
         } catch (TlsFailed e) {
             if (!plainAllowed) {
                 throw unreachable(image, e.failure, "is it serving https? For a registry on plain http (only on a"
