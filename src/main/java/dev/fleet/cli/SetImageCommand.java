@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:The image is set (or already was: nothing written, nothing committed).",
             "1:Nothing was changed: bad IMAGE, unknown tag, registry unreachable or refusing the credentials,"
-                    + " broken state file, or --commit with uncommitted changes in it.",
+                    + " broken state file, or --commit with uncommitted changes in it. (Only a commit that fails"
+                    + " after the write leaves the file changed, and says so.)",
         })
 public class SetImageCommand implements Callable<Integer> {
 
