@@ -95,8 +95,14 @@ public final class RegistryClient implements DigestResolver {
             return header.get();
         }
         // No digest header: the digest is that of the manifest's bytes, as the registry serves them.
-        return "sha256:" + sha256(answer.request().equals("GET") ? answer.answered().body()
-                : exchange.send("GET", answer.uri(), answer.authorization()).body());
+        Answered whole = answer.request().equals("GET") ? answer.answered()
+                : exchange.send("GET", answer.uri(), answer.authorization());
+        if (whole.status() != 200) {
+            throw new ImagePinException(BAD_ANSWER, image.registry() + " answered HTTP " + whole.status() + " to GET"
+                    + " the manifest of " + image + " it had just found, without a Docker-Content-Digest",
+                    "try again; if it persists, give the digest instead (docker buildx imagetools inspect " + image + ")");
+        }
+        return "sha256:" + sha256(whole.body());
     }
 
     /** One resolution's exchanges, and the authorization found for them. */
