@@ -24,7 +24,8 @@ import picocli.CommandLine;
         name = "fleet",
         mixinStandardHelpOptions = true,
         subcommands = {DriftCommand.class, PlanCommand.class, ApplyCommand.class, UnlockCommand.class,
-            HistoryCommand.class, WatchCommand.class, DnsWatchCommand.class, ValidateCommand.class, InitCommand.class},
+            HistoryCommand.class, WatchCommand.class, DnsWatchCommand.class, InitCommand.class, ValidateCommand.class,
+            SetImageCommand.class},
         versionProvider = VersionProvider.class,
         descriptionHeading = "%n",
         description = "fleet keeps Docker containers on plain servers (droplets) at the image"

@@ -5,14 +5,18 @@ import dev.fleet.apply.Pause;
 import dev.fleet.balancer.Balancers;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.init.HostKeyScanner;
+import dev.fleet.desired.load.RegistryLogin;
 import dev.fleet.desired.load.StateLoader;
+import dev.fleet.desired.pin.SetImage;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.droplet.SshDropletObserver;
 import dev.fleet.infra.droplet.SshDropletSessions;
 import dev.fleet.infra.droplet.ledger.DropletLedger;
 import dev.fleet.infra.git.GitRevisionSource;
+import dev.fleet.infra.git.GitStateFiles;
 import dev.fleet.infra.host.LocalProcess;
 import dev.fleet.infra.host.Owner;
+import dev.fleet.infra.registry.RegistryClient;
 import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.infra.ssh.SshHostKeyScanner;
 import dev.fleet.observed.FleetObserver;
@@ -56,6 +60,13 @@ public class FleetBeans {
     @Singleton
     HostKeyScanner hostKeyScanner() {
         return new SshHostKeyScanner();
+    }
+
+    /** Pins images with the registry's HTTP API and commits with JGit; reads only the registry's password. */
+    @Produces
+    @Singleton
+    SetImage setImage() {
+        return new SetImage(new RegistryLogin(System.getenv()), new RegistryClient(), new GitStateFiles());
     }
 
     /** The run's connections to its droplets: observing and then applying connect to each droplet once. */

@@ -54,17 +54,15 @@ final class SafeYaml {
 
     /** The file's single YAML document, or empty (and problems) when it cannot be read as one. */
     static Optional<Node> read(Path file, Problems problems) {
-        return StateFileText.read(file, problems)
-                .flatMap(text -> compose(text, problems))
-                .map(root -> {
-                    checkKeys(root, "", problems, Collections.newSetFromMap(new IdentityHashMap<>()));
-                    return root;
-                });
+        return StateFileText.read(file, problems).flatMap(text -> parse(text, problems));
     }
 
-    /** {@code text}'s single YAML document, under the same limits as a state file read from disk. */
+    /** The single YAML document of a state file's text, already read, with the same refusals as {@link #read}. */
     static Optional<Node> parse(String text, Problems problems) {
-        return compose(text, problems);
+        return compose(text, problems).map(root -> {
+            checkKeys(root, "", problems, Collections.newSetFromMap(new IdentityHashMap<>()));
+            return root;
+        });
     }
 
     private static Optional<Node> compose(String text, Problems problems) {
