@@ -7,6 +7,7 @@ import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.init.HostKeyScanner;
 import dev.fleet.desired.load.RegistryLogin;
 import dev.fleet.desired.load.StateLoader;
+import dev.fleet.desired.pin.PlainHttpRegistries;
 import dev.fleet.desired.pin.SetImage;
 import dev.fleet.infra.droplet.DropletConnections;
 import dev.fleet.infra.droplet.SshDropletObserver;
@@ -66,7 +67,8 @@ public class FleetBeans {
     @Produces
     @Singleton
     SetImage setImage() {
-        return new SetImage(new RegistryLogin(System.getenv()), new RegistryClient(), new GitStateFiles());
+        return new SetImage(new RegistryLogin(System.getenv()), new RegistryClient(), new GitStateFiles(),
+                PlainHttpRegistries.from(System.getenv()));
     }
 
     /** The run's connections to its droplets: observing and then applying connect to each droplet once. */

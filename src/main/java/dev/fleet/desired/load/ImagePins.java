@@ -2,6 +2,7 @@ package dev.fleet.desired.load;
 
 import dev.fleet.desired.InvalidStateException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +27,7 @@ public record ImagePins(Optional<String> service, Map<String, Optional<String>> 
 
     public ImagePins {
         Objects.requireNonNull(service, "service");
-        droplets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(droplets));
+        droplets = Collections.unmodifiableMap(new LinkedHashMap<>(droplets));
     }
 
     /** The image {@code droplet} runs under these pins: its own, else the service's. */

@@ -2,11 +2,13 @@ package dev.fleet.desired.pin;
 
 import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.InvalidStateException;
+import dev.fleet.desired.RegistryCredentials;
 import dev.fleet.desired.load.ImageLine;
 import dev.fleet.desired.load.RegistryLogin;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * {@code fleet set-image}: pins the state file's image to a digest, the one a tag names now or one
@@ -52,11 +54,35 @@ public final class SetImage {
     private final RegistryLogin login;
     private final DigestResolver resolver;
     private final StateFiles files;
+    private final Predicate<String> plainHttpRegistries;
 
     public SetImage(RegistryLogin login, DigestResolver resolver, StateFiles files) {
+        this(login, resolver, files, registry -> false);
+    }
+
+    /**
+     * @param plainHttpRegistries the registries ({@code host[:port]}) that may be asked over plain http
+     *                            without the request saying so ({@link PlainHttpRegistries})
+     */
+    public SetImage(RegistryLogin login, DigestResolver resolver, StateFiles files,
+            Predicate<String> plainHttpRegistries) {
         this.login = Objects.requireNonNull(login, "login");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.files = Objects.requireNonNull(files, "files");
+        this.plainHttpRegistries = Objects.requireNonNull(plainHttpRegistries, "plainHttpRegistries");
+    }
+
+    /**
+     * {@code image} by digest: as given when it names one, else the digest its tag names now. For a
+     * state that does not exist yet ({@code fleet init}).
+     *
+     * @param login the credentials for the image's registry, if any
+     */
+    public ImageRef pin(String image, Optional<RegistryCredentials> login, boolean allowPlainHttp)
+            throws ImagePinException, InterruptedException {
+        ImageName name = ImageName.parse(image);
+        return name.at(name.digest().isPresent() ? name.digest().get()
+                : resolver.digestOf(name, login, allowPlainHttp || plainHttpRegistries.test(name.registry())));
     }
 
     /**
@@ -75,7 +101,8 @@ public final class SetImage {
                     "commit or discard them first (git diff -- " + request.file() + "), or leave out --commit");
         }
         String digest = image.digest().isPresent() ? image.digest().get()
-                : resolver.digestOf(image, login.read(request.file(), image::isServedBy), request.allowPlainHttp());
+                : resolver.digestOf(image, login.read(request.file(), image::isServedBy),
+                        request.allowPlainHttp() || plainHttpRegistries.test(image.registry()));
         ImageRef pinned = image.at(digest);
         if (line.current().equals(pinned.reference())) {
             return new Outcome.Already(line, image, pinned);
