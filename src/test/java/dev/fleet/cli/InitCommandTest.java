@@ -40,12 +40,27 @@ class InitCommandTest {
     }
 
     @Test
-    void anImageByTagIsRefused(QuarkusMainLauncher launcher) {
+    void anImageByTagIsResolvedAtItsRegistryAndOneThatCannotBeIsRefused(QuarkusMainLauncher launcher)
+            throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
         LaunchResult result = launcher.launch("init", "--dir", dir.toString(), "--droplet", "a=127.0.0.1", "--image",
-                "demo:latest", "--balancer", "none");
+                "127.0.0.1:" + closed + "/demo:v1", "--balancer", "none");
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.getErrorOutput()).contains("image 'demo:latest' is not pinned by digest");
+        assertThat(result.getErrorOutput()).contains("127.0.0.1:" + closed).contains("nothing written");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void aRegistryLoginNeedsItsPasswordInTheEnvironment(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("init", "--dir", dir.toString(), "--droplet", "a=127.0.0.1", "--image",
+                "127.0.0.1:5999/demo:v1", "--balancer", "none", "--registry-username", "ci");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.getErrorOutput()).contains("needs the registry's password in $FLEET_SECRET_REGISTRY_PASSWORD");
         assertThat(dir).isEmptyDirectory();
     }
 

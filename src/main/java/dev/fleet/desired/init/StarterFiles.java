@@ -56,21 +56,31 @@ public final class StarterFiles {
                   # The host keys fleet init collected, checked on every connection. Keep it in git.
                   known-hosts: known_hosts
                 """);
-        yaml.append(balancer(state.balancer()));
+        yaml.append(balancer(state.balancer(), state.haproxy()));
+        state.registry().ifPresent(registry -> yaml.append("""
+
+                # The droplets pull the image with this login. The password is never written here: fleet reads
+                # it from its environment when it runs (a CI secret, or export it before fleet apply).
+                registry:
+                  server: %s
+                  username: %s
+                  password-from-env: %s
+                """.formatted(scalar(registry.server()), scalar(registry.username()),
+                StarterState.RegistryUser.PASSWORD_VARIABLE)));
         return yaml.toString();
     }
 
-    private static String balancer(StarterState.Balancer balancer) {
+    private static String balancer(StarterState.Balancer balancer, StarterState.HaproxyApi haproxy) {
         return switch (balancer) {
             case HAPROXY -> """
 
                     balancer:
                       kind: haproxy
                       # HAProxy's runtime API (stats socket ... level admin), on the machine that runs fleet.
-                      socket: /run/haproxy/admin.sock
+                      socket: %s
                       # The backend whose servers are the droplets, by droplet name.
-                      backend: droplets
-                    """;
+                      backend: %s
+                    """.formatted(scalar(haproxy.socket()), scalar(haproxy.backend()));
             case HEALTH_CHECK -> """
 
                     balancer:

@@ -18,7 +18,33 @@ import java.util.regex.Pattern;
  *                     the ssh-agent
  */
 public record StarterState(String service, String image, List<DropletAddress> droplets, Balancer balancer,
-        String user, Optional<String> identityFile) {
+        String user, Optional<String> identityFile, HaproxyApi haproxy, Optional<RegistryUser> registry) {
+
+    /**
+     * Where HAProxy's runtime API answers, for {@code balancer.kind: haproxy}.
+     *
+     * @param socket  its socket on the machine that runs fleet
+     * @param backend the backend whose servers are the droplets, by droplet name
+     */
+    public record HaproxyApi(String socket, String backend) {
+        public static final HaproxyApi DEFAULT = new HaproxyApi("/run/haproxy/admin.sock", "droplets");
+    }
+
+    /**
+     * The login droplets pull the image with; its password comes from {@value #PASSWORD_VARIABLE}.
+     *
+     * @param server   the image's registry, {@code host[:port]}
+     * @param username the registry's user name
+     */
+    public record RegistryUser(String server, String username) {
+        public static final String PASSWORD_VARIABLE = "FLEET_SECRET_REGISTRY_PASSWORD";
+    }
+
+    /** A state with HAProxy's default runtime API and no registry login. */
+    public StarterState(String service, String image, List<DropletAddress> droplets, Balancer balancer, String user,
+            Optional<String> identityFile) {
+        this(service, image, droplets, balancer, user, identityFile, HaproxyApi.DEFAULT, Optional.empty());
+    }
 
     private static final Pattern SERVICE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
     private static final Pattern DIGEST_IMAGE = Pattern.compile("[a-z0-9][^@\\s\"\\\\]*@sha256:[0-9a-f]{64}");
