@@ -60,7 +60,8 @@ public class ApplyCommand extends StateCommand {
         return Outcomes.print(convergence.converge(state, confirmation, new ApplyPrinter(out, err)), out, err);
     }
 
-    private static boolean confirmed(PrintWriter out) {
+    /** Asks on the terminal; true only for "yes". */
+    static boolean confirmed(PrintWriter out) {
         out.print("\nApply this plan? Type yes to go on: ");
         out.flush();
         try {

@@ -25,7 +25,7 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         subcommands = {DriftCommand.class, PlanCommand.class, ApplyCommand.class, UnlockCommand.class,
             HistoryCommand.class, WatchCommand.class, DnsWatchCommand.class, InitCommand.class, ValidateCommand.class,
-            SetImageCommand.class},
+            SetImageCommand.class, RollbackCommand.class},
         versionProvider = VersionProvider.class,
         descriptionHeading = "%n",
         description = "fleet keeps Docker containers on plain servers (droplets) at the image"

@@ -15,6 +15,7 @@ import dev.fleet.infra.droplet.SshDropletSessions;
 import dev.fleet.infra.droplet.ledger.DropletLedger;
 import dev.fleet.infra.git.GitRevisionSource;
 import dev.fleet.infra.git.GitStateFiles;
+import dev.fleet.infra.git.GitStateRevisions;
 import dev.fleet.infra.host.LocalProcess;
 import dev.fleet.infra.host.Owner;
 import dev.fleet.infra.registry.RegistryClient;
@@ -23,6 +24,7 @@ import dev.fleet.infra.ssh.SshHostKeyScanner;
 import dev.fleet.observed.FleetObserver;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.Ledgers;
+import dev.fleet.rollout.Rollback;
 import dev.fleet.rollout.PlanRunner;
 import dev.fleet.rollout.ledger.Ledger;
 import dev.fleet.rollout.ledger.QuorumLedger;
@@ -69,6 +71,13 @@ public class FleetBeans {
     SetImage setImage() {
         return new SetImage(new RegistryLogin(System.getenv()), new RegistryClient(), new GitStateFiles(),
                 PlainHttpRegistries.from(System.getenv()));
+    }
+
+    /** Rolls the state file back to an earlier revision's images, from the history on the droplets. */
+    @Produces
+    @Singleton
+    Rollback rollback(Ledgers ledgers) {
+        return new Rollback(ledgers, new GitStateRevisions(), new GitStateFiles());
     }
 
     /** The run's connections to its droplets: observing and then applying connect to each droplet once. */

@@ -66,7 +66,8 @@ public record ImageLine(Path file, String text, Optional<String> droplet, String
         problems.throwIfAny();
     }
 
-    static ImageLine in(Path file, String text, Optional<String> droplet) throws InvalidStateException {
+    /** The image line of a state file's text, as {@link #find} finds it in the file. */
+    public static ImageLine in(Path file, String text, Optional<String> droplet) throws InvalidStateException {
         Problems problems = new Problems(file);
         Optional<Located> located = locate(text, droplet, problems);
         problems.throwIfAny();
