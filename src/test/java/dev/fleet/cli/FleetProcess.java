@@ -206,7 +206,8 @@ public final class FleetProcess {
         }
     }
 
-    private static List<String> launcher() {
+    /** The command that starts the fleet under test, without its arguments. */
+    public static List<String> launcher() {
         String executable = System.getProperty("fleet.executable");
         if (executable != null && !executable.isBlank()) {
             Path path = Path.of(executable).toAbsolutePath();
