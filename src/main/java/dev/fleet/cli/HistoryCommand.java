@@ -17,12 +17,12 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Show the fleet's past applies (who, which commit, each droplet's old and new digest, the"
-                + " result, step timings with --steps) and broken locks, oldest first. Kept on the state's first"
-                + " droplet, in ~/.fleet/SERVICE/history.jsonl.",
+                + " result, step timings with --steps) and broken locks, oldest first. Kept on every droplet of the"
+                + " state, in ~/.fleet/SERVICE/history.jsonl, and merged by run.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Shown.",
-            "1:Could not run: bad state file or usage, or the first droplet is unreachable.",
+            "1:Could not run: bad state file or usage, or no droplet's history could be read.",
         })
 public class HistoryCommand extends StateCommand {
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:The lock is free now (it was broken, or nobody held it).",
-            "1:Could not run: bad state file or usage, or the first droplet (where the lock lives) is unreachable.",
+            "1:Could not run: bad state file or usage, or no droplet (each keeps a copy of the lock) let its lease"
+                    + " be broken.",
         })
 public class UnlockCommand extends StateCommand {
 
