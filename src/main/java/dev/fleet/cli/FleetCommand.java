@@ -23,9 +23,9 @@ import picocli.CommandLine;
 @Command(
         name = "fleet",
         mixinStandardHelpOptions = true,
-        subcommands = {DriftCommand.class, PlanCommand.class, ApplyCommand.class, UnlockCommand.class,
-            HistoryCommand.class, WatchCommand.class, DnsWatchCommand.class, InitCommand.class, ValidateCommand.class,
-            SetImageCommand.class, RollbackCommand.class},
+        subcommands = {InitCommand.class, ValidateCommand.class, DriftCommand.class, PlanCommand.class,
+            ApplyCommand.class, SetImageCommand.class, RollbackCommand.class, HistoryCommand.class, UnlockCommand.class,
+            WatchCommand.class, DnsWatchCommand.class},
         versionProvider = VersionProvider.class,
         descriptionHeading = "%n",
         description = "fleet keeps Docker containers on plain servers (droplets) at the image"
@@ -37,6 +37,8 @@ import picocli.CommandLine;
             "0:Success.",
             "1:Could not run (bad input or usage).",
             "2:Drift: the fleet is not what the desired state says (fleet drift).",
+            "3:apply: the rollout failed and stopped after changing a droplet.",
+            "4:apply: another apply holds the fleet's lock; nothing was changed.",
         })
 public class FleetCommand implements Callable<Integer> {
 
