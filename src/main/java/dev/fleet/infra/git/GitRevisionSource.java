@@ -3,7 +3,6 @@ package dev.fleet.infra.git;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.RevisionSource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
@@ -12,7 +11,6 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /**
  * The revision of a state file from the git repository holding it, read with JGit (no git binary
@@ -30,13 +28,11 @@ public final class GitRevisionSource implements RevisionSource {
 
     @Override
     public Revision revisionOf(Path file) throws IOException {
-        Path real = file.toRealPath();
-        Path folder = Files.isDirectory(real) ? real : real.getParent();
-        FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(folder.toFile());
-        if (builder.getGitDir() == null) {
+        Optional<Repository> holding = Repositories.holding(file);
+        if (holding.isEmpty()) {
             return Revision.notInGit();
         }
-        try (Repository repository = builder.setMustExist(true).build()) {
+        try (Repository repository = holding.get()) {
             if (repository.isBare()) {
                 return Revision.notInGit();
             }
@@ -44,18 +40,17 @@ public final class GitRevisionSource implements RevisionSource {
             if (head == null) {
                 return Revision.noCommitYet();
             }
-            return new Revision(Optional.of(head.name()), isDirty(repository, real));
+            return new Revision(Optional.of(head.name()), isDirty(repository, file));
         }
     }
 
     private static boolean isDirty(Repository repository, Path file) throws IOException {
-        Path workTree = repository.getWorkTree().toPath().toRealPath();
-        String relative = workTree.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+        String relative = Repositories.pathIn(repository, file);
         try {
             Status status = Git.wrap(repository).status().call();
             return status.hasUncommittedChanges() || status.getUntracked().contains(relative);
         } catch (GitAPIException e) {
-            throw new IOException("git status failed in " + workTree + ": " + e.getMessage(), e);
+            throw new IOException("git status failed in " + repository.getWorkTree() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -17,7 +17,6 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /**
  * State files on this machine's disk, in the git repository that holds them, with JGit (no git
@@ -36,7 +35,7 @@ public final class GitStateFiles implements StateFiles {
     @Override
     public boolean hasUncommittedChanges(Path file) throws ImagePinException {
         try (Repository repository = open(file)) {
-            String path = pathIn(repository, file);
+            String path = Repositories.pathIn(repository, file);
             Status status = Git.wrap(repository).status().addPath(path).call();
             return !status.isClean();
         } catch (IOException | GitAPIException e) {
@@ -78,7 +77,7 @@ public final class GitStateFiles implements StateFiles {
     @Override
     public String commit(Path file, String message) throws ImagePinException {
         try (Repository repository = open(file)) {
-            String path = pathIn(repository, file);
+            String path = Repositories.pathIn(repository, file);
             PersonIdent who = author(repository);
             // Only this path: whatever else is staged or changed stays out of the commit.
             RevCommit commit = Git.wrap(repository).commit().setOnly(path).setMessage(message).setAuthor(who)
@@ -97,23 +96,14 @@ public final class GitStateFiles implements StateFiles {
     }
 
     private static Repository open(Path file) throws IOException, ImagePinException {
-        Path folder = file.toRealPath().getParent();
-        FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(folder.toFile());
-        if (builder.getGitDir() == null) {
-            throw new ImagePinException(NOT_SAVED, file + " is in no git repository, so --commit cannot commit it",
-                    "leave out --commit, or keep the state in a git repository (git init)");
-        }
-        Repository repository = builder.setMustExist(true).build();
+        Repository repository = Repositories.holding(file).orElseThrow(() -> new ImagePinException(NOT_SAVED, file
+                + " is in no git repository, so --commit cannot commit it", "leave out --commit, or keep the state in a"
+                + " git repository (git init)"));
         if (repository.isBare()) {
             repository.close();
             throw new ImagePinException(NOT_SAVED, file + " is in a bare git repository", "use a clone");
         }
         return repository;
-    }
-
-    private static String pathIn(Repository repository, Path file) throws IOException {
-        Path workTree = repository.getWorkTree().toPath().toRealPath();
-        return workTree.relativize(file.toRealPath()).toString().replace(file.getFileSystem().getSeparator(), "/");
     }
 
     private static ImagePinException failed(String what, Exception e) {

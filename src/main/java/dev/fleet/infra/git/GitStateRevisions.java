@@ -3,7 +3,6 @@ package dev.fleet.infra.git;
 import dev.fleet.desired.StateRevisions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.jgit.errors.AmbiguousObjectException;
@@ -13,7 +12,6 @@ import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -28,21 +26,18 @@ public final class GitStateRevisions implements StateRevisions {
 
     @Override
     public Optional<Snapshot> fileAt(Path file, String revision) throws IOException {
-        Path real = file.toAbsolutePath().normalize();
-        Path folder = Files.isDirectory(real) ? real : real.getParent();
-        FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(folder.toFile());
-        if (builder.getGitDir() == null) {
-            throw new IOException(file + " is not in a git repository");
-        }
-        try (Repository repository = builder.setMustExist(true).build(); RevWalk walk = new RevWalk(repository)) {
+        Repository holding = Repositories.holding(file)
+                .orElseThrow(() -> new IOException(file + " is not in a git repository"));
+        try (Repository repository = holding; RevWalk walk = new RevWalk(repository)) {
+            if (repository.isBare()) {
+                throw new IOException(file + " is in a bare git repository, which has no work tree to hold it");
+            }
             Optional<ObjectId> id = resolve(repository, revision);
             if (id.isEmpty()) {
                 return Optional.empty();
             }
             RevCommit commit = walk.parseCommit(id.get());
-            Path workTree = repository.getWorkTree().toPath().toRealPath();
-            Path inTree = workTree.relativize(folder.toRealPath().resolve(real.getFileName()));
-            String path = inTree.toString().replace(file.getFileSystem().getSeparator(), "/");
+            String path = Repositories.pathIn(repository, file);
             try (TreeWalk tree = TreeWalk.forPath(repository, path, commit.getTree())) {
                 if (tree == null) {
                     return Optional.empty();
