@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,11 @@ class QuorumLedgerTest {
     private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
     private static final Duration TTL = Duration.ofSeconds(120);
 
-    /** The droplets, shared by every runner, as the lab's droplets are. */
-    private final Map<String, MemoryLedger> droplets = new LinkedHashMap<>();
+    /**
+     * The droplets, shared by every runner, as the lab's droplets are. Synchronized: QuorumLedger.open
+     * opens the members from parallel threads, and an unsynchronized map could lose or mix up entries.
+     */
+    private final Map<String, MemoryLedger> droplets = Collections.synchronizedMap(new LinkedHashMap<>());
 
     private QuorumLedger open(String... names) throws LockException {
         return QuorumLedger.open(List.of(names), "~/.fleet/demo", name -> {
