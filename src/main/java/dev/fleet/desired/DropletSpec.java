@@ -20,14 +20,23 @@ import java.util.Optional;
  *                      DnsSpec}); by default its host, when that is an address
  * @param environment   environment variables of this droplet only (a region, a shard number),
  *                      merged over the service's: a name in both takes this droplet's value
+ * @param tags          names of groups it belongs to ({@code web}, {@code db}), which services select
+ *                      it by ({@code on: [web]})
  */
 public record DropletSpec(
         String name, String host, int port, String user, Optional<ImageRef> image, Optional<String> balancerServer,
-        List<String> addresses, Map<String, EnvValue> environment) {
+        List<String> addresses, Map<String, EnvValue> environment, List<String> tags) {
 
     public DropletSpec {
         addresses = List.copyOf(addresses);
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        tags = List.copyOf(tags);
+    }
+
+    /** A droplet without tags. */
+    public DropletSpec(String name, String host, int port, String user, Optional<ImageRef> image,
+            Optional<String> balancerServer, List<String> addresses, Map<String, EnvValue> environment) {
+        this(name, host, port, user, image, balancerServer, addresses, environment, List.of());
     }
 
     /** A droplet with no environment of its own. */
