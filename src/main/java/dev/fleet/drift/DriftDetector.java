@@ -8,6 +8,7 @@ import dev.fleet.observed.BalancerObservation;
 import dev.fleet.observed.DropletObservation.Reached;
 import dev.fleet.observed.DropletObservation.Unreachable;
 import dev.fleet.observed.DropletObservation;
+import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
@@ -51,7 +52,8 @@ public final class DriftDetector {
             case Unreachable u -> new DropletDrift(spec.name(), DropletStatus.UNREACHABLE, desired, Optional.empty(),
                     Health.UNKNOWN, balancerStatus, Optional.empty(),
                     "unreachable (" + u.reason() + "): " + u.detail(), List.of());
-            case Reached r -> interrupted(reachedDrift(state, spec, r, desired, balancerStatus), r).withImages(r.images());
+            case Reached r -> interrupted(reachedDrift(state, spec, r, desired, balancerStatus), r).withImages(r.images())
+                    .withServices(ServiceDriftDetector.others(state, spec, r));
         };
     }
 
@@ -78,7 +80,9 @@ public final class DriftDetector {
         Optional<String> live = blueGreen ? reached.route().flatMap(ProxyRoute::container) : Optional.of(service);
         Optional<ObservedContainer> container = reached.containers().stream()
                 .filter(c -> live.isPresent() && c.name().equals(live.get())).findFirst();
+        // Other services' containers are theirs; only those claiming this service and not it are unmanaged.
         List<UnmanagedContainer> unmanaged = reached.containers().stream()
+                .filter(c -> service.equals(c.labels().get(FleetLabels.SERVICE)) || c.name().equals(service))
                 .filter(c -> !ours.contains(c.name()))
                 .map(c -> new UnmanagedContainer(c.id(), c.name(), c.digest(), c.state()))
                 .toList();

@@ -56,6 +56,12 @@ public record DriftReport(
         if (unmanaged > 0) {
             line.append("; ").append(unmanaged).append(" UNMANAGED container").append(unmanaged == 1 ? "" : "s");
         }
+        long services = droplets.stream().flatMap(d -> d.services().stream())
+                .filter(s -> s.status() != DropletStatus.IN_SYNC).count();
+        if (services > 0) {
+            line.append("; ").append(services).append(services == 1 ? " other service" : " other services")
+                    .append(" not in sync");
+        }
         line.append(clean() ? " (in sync)" : " (drift)");
         return line.toString();
     }

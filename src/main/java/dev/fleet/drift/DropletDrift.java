@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param configDifferences how its container's configuration differs from the state's, key by key
  *                      ({@code environment.API_TOKEN changed}); never a secret's value
  * @param images        the service's images on the droplet and their size, when they were listed
+ * @param services      the other services it runs (workers, accessories), in roll order; empty for
+ *                      a droplet not reached, or with the fronted service alone
  */
 public record DropletDrift(
         String droplet,
@@ -32,11 +34,21 @@ public record DropletDrift(
         String reason,
         List<UnmanagedContainer> unmanaged,
         List<String> configDifferences,
-        Optional<ImageUse> images) {
+        Optional<ImageUse> images,
+        List<ServiceDrift> services) {
 
     public DropletDrift {
         unmanaged = List.copyOf(unmanaged);
         configDifferences = List.copyOf(configDifferences);
+        services = List.copyOf(services);
+    }
+
+    /** A droplet that runs the fronted service alone. */
+    public DropletDrift(String droplet, DropletStatus status, String desiredDigest, Optional<String> runningDigest,
+            Health health, Optional<String> balancer, Optional<Instant> since, String reason,
+            List<UnmanagedContainer> unmanaged, List<String> configDifferences, Optional<ImageUse> images) {
+        this(droplet, status, desiredDigest, runningDigest, health, balancer, since, reason, unmanaged,
+                configDifferences, images, List.of());
     }
 
     /** A droplet whose images were not listed. */
@@ -50,7 +62,13 @@ public record DropletDrift(
     /** The same verdict, with the droplet's images. */
     public DropletDrift withImages(Optional<ImageUse> use) {
         return new DropletDrift(droplet, status, desiredDigest, runningDigest, health, balancer, since, reason,
-                unmanaged, configDifferences, use);
+                unmanaged, configDifferences, use, services);
+    }
+
+    /** The same verdict on the fronted service, with the other services' drift. */
+    public DropletDrift withServices(List<ServiceDrift> others) {
+        return new DropletDrift(droplet, status, desiredDigest, runningDigest, health, balancer, since, reason,
+                unmanaged, configDifferences, images, others);
     }
 
     /** A droplet whose container's configuration is as the state wants, or was not compared. */
@@ -60,8 +78,9 @@ public record DropletDrift(
         this(droplet, status, desiredDigest, runningDigest, health, balancer, since, reason, unmanaged, List.of());
     }
 
-    /** In sync, healthy, and alone: nothing to report. */
+    /** In sync, healthy, and alone, every service of it: nothing to report. */
     public boolean clean() {
-        return status == DropletStatus.IN_SYNC && unmanaged.isEmpty();
+        return status == DropletStatus.IN_SYNC && unmanaged.isEmpty()
+                && services.stream().allMatch(s -> s.status() == DropletStatus.IN_SYNC);
     }
 }

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param tcpPorts     its published TCP ports: the container's port to the droplet's port, for
  *                     those Docker has bound (a running container)
  * @param config       how it is set up, as the engine reports it; empty when it was not read
+ * @param dockerHealth the status of its image's own health check ({@code starting}, {@code healthy},
+ *                     {@code unhealthy}); empty when the image has none
  */
 public record ObservedContainer(
         String id,
@@ -37,11 +39,21 @@ public record ObservedContainer(
         Optional<Instant> finishedAt,
         Map<String, String> labels,
         Map<Integer, Integer> tcpPorts,
-        Optional<ObservedConfig> config) {
+        Optional<ObservedConfig> config,
+        Optional<String> dockerHealth) {
 
     public ObservedContainer {
         labels = Map.copyOf(labels);
         tcpPorts = Map.copyOf(tcpPorts);
+    }
+
+    /** A container whose image has no health check of its own. */
+    public ObservedContainer(String id, String name, Optional<String> digest, String imageId, String imageRef,
+            String state, int restartCount, Optional<Integer> exitCode, Optional<Instant> startedAt,
+            Optional<Instant> finishedAt, Map<String, String> labels, Map<Integer, Integer> tcpPorts,
+            Optional<ObservedConfig> config) {
+        this(id, name, digest, imageId, imageRef, state, restartCount, exitCode, startedAt, finishedAt, labels,
+                tcpPorts, config, Optional.empty());
     }
 
     /** A container whose configuration was not read. */

@@ -65,6 +65,7 @@ public final class Planner {
         List<String> reasons = new ArrayList<>();
 
         drift.balancerProblem().flatMap(balancer::refusalWhenUnreadable).ifPresent(reasons::add);
+        notYetConverged(state).ifPresent(reasons::add);
         List<DropletPlan> down = new ArrayList<>();
         List<DropletPlan> inRotation = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
@@ -104,6 +105,23 @@ public final class Planner {
         overBudget(state, inRotation, downAndKept).ifPresent(reasons::add);
         Plan plan = assemble(state, down, inRotation, unchanged, balancer);
         return reasons.isEmpty() ? new PlanOutcome.Ready(plan) : new PlanOutcome.Refused(reasons, plan);
+    }
+
+    /**
+     * A state of several services, or with deploy hooks, is read, validated and reported by drift,
+     * but not yet converged: planning the fronted service alone would leave the others' keys
+     * promises nobody keeps, so the plan is refused instead.
+     */
+    private static Optional<String> notYetConverged(DesiredState state) {
+        if (!state.manyServices()) {
+            return Optional.empty();
+        }
+        List<String> others = state.services().stream().filter(s -> !s.equals(state.service()))
+                .map(s -> s.name() + " (" + s.role().word() + ")").toList();
+        return Optional.of("this state has " + (others.isEmpty() ? "deploy hooks" : "the services "
+                + String.join(", ", others) + " beside " + state.service().name()) + ": fleet drift reports them,"
+                + " but this version of fleet plans and applies a state of one service without hooks only."
+                + " Keep such a state out of fleet apply until it does");
     }
 
     /** Why draining a droplet in rotation would take more out than max-unavailable allows, if it would. */

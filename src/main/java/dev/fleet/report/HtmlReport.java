@@ -41,15 +41,16 @@ final class HtmlReport {
     /** The drift's table: a row per droplet, then one per unmanaged container. */
     static void table(StringBuilder html, DriftReport report) {
         html.append("<table>\n<thead><tr>");
-        for (String column : ReportRows.HEADER) {
+        ReportRows rows = ReportRows.of(report);
+        for (String column : rows.header()) {
             html.append("<th>").append(column).append("</th>");
         }
         html.append("</tr></thead>\n<tbody>\n");
-        for (ReportRows.Row row : ReportRows.of(report).rows()) {
+        for (ReportRows.Row row : rows.rows()) {
             var cells = row.cells();
             html.append("<tr data-droplet=\"").append(escape(row.droplet())).append("\" data-status=\"")
                     .append(row.status()).append("\">");
-            html.append("<td>").append(escape(row.droplet())).append("</td>");
+            html.append("<td>").append(escape(row.shown())).append("</td>");
             html.append("<td><span class=\"status ").append(tone(row.status())).append("\">").append(row.status())
                     .append("</span></td>");
             html.append("<td><code>").append(escape(cells.get(0))).append("</code></td>");

@@ -3,6 +3,7 @@ package dev.fleet.report;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
+import dev.fleet.drift.ServiceDrift;
 import dev.fleet.drift.UnmanagedContainer;
 import java.time.Instant;
 import java.util.Optional;
@@ -76,7 +77,29 @@ final class JsonReport {
                 .append(",\n");
         json.append(indent(3)).append("\"configDifferences\": [")
                 .append(droplet.configDifferences().stream().map(JsonReport::quote).collect(Collectors.joining(", ")))
-                .append("]\n").append(indent(2)).append('}');
+                .append("],\n");
+        json.append(indent(3)).append("\"services\": [");
+        for (int i = 0; i < droplet.services().size(); i++) {
+            json.append(i == 0 ? "\n" : ",\n");
+            service(json, droplet.services().get(i));
+        }
+        json.append(droplet.services().isEmpty() ? "]\n" : "\n" + indent(3) + "]\n");
+        json.append(indent(2)).append('}');
+    }
+
+    /** A service beside the fronted one: the droplet's own fields, for that service's container. */
+    private static void service(StringBuilder json, ServiceDrift service) {
+        json.append(indent(4)).append("{\"name\": ").append(quote(service.service()))
+                .append(", \"role\": ").append(quote(service.role().word()))
+                .append(", \"status\": ").append(quote(service.status().name()))
+                .append(", \"desiredDigest\": ").append(quote(service.desiredDigest()))
+                .append(", \"runningDigest\": ").append(quoteOrNull(service.runningDigest()))
+                .append(", \"health\": ").append(quote(service.health().name()))
+                .append(", \"since\": ").append(quoteOrNull(service.since().map(Instant::toString)))
+                .append(", \"reason\": ").append(quote(service.reason()))
+                .append(", \"configDifferences\": [")
+                .append(service.configDifferences().stream().map(JsonReport::quote).collect(Collectors.joining(", ")))
+                .append("]}");
     }
 
     private static void field(StringBuilder json, int level, String name, String value, boolean more) {

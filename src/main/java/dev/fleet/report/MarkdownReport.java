@@ -18,11 +18,12 @@ final class MarkdownReport {
                 .append(", observed ")
                 .append(ReportRows.TIME.format(report.observedAt())).append(".\n\n");
         report.balancerProblem().ifPresent(p -> md.append("> Balancer could not be asked: ").append(escape(p)).append("\n\n"));
-        md.append("| Droplet | Status | Desired | Running | Health | Balancer | Since | Reason |\n");
+        ReportRows rows = ReportRows.of(report);
+        md.append("| ").append(rows.services() ? "Droplet/Service" : "Droplet").append(" | Status | Desired | Running | Health | Balancer | Since | Reason |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
-        for (ReportRows.Row row : ReportRows.of(report).rows()) {
+        for (ReportRows.Row row : rows.rows()) {
             var cells = row.cells();
-            md.append("| ").append(escape(row.droplet()))
+            md.append("| ").append(escape(row.shown()))
                     .append(" | ").append(icon(row.status())).append(" **").append(row.status()).append("**")
                     .append(" | `").append(cells.get(0)).append('`')
                     .append(" | `").append(cells.get(1)).append('`');

@@ -4,6 +4,7 @@ import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.Revision;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
+import dev.fleet.drift.ServiceDrift;
 import dev.fleet.observed.ImageUse;
 import dev.fleet.drift.UnmanagedContainer;
 import java.time.Duration;
@@ -16,21 +17,46 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The rows every human-readable format shows: one per droplet, then one per unmanaged container,
- * with the cells already worded, so that table, Markdown and HTML say the same thing.
+ * The rows every human-readable format shows: one per droplet (with several services, one per
+ * service on each droplet, grouped by droplet, the fronted service first), then one per unmanaged
+ * container, with the cells already worded, so that table, Markdown and HTML say the same thing.
+ *
+ * @param services whether the state has several services: rows then name theirs
  */
-record ReportRows(List<Row> rows) {
+record ReportRows(List<Row> rows, boolean services) {
 
     static final List<String> HEADER =
             List.of("DROPLET", "STATUS", "DESIRED", "RUNNING", "HEALTH", "BALANCER", "SINCE", "IMAGES", "REASON");
 
+    /** The first column's title: {@code DROPLET}, or {@code DROPLET/SERVICE} when rows name their service. */
+    String firstColumn() {
+        return services ? "DROPLET/SERVICE" : "DROPLET";
+    }
+
+    /** {@link #HEADER}, its first column as {@link #firstColumn}. */
+    List<String> header() {
+        List<String> header = new ArrayList<>(HEADER);
+        header.set(0, firstColumn());
+        return header;
+    }
+
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
-    /** @param status the status word, which formats may decorate */
-    record Row(String droplet, String status, List<String> cells) {
+    /**
+     * @param droplet the droplet's name
+     * @param service the service the row is about, when the state has several
+     * @param status  the status word, which formats may decorate
+     */
+    record Row(String droplet, Optional<String> service, String status, List<String> cells) {
+
+        /** What the first column shows: {@code web-1}, or {@code web-1/worker}. */
+        String shown() {
+            return service.map(s -> droplet + "/" + s).orElse(droplet);
+        }
+
         List<String> all() {
             List<String> all = new ArrayList<>();
-            all.add(droplet);
+            all.add(shown());
             all.add(status);
             all.addAll(cells);
             return all;
@@ -38,9 +64,11 @@ record ReportRows(List<Row> rows) {
     }
 
     static ReportRows of(DriftReport report) {
+        boolean several = report.droplets().stream().anyMatch(d -> !d.services().isEmpty());
+        Optional<String> fronted = several ? Optional.of(report.service()) : Optional.empty();
         List<Row> rows = new ArrayList<>();
         for (DropletDrift droplet : report.droplets()) {
-            rows.add(new Row(droplet.droplet(), droplet.status().name(), List.of(
+            rows.add(new Row(droplet.droplet(), fronted, droplet.status().name(), List.of(
                     ImageRef.shortForm(droplet.desiredDigest()),
                     droplet.runningDigest().map(ImageRef::shortForm).orElse("-"),
                     droplet.health().name().toLowerCase(),
@@ -48,16 +76,24 @@ record ReportRows(List<Row> rows) {
                     since(droplet.since(), report.observedAt()),
                     droplet.images().map(ReportRows::images).orElse("-"),
                     droplet.reason())));
+            for (ServiceDrift service : droplet.services()) {
+                rows.add(new Row(droplet.droplet(), Optional.of(service.service()), service.status().name(), List.of(
+                        ImageRef.shortForm(service.desiredDigest()),
+                        service.runningDigest().map(ImageRef::shortForm).orElse("-"),
+                        service.health().name().toLowerCase(), "-",
+                        since(service.since(), report.observedAt()), "-",
+                        service.role().word() + ": " + service.reason())));
+            }
         }
         for (DropletDrift droplet : report.droplets()) {
             for (UnmanagedContainer extra : droplet.unmanaged()) {
-                rows.add(new Row(droplet.droplet(), "UNMANAGED", List.of(
+                rows.add(new Row(droplet.droplet(), Optional.empty(), "UNMANAGED", List.of(
                         "-", extra.digest().map(ImageRef::shortForm).orElse("-"), "-", "-", "-", "-",
                         "container " + extra.name() + " (" + extra.state() + ") claims service "
                                 + report.service())));
             }
         }
-        return new ReportRows(rows);
+        return new ReportRows(rows, several);
     }
 
     /** The report's heading line: which service, which commit of which file, when. */

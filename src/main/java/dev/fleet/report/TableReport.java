@@ -18,7 +18,7 @@ final class TableReport {
     static String render(DriftReport report, boolean colour) {
         ReportRows rows = ReportRows.of(report);
         List<List<String>> lines = new ArrayList<>();
-        lines.add(ReportRows.HEADER);
+        lines.add(rows.header());
         rows.rows().forEach(row -> lines.add(row.all()));
         int columns = ReportRows.HEADER.size();
         int[] widths = new int[columns];

@@ -3,6 +3,7 @@ package dev.fleet.infra.droplet;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.ProxySpec;
+import dev.fleet.desired.ServiceSpec;
 import dev.fleet.infra.docker.DropletConnection;
 import dev.fleet.infra.droplet.containers.ContainerReader;
 import dev.fleet.infra.droplet.containers.ForwardedHttp;
@@ -74,7 +75,8 @@ public final class SshDropletObserver implements DropletObserver {
             throws DropletException {
         long started = System.nanoTime();
         String service = state.service().name();
-        List<ObservedContainer> containers = new ContainerReader(connection).read(service);
+        List<ObservedContainer> containers = new ContainerReader(connection)
+                .read(state.servicesOn(droplet).stream().map(ServiceSpec::name).toList());
         Instant seen = Instant.now(clock);
         Optional<ProxyRoute> route = Optional.empty();
         Optional<HealthProbe> health;
@@ -99,6 +101,7 @@ public final class SshDropletObserver implements DropletObserver {
                 (System.nanoTime() - started) / 1_000_000);
         Set<String> repositories = new TreeSet<>(List.of(state.service().image().repository(),
                 state.desiredImage(droplet).repository()));
+        state.servicesOn(droplet).forEach(s -> repositories.add(s.image().repository()));
         Optional<ImageUse> images = Optional.of(new ContainerReader(connection).images(repositories));
         return new DropletObservation.Reached(droplet.name(), seen, containers, health, intent, route, images);
     }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,17 @@ public final class ContainerReader {
         return List.copyOf(containers);
     }
 
+    /** The containers of each of {@code services}, in their order, each once. */
+    public List<ObservedContainer> read(List<String> services) throws DropletException {
+        Map<String, ObservedContainer> byId = new LinkedHashMap<>();
+        for (String service : services) {
+            for (ObservedContainer container : read(service)) {
+                byId.putIfAbsent(container.id(), container);
+            }
+        }
+        return List.copyOf(byId.values());
+    }
+
     /** The images of {@code repositories} (by digest or tag) on the droplet, and their size. */
     public ImageUse images(Set<String> repositories) throws DropletException {
         int count = 0;
@@ -121,7 +133,8 @@ public final class ContainerReader {
                 labels,
                 tcpPorts(inspected),
                 Optional.of(InspectedConfig.of(inspected,
-                        image(imageId).map(i -> InspectedConfig.image(i.getConfig())).orElse(ImageDefaults.NONE))));
+                        image(imageId).map(i -> InspectedConfig.image(i.getConfig())).orElse(ImageDefaults.NONE))),
+                Optional.ofNullable(state == null || state.getHealth() == null ? null : state.getHealth().getStatus()));
     }
 
     /** The TCP ports Docker has bound on the droplet, container port to droplet port. */
