@@ -23,6 +23,54 @@
  * The id is random per process, so repeated GET / through a load balancer
  * shows which instance answered.
  *
+ * Two modes, chosen when the process starts by the environment variable
+ * APP_MODE (the same binary and image serve both):
+ *
+ *   unset, empty or "web"  the HTTP service above (PORT, default 80)
+ *   "worker"               a background worker: no socket at all, only a
+ *                          heartbeat file
+ *   anything else          "invalid APP_MODE" on stderr, exit 2
+ *
+ * Worker mode takes:
+ *
+ *   HEARTBEAT_FILE  required (missing or empty: message on stderr, exit 2).
+ *                   Opened with O_APPEND|O_CREAT, mode 0644; if it cannot be
+ *                   opened at start (say its directory does not exist), the
+ *                   worker says so on stderr and exits 1.
+ *   HEARTBEAT_MS    the interval, 10..10000, default 100 (outside: exit 2).
+ *   DATA_DIR        as in web mode: each start appends its version to
+ *                   $DATA_DIR/starts.
+ *
+ * Every HEARTBEAT_MS (the first at once) it appends one line
+ *
+ *   <unix epoch milliseconds> <version> <id>\n     e.g. 1767225600123 v1 3f9a0c12
+ *
+ * with a single write(), so two workers sharing the file (the old and the
+ * new container during a swap, on one volume) never interleave inside a
+ * line. To keep the file bounded, a line that would take it past 1 MiB goes
+ * to a fresh file instead: the full one is renamed to HEARTBEAT_FILE.1
+ * (replacing an older .1). So at most about 2 MiB lie on disk, and a reader
+ * wanting everything reads HEARTBEAT_FILE.1 (if present) and then
+ * HEARTBEAT_FILE. One instance's lines appear in order in that
+ * concatenation; around a rotation, lines of two concurrent writers may be
+ * out of timestamp order by a line or two. The rename is done under an
+ * flock() on the full file, and every writer checks before each line that
+ * its descriptor is still the file named HEARTBEAT_FILE (reopening if not),
+ * so two writers that both find it full rotate it once, not twice.
+ * A write that fails is reported on stderr once (and its recovery once);
+ * the worker keeps going and reopens the file for the next line.
+ *
+ * It logs "demo-app: worker <version> <id> started, heartbeat every N ms to
+ * FILE" on stdout at start, and on SIGTERM/SIGINT "demo-app: worker stopping
+ * ..." and exits 0 at once (every wait is a poll() on the stop pipe).
+ *
+ * The bad build in worker mode writes heartbeats for about 1 s (11 lines at
+ * the default interval), then says "demo-app: bad worker: crashing ..." on
+ * stderr and exits 1: a release that crashes, so that Docker's restart policy
+ * restarts it again and again, which a rollout judging a worker by its
+ * staying up (without restarts) for a minimum time must notice. A stop
+ * signal within that second still stops it cleanly (exit 0).
+ *
  * Why C and why this shape: the image is FROM scratch (no base image exists
  * on the lab machine), so the app is one static binary with no runtime
  * dependencies. The server is deliberately plain:
@@ -57,8 +105,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1026,8 +1076,230 @@ static int wait_for_connections(int64_t deadline)
     return left_open;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Worker mode (APP_MODE=worker): no socket, a heartbeat file             */
+
+enum {
+    DEFAULT_HEARTBEAT_MS = 100,
+    MIN_HEARTBEAT_MS = 10,
+    MAX_HEARTBEAT_MS = 10000,
+    /* How long the bad worker lives before it crashes. */
+    BAD_WORKER_LIFE_MS = 1000,
+};
+
+/* A line that would take the heartbeat file past this goes to a fresh file. */
+#define HEARTBEAT_FILE_LIMIT ((off_t)1 << 20)
+
+struct heartbeat {
+    char path[PATH_MAX];
+    char rotated[PATH_MAX]; /* path + ".1" */
+    int fd;                 /* -1 while there is none */
+    bool failing;           /* the last line failed: said once until one succeeds */
+    bool rename_failed;     /* said once */
+};
+
+/* APP_MODE: whether this process is a worker; exits 2 on a value it does not know. */
+static bool worker_mode_from_env(void)
+{
+    const char *s = getenv("APP_MODE");
+    if (!s || !*s || strcmp(s, "web") == 0)
+        return false;
+    if (strcmp(s, "worker") == 0)
+        return true;
+    fprintf(stderr, "demo-app: invalid APP_MODE '%s' (web or worker)\n", s);
+    exit(2);
+}
+
+static int heartbeat_ms_from_env(void)
+{
+    const char *s = getenv("HEARTBEAT_MS");
+    if (!s || !*s)
+        return DEFAULT_HEARTBEAT_MS;
+    char *end;
+    errno = 0;
+    long ms = strtol(s, &end, 10);
+    if (errno || *end || ms < MIN_HEARTBEAT_MS || ms > MAX_HEARTBEAT_MS) {
+        fprintf(stderr, "demo-app: invalid HEARTBEAT_MS '%s' (%d..%d milliseconds)\n", s,
+                MIN_HEARTBEAT_MS, MAX_HEARTBEAT_MS);
+        exit(2);
+    }
+    return (int)ms;
+}
+
+static void heartbeat_file_from_env(struct heartbeat *hb)
+{
+    const char *s = getenv("HEARTBEAT_FILE");
+    if (!s || !*s) {
+        fprintf(stderr, "demo-app: APP_MODE=worker needs HEARTBEAT_FILE, the file its heartbeats "
+                        "are appended to\n");
+        exit(2);
+    }
+    if ((size_t)snprintf(hb->rotated, sizeof hb->rotated, "%s.1", s) >= sizeof hb->rotated) {
+        fprintf(stderr, "demo-app: HEARTBEAT_FILE is too long\n");
+        exit(2);
+    }
+    snprintf(hb->path, sizeof hb->path, "%s", s);
+    hb->fd = -1;
+    hb->failing = false;
+    hb->rename_failed = false;
+}
+
+static bool heartbeat_open(struct heartbeat *hb)
+{
+    hb->fd = open(hb->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    return hb->fd >= 0;
+}
+
+static void heartbeat_close(struct heartbeat *hb)
+{
+    if (hb->fd >= 0)
+        close(hb->fd);
+    hb->fd = -1;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
+/*
+ * Makes hb->fd the file HEARTBEAT_FILE names now, with room for len more
+ * bytes (rotating it when there is none). False, with errno set, when there
+ * is no file to write to.
+ */
+static bool heartbeat_prepare(struct heartbeat *hb, size_t len)
+{
+    struct stat named, ours;
+
+    /* Another writer may have rotated the file: our descriptor is then the
+     * .1 (or a file since replaced), and lines belong in the new one. */
+    if (hb->fd >= 0 && (stat(hb->path, &named) != 0 || fstat(hb->fd, &ours) != 0 ||
+                        !same_file(&named, &ours)))
+        heartbeat_close(hb);
+    if (hb->fd < 0 && !heartbeat_open(hb))
+        return false;
+    if (fstat(hb->fd, &ours) != 0)
+        return false;
+    if (ours.st_size + (off_t)len <= HEARTBEAT_FILE_LIMIT)
+        return true;
+
+    /* Full. Rotate under an exclusive lock on it: of two writers who both
+     * find it full, the second gets the lock only after the first renamed
+     * it, then sees the name pointing to a new file and only reopens.
+     * Without the lock (a file system without flock) the worst case is a
+     * rotation too many, losing the older .1. */
+    int locked = flock(hb->fd, LOCK_EX);
+    if (stat(hb->path, &named) == 0 && same_file(&named, &ours) &&
+        named.st_size + (off_t)len > HEARTBEAT_FILE_LIMIT &&
+        rename(hb->path, hb->rotated) != 0 && !hb->rename_failed) {
+        fprintf(stderr, "demo-app: cannot rename %s to %s: %s\n", hb->path, hb->rotated,
+                strerror(errno));
+        hb->rename_failed = true;
+    }
+    if (locked == 0)
+        flock(hb->fd, LOCK_UN);
+    heartbeat_close(hb);
+    return heartbeat_open(hb);
+}
+
+/* Appends one heartbeat line; a failure is said (once), not fatal. */
+static void heartbeat_beat(struct heartbeat *hb)
+{
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    char line[128]; /* 20 digits, a version of at most 63, an id of 8 */
+    int n = snprintf(line, sizeof line, "%lld %s %s\n",
+                     (long long)wall.tv_sec * 1000 + wall.tv_nsec / 1000000, APP_VERSION,
+                     instance_id);
+    size_t len = (size_t)n;
+
+    /* One write() of the whole line: with O_APPEND the kernel puts it at
+     * the end in one piece, whoever else appends at the same time. */
+    const char *why = NULL;
+    if (!heartbeat_prepare(hb, len)) {
+        why = strerror(errno);
+    } else {
+        ssize_t written = write(hb->fd, line, len);
+        if (written < 0)
+            why = strerror(errno);
+        else if ((size_t)written != len)
+            why = "short write";
+    }
+    if (why) {
+        if (!hb->failing)
+            fprintf(stderr, "demo-app: cannot write a heartbeat to %s: %s\n", hb->path, why);
+        hb->failing = true;
+        heartbeat_close(hb); /* reopened for the next line */
+    } else if (hb->failing) {
+        fprintf(stderr, "demo-app: heartbeats to %s work again\n", hb->path);
+        hb->failing = false;
+    }
+}
+
+/* The whole worker: heartbeats until a stop signal (or, bad, a crash). */
+static int worker_main(void)
+{
+    static struct heartbeat hb; /* static: two PATH_MAX buffers */
+    heartbeat_file_from_env(&hb);
+    int interval_ms = heartbeat_ms_from_env();
+    make_instance_id();
+    record_start();
+
+    /* Before anything lasting: a SIGTERM that comes early must already count. */
+    install_signal_handlers();
+    if (!heartbeat_open(&hb)) {
+        fprintf(stderr, "demo-app: cannot open HEARTBEAT_FILE %s: %s\n", hb.path, strerror(errno));
+        exit(1);
+    }
+
+    printf("demo-app: worker %s %s started, heartbeat every %d ms to %s\n", APP_VERSION,
+           instance_id, interval_ms, hb.path);
+    fflush(stdout);
+
+    int64_t started = now_ms();
+    int64_t next_beat = started;
+    long beats = 0;
+    while (!atomic_load(&stopping)) {
+        int64_t now = now_ms();
+        if (now >= next_beat) {
+            heartbeat_beat(&hb);
+            beats++;
+            /* On a fixed grid, so the interval does not drift; after a stall
+             * (a frozen container, a slow disk) no burst to catch up. */
+            next_beat += interval_ms;
+            if (next_beat <= now)
+                next_beat = now + interval_ms;
+        }
+        int64_t wake = next_beat;
+#if APP_BAD
+        int64_t crash_at = started + BAD_WORKER_LIFE_MS;
+        if (now >= crash_at) {
+            fprintf(stderr, "demo-app: bad worker: crashing version=%s id=%s after_ms=%lld "
+                            "heartbeats=%ld\n",
+                    APP_VERSION, instance_id, (long long)(now - started), beats);
+            exit(1);
+        }
+        if (crash_at < wake)
+            wake = crash_at;
+#endif
+        /* Sleep until the next heartbeat, or until the stop pipe wakes us. */
+        struct pollfd p = {.fd = stop_pipe[0], .events = POLLIN};
+        if (poll(&p, 1, ms_until(wake)) < 0 && errno != EINTR)
+            fail("poll");
+    }
+
+    heartbeat_close(&hb);
+    printf("demo-app: worker stopping signal=%s version=%s id=%s heartbeats=%ld\n",
+           signal_name(stop_signal), APP_VERSION, instance_id, beats);
+    fflush(stdout);
+    return 0;
+}
+
 int main(void)
 {
+    if (worker_mode_from_env())
+        return worker_main();
+
     int port = port_from_env();
     make_instance_id();
     record_start();
