@@ -39,13 +39,13 @@ public interface DropletSession extends AutoCloseable {
     void startContainer(ContainerSpec spec) throws ApplyException;
 
     /**
-     * Records {@code running} among the images fleet ran for the service on this droplet, then
+     * Records {@code running} among the images fleet ran for {@code service} on this droplet, then
      * removes the ones it ran before that are not among the last {@code keep} and that no container
      * uses; an image fleet never ran for the service is never touched.
      *
      * @return the image references removed
      */
-    List<String> pruneImages(ImageRef running, int keep) throws ApplyException;
+    List<String> pruneImages(String service, ImageRef running, int keep) throws ApplyException;
 
     /** Asks the app's health and content checks from the droplet itself. Failures are in the probe. */
     HealthProbe probe(HealthSpec health);

@@ -6,8 +6,10 @@ import dev.fleet.observed.RolloutIntent;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Step;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One droplet's turn: its steps in order, and the rule for a failure. A failure before the old
@@ -57,6 +59,7 @@ final class DropletTurn {
         boolean replacing = plan.swapped() || state.rollout().blueGreen();
         boolean verified = false;
         boolean switched = false;
+        Set<String> touched = new HashSet<>();
         List<Step> steps = plan.steps();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
@@ -65,6 +68,7 @@ final class DropletTurn {
                 return failed(plan, records, new DropletFailure.Stopped(describe(step), Optional.empty(), stop.get()));
             }
             replacing |= step instanceof Step.RemoveContainer || step instanceof Step.StartContainer;
+            container(step).ifPresent(touched::add);
             StepRecord record = actions.perform(plan, step, i, RolloutIntent.FORWARD, session);
             records.add(record);
             if (record.succeeded()) {
@@ -80,7 +84,7 @@ final class DropletTurn {
             if (!replacing) {
                 return restore(plan, session, records, failure);
             }
-            return rollBack(plan, session, records, failure, switched);
+            return rollBack(plan, session, records, failure, switched, touched);
         }
         return outcome(plan, DropletOutcome.Result.CONVERGED, records, Optional.empty());
     }
@@ -96,13 +100,18 @@ final class DropletTurn {
                 : failed(plan, records, new DropletFailure.RestoreFailed(failure, restore.failure().orElseThrow()));
     }
 
-    /** @param switched whether a blue-green proxy was switched to the new colour before the failure */
+    /**
+     * @param switched whether a blue-green proxy was switched to the new colour before the failure
+     * @param touched  the containers the turn's steps removed or started before the failure: another
+     *                 service's the turn never reached runs as it did, and its rollback is left out
+     */
     private DropletOutcome rollBack(DropletPlan plan, DropletSession session, List<StepRecord> records,
-            StepFailed failure, boolean switched) throws InterruptedException {
+            StepFailed failure, boolean switched, Set<String> touched) throws InterruptedException {
         boolean blueGreen = state.rollout().blueGreen();
-        boolean restarts = plan.rollback().stream()
+        List<Step> rollback = plan.rollback().stream().filter(step -> blueGreen || container(step)
+                .map(c -> c.equals(state.service().name()) || touched.contains(c)).orElse(true)).toList();
+        boolean restarts = rollback.stream()
                 .anyMatch(s -> s instanceof Step.StartContainer || s instanceof Step.SwitchProxy);
-        List<Step> rollback = plan.rollback();
         for (int i = 0; i < rollback.size(); i++) {
             Step step = rollback.get(i);
             Optional<String> stop = guard.stopReason();
@@ -120,6 +129,16 @@ final class DropletTurn {
         }
         return outcome(plan, DropletOutcome.Result.ROLLED_BACK, records,
                 Optional.of(new DropletFailure.RolledBack(failure, plan.fromDigest(), blueGreen && !switched)));
+    }
+
+    /** The container a drain-and-swap step replaces or waits for. */
+    private static Optional<String> container(Step step) {
+        return switch (step) {
+            case Step.RemoveContainer r -> Optional.of(r.container());
+            case Step.StartContainer s -> Optional.of(s.container().name());
+            case Step.AwaitRunning r -> Optional.of(r.container());
+            default -> Optional.empty();
+        };
     }
 
     private String describe(Step step) {

@@ -127,6 +127,7 @@ final class StepActions {
             }
             case Step.RemoveContainer r -> session.removeContainer(r.container(), r.grace());
             case Step.StartContainer s -> session.startContainer(s.container());
+            case Step.AwaitRunning r -> awaitRunning(session, r);
             case Step.AwaitHealthy h -> healthySince.put(h.droplet(),
                     waits.awaitHealthy(session, state.health(), h.deadline()));
             case Step.StartColour s -> session.startContainer(s.container());
@@ -143,10 +144,34 @@ final class StepActions {
         }
     }
 
+    /**
+     * A worker or accessory: its image's health check decides when it has one; else it must stay up
+     * for its min-uptime without a restart, counted on fleet's clock from when fleet first saw it
+     * running (the droplet's clock may differ from fleet's). A container that stopped or restarted
+     * fails at once: a crashing release does not get better by waiting.
+     */
+    private void awaitRunning(DropletSession session, Step.AwaitRunning step)
+            throws ApplyException, InterruptedException {
+        Instant seenRunning = clock.instant();
+        waits.await(step.container() + " to be healthy", step.deadline(), () -> {
+            ObservedContainer c = session.container(step.container())
+                    .orElseThrow(() -> new ApplyException("container " + step.container() + " is gone"));
+            if (!c.running() || c.restartCount() > 0) {
+                throw new ApplyException("container " + step.container() + " is " + c.state()
+                        + c.exitCode().map(code -> ", exit code " + code).orElse("")
+                        + (c.restartCount() > 0 ? ", restarted " + c.restartCount() + " times" : ""));
+            }
+            if (c.dockerHealth().isPresent()) {
+                return c.dockerHealth().get().equals("healthy");
+            }
+            return !clock.instant().isBefore(seenRunning.plus(step.minUptime()));
+        });
+    }
+
     /** Never fails, as the step promises: the droplet's turn has succeeded, and what is left is tried next time. */
     private void prune(DropletSession session, Step.PruneImages step) {
         try {
-            List<String> removed = session.pruneImages(step.running(), step.keep());
+            List<String> removed = session.pruneImages(step.service(), step.running(), step.keep());
             if (!removed.isEmpty()) {
                 progress.note(step.droplet(), "removed " + String.join(", ", removed));
             }

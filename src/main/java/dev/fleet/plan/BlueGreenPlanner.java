@@ -64,28 +64,28 @@ final class BlueGreenPlanner {
         }
         List<Step> steps = new ArrayList<>();
         container(reached, next).ifPresent(stale -> steps.add(new Step.RemoveContainer(name, stale.name(),
-                Planner.grace(state))));
+                PreviousContainers.grace(state, state.service()))));
         steps.add(new Step.StartColour(name, containers.colour(spec, next, target, Optional.of(target.digest()),
-                new Containers.Replaces(live.map(Planner::rollbackImage), live.flatMap(ObservedContainer::digest)))));
+                new Containers.Replaces(live.map(PreviousContainers::image), live.flatMap(ObservedContainer::digest)))));
         steps.add(new Step.AwaitColourHealthy(name, next, state.rollout().healthTimeout()));
         steps.add(new Step.SwitchProxy(name, next));
         steps.add(new Step.AwaitProxyRoute(name, next, ROUTE_DEADLINE));
         steps.add(new Step.VerifyColour(name, next, Optional.of(target.digest())));
         live.ifPresent(old -> {
             steps.add(new Step.AwaitOldRequests(name, proxy.drainTimeout()));
-            steps.add(new Step.RemoveContainer(name, old.name(), Planner.grace(state)));
+            steps.add(new Step.RemoveContainer(name, old.name(), PreviousContainers.grace(state, state.service())));
         });
-        steps.add(new Step.PruneImages(name, target, state.rollout().keepImages()));
+        steps.add(new Step.PruneImages(name, state.service().name(), target, state.rollout().keepImages()));
         List<Step> rollback = live.filter(ObservedContainer::running)
                 .filter(old -> state.rollout().autoRollback())
                 .map(old -> switchBack(state, name, old.name(), next, proxy))
                 .orElseGet(() -> state.rollout().autoRollback()
-                        ? List.of(new Step.RemoveContainer(name, next, Planner.grace(state)))
+                        ? List.of(new Step.RemoveContainer(name, next, PreviousContainers.grace(state, state.service())))
                         : List.of());
         String why = drift.status() + ": " + drift.reason() + "; " + next + " starts beside "
                 + live.map(ObservedContainer::name).orElse("nothing live");
         return Optional.of(new DropletPlan(name, why, live.flatMap(ObservedContainer::digest),
-                live.map(Planner::rollbackImage), target.digest(), steps, rollback, false, timing.perDroplet()));
+                live.map(PreviousContainers::image), target.digest(), steps, rollback, false, timing.perDroplet()));
     }
 
     /** Back to {@code old}: the proxy first, then the new colour goes once nothing is sent to it. */
@@ -94,7 +94,7 @@ final class BlueGreenPlanner {
                 new Step.SwitchProxy(droplet, old),
                 new Step.AwaitProxyRoute(droplet, old, ROUTE_DEADLINE),
                 new Step.AwaitOldRequests(droplet, proxy.drainTimeout()),
-                new Step.RemoveContainer(droplet, next, Planner.grace(state)));
+                new Step.RemoveContainer(droplet, next, PreviousContainers.grace(state, state.service())));
     }
 
     /** The live colour is in sync; the idle one, left by an apply that did not finish, goes. */
@@ -103,9 +103,9 @@ final class BlueGreenPlanner {
         String name = spec.name();
         List<Step> steps = List.of(
                 new Step.AwaitOldRequests(name, proxy.drainTimeout()),
-                new Step.RemoveContainer(name, idle.name(), Planner.grace(state)));
+                new Step.RemoveContainer(name, idle.name(), PreviousContainers.grace(state, state.service())));
         return new DropletPlan(name, "IN_SYNC, but " + idle.name() + " is left from an apply that did not finish",
-                live.digest(), Optional.of(Planner.rollbackImage(live)), state.desiredImage(spec).digest(), steps,
+                live.digest(), Optional.of(PreviousContainers.image(live)), state.desiredImage(spec).digest(), steps,
                 List.of(), true, proxy.drainTimeout());
     }
 
@@ -123,11 +123,11 @@ final class BlueGreenPlanner {
                 new Step.AwaitColourHealthy(name, live.name(), state.rollout().healthTimeout()),
                 new Step.VerifyColour(name, live.name(), Optional.of(digest)),
                 new Step.AwaitOldRequests(name, proxy.drainTimeout()),
-                new Step.RemoveContainer(name, idle.name(), Planner.grace(state)),
-                new Step.PruneImages(name, state.desiredImage(spec), state.rollout().keepImages()));
+                new Step.RemoveContainer(name, idle.name(), PreviousContainers.grace(state, state.service())),
+                new Step.PruneImages(name, state.service().name(), state.desiredImage(spec), state.rollout().keepImages()));
         return new DropletPlan(name, drift.status() + ": " + drift.reason() + "; an apply switched to " + live.name()
                 + " and did not finish, " + idle.name() + " is still there to go back to", idle.digest(),
-                Optional.of(Planner.rollbackImage(idle)), digest, steps, rollback, true, timing.perDroplet());
+                Optional.of(PreviousContainers.image(idle)), digest, steps, rollback, true, timing.perDroplet());
     }
 
     private static Optional<ObservedContainer> container(DropletObservation.Reached reached, String name) {

@@ -3,6 +3,7 @@ package dev.fleet.plan;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.ImageSource;
+import dev.fleet.desired.ServiceSpec;
 import dev.fleet.observed.FleetLabels;
 import dev.fleet.observed.ObservedConfig;
 import java.util.LinkedHashMap;
@@ -29,6 +30,20 @@ record Containers(DesiredState state, String run) {
         return new ContainerSpec(state.service().name(), image, state.container(droplet), labels(digest, replaces));
     }
 
+    /** {@code droplet}'s container of {@code running}, one of the state's services, as {@link #service} says. */
+    ContainerSpec service(DropletSpec droplet, ServiceSpec running, ImageSource image, Optional<String> digest,
+            Replaces replaces) {
+        return new ContainerSpec(running.name(), image, state.container(droplet, running),
+                labels(running, digest, replaces));
+    }
+
+    /** What {@code running} ran before, exactly as its engine reported it, as {@link #previous} says. */
+    ContainerSpec previous(ServiceSpec running, ImageSource image, Optional<String> digest, ObservedConfig config) {
+        Map<String, String> labels = new LinkedHashMap<>(config.settings().labels());
+        labels.putAll(labels(running, digest, Replaces.NOTHING));
+        return new ContainerSpec(running.name(), image, config.settings(), labels);
+    }
+
     /** A blue-green colour: the droplet's container under the colour's name (its app port on a free loopback port only). */
     ContainerSpec colour(DropletSpec droplet, String colour, ImageSource image, Optional<String> digest,
             Replaces replaces) {
@@ -46,8 +61,12 @@ record Containers(DesiredState state, String run) {
     }
 
     private Map<String, String> labels(Optional<String> digest, Replaces replaces) {
-        Map<String, String> labels = new LinkedHashMap<>(state.service().labels());
-        labels.put(FleetLabels.SERVICE, state.service().name());
+        return labels(state.service(), digest, replaces);
+    }
+
+    private Map<String, String> labels(ServiceSpec running, Optional<String> digest, Replaces replaces) {
+        Map<String, String> labels = new LinkedHashMap<>(running.labels());
+        labels.put(FleetLabels.SERVICE, running.name());
         digest.filter(d -> !d.isEmpty()).ifPresent(d -> labels.put(FleetLabels.DIGEST, d));
         labels.put(FleetLabels.ROLLOUT, run);
         replaces.image().ifPresent(image -> labels.put(FleetLabels.REPLACES, image.reference()));

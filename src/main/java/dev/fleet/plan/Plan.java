@@ -15,6 +15,8 @@ import java.util.List;
  * @param estimate    the whole rollout's expected duration
  * @param balancer    the rules of the balancer the plan drains through, which its steps' timing and
  *                    words come from
+ * @param notes       what differs but is left out of this apply, and why (an accessory waiting for an
+ *                    apply of its own)
  */
 public record Plan(
         String service,
@@ -23,12 +25,20 @@ public record Plan(
         List<DropletPlan> droplets,
         List<String> unchanged,
         Duration estimate,
-        BalancerRules balancer) {
+        BalancerRules balancer,
+        List<String> notes) {
 
     public Plan {
         preflight = List.copyOf(preflight);
         droplets = List.copyOf(droplets);
         unchanged = List.copyOf(unchanged);
+        notes = List.copyOf(notes);
+    }
+
+    /** A plan that leaves nothing out. */
+    public Plan(String service, Revision revision, List<Step> preflight, List<DropletPlan> droplets,
+            List<String> unchanged, Duration estimate, BalancerRules balancer) {
+        this(service, revision, preflight, droplets, unchanged, estimate, balancer, List.of());
     }
 
     /** Nothing to change: a second apply on a converged fleet. */

@@ -4,7 +4,7 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.ImageSource;
-import dev.fleet.desired.LocalImage;
+import dev.fleet.desired.ServiceSpec;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
@@ -56,6 +56,15 @@ public final class Planner {
      */
     public static PlanOutcome plan(DesiredState state, FleetObservation observation, DriftReport drift, String run,
             BalancerRules balancer) {
+        return plan(state, observation, drift, run, balancer, false);
+    }
+
+    /**
+     * @param withAccessories whether accessories that differ change in this apply even when apps
+     *                        change too (else they wait for an apply in which no app changes)
+     */
+    public static PlanOutcome plan(DesiredState state, FleetObservation observation, DriftReport drift, String run,
+            BalancerRules balancer, boolean withAccessories) {
         Containers containers = new Containers(state, run);
         Map<String, DropletDrift> drifts = drift.droplets().stream()
                 .collect(Collectors.toMap(DropletDrift::droplet, Function.identity()));
@@ -70,6 +79,8 @@ public final class Planner {
         List<DropletPlan> inRotation = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
         List<String> downAndKept = new ArrayList<>();
+        List<String> deferred = new ArrayList<>();
+        boolean accessories = withAccessories || !ServiceTurns.appsChange(drift.droplets());
         for (DropletSpec spec : state.droplets()) {
             DropletDrift d = drifts.get(spec.name());
             if (d.status() == DropletStatus.UNREACHABLE) {
@@ -87,41 +98,44 @@ public final class Planner {
                 continue;
             }
             Optional<RolloutIntent> interrupted = intent(observed.get(spec.name()));
-            if (!changes(d) && interrupted.isPresent() && d.status() == DropletStatus.UNHEALTHY) {
-                down.add(resumed(containers, spec, d, interrupted.get(), timing));
-                continue;
+            boolean resumes = !changes(d) && interrupted.isPresent() && d.status() == DropletStatus.UNHEALTHY;
+            Optional<DropletPlan> fronted = Optional.empty();
+            if (resumes) {
+                fronted = Optional.of(resumed(containers, spec, d, interrupted.get(), timing));
+            } else if (changes(d)) {
+                Optional<ObservedContainer> current = serviceContainer(observed.get(spec.name()), state.service().name());
+                fronted = Optional.of(dropletPlan(containers, spec, d, rollbackSource(current, interrupted), timing));
             }
-            if (!changes(d)) {
-                unchanged.add(spec.name());
+            Optional<DropletPlan> turn = ServiceTurns.turn(containers, spec, fronted,
+                    ServiceTurns.changes(state, d, observed.get(spec.name()), accessories));
+            if (!accessories) {
+                deferred.addAll(ServiceTurns.deferredAccessories(d));
+            }
+            if (fronted.isEmpty()) {
+                turn.ifPresentOrElse(down::add, () -> unchanged.add(spec.name())); // no drain: no budget spent
                 if (!servesTraffic(d)) {
                     downAndKept.add(spec.name() + " (" + d.status() + ": " + d.reason() + ")");
                 }
                 continue;
             }
-            Optional<ObservedContainer> current = serviceContainer(observed.get(spec.name()), state.service().name());
-            DropletPlan plan = dropletPlan(containers, spec, d, rollbackSource(current, interrupted), timing);
-            (servesTraffic(d) ? inRotation : down).add(plan);
+            (servesTraffic(d) && !resumes ? inRotation : down).add(turn.orElseThrow());
         }
         overBudget(state, inRotation, downAndKept).ifPresent(reasons::add);
-        Plan plan = assemble(state, down, inRotation, unchanged, balancer);
+        Plan plan = assemble(state, down, inRotation, unchanged, balancer, deferred);
         return reasons.isEmpty() ? new PlanOutcome.Ready(plan) : new PlanOutcome.Refused(reasons, plan);
     }
 
     /**
-     * A state of several services, or with deploy hooks, is read, validated and reported by drift,
-     * but not yet converged: planning the fronted service alone would leave the others' keys
-     * promises nobody keeps, so the plan is refused instead.
+     * Deploy hooks are read and validated, but this planner does not run them yet: planning without
+     * them would skip a migration the state asks for, so the plan is refused instead.
      */
     private static Optional<String> notYetConverged(DesiredState state) {
-        if (!state.manyServices()) {
+        List<String> hooked = state.services().stream().filter(s -> !s.hooks().isEmpty()).map(ServiceSpec::name).toList();
+        if (hooked.isEmpty()) {
             return Optional.empty();
         }
-        List<String> others = state.services().stream().filter(s -> !s.equals(state.service()))
-                .map(s -> s.name() + " (" + s.role().word() + ")").toList();
-        return Optional.of("this state has " + (others.isEmpty() ? "deploy hooks" : "the services "
-                + String.join(", ", others) + " beside " + state.service().name()) + ": fleet drift reports them,"
-                + " but this version of fleet plans and applies a state of one service without hooks only."
-                + " Keep such a state out of fleet apply until it does");
+        return Optional.of("the deploy hooks of " + String.join(", ", hooked) + " are not run by this version of"
+                + " fleet: remove them from the state, or run them by hand, before fleet apply");
     }
 
     /** Why draining a droplet in rotation would take more out than max-unavailable allows, if it would. */
@@ -139,14 +153,28 @@ public final class Planner {
 
     /** The droplets out of rotation first, then those in it; every one's image pulled before any drain. */
     private static Plan assemble(DesiredState state, List<DropletPlan> down, List<DropletPlan> inRotation,
-            List<String> unchanged, BalancerRules balancer) {
+            List<String> unchanged, BalancerRules balancer, List<String> deferred) {
         List<DropletPlan> ordered = new ArrayList<>(down);
         ordered.addAll(inRotation);
-        List<Step> preflight = ordered.stream()
-                .<Step>map(p -> new Step.PullImage(p.droplet(), state.desiredImage(state.droplet(p.droplet()))))
-                .toList();
+        List<Step> preflight = ordered.stream().flatMap(p -> pulls(state, p).stream()).toList();
         Duration estimate = ordered.stream().map(DropletPlan::estimate).reduce(Duration.ZERO, Duration::plus);
-        return new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate, balancer);
+        return new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate, balancer,
+                deferred);
+    }
+
+    /**
+     * The images a droplet's turn starts: the fronted service's unless the turn is about other
+     * services alone, and every other service's it starts on the way forward.
+     */
+    private static List<Step> pulls(DesiredState state, DropletPlan plan) {
+        List<Step> pulls = new ArrayList<>();
+        if (!ServiceTurns.othersOnly(plan, state.service().name())) {
+            pulls.add(new Step.PullImage(plan.droplet(), state.desiredImage(state.droplet(plan.droplet()))));
+        }
+        plan.steps().stream().filter(s -> s instanceof Step.StartContainer).map(s -> ((Step.StartContainer) s).container())
+                .filter(c -> !c.name().equals(state.service().name()) && c.image() instanceof ImageRef)
+                .forEach(c -> pulls.add(new Step.PullImage(plan.droplet(), (ImageRef) c.image())));
+        return pulls;
     }
 
     private static boolean changes(DropletDrift drift) {
@@ -174,12 +202,12 @@ public final class Planner {
                 new Step.Drain(name),
                 new Step.AwaitDrained(name, timing.drainDeadline())));
         if (source.containerPresent()) {
-            steps.add(new Step.RemoveContainer(name, service, grace(state)));
+            steps.add(new Step.RemoveContainer(name, service, PreviousContainers.grace(state, state.service())));
         }
         steps.add(new Step.StartContainer(name, containers.service(spec, target, Optional.of(target.digest()),
                 new Containers.Replaces(source.image(), source.digest()))));
         steps.addAll(comeBack(state, name, Optional.of(target.digest()), timing));
-        steps.add(new Step.PruneImages(name, target, state.rollout().keepImages()));
+        steps.add(new Step.PruneImages(name, state.service().name(), target, state.rollout().keepImages()));
         return new DropletPlan(name, drift.status() + ": " + drift.reason() + source.note(), source.digest(),
                 source.image(), target.digest(), steps, rollback(containers, name, source, timing), false,
                 timing.perDroplet());
@@ -199,7 +227,7 @@ public final class Planner {
                 intent.fromDigest(), "; run "
                 + intent.run() + " swapped it and did not finish (its last step: " + intent.step() + ")");
         List<Step> steps = new ArrayList<>(comeBack(state, name, Optional.of(desired), timing));
-        steps.add(new Step.PruneImages(name, state.desiredImage(spec), state.rollout().keepImages()));
+        steps.add(new Step.PruneImages(name, state.service().name(), state.desiredImage(spec), state.rollout().keepImages()));
         return new DropletPlan(name, drift.status() + ": " + drift.reason() + source.note(), source.digest(), source.image(),
                 desired, steps, rollback(containers, name, source, timing), true, timing.perDroplet());
     }
@@ -215,7 +243,7 @@ public final class Planner {
         List<Step> rollback = new ArrayList<>(List.of(
                 new Step.Drain(name),
                 new Step.AwaitDrained(name, timing.drainDeadline()),
-                new Step.RemoveContainer(name, state.service().name(), grace(state))));
+                new Step.RemoveContainer(name, state.service().name(), PreviousContainers.grace(state, state.service()))));
         if (state.rollout().autoRollback() && source.image().isPresent()) {
             ImageSource image = source.image().get();
             // The container it ran, as its engine reported it; the state's settings only when that
@@ -229,15 +257,6 @@ public final class Planner {
         return rollback;
     }
 
-    /** The stop call blocks for the grace period, and must return within the command timeout. */
-    static Duration grace(DesiredState state) {
-        Optional<Duration> configured = state.service().container().stopGrace();
-        if (configured.isPresent()) {
-            return configured.get(); // the state file's reader keeps it under the command timeout
-        }
-        Duration halfTimeout = state.ssh().commandTimeout().dividedBy(2);
-        return halfTimeout.compareTo(STOP_GRACE) < 0 ? halfTimeout : STOP_GRACE;
-    }
 
     /**
      * What a failed droplet goes back to.
@@ -271,7 +290,7 @@ public final class Planner {
                     + " did not finish here (its last step: " + i.step() + "), a failure goes back to what it ran before"
                     + " that run");
         }
-        return current.map(c -> new RollbackSource(true, Optional.of(rollbackImage(c)), c.digest(), "", c.config()))
+        return current.map(c -> new RollbackSource(true, Optional.of(PreviousContainers.image(c)), c.digest(), "", c.config()))
                 .orElseGet(() -> new RollbackSource(false, Optional.empty(), Optional.empty(), ""));
     }
 
@@ -296,32 +315,7 @@ public final class Planner {
                 : List.of(healthy, undrain, back, verify);
     }
 
-    /**
-     * What to start a previous container's image from: {@code repository@digest} when its registry
-     * digest is known (so that the new container still says which digest it runs), else its local
-     * image id. Either is on the droplet already: images are never removed.
-     */
-    static ImageSource rollbackImage(ObservedContainer previous) {
-        String reference = previous.imageRef();
-        if (reference.startsWith("sha256:")) {
-            return new LocalImage(previous.imageId()); // created from an image id: no repository to name a digest in
-        }
-        int at = reference.indexOf('@');
-        String repository = at >= 0 ? reference.substring(0, at) : withoutTag(reference);
-        Optional<String> digest = previous.digest().filter(d -> ImageRef.DIGEST.matcher(d).matches());
-        if (digest.isPresent() && !repository.isEmpty()) {
-            return new ImageRef(repository, digest.get());
-        }
-        return new LocalImage(previous.imageId());
-    }
 
-    private static String withoutTag(String reference) {
-        int colon = reference.lastIndexOf(':');
-        return colon > reference.lastIndexOf('/') ? reference.substring(0, colon) : reference;
-    }
-
-    /** How long a container has to stop on SIGTERM before it is killed (Docker's default). */
-    static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private static Optional<ObservedContainer> serviceContainer(DropletObservation observation, String service) {
         if (observation instanceof DropletObservation.Reached reached) {

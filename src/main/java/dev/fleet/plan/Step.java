@@ -39,6 +39,14 @@ public sealed interface Step {
     /** Waits until the app passes its health and content checks enough times in a row, for long enough. */
     record AwaitHealthy(String droplet, Duration deadline) implements Step {}
 
+    /**
+     * Waits until a service that takes no traffic (a worker, an accessory) counts as healthy: its
+     * container runs, and its image's own health check says healthy, or, without one, it has stayed
+     * up for {@code minUptime} without a restart. A container that exits or restarts meanwhile fails
+     * the step at once.
+     */
+    record AwaitRunning(String droplet, String container, Duration minUptime, Duration deadline) implements Step {}
+
     /** Lets the balancer send traffic again (HAProxy: state ready; health-check balancers: nothing to do). */
     record Undrain(String droplet) implements Step {}
 
@@ -49,12 +57,13 @@ public sealed interface Step {
     record Verify(String droplet, Optional<String> digest) implements Step {}
 
     /**
-     * After the droplet's turn succeeded: records {@code running} as an image fleet ran there, and
-     * removes the images fleet ran there before that are neither running nor among the last {@code
-     * keep} it ran. Images fleet never ran for the service, and images a container uses, are never
-     * removed. Never fails: an image that cannot be removed now is tried again after the next turn.
+     * After the droplet's turn succeeded: records {@code running} as an image fleet ran there for
+     * {@code service}, and removes the images fleet ran there for it before that are neither running
+     * nor among the last {@code keep} it ran. Images fleet never ran for the service, and images a
+     * container uses, are never removed. Never fails: an image that cannot be removed now is tried
+     * again after the next turn.
      */
-    record PruneImages(String droplet, ImageRef running, int keep) implements Step {}
+    record PruneImages(String droplet, String service, ImageRef running, int keep) implements Step {}
 
     // Blue-green: the droplet stays in rotation; its proxy is switched from one colour to the other.
 

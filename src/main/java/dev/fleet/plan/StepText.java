@@ -20,7 +20,9 @@ public final class StepText {
             case Step.AwaitInRotation a -> balancer.awaitInRotation(state, a);
             case Step.RemoveContainer r -> "stop (grace " + Durations.setting(r.grace()) + ") and remove container " + r.container()
                     + ", keeping its image";
-            case Step.StartContainer s -> "start " + state.service().name() + " on " + imageOf(s.container());
+            case Step.StartContainer s -> "start " + s.container().name() + " on " + imageOf(s.container());
+            case Step.AwaitRunning r -> "wait until " + r.container() + " is healthy: its image's health check, else up for "
+                    + Durations.setting(r.minUptime()) + " without a restart (at most " + Durations.setting(r.deadline()) + ")";
             case Step.AwaitHealthy h -> "wait until healthy: " + state.health().successes() + " successes in a row, then "
                     + Durations.setting(state.rollout().minHealthyTime()) + " healthy (at most " + Durations.setting(h.deadline()) + ")";
             case Step.Verify v -> "verify it runs " + v.digest().map(ImageRef::shortForm).orElse("its image")

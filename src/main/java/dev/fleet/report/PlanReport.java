@@ -47,7 +47,12 @@ public final class PlanReport {
         if (!plan.unchanged().isEmpty()) {
             text.append("; unchanged: ").append(String.join(", ", plan.unchanged()));
         }
-        text.append(".\n\nBefore any drain, on every droplet that changes:\n");
+        text.append(".\n");
+        if (!plan.notes().isEmpty()) {
+            text.append("Left for an apply of their own (accessories change when no app does, or with"
+                    + " --with-accessories): ").append(String.join(", ", plan.notes())).append(".\n");
+        }
+        text.append("\nBefore any drain, on every droplet that changes:\n");
         plan.preflight().stream().collect(Collectors.groupingBy(step -> StepText.describe(step, state, plan.balancer()),
                 LinkedHashMap::new, Collectors.mapping(Step::droplet, Collectors.toList())))
                 .forEach((description, droplets) -> text.append("  ").append(description).append(" (")

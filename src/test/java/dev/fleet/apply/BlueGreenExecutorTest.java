@@ -155,7 +155,7 @@ class BlueGreenExecutorTest {
     private final class FakeDroplet implements DropletSession {
 
         @Override
-        public List<String> pruneImages(ImageRef running, int keep) {
+        public List<String> pruneImages(String service, ImageRef running, int keep) {
             return List.of();
         }
         final Map<String, Integer> containers = new LinkedHashMap<>(Map.of("demo-blue", 49001));

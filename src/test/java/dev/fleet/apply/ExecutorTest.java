@@ -785,7 +785,7 @@ class ExecutorTest {
     private final class FakeDroplet implements DropletSession {
 
         @Override
-        public List<String> pruneImages(ImageRef running, int keep) {
+        public List<String> pruneImages(String service, ImageRef running, int keep) {
             return List.of();
         }
 

@@ -57,7 +57,7 @@ class BlueGreenPlannerTest {
                 new Step.SwitchProxy("d1", "demo-blue"),
                 new Step.AwaitProxyRoute("d1", "demo-blue", BlueGreenPlanner.ROUTE_DEADLINE),
                 new Step.VerifyColour("d1", "demo-blue", Optional.of(V1)),
-                new Step.PruneImages("d1", new ImageRef("registry/demo", V1), 3));
+                new Step.PruneImages("d1", "demo", new ImageRef("registry/demo", V1), 3));
         assertThat(plan.rollback()).containsExactly(new Step.RemoveContainer("d1", "demo-blue", GRACE));
         assertThat(plan.fromDigest()).isEmpty();
     }
@@ -75,7 +75,7 @@ class BlueGreenPlannerTest {
                 new Step.VerifyColour("d1", "demo-green", Optional.of(V2)),
                 new Step.AwaitOldRequests("d1", DRAIN),
                 new Step.RemoveContainer("d1", "demo-blue", GRACE),
-                new Step.PruneImages("d1", new ImageRef("registry/demo", V2), 3));
+                new Step.PruneImages("d1", "demo", new ImageRef("registry/demo", V2), 3));
         assertThat(plan.rollback()).containsExactly(
                 new Step.SwitchProxy("d1", "demo-blue"),
                 new Step.AwaitProxyRoute("d1", "demo-blue", BlueGreenPlanner.ROUTE_DEADLINE),
@@ -128,7 +128,7 @@ class BlueGreenPlannerTest {
                 new Step.VerifyColour("d1", "demo-green", Optional.of(V2)),
                 new Step.AwaitOldRequests("d1", DRAIN),
                 new Step.RemoveContainer("d1", "demo-blue", GRACE),
-                new Step.PruneImages("d1", new ImageRef("registry/demo", V2), 3));
+                new Step.PruneImages("d1", "demo", new ImageRef("registry/demo", V2), 3));
         assertThat(plan.rollback()).startsWith(new Step.SwitchProxy("d1", "demo-blue"));
         assertThat(plan.fromDigest()).contains(V1);
     }

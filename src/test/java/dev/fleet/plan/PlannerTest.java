@@ -109,7 +109,7 @@ class PlannerTest {
                 new Step.Undrain("c"),
                 new Step.Verify("c", Optional.of(V2)),
                 new Step.AwaitInRotation("c", IN_ROTATION_DEADLINE),
-                new Step.PruneImages("c", ref(V2), 3));
+                new Step.PruneImages("c", "demo", ref(V2), 3));
         assertThat(c.fromDigest()).contains(V1);
         assertThat(c.toDigest()).isEqualTo(V2);
         assertThat(c.why()).isEqualTo("IMAGE_DRIFT: runs 111111111111, wants 222222222222");
@@ -133,7 +133,7 @@ class PlannerTest {
                 new Step.Undrain("d1"),
                 new Step.Verify("d1", Optional.of(V2)),
                 new Step.AwaitInRotation("d1", IN_ROTATION_DEADLINE),
-                new Step.PruneImages("d1", ref(V2), 3));
+                new Step.PruneImages("d1", "demo", ref(V2), 3));
     }
 
     @Test
@@ -499,13 +499,13 @@ class PlannerTest {
 
     @Test
     void rollbackImageKeepsARegistryPortAndDropsTagOrDigest() {
-        assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "localhost:5000/demo")))
+        assertThat(PreviousContainers.image(container(Optional.of(V1), "running", "localhost:5000/demo")))
                 .isEqualTo(new ImageRef("localhost:5000/demo", V1));
-        assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "localhost:5000/demo:v1")))
+        assertThat(PreviousContainers.image(container(Optional.of(V1), "running", "localhost:5000/demo:v1")))
                 .isEqualTo(new ImageRef("localhost:5000/demo", V1));
-        assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "registry/demo@" + V1)))
+        assertThat(PreviousContainers.image(container(Optional.of(V1), "running", "registry/demo@" + V1)))
                 .isEqualTo(ref(V1));
-        assertThat(Planner.rollbackImage(container(Optional.of(V1), "running", "")))
+        assertThat(PreviousContainers.image(container(Optional.of(V1), "running", "")))
                 .isEqualTo(new LocalImage(IMAGE_ID));
     }
 
@@ -513,7 +513,7 @@ class PlannerTest {
     void theRollbackOfAContainerCreatedFromAnImageIdUsesTheImageId() {
         ObservedContainer byId = container(Optional.of(V1), "running", IMAGE_ID);
 
-        assertThat(Planner.rollbackImage(byId)).isEqualTo(new LocalImage(IMAGE_ID));
+        assertThat(PreviousContainers.image(byId)).isEqualTo(new LocalImage(IMAGE_ID));
     }
 
     @Test
@@ -679,7 +679,7 @@ class PlannerTest {
                 new Step.AwaitInRotation("d1", Balancers.of(state).timing(state.health(), state.rollout())
                         .inRotationDeadline()),
                 new Step.Verify("d1", Optional.of(V2)),
-                new Step.PruneImages("d1", ref(V2), 3));
+                new Step.PruneImages("d1", "demo", ref(V2), 3));
     }
 
     /** The timing of {@code balancer}'s kind, for this test's health and rollout settings. */

@@ -146,7 +146,7 @@ final class SshDropletSession implements DropletSession {
     }
 
     @Override
-    public List<String> pruneImages(ImageRef running, int keep) throws ApplyException {
+    public List<String> pruneImages(String service, ImageRef running, int keep) throws ApplyException {
         // Recording the same image twice records it once; removing an image twice removes it once.
         ImagesRan.Record record = retried(() -> new ImagesRan(connection().ssh(), service).record(running.reference()));
         List<String> aimed = record.aimedDigests().stream().map(digest -> running.repository() + "@" + digest).toList();
