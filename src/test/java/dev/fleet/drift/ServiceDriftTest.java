@@ -32,8 +32,8 @@ class ServiceDriftTest {
     private static final Instant LONG_AGO = NOW.minus(Duration.ofHours(1));
     private static final HealthProbe HEALTHY = new HealthProbe(Optional.of(200), List.of());
 
-    private static final DropletSpec WEB_1 = tagged("web-1", "worker");
-    private static final DropletSpec DB_1 = tagged("db-1", "db");
+    static final DropletSpec WEB_1 = tagged("web-1", "worker");
+    static final DropletSpec DB_1 = tagged("db-1", "db");
 
     @Test
     void eachDropletReportsTheServicesPlacedOnItBesideTheFrontedOneInRollOrder() {
@@ -113,8 +113,12 @@ class ServiceDriftTest {
     }
 
     static DesiredState state(String workerDigest, String redisDigest) {
+        return state(V1, workerDigest, redisDigest);
+    }
+
+    static DesiredState state(String webDigest, String workerDigest, String redisDigest) {
         DesiredState single = DriftDetectorTest.state(V1, WEB_1, DB_1);
-        ServiceSpec web = new ServiceSpec("web", image("web", V1), single.service().container());
+        ServiceSpec web = new ServiceSpec("web", image("web", webDigest), single.service().container());
         ServiceSpec worker = new ServiceSpec("worker", image("worker", workerDigest), single.service().container(),
                 ServiceRole.WORKER, new Placement.On(List.of("worker")), Duration.ofSeconds(5), Hooks.NONE);
         ServiceSpec redis = new ServiceSpec("redis", image("redis", redisDigest), single.service().container(),
@@ -150,7 +154,7 @@ class ServiceDriftTest {
         return new ImageRef("registry/" + repository, digest);
     }
 
-    private static DropletSpec tagged(String name, String tag) {
+    static DropletSpec tagged(String name, String tag) {
         return new DropletSpec(name, "127.0.0.1", 22, "deploy", Optional.empty(), Optional.empty(), List.of(),
                 Map.of(), List.of(tag));
     }
