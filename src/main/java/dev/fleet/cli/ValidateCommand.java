@@ -43,6 +43,13 @@ public class ValidateCommand implements Callable<Integer> {
             int count = checked.droplets().size();
             out.println(stateFile.file + ": valid (" + count + (count == 1 ? " droplet" : " droplets") + ", image "
                     + checked.image().reference() + ", balancer " + checked.balancer() + ")");
+            // One service is the line above; several each get a line of their own, in roll order.
+            if (checked.services().size() > 1) {
+                for (StateLoader.Checked.Service service : checked.services()) {
+                    out.println("  service " + service.name() + " (" + service.role() + ") on "
+                            + String.join(", ", service.droplets()));
+                }
+            }
             out.flush();
             return ExitCodes.SUCCESS;
         } catch (InvalidStateException e) {

@@ -30,6 +30,21 @@ class ValidateCommandTest {
     }
 
     @Test
+    void severalServicesAreListedEachWithItsRoleAndDroplets(QuarkusMainLauncher launcher) throws Exception {
+        Path file = Files.copy(Path.of("fleet-state/example-services.yaml"), dir.resolve("fleet.yaml"));
+
+        LaunchResult result = launcher.launch("validate", "--state", file.toString());
+
+        assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
+        assertThat(result.getOutput()).isEqualTo(String.join("\n",
+                file + ": valid (3 droplets, image registry.example.com/team/demo"
+                        + "@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945, balancer haproxy)",
+                "  service web (traffic) on droplet-1, droplet-2, droplet-3",
+                "  service worker (worker) on droplet-1, droplet-2",
+                "  service db (accessory) on droplet-3"));
+    }
+
+    @Test
     void aBrokenFileFailsWithEveryProblemAtItsPosition(QuarkusMainLauncher launcher) throws Exception {
         String example = Files.readString(Path.of("fleet-state/example.yaml"));
         Path file = Files.writeString(dir.resolve("fleet.yaml"), example.replace("restart: always", "restart: sometimes")

@@ -48,6 +48,12 @@ final class ContainerKeys {
      * A single string is refused: splitting it into words is a shell's job, and fleet never runs one.
      */
     static Optional<List<String>> words(Field field, String key) {
+        return wordList(field, "leave " + key + " out to keep the image's "
+                + (key.equals("command") ? "CMD" : "ENTRYPOINT") + ", or list the program and its arguments");
+    }
+
+    /** A list of words as {@link #words} reads it, with {@code emptyHint} for an empty list. */
+    static Optional<List<String>> wordList(Field field, String emptyHint) {
         if (field.node() instanceof ScalarNode && !field.isNothing()) {
             field.problem("expected a list of words, found text",
                     "write it as a list, one word per element: [\"/app/server\", \"--port\", \"80\"]; a single"
@@ -56,8 +62,7 @@ final class ContainerKeys {
         }
         return field.list().flatMap(elements -> {
             if (elements.isEmpty()) {
-                field.problem("the list is empty", "leave " + key + " out to keep the image's "
-                        + (key.equals("command") ? "CMD" : "ENTRYPOINT") + ", or list the program and its arguments");
+                field.problem("the list is empty", emptyHint);
                 return Optional.empty();
             }
             List<String> words = new ArrayList<>();
@@ -99,7 +104,7 @@ final class ContainerKeys {
      * A list of texts, each valid as {@code valid} says (which records its own problem) and none
      * twice: a repeat is a problem naming where it was first, with {@code onceHint}.
      */
-    private static Optional<List<String>> uniqueTexts(Field field, BiPredicate<String, Field> valid, String onceHint) {
+    static Optional<List<String>> uniqueTexts(Field field, BiPredicate<String, Field> valid, String onceHint) {
         return field.list().flatMap(elements -> {
             List<String> texts = new ArrayList<>();
             Map<String, Field> seen = new HashMap<>();

@@ -16,12 +16,14 @@ import java.util.regex.Pattern;
 final class DropletsSection {
 
     static final Set<String> KEYS = Sections.keys("name", "host", "port", "user", "image", "balancer-server",
-            "addresses", "environment");
+            "addresses", "environment", "tags");
 
     /** A DNS label: safe in a container name, a log line, a file name and a shell word. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     /** HAProxy's rule for server names, without a leading '-'. */
     private static final Pattern SERVER = Pattern.compile("[A-Za-z0-9_.:][A-Za-z0-9_.:-]{0,62}");
+    /** A group's name, as a service's name is written: safe in a message, a log line and a selector. */
+    static final Pattern TAG = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
 
     private DropletsSection() {}
 
@@ -35,6 +37,7 @@ final class DropletsSection {
             Map<String, Field> names = new HashMap<>();
             Map<String, Field> servers = new HashMap<>();
             Map<String, Field> addresses = new HashMap<>();
+            List<Read> reads = new ArrayList<>();
             boolean valid = true;
             for (Field element : elements) {
                 Optional<Read> read = droplet(element, ssh, context);
@@ -52,13 +55,41 @@ final class DropletsSection {
                         "the host and port of",
                         "sshd (host and port)");
                 droplets.add(droplet);
+                reads.add(read.get());
             }
+            valid &= tagsAreNotNames(reads, names);
             return valid ? Optional.of(droplets) : Optional.empty();
         });
     }
 
-    /** A droplet and the fields that must be unique in the fleet, to point at in messages. */
-    private record Read(DropletSpec droplet, Field name, Field host, Field server) {}
+    /**
+     * A droplet and the fields that must be unique in the fleet, to point at in messages; its tags'
+     * fields in the order of {@code droplet.tags()}.
+     */
+    private record Read(DropletSpec droplet, Field name, Field host, Field server, List<Field> tags) {}
+
+    /**
+     * Whether no tag is also a droplet's name: {@code on: [db-1]} could not tell the droplet from the
+     * group. A problem at each such tag.
+     */
+    private static boolean tagsAreNotNames(List<Read> reads, Map<String, Field> names) {
+        boolean valid = true;
+        for (Read read : reads) {
+            for (int i = 0; i < read.tags().size(); i++) {
+                Field tag = read.tags().get(i);
+                String text = read.droplet().tags().get(i);
+                Field name = names.get(text);
+                if (name != null) {
+                    String owner = name.path().substring(0, name.path().lastIndexOf('.'));
+                    tag.problem(Text.quote(text) + " is also the name of " + owner + " (line "
+                            + (name.mark().getLine() + 1) + "): a service's on: could not tell the droplet from the"
+                            + " tag", "rename the tag, such as " + text + "-group");
+                    valid = false;
+                }
+            }
+        }
+        return valid;
+    }
 
     private static Optional<Read> droplet(Field element, SshSection.Result ssh, LoadContext context) {
         return element.mapping(KEYS).flatMap(droplet -> {
@@ -90,14 +121,31 @@ final class DropletsSection {
             // The same syntax and rules as service.environment; merged over it for this droplet.
             Optional<Map<String, EnvValue>> environment = droplet.optional("environment")
                     .map(f -> ServiceSection.environment(f, context)).orElse(Optional.of(Map.of()));
-            if (!Sections.allPresent(name, host, user, image, server, addresses, environment)) {
+            Optional<Field> tagsField = droplet.optional("tags");
+            Optional<List<String>> tags = tagsField.map(DropletsSection::tags).orElse(Optional.of(List.of()));
+            if (!Sections.allPresent(name, host, user, image, server, addresses, environment, tags)) {
                 return Optional.empty();
             }
             DropletSpec spec = new DropletSpec(name.get(), host.get(), port, user.get(), image.get(), server.get());
             spec = new DropletSpec(spec.name(), spec.host(), spec.port(), spec.user(), spec.image(),
-                    spec.balancerServer(), addresses.get().orElse(spec.addresses()), environment.get());
-            return Optional.of(new Read(spec, nameField.get(), hostField.get(), serverField.orElse(nameField.get())));
+                    spec.balancerServer(), addresses.get().orElse(spec.addresses()), environment.get(), tags.get());
+            // A valid list of tags: listing it again records nothing.
+            List<Field> tagFields = tagsField.flatMap(Field::list).orElse(List.of());
+            return Optional.of(new Read(spec, nameField.get(), hostField.get(), serverField.orElse(nameField.get()),
+                    tagFields));
         });
+    }
+
+    /** Names of the groups a droplet belongs to, which services select it by; none twice. */
+    private static Optional<List<String>> tags(Field field) {
+        return ContainerKeys.uniqueTexts(field, (tag, element) -> {
+            if (!TAG.matcher(tag).matches()) {
+                element.problem(Text.quote(tag) + " is not a valid tag", "use letters, digits, '_', '.' and '-',"
+                        + " starting with a letter or digit, at most 63 characters");
+                return false;
+            }
+            return true;
+        }, "list a tag once");
     }
 
     /** Public IP addresses, IPv4 or IPv6, at least one, none twice. */

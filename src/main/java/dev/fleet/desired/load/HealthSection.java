@@ -85,7 +85,7 @@ final class HealthSection {
     }
 
     /**
-     * The TCP ports the service publishes on each droplet, and where they are written (the ports
+     * The TCP ports the traffic service publishes on each droplet, and where they are written (the ports
      * list, or the service when it has none), to point at when a needed port is missing.
      */
     record Published(List<Integer> tcpPorts, Field where) {
@@ -100,6 +100,11 @@ final class HealthSection {
                     .filter(p -> p.protocol().equals("tcp")).map(PortMapping::hostPort).toList();
             return Optional.of(new Published(tcp, where));
         }
+
+        /** The key path of the ports list: service.ports, or services[N].ports for the traffic item. */
+        String portsPath() {
+            return where.path().endsWith(".ports") ? where.path() : where.path() + ".ports";
+        }
     }
 
     /**
@@ -110,8 +115,9 @@ final class HealthSection {
         Optional<Field> field = section.optional("port");
         Optional<Integer> port = field.map(f -> f.integer(1, 65535)).orElse(Optional.of(DEFAULT_PORT));
         port.filter(p -> published.isPresent() && !published.get().tcpPorts().contains(p)).ifPresent(p -> {
-            String message = " is not a TCP port that service.ports publishes" + list(published.get());
-            String hint = "publish it in service.ports, or set " + section.path() + ".port to a published port";
+            String ports = published.get().portsPath();
+            String message = " is not a TCP port that " + ports + " publishes" + list(published.get());
+            String hint = "publish it in " + ports + ", or set " + section.path() + ".port to a published port";
             field.ifPresentOrElse(f -> f.problem(p + message, hint),
                     () -> section.missing("port " + p + " (the default)" + message, hint));
         });

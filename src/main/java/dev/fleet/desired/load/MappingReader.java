@@ -19,18 +19,27 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  */
 final class MappingReader {
 
+    /** service: is one traffic service on every droplet, so the keys that say otherwise are not its. */
+    private static final String SERVICES_ONLY = "role, on, min-uptime and hooks are keys of an item of services:,"
+            + " the form for several services (see fleet-state/example-services.yaml); service: is one traffic"
+            + " service on every droplet";
+
     /** Hints for unknown keys that are a known mistake rather than a typo. */
-    private static final Map<String, String> KNOWN_MISTAKES = Map.of(
-            "<<", "YAML merge keys are not supported: write the keys out",
-            "password", "a password is never written in the state file: name where it comes from with"
-                    + " password-from-env: VARIABLE or password-from-file: PATH",
-            "logging", "a container's log driver goes under service.log: driver: NAME, options: {...}",
-            "memory", "a memory limit goes under service.limits: memory: 512m",
-            "mem_limit", "a memory limit goes under service.limits: memory: 512m",
-            "cpus", "a CPU limit goes under service.limits: cpus: 1.5",
-            "pids_limit", "a process limit goes under service.limits: pids: 200",
-            "stop_grace_period", "write service.stop-grace: 10s",
-            "workdir", "write service.working-dir: /app");
+    private static final Map<String, String> KNOWN_MISTAKES = Map.ofEntries(
+            Map.entry("<<", "YAML merge keys are not supported: write the keys out"),
+            Map.entry("password", "a password is never written in the state file: name where it comes from with"
+                    + " password-from-env: VARIABLE or password-from-file: PATH"),
+            Map.entry("logging", "a container's log driver goes under service.log: driver: NAME, options: {...}"),
+            Map.entry("memory", "a memory limit goes under service.limits: memory: 512m"),
+            Map.entry("mem_limit", "a memory limit goes under service.limits: memory: 512m"),
+            Map.entry("cpus", "a CPU limit goes under service.limits: cpus: 1.5"),
+            Map.entry("pids_limit", "a process limit goes under service.limits: pids: 200"),
+            Map.entry("stop_grace_period", "write service.stop-grace: 10s"),
+            Map.entry("workdir", "write service.working-dir: /app"),
+            Map.entry("role", SERVICES_ONLY),
+            Map.entry("on", SERVICES_ONLY),
+            Map.entry("min-uptime", SERVICES_ONLY),
+            Map.entry("hooks", SERVICES_ONLY));
 
     private final Field field;
     private final MappingNode node;
@@ -66,6 +75,11 @@ final class MappingReader {
 
     boolean has(String key) {
         return entries.containsKey(key);
+    }
+
+    /** Whether it has a key outside its known keys (each already reported). */
+    boolean hasUnknownKeys() {
+        return knownKeys != null && entries.keySet().stream().anyMatch(key -> !knownKeys.contains(key));
     }
 
     /** Every entry in file order (for free mappings such as labels). */

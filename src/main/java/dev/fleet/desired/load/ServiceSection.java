@@ -22,7 +22,10 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
-/** Reads {@code service:}, what runs on every droplet. */
+/**
+ * Reads {@code service:}, the one traffic service on every droplet; and, for {@link
+ * ServicesSection}, the keys an item of {@code services:} shares with it.
+ */
 final class ServiceSection {
 
     static final Set<String> KEYS = Sections.keys("name", "image", "ports", "environment", "restart", "labels",
@@ -42,50 +45,57 @@ final class ServiceSection {
      *                       {@code stop-grace} must be less than; empty when it could not be read
      */
     static Optional<ServiceSpec> read(Field field, LoadContext context, Optional<Duration> commandTimeout) {
-        return field.mapping(KEYS).flatMap(service -> {
-            Optional<String> name = service.required("name").flatMap(f -> f.text(NAME, "a valid container name",
-                    "use letters, digits, '_', '.' and '-', starting with a letter or digit, at most 63 characters"));
-            Optional<ImageRef> image = service.required("image").flatMap(Images::read);
-            Optional<List<PortMapping>> ports = service.optional("ports").map(ServiceSection::ports)
-                    .orElse(Optional.of(List.of()));
-            Optional<Map<String, EnvValue>> environment = service.optional("environment")
-                    .map(f -> environment(f, context)).orElse(Optional.of(Map.of()));
-            Optional<String> restart = service.optional("restart")
-                    .map(f -> f.text(RESTART, "a restart policy",
-                            "one of: no, always, unless-stopped, on-failure, on-failure:N (at most N restarts)"))
-                    .orElse(Optional.of("always"));
-            Optional<Map<String, String>> labels = service.optional("labels").map(ServiceSection::labels)
-                    .orElse(Optional.of(Map.of()));
-            Optional<Optional<List<String>>> command = optional(service, "command",
-                    f -> ContainerKeys.words(f, "command"));
-            Optional<Optional<List<String>>> entrypoint = optional(service, "entrypoint",
-                    f -> ContainerKeys.words(f, "entrypoint"));
-            Optional<List<VolumeMount>> volumes = service.optional("volumes").map(Mounts::volumes)
-                    .orElse(Optional.of(List.of()));
-            Optional<List<String>> networks = service.optional("networks").map(ContainerKeys::networks)
-                    .orElse(Optional.of(List.of()));
-            Optional<Optional<String>> user = optional(service, "user", ContainerKeys::user);
-            Optional<Optional<String>> workingDir = optional(service, "working-dir", ContainerKeys::workingDir);
-            Optional<LogSettings> log = service.optional("log").map(ContainerKeys::log)
-                    .orElse(Optional.of(LogSettings.DEFAULT));
-            Optional<Limits> limits = service.optional("limits").map(ResourceLimits::read)
-                    .orElse(Optional.of(Limits.NONE));
-            Optional<Optional<String>> stopSignal = optional(service, "stop-signal", ContainerKeys::stopSignal);
-            Optional<Optional<Duration>> stopGrace = optional(service, "stop-grace",
-                    f -> ContainerKeys.stopGrace(f, commandTimeout));
-            Optional<List<String>> extraHosts = service.optional("extra-hosts").map(ContainerKeys::extraHosts)
-                    .orElse(Optional.of(List.of()));
-            boolean init = service.bool("init", false);
-            if (!Sections.allPresent(name, image, ports, environment, restart, labels, command, entrypoint, volumes,
-                    networks, user, workingDir, log, limits, stopSignal, stopGrace, extraHosts)) {
-                return Optional.empty();
-            }
-            ContainerSettings container = new ContainerSettings(ports.get(), environment.get(), restart.get(),
-                    labels.get(), command.get(), entrypoint.get(), volumes.get(), networks.get(), user.get(),
-                    workingDir.get(), log.get(), limits.get(), stopSignal.get(), stopGrace.get(), extraHosts.get(),
-                    init);
-            return Optional.of(new ServiceSpec(name.get(), image.get(), container));
-        });
+        return field.mapping(KEYS).flatMap(service -> read(service, context, commandTimeout));
+    }
+
+    /**
+     * The keys of {@link #KEYS} in {@code service}, whose other keys its reader has already judged:
+     * a service with the single form's role, placement and hooks, which an item of {@code
+     * services:} replaces with its own.
+     */
+    static Optional<ServiceSpec> read(MappingReader service, LoadContext context, Optional<Duration> commandTimeout) {
+        Optional<String> name = service.required("name").flatMap(f -> f.text(NAME, "a valid container name",
+                "use letters, digits, '_', '.' and '-', starting with a letter or digit, at most 63 characters"));
+        Optional<ImageRef> image = service.required("image").flatMap(Images::read);
+        Optional<List<PortMapping>> ports = service.optional("ports").map(ServiceSection::ports)
+                .orElse(Optional.of(List.of()));
+        Optional<Map<String, EnvValue>> environment = service.optional("environment")
+                .map(f -> environment(f, context)).orElse(Optional.of(Map.of()));
+        Optional<String> restart = service.optional("restart")
+                .map(f -> f.text(RESTART, "a restart policy",
+                        "one of: no, always, unless-stopped, on-failure, on-failure:N (at most N restarts)"))
+                .orElse(Optional.of("always"));
+        Optional<Map<String, String>> labels = service.optional("labels").map(ServiceSection::labels)
+                .orElse(Optional.of(Map.of()));
+        Optional<Optional<List<String>>> command = optional(service, "command",
+                f -> ContainerKeys.words(f, "command"));
+        Optional<Optional<List<String>>> entrypoint = optional(service, "entrypoint",
+                f -> ContainerKeys.words(f, "entrypoint"));
+        Optional<List<VolumeMount>> volumes = service.optional("volumes").map(Mounts::volumes)
+                .orElse(Optional.of(List.of()));
+        Optional<List<String>> networks = service.optional("networks").map(ContainerKeys::networks)
+                .orElse(Optional.of(List.of()));
+        Optional<Optional<String>> user = optional(service, "user", ContainerKeys::user);
+        Optional<Optional<String>> workingDir = optional(service, "working-dir", ContainerKeys::workingDir);
+        Optional<LogSettings> log = service.optional("log").map(ContainerKeys::log)
+                .orElse(Optional.of(LogSettings.DEFAULT));
+        Optional<Limits> limits = service.optional("limits").map(ResourceLimits::read)
+                .orElse(Optional.of(Limits.NONE));
+        Optional<Optional<String>> stopSignal = optional(service, "stop-signal", ContainerKeys::stopSignal);
+        Optional<Optional<Duration>> stopGrace = optional(service, "stop-grace",
+                f -> ContainerKeys.stopGrace(f, commandTimeout));
+        Optional<List<String>> extraHosts = service.optional("extra-hosts").map(ContainerKeys::extraHosts)
+                .orElse(Optional.of(List.of()));
+        boolean init = service.bool("init", false);
+        if (!Sections.allPresent(name, image, ports, environment, restart, labels, command, entrypoint, volumes,
+                networks, user, workingDir, log, limits, stopSignal, stopGrace, extraHosts)) {
+            return Optional.empty();
+        }
+        ContainerSettings container = new ContainerSettings(ports.get(), environment.get(), restart.get(),
+                labels.get(), command.get(), entrypoint.get(), volumes.get(), networks.get(), user.get(),
+                workingDir.get(), log.get(), limits.get(), stopSignal.get(), stopGrace.get(), extraHosts.get(),
+                init);
+        return Optional.of(new ServiceSpec(name.get(), image.get(), container));
     }
 
     /**

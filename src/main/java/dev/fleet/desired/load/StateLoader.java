@@ -38,8 +38,8 @@ import java.util.Set;
 public final class StateLoader {
 
     static final Set<String> SECTIONS =
-            Sections.keys("service", "registry", "droplets", "ssh", "health", "drain", "balancer", "rollout",
-                    "proxy", "dns");
+            Sections.keys("service", "services", "registry", "droplets", "ssh", "health", "drain", "balancer",
+                    "rollout", "proxy", "dns");
 
     private final Map<String, String> environment;
     private final RevisionSource revisions;
@@ -84,11 +84,27 @@ public final class StateLoader {
      * @param droplets the droplets' names, in rollout order
      * @param image    the service's image
      * @param balancer the balancer's kind, as the file names it
+     * @param services every service, in roll order (the single {@code service:} form's one, too)
      */
-    public record Checked(Path file, List<String> droplets, ImageRef image, String balancer) {
+    public record Checked(Path file, List<String> droplets, ImageRef image, String balancer,
+            List<Service> services) {
 
         public Checked {
             droplets = List.copyOf(droplets);
+            services = List.copyOf(services);
+        }
+
+        /**
+         * One service as {@code fleet validate} lists it.
+         *
+         * @param role     its role, as the file names it
+         * @param droplets the droplets it runs on, in rollout order
+         */
+        public record Service(String name, String role, List<String> droplets) {
+
+            public Service {
+                droplets = List.copyOf(droplets);
+            }
         }
     }
 
@@ -108,8 +124,10 @@ public final class StateLoader {
             case BalancerSpec.Dns d -> "dns";
             case BalancerSpec.None n -> "none";
         };
+        List<Checked.Service> services = state.services().stream().map(s -> new Checked.Service(s.name(),
+                s.role().word(), state.droplets().stream().filter(s::runsOn).map(DropletSpec::name).toList())).toList();
         return new Checked(state.file(), state.droplets().stream().map(DropletSpec::name).toList(),
-                state.service().image(), balancer);
+                state.service().image(), balancer, services);
     }
 
     /**
@@ -133,15 +151,16 @@ public final class StateLoader {
                 .map(root -> read(root, context));
         problems.throwIfAny();
         Parts valid = parts.orElseThrow();
-        return new DesiredState(absolute, revision(absolute, problems), valid.service().orElseThrow(),
+        ServicesSection.Read services = valid.services().orElseThrow();
+        return new DesiredState(absolute, revision(absolute, problems), services.traffic(),
                 valid.droplets().orElseThrow(), valid.ssh().orElseThrow(), valid.registry(),
                 valid.health().orElseThrow(), valid.drain().orElseThrow(), valid.balancer().orElseThrow(),
-                valid.rollout().orElseThrow(), valid.proxy(), valid.dns());
+                valid.rollout().orElseThrow(), valid.proxy(), valid.dns(), services.services());
     }
 
     /** The sections as read; each one empty only if it recorded a problem. */
     private record Parts(
-            Optional<ServiceSpec> service,
+            Optional<ServicesSection.Read> services,
             Optional<List<DropletSpec>> droplets,
             Optional<SshSettings> ssh,
             Optional<RegistryCredentials> registry,
@@ -154,17 +173,20 @@ public final class StateLoader {
 
     private static Parts read(MappingReader root, LoadContext context) {
         String start = "; see fleet-state/example.yaml";
-        Optional<Field> serviceField = root.required("service", "what runs on every droplet" + start);
         Optional<RegistryCredentials> registry =
                 root.optional("registry").flatMap(f -> RegistrySection.read(f, context));
         SshSection.Result ssh =
                 SshSection.read(root.required("ssh", "how fleet reaches the droplets" + start), context);
-        // Read after ssh: service.stop-grace must be less than ssh.command-timeout. (Problems are
-        // reported in file order, whatever the order of reading.)
-        Optional<ServiceSpec> service =
-                serviceField.flatMap(f -> ServiceSection.read(f, context, ssh.commandTimeout()));
         Optional<List<DropletSpec>> droplets = root.required("droplets", "the droplets, in rollout order" + start)
                 .flatMap(f -> DropletsSection.read(f, ssh, context));
+        // Read after ssh, since every stop-grace must be less than ssh.command-timeout, and after the
+        // droplets, which services' on selects from. (Problems are reported in file order, whatever
+        // the order of reading.)
+        Optional<ServicesSection.Read> services =
+                ServicesSection.read(root, context, ssh.commandTimeout(), droplets);
+        // The top-level sections below (health, drain, proxy) apply to the traffic service.
+        Optional<ServiceSpec> service = services.map(ServicesSection.Read::traffic);
+        Optional<Field> serviceField = services.map(ServicesSection.Read::trafficField);
         OptionalInt dropletCount = droplets.map(list -> OptionalInt.of(list.size())).orElse(OptionalInt.empty());
         Optional<RolloutPolicy> rollout = RolloutSection.read(root.optional("rollout"), dropletCount);
         boolean blueGreen = rollout.map(RolloutPolicy::blueGreen).orElse(false);
@@ -178,7 +200,7 @@ public final class StateLoader {
         Optional<BalancerSpec> balancer = root.required("balancer", "how fleet learns the balancer's view" + start)
                 .flatMap(f -> BalancerSection.read(f, context));
         if (blueGreen) {
-            health = blueGreen(root, service, serviceField, proxy, balancer).flatMap(appPort ->
+            health = blueGreen(root, services, proxy, balancer).flatMap(appPort ->
                     readHealth.map(h -> h.atPort(appPort)));
         } else {
             drainAndSwap(root, rollout, balancer);
@@ -188,7 +210,7 @@ public final class StateLoader {
         if (balancer.filter(b -> b instanceof BalancerSpec.Dns).isPresent()) {
             balancer = dns.map(d -> new BalancerSpec.Dns(d.ttl()));
         }
-        return new Parts(service, droplets, ssh.settings(), registry, health, drain, balancer, rollout, proxy, dns);
+        return new Parts(services, droplets, ssh.settings(), registry, health, drain, balancer, rollout, proxy, dns);
     }
 
     /**
@@ -197,9 +219,18 @@ public final class StateLoader {
      *
      * @return the app's port in its container, when all that holds
      */
-    private static Optional<Integer> blueGreen(MappingReader root, Optional<ServiceSpec> service,
-            Optional<Field> serviceField, Optional<ProxySpec> proxy, Optional<BalancerSpec> balancer) {
+    private static Optional<Integer> blueGreen(MappingReader root, Optional<ServicesSection.Read> services,
+            Optional<ProxySpec> proxy, Optional<BalancerSpec> balancer) {
+        Optional<ServiceSpec> service = services.map(ServicesSection.Read::traffic);
+        Optional<Field> serviceField = services.map(ServicesSection.Read::trafficField);
         boolean valid = true;
+        if (services.filter(s -> s.services().size() > 1).isPresent()) {
+            root.optional("rollout").flatMap(Field::freeMapping).flatMap(m -> m.optional("strategy")).orElseThrow()
+                    .problem("blue-green rolls one service for now, and services lists "
+                            + services.get().services().size(), "use rollout.strategy: drain-and-swap with several"
+                            + " services, or keep only the traffic service");
+            valid = false;
+        }
         if (root.optional("proxy").isEmpty()) {
             root.missing("required key 'proxy' is missing: rollout.strategy is blue-green", "add a proxy section with kind: nginx;"
                     + " see fleet-state/example.yaml");

@@ -50,6 +50,19 @@ class OfflineCheckTest {
         assertThat(dir.resolve("known_hosts")).doesNotExist();
     }
 
+    @Test
+    void theServicesExampleIsValidOfflineAndListsEachServiceWithItsRoleAndDroplets() throws Exception {
+        Path file = Files.copy(Path.of("fleet-state/example-services.yaml"), dir.resolve("fleet.yaml"));
+
+        StateLoader.Checked checked = offline.check(file);
+
+        assertThat(checked.droplets()).containsExactly("droplet-1", "droplet-2", "droplet-3");
+        assertThat(checked.services()).containsExactly(
+                new StateLoader.Checked.Service("web", "traffic", List.of("droplet-1", "droplet-2", "droplet-3")),
+                new StateLoader.Checked.Service("worker", "worker", List.of("droplet-1", "droplet-2")),
+                new StateLoader.Checked.Service("db", "accessory", List.of("droplet-3")));
+    }
+
     static List<String> brokenFiles() {
         return BrokenStateFiles.names();
     }

@@ -64,6 +64,7 @@ class StateFileFuzzTest {
             seeds.add(minimal.getBytes(StandardCharsets.UTF_8));
             seeds.add(Files.readAllBytes(StateFixture.resource("valid/lab.yaml")));
             seeds.add(Files.readAllBytes(Path.of("fleet-state", "example.yaml")));
+            seeds.add(Files.readAllBytes(Path.of("fleet-state", "example-services.yaml")));
             for (String broken : BrokenStateFiles.names()) {
                 seeds.add(Files.readAllBytes(BrokenStateFiles.source(broken)));
             }

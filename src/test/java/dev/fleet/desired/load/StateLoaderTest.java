@@ -102,7 +102,7 @@ class StateLoaderTest {
                                 Optional.empty()),
                         new DropletSpec("droplet-2", "203.0.113.11", 2222, "deploy", Optional.empty(),
                                 Optional.empty(), List.of("203.0.113.11"),
-                                Map.of("REGION", new EnvValue.Plain("ams3"))),
+                                Map.of("REGION", new EnvValue.Plain("ams3")), List.of("ams3", "edge")),
                         new DropletSpec("droplet-3", "droplet-3.example.com", 22, "ops", Optional.empty(),
                                 Optional.of("web3"))),
                 new SshSettings(dir.resolve("home/.ssh/fleet_ed25519"), dir.resolve("known_hosts"),
