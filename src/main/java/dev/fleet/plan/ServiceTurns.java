@@ -29,8 +29,9 @@ import java.util.Optional;
  *   <li>A failure undoes the turn as a whole: the rollback puts every service of it back on what it
  *       ran, in reverse order, then the fronted one, then returns the droplet to rotation. An
  *       accessory is never rolled back over its data: its rollback is empty, and the rollout stops.
- *   <li>Accessories change only in an apply in which no app changes, unless asked: replacing a
- *       database while the apps that use it roll is what an operator must choose to do.
+ *   <li>An accessory is replaced only in an apply in which no app changes, unless asked: replacing
+ *       a database while the apps that use it roll is what an operator must choose to do. One that
+ *       is missing is started in any apply: there is nothing of it to replace, and apps need it.
  * </ul>
  */
 final class ServiceTurns {
@@ -59,7 +60,7 @@ final class ServiceTurns {
             boolean accessories) {
         List<Change> changes = new ArrayList<>();
         for (ServiceDrift service : drift.services()) {
-            if (!changes(service.status()) || service.role() == ServiceRole.ACCESSORY && !accessories) {
+            if (!changes(service.status()) || !accessories && waits(service)) {
                 continue;
             }
             Optional<ObservedContainer> current = observation instanceof DropletObservation.Reached reached
@@ -70,9 +71,14 @@ final class ServiceTurns {
         return changes;
     }
 
+    /** Whether {@code service} is an accessory whose container would be replaced: what waits while apps change. */
+    private static boolean waits(ServiceDrift service) {
+        return service.role() == ServiceRole.ACCESSORY && service.status() != DropletStatus.MISSING;
+    }
+
     /** Accessories that differ on {@code drift}'s droplet but wait for an apply of their own. */
     static List<String> deferredAccessories(DropletDrift drift) {
-        return drift.services().stream().filter(s -> s.role() == ServiceRole.ACCESSORY && changes(s.status()))
+        return drift.services().stream().filter(s -> waits(s) && changes(s.status()))
                 .map(s -> s.service() + " on " + drift.droplet() + " (" + s.status() + ")").toList();
     }
 

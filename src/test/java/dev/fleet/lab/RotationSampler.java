@@ -3,13 +3,15 @@ package dev.fleet.lab;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Asks the lab's HAProxy every 100 ms which droplets are out of rotation (any status but UP), and
- * keeps the most seen at once, with the samples that showed it. Runs on a thread of its own until
+ * keeps the most seen at once, with the samples that showed it, and how often each one left. Runs on a thread of its own until
  * closed.
  */
 public final class RotationSampler implements AutoCloseable {
@@ -21,6 +23,8 @@ public final class RotationSampler implements AutoCloseable {
     private final AtomicInteger samples = new AtomicInteger();
     private final AtomicInteger failedSamples = new AtomicInteger();
     private final List<String> worst = new ArrayList<>();
+    private final Map<String, Integer> timesLeft = new TreeMap<>();
+    private final Map<String, Boolean> wasUp = new HashMap<>();
     private int mostOut;
     private volatile boolean stopped;
 
@@ -42,6 +46,13 @@ public final class RotationSampler implements AutoCloseable {
                         .map(e -> e.getKey() + " " + e.getValue()).toList();
                 samples.incrementAndGet();
                 synchronized (this) {
+                    states.forEach((server, state) -> {
+                        boolean up = state.startsWith("UP");
+                        if (!up && wasUp.getOrDefault(server, true)) {
+                            timesLeft.merge(server, 1, Integer::sum);
+                        }
+                        wasUp.put(server, up);
+                    });
                     if (out.size() > mostOut) {
                         mostOut = out.size();
                         worst.clear();
@@ -67,6 +78,11 @@ public final class RotationSampler implements AutoCloseable {
     /** The most droplets out of rotation in one sample. */
     public synchronized int mostOutAtOnce() {
         return mostOut;
+    }
+
+    /** How many times each droplet that left rotation left it (went from UP to any other status). */
+    public synchronized Map<String, Integer> timesLeft() {
+        return Map.copyOf(timesLeft);
     }
 
     /** Up to ten samples that showed more than one droplet out, for a failure message. */

@@ -100,6 +100,17 @@ class ServiceTurnsTest {
     }
 
     @Test
+    void aMissingAccessoryIsStartedEvenWhileAppsChange() {
+        List<DropletObservation> noKv = List.of(all(V1, V1, V1).get(0), new Reached("db-1", NOW,
+                List.of(running("web", V1)), Optional.of(HEALTHY)));
+
+        Plan plan = ready(state(V2, V1, V1), false, noKv);
+
+        assertThat(kinds(plan.droplets().get(1).steps())).contains("start-container web", "start-container redis");
+        assertThat(plan.notes()).isEmpty();
+    }
+
+    @Test
     void anAccessoryChangesInAnApplyOfItsOwnAndIsNeverRolledBack() {
         Plan plan = ready(state(V1, V1, V2), false, all(V1, V1, V1));
 

@@ -1,10 +1,14 @@
 package dev.fleet.infra.docker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.transport.DockerHttpClient;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.Durations;
 import dev.fleet.desired.SshSettings;
@@ -15,7 +19,9 @@ import dev.fleet.observed.UnreachableReason;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Everything fleet holds open to one droplet: its SSH connection, and its Docker engine reached
@@ -32,7 +38,17 @@ public final class DropletConnection implements Closeable {
     private final SshConnection ssh;
     private final DialStdioHttpClient transport;
     private final DockerClient docker;
+    private final ObjectMapper json;
     private final Duration callTimeout;
+
+    /** The most of a container's inspect fleet reads: a few KiB is usual, and a droplet's answer is data to bound. */
+    private static final int INSPECT_LIMIT = 4 * 1024 * 1024;
+
+    /**
+     * A container as the engine's inspect answers: docker-java's model of it, and the answer itself,
+     * for the fields that model leaves out ({@code Config.StopTimeout}, {@code Config.StopSignal}).
+     */
+    public record Inspected(InspectContainerResponse response, JsonNode tree) {}
 
     private DropletConnection(SshConnection ssh, Duration callTimeout) {
         this.ssh = ssh;
@@ -45,6 +61,7 @@ public final class DropletConnection implements Closeable {
                 .withApiVersion(API_VERSION)
                 .build();
         this.docker = DockerClientImpl.getInstance(config, transport);
+        this.json = config.getObjectMapper();
     }
 
     /** Connects to {@code droplet} over SSH; its Docker engine is reached lazily, on the first call. */
@@ -89,6 +106,34 @@ public final class DropletConnection implements Closeable {
         } catch (DockerException e) {
             throw new DropletException(UnreachableReason.DOCKER, "the Docker engine on " + ssh.address()
                     + " answered " + e.getHttpStatus() + " to " + what + ": " + e.getMessage().strip(), e);
+        } catch (RuntimeException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /**
+     * The container {@code id} (or name) as the engine's inspect answers, or empty when there is no
+     * such container. Asked over the same transport as every call, with its deadline; an answer
+     * larger than {@value #INSPECT_LIMIT} bytes is refused.
+     */
+    public Optional<Inspected> inspectContainer(String id) throws DropletException {
+        String what = "inspecting container " + id;
+        var request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+                .path("/v" + API_VERSION.getVersion() + "/containers/" + id + "/json").build();
+        try (DockerHttpClient.Response response = transport.execute(request)) {
+            if (response.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            byte[] body = response.getBody().readNBytes(INSPECT_LIMIT + 1);
+            if (response.getStatusCode() != 200 || body.length > INSPECT_LIMIT) {
+                throw new DropletException(UnreachableReason.DOCKER, "the Docker engine on " + ssh.address()
+                        + " answered " + response.getStatusCode() + (body.length > INSPECT_LIMIT
+                        ? " with more than " + INSPECT_LIMIT + " bytes" : "") + " to " + what);
+            }
+            JsonNode tree = json.readTree(body);
+            return Optional.of(new Inspected(json.treeToValue(tree, InspectContainerResponse.class), tree));
+        } catch (IOException e) {
+            throw failure(what, new UncheckedIOException(e));
         } catch (RuntimeException e) {
             throw failure(what, e);
         }

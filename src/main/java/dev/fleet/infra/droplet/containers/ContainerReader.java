@@ -57,14 +57,7 @@ public final class ContainerReader {
         }
         List<ObservedContainer> containers = new ArrayList<>();
         for (String id : ids) {
-            Optional<InspectContainerResponse> inspected = connection.call("inspecting container " + id,
-                    docker -> {
-                        try {
-                            return Optional.of(docker.inspectContainerCmd(id).exec());
-                        } catch (NotFoundException e) {
-                            return Optional.empty();
-                        }
-                    });
+            Optional<DropletConnection.Inspected> inspected = connection.inspectContainer(id);
             if (inspected.isPresent()) {
                 containers.add(observed(inspected.get()));
             }
@@ -109,7 +102,8 @@ public final class ContainerReader {
         return colon > reference.lastIndexOf('/') ? reference.substring(0, colon) : reference;
     }
 
-    private ObservedContainer observed(InspectContainerResponse inspected) throws DropletException {
+    private ObservedContainer observed(DropletConnection.Inspected answer) throws DropletException {
+        InspectContainerResponse inspected = answer.response();
         var config = inspected.getConfig();
         var state = inspected.getState();
         String imageRef = config == null || config.getImage() == null ? "" : config.getImage();
@@ -132,7 +126,7 @@ public final class ContainerReader {
                 instant(state == null ? null : state.getFinishedAt()),
                 labels,
                 tcpPorts(inspected),
-                Optional.of(InspectedConfig.of(inspected,
+                Optional.of(InspectedConfig.of(inspected, answer.tree().path("Config"),
                         image(imageId).map(i -> InspectedConfig.image(i.getConfig())).orElse(ImageDefaults.NONE))),
                 Optional.ofNullable(state == null || state.getHealth() == null ? null : state.getHealth().getStatus()));
     }

@@ -1,5 +1,6 @@
 package dev.fleet.infra.droplet.containers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
@@ -39,10 +40,13 @@ final class InspectedConfig {
 
     private InspectedConfig() {}
 
-    static ObservedConfig of(InspectContainerResponse inspected, ImageDefaults image) {
+    /**
+     * @param rawConfig the answer's {@code Config} object as the engine wrote it: docker-java's model
+     *                  has no stop timeout or stop signal, and keeps no unknown fields
+     */
+    static ObservedConfig of(InspectContainerResponse inspected, JsonNode rawConfig, ImageDefaults image) {
         ContainerConfig config = inspected.getConfig();
         HostConfig host = inspected.getHostConfig();
-        Map<String, Object> raw = config == null ? Map.of() : config.getRawValues();
         ContainerSettings settings = new ContainerSettings(
                 host == null ? List.of() : ports(host.getPortBindings()),
                 environment(config == null ? null : config.getEnv()),
@@ -57,9 +61,9 @@ final class InspectedConfig {
                 text(config == null ? null : config.getWorkingDir()),
                 host == null || host.getLogConfig() == null ? new LogSettings("", Map.of()) : log(host),
                 host == null ? Limits.NONE : limits(host),
-                raw.get("StopSignal") instanceof String signal ? text(signal) : Optional.empty(),
-                raw.get("StopTimeout") instanceof Number seconds
-                        ? Optional.of(Duration.ofSeconds(seconds.longValue())) : Optional.empty(),
+                rawConfig.path("StopSignal").isTextual() ? text(rawConfig.path("StopSignal").asText()) : Optional.empty(),
+                rawConfig.path("StopTimeout").isIntegralNumber()
+                        ? Optional.of(Duration.ofSeconds(rawConfig.path("StopTimeout").asLong())) : Optional.empty(),
                 host == null ? List.of() : list(host.getExtraHosts()),
                 host != null && Boolean.TRUE.equals(host.getInit()));
         return new ObservedConfig(settings, image);

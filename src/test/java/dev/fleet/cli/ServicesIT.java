@@ -1,0 +1,244 @@
+package dev.fleet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.lab.Lab;
+import dev.fleet.lab.LabDroplet;
+import dev.fleet.lab.LabExtension;
+import dev.fleet.lab.LoadRun;
+import dev.fleet.lab.RotationSampler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A fleet of services on the lab, under load through the strict HAProxy: the web app behind the
+ * balancer on every droplet, a worker without a port on two (it appends a heartbeat to a file on a
+ * named volume every 100 ms), and an accessory with its data on a named volume on the third.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServicesIT {
+
+    @RegisterExtension
+    static final LabExtension lab = LabExtension.withDroplets(3);
+
+    private static final int RATE = 150;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The worker's stop grace, and what its restart may add: the longest heartbeat gap a swap may leave. */
+    private static final long WORKER_STOP_GRACE_MS = 2_000;
+    private static final long WORKER_START_MS = 3_000;
+
+    private static String accessoryId;
+
+    @Test
+    @Order(1)
+    void webWorkerAndAccessoryAreDeployedFromTheirStateAndDriftReportsEachServicePerDroplet() throws Exception {
+        String v1 = lab().env("LAB_IMAGE_V1");
+        commitServices(v1, v1, v1, "web, a worker on two droplets, an accessory on the third");
+
+        applyUnderLoad("deploying the worker and the accessory");
+
+        JsonNode report = JSON.readTree(fleet("drift", "--output", "json").stdout());
+        Map<String, List<String>> services = new LinkedHashMap<>();
+        for (JsonNode droplet : report.get("droplets")) {
+            assertThat(droplet.get("status").asText()).isEqualTo("IN_SYNC");
+            List<String> names = new ArrayList<>();
+            for (JsonNode service : droplet.get("services")) {
+                names.add(service.get("name").asText() + " " + service.get("role").asText() + " "
+                        + service.get("status").asText());
+            }
+            services.put(droplet.get("name").asText(), names);
+        }
+        assertThat(services).containsExactly(
+                Map.entry("droplet-1", List.of("worker worker IN_SYNC")),
+                Map.entry("droplet-2", List.of("worker worker IN_SYNC")),
+                Map.entry("droplet-3", List.of("kv accessory IN_SYNC")));
+        assertThat(report.get("clean").asBoolean()).isTrue();
+        FleetProcess.Result table = fleet("drift");
+        assertThat(table.stdout()).contains("DROPLET/SERVICE").contains("droplet-1/worker").contains("droplet-3/kv");
+        for (LabDroplet droplet : lab().droplets().subList(0, 2)) {
+            assertThat(heartbeats(droplet)).as("the worker on " + droplet.name() + " beats").isNotEmpty();
+        }
+        accessoryId = containerId(lab().droplets().get(2), "kv");
+        assertNothingLeftToDo();
+    }
+
+    @Test
+    @Order(2)
+    void oneCommitOfNewWebAndWorkerImagesDrainsEachDropletOnceKeepsTheWorkerBeatingAndLeavesTheAccessory()
+            throws Exception {
+        String v1 = lab().env("LAB_IMAGE_V1");
+        String v2 = lab().env("LAB_IMAGE_V2");
+        commitServices(v2, v2, v1, "web and worker on v2");
+
+        FleetProcess.Result plan = fleet("plan");
+        assertThat(plan.stdout()).contains("start worker on").doesNotContain("start kv on");
+        long since = System.currentTimeMillis();
+        Map<String, Integer> timesLeft;
+        try (RotationSampler rotation = RotationSampler.start(lab())) {
+            applyUnderLoad("web and worker to v2");
+            timesLeft = rotation.timesLeft();
+        }
+        assertThat(timesLeft.values()).as("times each droplet left rotation: " + timesLeft).allMatch(n -> n <= 1);
+        for (LabDroplet droplet : lab().droplets().subList(0, 2)) {
+            List<long[]> beats = heartbeats(droplet);
+            long gap = longestGap(beats, since);
+            System.out.printf("worker on %s: longest heartbeat gap during the rollout %d ms%n", droplet.name(), gap);
+            assertThat(gap).as("longest heartbeat gap on " + droplet.name())
+                    .isLessThanOrEqualTo(WORKER_STOP_GRACE_MS + WORKER_START_MS);
+            assertThat(lab().dockerOn(droplet, "inspect", "-f", "{{.Config.Image}}", "worker").output().trim())
+                    .isEqualTo(v2);
+        }
+        assertThat(containerId(lab().droplets().get(2), "kv")).as("the accessory is untouched").isEqualTo(accessoryId);
+        assertNothingLeftToDo();
+    }
+
+    @Test
+    @Order(3)
+    void aBadWorkerImageUndoesTheDropletsWholeTurnAndStopsTheRollout() throws Exception {
+        String v1 = lab().env("LAB_IMAGE_V1");
+        String v2 = lab().env("LAB_IMAGE_V2");
+        String v3 = lab().pushVariant("v2", "v3");
+        commitServices(v3, lab().env("LAB_IMAGE_BAD"), v1, "web v3, and a worker that crashes");
+        Map<String, String> webBefore = new LinkedHashMap<>();
+        for (LabDroplet droplet : lab().droplets()) {
+            webBefore.put(droplet.name(), containerId(droplet, "demo"));
+        }
+
+        FleetProcess.Result apply;
+        LoadRun.Summary load;
+        try (LoadRun run = LoadRun.start(lab().env("LAB_LB_URL") + "/", RATE, 300)) {
+            apply = fleet("apply", "--yes");
+            load = run.stop();
+        }
+        load.assertRanFully().assertZeroDowntime("a bad worker rolled back", apply.stdout());
+        assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isEqualTo(3);
+        assertThat(apply.stdout()).contains("ROLLED_BACK").contains("restarted");
+        LabDroplet first = lab().droplets().get(0);
+        assertThat(image(first, "demo")).as("web on the first droplet is back on what it ran").isEqualTo(v2);
+        assertThat(image(first, "worker")).as("the worker is back on what it ran").isEqualTo(v2);
+        assertThat(lab().balancerStates().get(first.name())).startsWith("UP");
+        for (LabDroplet droplet : lab().droplets().subList(1, 3)) {
+            assertThat(containerId(droplet, "demo")).as(droplet.name() + " untouched")
+                    .isEqualTo(webBefore.get(droplet.name()));
+        }
+        commitServices(v2, v2, v1, "back to v2");
+        FleetProcess.Result drift = fleet("drift");
+        assertThat(drift.exitCode()).as(drift.stdout() + drift.stderr()).isZero();
+    }
+
+    /** The lab's state with its service: section replaced by three services, and its droplets tagged. */
+    private static void commitServices(String web, String worker, String kv, String message) {
+        lab().commitState(state -> {
+            String services = """
+                    services:
+                      - name: demo
+                        image: %s
+                        ports: ["80:80"]
+                        restart: always
+                      - name: worker
+                        role: worker
+                        on: [workers]
+                        image: %s
+                        restart: always
+                        environment:
+                          APP_MODE: worker
+                          HEARTBEAT_FILE: /beat/heartbeat
+                          HEARTBEAT_MS: 100
+                        volumes: ["worker-beat:/beat"]
+                        stop-grace: 2s
+                        min-uptime: 2s
+                      - name: kv
+                        role: accessory
+                        on: [db]
+                        image: %s
+                        restart: always
+                        environment:
+                          DATA_DIR: /data
+                        volumes: ["kv-data:/data"]
+                        min-uptime: 2s
+                    """.formatted(web, worker, kv);
+            String replaced = Pattern.compile("(?ms)^services?:\n.*?(?=^ssh:)").matcher(state).replaceFirst(
+                    Matcher.quoteReplacement(services));
+            return replaced.replaceAll("(?m)^  - name: (droplet-[12])\n(?!    tags)", "  - name: $1\n    tags: [workers]\n")
+                    .replaceAll("(?m)^  - name: (droplet-3)\n(?!    tags)", "  - name: $1\n    tags: [db]\n");
+        }, message);
+    }
+
+    /** The worker's heartbeats on {@code droplet}: epoch milliseconds, oldest first (its file and the one rotated out). */
+    private static List<long[]> heartbeats(LabDroplet droplet) {
+        String folder = "/var/lib/docker/volumes/worker-beat/_data/";
+        String text = lab().onDroplet(droplet, "sh", "-c", "cat " + folder + "heartbeat.1 2>/dev/null; cat "
+                + folder + "heartbeat").output();
+        List<long[]> beats = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            String[] fields = line.trim().split(" ");
+            if (fields.length == 3 && fields[0].matches("\\d{13}")) {
+                beats.add(new long[] {Long.parseLong(fields[0])});
+            }
+        }
+        return beats;
+    }
+
+    /** The longest time without a heartbeat from {@code since} on (two workers may beat at once during a swap). */
+    private static long longestGap(List<long[]> beats, long since) {
+        List<Long> times = beats.stream().map(b -> b[0]).filter(t -> t >= since - 1_000).sorted().toList();
+        assertThat(times).as("heartbeats since the rollout began").hasSizeGreaterThan(10);
+        long longest = 0;
+        for (int i = 1; i < times.size(); i++) {
+            longest = Math.max(longest, times.get(i) - times.get(i - 1));
+        }
+        return Math.max(longest, System.currentTimeMillis() - times.getLast()); // a worker that stopped beating
+    }
+
+    private static String containerId(LabDroplet droplet, String name) {
+        return lab().dockerOn(droplet, "inspect", "-f", "{{.Id}}", name).output().trim();
+    }
+
+    private static String image(LabDroplet droplet, String name) {
+        return lab().dockerOn(droplet, "inspect", "-f", "{{.Config.Image}}", name).output().trim();
+    }
+
+    private static FleetProcess.Result applyUnderLoad(String what) {
+        FleetProcess.Result apply;
+        LoadRun.Summary load;
+        try (LoadRun run = LoadRun.start(lab().env("LAB_LB_URL") + "/", RATE, 300)) {
+            apply = fleet("apply", "--yes");
+            load = run.stop();
+        }
+        assertThat(apply.exitCode()).as(what + ":\n" + apply.stdout() + apply.stderr()).isZero();
+        load.assertRanFully().assertZeroDowntime(what, apply.stdout());
+        return apply;
+    }
+
+    /** drift exits 0 and a second apply changes nothing. */
+    private static void assertNothingLeftToDo() {
+        FleetProcess.Result drift = fleet("drift");
+        assertThat(drift.exitCode()).as(drift.stdout() + drift.stderr()).isZero();
+        FleetProcess.Result again = fleet("apply", "--yes");
+        assertThat(again.exitCode()).as(again.stdout() + again.stderr()).isZero();
+        assertThat(again.stdout()).contains("nothing to do");
+    }
+
+    private static FleetProcess.Result fleet(String... args) {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--state";
+        all[args.length + 1] = lab().stateFile().toString();
+        return FleetProcess.run(Map.of(), all);
+    }
+
+    private static Lab lab() {
+        return lab.get();
+    }
+}
