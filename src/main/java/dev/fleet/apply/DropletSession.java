@@ -39,6 +39,25 @@ public interface DropletSession extends AutoCloseable {
     void startContainer(ContainerSpec spec) throws ApplyException;
 
     /**
+     * Runs {@code spec} once, its command replaced by {@code command}: creates it (never with published
+     * ports or a restart policy: a one-off must not bind the service's ports or come back), starts it,
+     * waits at most {@code timeout} for it to exit, and removes it whatever happened (killed first when
+     * it ran out of time). Its output (stdout and stderr together, in order) is kept to the last
+     * {@link HookRun#OUTPUT_LIMIT} bytes.
+     *
+     * <p>{@code command} replaces the image's {@code CMD} (and the spec's command) the way {@code docker
+     * run IMAGE COMMAND} does: an entrypoint, the image's or the spec's, stays and receives it as its
+     * arguments. The image must be on the droplet already ({@link #pull}); nothing is pulled here. A
+     * container named {@code spec.name()} left by an earlier run that was killed is removed first.
+     * Never repeated on a new connection: a hook (a migration) may not be safe to run twice.
+     *
+     * @return how it ended; a non-zero exit or a timeout is a result, not an exception
+     * @throws ApplyException when it could not be created, started or inspected at all (the image is
+     *                        missing, the engine refused, the droplet stopped answering)
+     */
+    HookRun runOnce(ContainerSpec spec, List<String> command, Duration timeout) throws ApplyException;
+
+    /**
      * Records {@code running} among the images fleet ran for {@code service} on this droplet, then
      * removes the ones it ran before that are not among the last {@code keep} and that no container
      * uses; an image fleet never ran for the service is never touched.

@@ -158,6 +158,16 @@ class BlueGreenExecutorTest {
         public List<String> pruneImages(String service, ImageRef running, int keep) {
             return List.of();
         }
+
+        /** One-off runs asked for, as "NAME COMMAND..."; each answered with {@link #hookRun}. */
+        final List<String> oneOffs = new ArrayList<>();
+        HookRun hookRun = new HookRun(Optional.of(0), false, "", Duration.ofSeconds(1));
+
+        @Override
+        public HookRun runOnce(ContainerSpec spec, List<String> command, Duration timeout) {
+            oneOffs.add(spec.name() + " " + String.join(" ", command));
+            return hookRun;
+        }
         final Map<String, Integer> containers = new LinkedHashMap<>(Map.of("demo-blue", 49001));
         final Map<String, String> digests = new LinkedHashMap<>(Map.of("demo-blue", V1));
         final List<String> switches = new ArrayList<>();

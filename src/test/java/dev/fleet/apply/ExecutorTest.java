@@ -789,6 +789,16 @@ class ExecutorTest {
             return List.of();
         }
 
+        /** One-off runs asked for, as "NAME COMMAND..."; each answered with {@link #hookRun}. */
+        final List<String> oneOffs = new ArrayList<>();
+        HookRun hookRun = new HookRun(Optional.of(0), false, "", Duration.ofSeconds(1));
+
+        @Override
+        public HookRun runOnce(ContainerSpec spec, List<String> command, Duration timeout) {
+            oneOffs.add(spec.name() + " " + String.join(" ", command));
+            return hookRun;
+        }
+
         final String name;
         Optional<ObservedContainer> container = Optional.empty();
         final Set<String> images = Collections.synchronizedSet(new HashSet<>());

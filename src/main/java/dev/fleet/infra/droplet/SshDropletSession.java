@@ -2,6 +2,8 @@ package dev.fleet.infra.droplet;
 
 import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.DropletSession;
+import dev.fleet.apply.HookRun;
+import dev.fleet.apply.Pause;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.HealthSpec;
@@ -15,6 +17,7 @@ import dev.fleet.infra.droplet.containers.ContainerControl;
 import dev.fleet.infra.droplet.containers.ContainerReader;
 import dev.fleet.infra.droplet.containers.ForwardedHttp;
 import dev.fleet.infra.droplet.containers.HealthProber;
+import dev.fleet.infra.droplet.containers.OneOffContainer;
 import dev.fleet.infra.droplet.journal.DropletJournal;
 import dev.fleet.infra.droplet.journal.ImagesRan;
 import dev.fleet.infra.droplet.journal.JournalWriter;
@@ -29,6 +32,7 @@ import dev.fleet.observed.UnreachableReason;
 import dev.fleet.plan.ContainerSpec;
 import dev.fleet.plan.ImageRetention;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,10 +59,12 @@ final class SshDropletSession implements DropletSession {
     private final Duration pullTimeout;
     private final Retry retry;
     private final ContainerControl containers;
+    private final OneOffContainer oneOffs;
     private JournalWriter journal;
 
+    /** @param clock and {@code pause} time a one-off's wait for its exit */
     SshDropletSession(DropletConnections connections, DropletSpec droplet, SshSettings ssh, String service,
-            Optional<RegistryCredentials> registry, Duration pullTimeout, Retry retry) {
+            Optional<RegistryCredentials> registry, Duration pullTimeout, Retry retry, Clock clock, Pause pause) {
         this.connections = connections;
         this.droplet = droplet;
         this.ssh = ssh;
@@ -66,6 +72,7 @@ final class SshDropletSession implements DropletSession {
         this.pullTimeout = pullTimeout;
         this.retry = retry;
         this.containers = new ContainerControl(this::connection, registry);
+        this.oneOffs = new OneOffContainer(this::connection, containers, clock, pause);
     }
 
     /** The droplet's connection now: the one the run holds, or a new one if that one broke. */
@@ -137,6 +144,21 @@ final class SshDropletSession implements DropletSession {
             }
             return null;
         });
+    }
+
+    @Override
+    public HookRun runOnce(ContainerSpec spec, List<String> command, Duration timeout) throws ApplyException {
+        // Not retried: a hook (a migration) that may have run must not run again behind the user's back.
+        try {
+            return oneOffs.run(spec, command, timeout);
+        } catch (DropletException e) {
+            if (Retry.connectionFailed(e)) {
+                // The next call gets a new connection rather than this one, which may be broken.
+                connections.discard(droplet, ssh);
+            }
+            throw new ApplyException(spec.name() + " could not be run once on " + droplet.name() + ": "
+                    + e.getMessage(), e.isTransient(), e);
+        }
     }
 
     /** A container left by an attempt of this very call: its name, image and run are the spec's. */
