@@ -31,6 +31,19 @@
  *                          heartbeat file
  *   anything else          "invalid APP_MODE" on stderr, exit 2
  *
+ * With arguments it is a one-off command instead (a deploy hook, run from
+ * the app's image as a migration would be), whatever APP_MODE says:
+ *
+ *   demo-app hook NAME EXIT [SLEEP_MS [VARIABLE]]
+ *
+ * says "demo-app: hook NAME version=V started" on stdout, appends
+ * "NAME V" to $DATA_DIR/hooks when DATA_DIR is set (so a test counts the
+ * runs), sleeps SLEEP_MS (0..600000, default 0), prints VARIABLE=value of
+ * that environment variable when one is named (to see that fleet redacts a
+ * secret in a hook's output), then says it is exiting and exits EXIT
+ * (0..255; the line goes to stderr when EXIT is not 0). NAME is 1 to 32 of
+ * [A-Za-z0-9_-]. Anything else on the command line: usage on stderr, exit 2.
+ *
  * Worker mode takes:
  *
  *   HEARTBEAT_FILE  required (missing or empty: message on stderr, exit 2).
@@ -1295,8 +1308,60 @@ static int worker_main(void)
     return 0;
 }
 
-int main(void)
+/* A whole decimal number in [low, high], or -1. */
+static long hook_number(const char *text, long low, long high)
 {
+    char *end;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (errno || end == text || *end || value < low || value > high)
+        return -1;
+    return value;
+}
+
+/* demo-app hook NAME EXIT [SLEEP_MS [VARIABLE]]: see the top of this file. */
+static int hook_main(int argc, char **argv)
+{
+    long code = argc >= 4 ? hook_number(argv[3], 0, 255) : -1;
+    long sleep_ms = argc >= 5 ? hook_number(argv[4], 0, 600000) : 0;
+    size_t name_len = argc >= 3 ? strlen(argv[2]) : 0;
+    bool name_ok = name_len >= 1 && name_len <= 32 && strspn(argv[2],
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == name_len;
+    if (argc < 4 || argc > 6 || strcmp(argv[1], "hook") != 0 || !name_ok || code < 0 || sleep_ms < 0) {
+        fprintf(stderr, "usage: demo-app hook NAME EXIT [SLEEP_MS [VARIABLE]]\n");
+        return 2;
+    }
+    printf("demo-app: hook %s version=%s started\n", argv[2], APP_VERSION);
+    fflush(stdout);
+    const char *dir = getenv("DATA_DIR");
+    if (dir && *dir) {
+        char path[PATH_MAX], line[64];
+        int n = snprintf(line, sizeof line, "%s %s\n", argv[2], APP_VERSION);
+        int fd = (size_t)snprintf(path, sizeof path, "%s/hooks", dir) < sizeof path
+            ? open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) : -1;
+        if (fd < 0 || n <= 0 || write(fd, line, (size_t)n) != n)
+            fprintf(stderr, "demo-app: cannot append to %s/hooks\n", dir);
+        if (fd >= 0)
+            close(fd);
+    }
+    if (sleep_ms > 0) {
+        struct timespec wait = {sleep_ms / 1000, (sleep_ms % 1000) * 1000000L};
+        while (nanosleep(&wait, &wait) != 0 && errno == EINTR) {
+        }
+    }
+    if (argc == 6) {
+        const char *value = getenv(argv[5]);
+        printf("%s=%s\n", argv[5], value ? value : "");
+    }
+    fprintf(code == 0 ? stdout : stderr, "demo-app: hook %s exiting %ld\n", argv[2], code);
+    fflush(stdout);
+    return (int)code;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        return hook_main(argc, argv);
     if (worker_mode_from_env())
         return worker_main();
 

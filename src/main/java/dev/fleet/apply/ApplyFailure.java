@@ -30,4 +30,14 @@ public sealed interface ApplyFailure {
      */
     record RolloutStopped(String droplet, DropletOutcome.Result result, Optional<DropletFailure> failure)
             implements ApplyFailure {}
+
+    /**
+     * A deploy hook failed: a pre-deploy one before anything was drained, a post-deploy one after
+     * every droplet converged.
+     *
+     * @param hook     how it went
+     * @param reverted whether the droplets this apply moved were rolled back for it (a post-deploy
+     *                 hook with rollback-on-failure), each as its outcome says
+     */
+    record HookFailed(HookOutcome hook, boolean reverted) implements ApplyFailure {}
 }

@@ -13,14 +13,22 @@ import java.util.Optional;
  * @param preflight the preflight steps (pulls and image checks)
  * @param droplets  each planned droplet, in plan order
  * @param cause     why the rollout stopped, when it did ({@code report.FailureText} says it in words)
+ * @param hooks     the deploy hooks it ran or found already run, in order
  */
 public record ApplyResult(
         Instant started, Duration took, List<StepRecord> preflight, List<DropletOutcome> droplets,
-        Optional<ApplyFailure> cause) {
+        Optional<ApplyFailure> cause, List<HookOutcome> hooks) {
 
     public ApplyResult {
         preflight = List.copyOf(preflight);
         droplets = List.copyOf(droplets);
+        hooks = List.copyOf(hooks);
+    }
+
+    /** An apply without deploy hooks. */
+    public ApplyResult(Instant started, Duration took, List<StepRecord> preflight, List<DropletOutcome> droplets,
+            Optional<ApplyFailure> cause) {
+        this(started, took, preflight, droplets, cause, List.of());
     }
 
     public boolean succeeded() {

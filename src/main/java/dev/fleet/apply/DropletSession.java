@@ -57,6 +57,12 @@ public interface DropletSession extends AutoCloseable {
      */
     HookRun runOnce(ContainerSpec spec, List<String> command, Duration timeout) throws ApplyException;
 
+    /** The last mark the droplet recorded of {@code service}'s {@code kind} hook for {@code digest}, if any. */
+    Optional<HookMark> hookMark(String service, String kind, String digest) throws ApplyException;
+
+    /** Records {@code mark} of {@code service}'s {@code kind} hook for {@code digest}: durable once this returns. */
+    void markHook(String service, String kind, String digest, HookMark mark) throws ApplyException;
+
     /**
      * Records {@code running} among the images fleet ran for {@code service} on this droplet, then
      * removes the ones it ran before that are not among the last {@code keep} and that no container

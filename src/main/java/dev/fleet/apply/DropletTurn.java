@@ -47,6 +47,35 @@ final class DropletTurn {
         return outcome;
     }
 
+    /**
+     * Takes a droplet whose turn {@code converged} back to what it ran before it, by the plan's
+     * rollback steps: a fleet-wide revert after a post-deploy hook failed. Its intent is recorded
+     * and ended as in any turn.
+     */
+    DropletOutcome revert(DropletPlan plan, DropletSession session, DropletOutcome converged)
+            throws InterruptedException {
+        List<StepRecord> records = new ArrayList<>(converged.steps());
+        List<Step> rollback = plan.rollback();
+        for (int i = 0; i < rollback.size(); i++) {
+            StepRecord record = actions.perform(plan, rollback.get(i), plan.steps().size() + i, RolloutIntent.ROLLBACK,
+                    session);
+            records.add(record);
+            if (!record.succeeded()) {
+                return failed(plan, records, new DropletFailure.RollbackFailed(new StepFailed("the post-deploy hook",
+                        "failed"), StepFailed.of(record), state.rollout().blueGreen()));
+            }
+        }
+        DropletOutcome outcome = outcome(plan, DropletOutcome.Result.ROLLED_BACK, records, Optional.of(
+                new DropletFailure.RolledBack(new StepFailed("the post-deploy hook", "failed"), plan.fromDigest(),
+                        false)));
+        try {
+            session.endIntent(run, outcome.result().toString());
+        } catch (ApplyException e) {
+            // The droplet is where it should be; a stale intent beside a droplet in sync is ignored.
+        }
+        return outcome;
+    }
+
     static DropletOutcome skipped(DropletPlan plan) {
         return new DropletOutcome(plan.droplet(), plan.fromDigest(), plan.toDigest(), DropletOutcome.Result.SKIPPED,
                 List.of(), Optional.empty());

@@ -3,6 +3,7 @@ package dev.fleet.apply;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
+import dev.fleet.plan.PlannedHook;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,9 +83,14 @@ public final class Executor {
         try {
             List<StepRecord> pulls = new ArrayList<>();
             Optional<ApplyFailure> preflightFailure = preflight.run(plan, open, pulls);
+            List<DropletOutcome> skipped = plan.droplets().stream().map(DropletTurn::skipped).toList();
             if (preflightFailure.isPresent()) {
-                List<DropletOutcome> skipped = plan.droplets().stream().map(DropletTurn::skipped).toList();
                 return new ApplyResult(started, since(started), pulls, skipped, preflightFailure);
+            }
+            List<HookOutcome> hooks = new ArrayList<>();
+            Optional<ApplyFailure> hookFailure = hooks(plan, true, open, hooks);
+            if (hookFailure.isPresent()) {
+                return new ApplyResult(started, since(started), pulls, skipped, hookFailure, hooks);
             }
             List<DropletOutcome> outcomes = new ArrayList<>();
             Optional<ApplyFailure> failure = Optional.empty();
@@ -100,9 +106,56 @@ public final class Executor {
                             outcome.cause()));
                 }
             }
-            return new ApplyResult(started, since(started), pulls, outcomes, failure);
+            if (failure.isEmpty()) {
+                failure = hooks(plan, false, open, hooks);
+                if (failure.isPresent() && ((ApplyFailure.HookFailed) failure.get()).reverted()) {
+                    revert(plan, open, outcomes, turn);
+                }
+            }
+            return new ApplyResult(started, since(started), pulls, outcomes, failure, hooks);
         } finally {
             open.values().forEach(DropletSession::close);
+        }
+    }
+
+    /**
+     * Runs the plan's pre-deploy hooks ({@code pre}) or post-deploy ones, in order, until one fails.
+     *
+     * @return the failure, if one failed or the apply must stop
+     */
+    private Optional<ApplyFailure> hooks(Plan plan, boolean pre, Map<String, DropletSession> open,
+            List<HookOutcome> outcomes) throws InterruptedException {
+        DeployHooks runner = new DeployHooks(run, progress);
+        for (PlannedHook hook : plan.hooks()) {
+            if (hook.preDeploy() != pre) {
+                continue;
+            }
+            Optional<String> stop = guard.stopReason();
+            if (stop.isPresent()) {
+                HookOutcome stopped = new HookOutcome(hook, Optional.empty(), false, "not run: " + stop.get());
+                outcomes.add(stopped);
+                return Optional.of(new ApplyFailure.HookFailed(stopped, false));
+            }
+            HookOutcome outcome = runner.run(hook, open.get(hook.droplet()));
+            outcomes.add(outcome);
+            if (!outcome.succeeded()) {
+                return Optional.of(new ApplyFailure.HookFailed(outcome, hook.rollbackOnFailure()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * After a failed post-deploy hook that asks for it: every droplet this apply moved goes back to
+     * what it ran before, last moved first, each through its own drain-safe rollback steps.
+     */
+    private void revert(Plan plan, Map<String, DropletSession> open, List<DropletOutcome> outcomes, DropletTurn turn)
+            throws InterruptedException {
+        for (int i = outcomes.size() - 1; i >= 0; i--) {
+            DropletPlan droplet = plan.droplets().get(i);
+            if (outcomes.get(i).result() == DropletOutcome.Result.CONVERGED) {
+                outcomes.set(i, turn.revert(droplet, open.get(droplet.droplet()), outcomes.get(i)));
+            }
         }
     }
 

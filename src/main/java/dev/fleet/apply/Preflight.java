@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 /**
  * Before anything is drained: a session on every droplet that changes, and its image pulled there,
@@ -52,10 +53,12 @@ final class Preflight {
     private List<DropletProblem> connect(Plan plan, ExecutorService pool, Map<String, DropletSession> open)
             throws InterruptedException {
         Map<String, Future<DropletSession>> connecting = new LinkedHashMap<>();
-        for (DropletPlan droplet : plan.droplets()) {
-            DropletSpec spec = state.droplet(droplet.droplet());
-            connecting.put(droplet.droplet(), pool.submit(() -> sessions.open(spec)));
-        }
+        // Every droplet that changes, and any other a pull is for (where a deploy hook runs).
+        Stream.concat(plan.droplets().stream().map(DropletPlan::droplet), plan.preflight().stream().map(Step::droplet))
+                .distinct().forEach(name -> {
+                    DropletSpec spec = state.droplet(name);
+                    connecting.put(name, pool.submit(() -> sessions.open(spec)));
+                });
         List<DropletProblem> problems = new ArrayList<>();
         for (var entry : connecting.entrySet()) {
             try {
@@ -69,28 +72,40 @@ final class Preflight {
 
     private List<DropletProblem> pull(Plan plan, ExecutorService pool, Map<String, DropletSession> open,
             List<StepRecord> records) throws InterruptedException {
-        Map<Step.PullImage, Future<StepRecord>> pulls = new LinkedHashMap<>();
+        // Droplets in parallel; a droplet's own pulls (its services' images) one after the other, as
+        // a session takes its calls.
+        Map<String, List<Step.PullImage>> byDroplet = new LinkedHashMap<>();
         for (Step step : plan.preflight()) {
             if (step instanceof Step.PullImage pull) {
-                DropletSession session = open.get(pull.droplet());
-                pulls.put(pull, pool.submit(() -> actions.timed(pull, () -> {
-                    session.pull(pull.image());
-                    if (!session.hasImage(pull.image())) {
-                        throw new ApplyException("the image is still missing after the pull");
-                    }
-                })));
+                byDroplet.computeIfAbsent(pull.droplet(), d -> new ArrayList<>()).add(pull);
             }
         }
+        Map<String, Future<List<StepRecord>>> pulls = new LinkedHashMap<>();
+        byDroplet.forEach((droplet, steps) -> pulls.put(droplet, pool.submit(() -> pullAll(open.get(droplet), steps))));
         List<DropletProblem> problems = new ArrayList<>();
         for (var entry : pulls.entrySet()) {
             try {
-                StepRecord record = entry.getValue().get();
-                records.add(record);
-                record.failure().ifPresent(f -> problems.add(new DropletProblem(entry.getKey().droplet(), f)));
+                for (StepRecord record : entry.getValue().get()) {
+                    records.add(record);
+                    record.failure().ifPresent(f -> problems.add(new DropletProblem(entry.getKey(), f)));
+                }
             } catch (ExecutionException e) {
-                problems.add(new DropletProblem(entry.getKey().droplet(), String.valueOf(e.getCause())));
+                problems.add(new DropletProblem(entry.getKey(), String.valueOf(e.getCause())));
             }
         }
         return problems;
+    }
+
+    private List<StepRecord> pullAll(DropletSession session, List<Step.PullImage> steps) throws InterruptedException {
+        List<StepRecord> records = new ArrayList<>();
+        for (Step.PullImage pull : steps) {
+            records.add(actions.timed(pull, () -> {
+                session.pull(pull.image());
+                if (!session.hasImage(pull.image())) {
+                    throw new ApplyException("the image is still missing after the pull");
+                }
+            }));
+        }
+        return records;
     }
 }

@@ -17,6 +17,8 @@ import java.util.List;
  *                    words come from
  * @param notes       what differs but is left out of this apply, and why (an accessory waiting for an
  *                    apply of its own)
+ * @param hooks       the deploy hooks it runs, pre-deploy ones before any drain, post-deploy ones
+ *                    after the last droplet
  */
 public record Plan(
         String service,
@@ -26,9 +28,11 @@ public record Plan(
         List<String> unchanged,
         Duration estimate,
         BalancerRules balancer,
-        List<String> notes) {
+        List<String> notes,
+        List<PlannedHook> hooks) {
 
     public Plan {
+        hooks = List.copyOf(hooks);
         preflight = List.copyOf(preflight);
         droplets = List.copyOf(droplets);
         unchanged = List.copyOf(unchanged);
@@ -38,7 +42,7 @@ public record Plan(
     /** A plan that leaves nothing out. */
     public Plan(String service, Revision revision, List<Step> preflight, List<DropletPlan> droplets,
             List<String> unchanged, Duration estimate, BalancerRules balancer) {
-        this(service, revision, preflight, droplets, unchanged, estimate, balancer, List.of());
+        this(service, revision, preflight, droplets, unchanged, estimate, balancer, List.of(), List.of());
     }
 
     /** Nothing to change: a second apply on a converged fleet. */

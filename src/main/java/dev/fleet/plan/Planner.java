@@ -74,7 +74,6 @@ public final class Planner {
         List<String> reasons = new ArrayList<>();
 
         drift.balancerProblem().flatMap(balancer::refusalWhenUnreadable).ifPresent(reasons::add);
-        notYetConverged(state).ifPresent(reasons::add);
         List<DropletPlan> down = new ArrayList<>();
         List<DropletPlan> inRotation = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
@@ -121,21 +120,8 @@ public final class Planner {
             (servesTraffic(d) && !resumes ? inRotation : down).add(turn.orElseThrow());
         }
         overBudget(state, inRotation, downAndKept).ifPresent(reasons::add);
-        Plan plan = assemble(state, down, inRotation, unchanged, balancer, deferred);
+        Plan plan = assemble(containers, down, inRotation, unchanged, balancer, deferred);
         return reasons.isEmpty() ? new PlanOutcome.Ready(plan) : new PlanOutcome.Refused(reasons, plan);
-    }
-
-    /**
-     * Deploy hooks are read and validated, but this planner does not run them yet: planning without
-     * them would skip a migration the state asks for, so the plan is refused instead.
-     */
-    private static Optional<String> notYetConverged(DesiredState state) {
-        List<String> hooked = state.services().stream().filter(s -> !s.hooks().isEmpty()).map(ServiceSpec::name).toList();
-        if (hooked.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of("the deploy hooks of " + String.join(", ", hooked) + " are not run by this version of"
-                + " fleet: remove them from the state, or run them by hand, before fleet apply");
     }
 
     /** Why draining a droplet in rotation would take more out than max-unavailable allows, if it would. */
@@ -152,14 +138,17 @@ public final class Planner {
     }
 
     /** The droplets out of rotation first, then those in it; every one's image pulled before any drain. */
-    private static Plan assemble(DesiredState state, List<DropletPlan> down, List<DropletPlan> inRotation,
+    private static Plan assemble(Containers containers, List<DropletPlan> down, List<DropletPlan> inRotation,
             List<String> unchanged, BalancerRules balancer, List<String> deferred) {
+        DesiredState state = containers.state();
         List<DropletPlan> ordered = new ArrayList<>(down);
         ordered.addAll(inRotation);
-        List<Step> preflight = ordered.stream().flatMap(p -> pulls(state, p).stream()).toList();
+        List<PlannedHook> hooks = Hooked.hooks(containers, ordered);
+        List<Step> preflight = new ArrayList<>(ordered.stream().flatMap(p -> pulls(state, p).stream()).toList());
+        preflight.addAll(Hooked.pulls(hooks, preflight));
         Duration estimate = ordered.stream().map(DropletPlan::estimate).reduce(Duration.ZERO, Duration::plus);
         return new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate, balancer,
-                deferred);
+                deferred, hooks);
     }
 
     /**

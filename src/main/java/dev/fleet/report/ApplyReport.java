@@ -26,6 +26,7 @@ public final class ApplyReport {
         StringBuilder text = new StringBuilder("\n");
         text.append(result.succeeded() ? "Applied" : "Rollout stopped").append(" in ")
                 .append(Durations.took(result.took())).append(":\n");
+        result.hooks().forEach(hook -> text.append("  hook: ").append(hook.line()).append('\n'));
         for (DropletOutcome droplet : result.droplets()) {
             text.append(String.format("  %-16s %-11s %s -> %s%s", droplet.droplet(), droplet.result(),
                     droplet.fromDigest().map(ImageRef::shortForm).orElse("nothing"),

@@ -30,6 +30,10 @@ public final class FailureText {
             case ApplyFailure.RolloutStopped s -> s.droplet() + ": "
                     + s.failure().map(FailureText::text).orElse(s.result().toString())
                     + "; the rollout stopped, the droplets after it were not touched";
+            case ApplyFailure.HookFailed h -> "the " + h.hook().line() + (h.hook().hook().preDeploy()
+                    ? "; nothing was drained" : h.reverted() ? "; every droplet this apply moved was rolled back"
+                            : "; the droplets stay on the new version (rollback-on-failure is off)")
+                    + h.hook().outputTail(2_000).lines().reduce("", (a, b) -> a + "\n    | " + b);
         };
     }
 

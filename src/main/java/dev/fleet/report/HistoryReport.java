@@ -32,6 +32,7 @@ public final class HistoryReport {
                 .append("  run ").append(record.run()).append(" by ").append(record.who()).append(", state ")
                 .append(record.commit()).append(", ").append(Durations.took(record.took())).append('\n');
         record.failure().ifPresent(f -> text.append("    ").append(f).append('\n'));
+        record.hooks().forEach(hook -> text.append("    hook: ").append(hook).append('\n'));
         for (ApplyRecord.DropletRecord droplet : record.droplets()) {
             text.append(String.format("    %-16s %-11s %s -> %s", droplet.droplet(), droplet.result(),
                     droplet.fromDigest().isEmpty() ? "nothing" : ImageRef.shortForm(droplet.fromDigest()),

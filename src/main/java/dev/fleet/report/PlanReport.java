@@ -13,6 +13,7 @@ import dev.fleet.plan.BalancerRules;
 import dev.fleet.plan.ContainerSpec;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
+import dev.fleet.plan.PlannedHook;
 import dev.fleet.plan.Step;
 import dev.fleet.plan.StepText;
 import java.math.BigDecimal;
@@ -57,6 +58,8 @@ public final class PlanReport {
                 LinkedHashMap::new, Collectors.mapping(Step::droplet, Collectors.toList())))
                 .forEach((description, droplets) -> text.append("  ").append(description).append(" (")
                         .append(String.join(", ", droplets)).append(")\n"));
+        plan.hooks().stream().filter(PlannedHook::preDeploy).forEach(hook -> text.append("  run the ")
+                .append(hook.describe()).append("; it must exit 0, else nothing is drained\n"));
         for (DropletPlan droplet : plan.droplets()) {
             text.append('\n').append(droplet.droplet()).append(": ")
                     .append(droplet.fromDigest().map(ImageRef::shortForm).orElse("nothing")).append(" -> ")
@@ -79,6 +82,9 @@ public final class PlanReport {
                         + " (no previous container to go back to)\n");
             }
         }
+        plan.hooks().stream().filter(hook -> !hook.preDeploy()).forEach(hook -> text.append("\nAfter the last droplet: run the ")
+                .append(hook.describe()).append(hook.rollbackOnFailure()
+                        ? "; if it fails, every droplet goes back to what it ran before\n" : "; a failure is reported\n"));
         return text.toString();
     }
 

@@ -2,6 +2,7 @@ package dev.fleet.rollout;
 
 import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletOutcome;
+import dev.fleet.apply.HookOutcome;
 import dev.fleet.desired.Durations;
 import dev.fleet.report.FailureText;
 import dev.fleet.rollout.ledger.ApplyRecord;
@@ -26,6 +27,6 @@ final class HistoryRecords {
             outcome = "failed";
         }
         return new ApplyRecord(run, who, commit, result.started(), result.took(), outcome, droplets,
-                FailureText.of(result));
+                FailureText.of(result), result.hooks().stream().map(HookOutcome::line).toList());
     }
 }

@@ -38,6 +38,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -167,6 +168,19 @@ class BlueGreenExecutorTest {
         public HookRun runOnce(ContainerSpec spec, List<String> command, Duration timeout) {
             oneOffs.add(spec.name() + " " + String.join(" ", command));
             return hookRun;
+        }
+
+        /** The hook marks recorded, by service, kind and digest: the last one of each. */
+        final Map<String, HookMark> hookMarks = new HashMap<>();
+
+        @Override
+        public Optional<HookMark> hookMark(String service, String kind, String digest) {
+            return Optional.ofNullable(hookMarks.get(service + " " + kind + " " + digest));
+        }
+
+        @Override
+        public void markHook(String service, String kind, String digest, HookMark mark) {
+            hookMarks.put(service + " " + kind + " " + digest, mark);
         }
         final Map<String, Integer> containers = new LinkedHashMap<>(Map.of("demo-blue", 49001));
         final Map<String, String> digests = new LinkedHashMap<>(Map.of("demo-blue", V1));

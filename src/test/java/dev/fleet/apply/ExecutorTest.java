@@ -799,6 +799,19 @@ class ExecutorTest {
             return hookRun;
         }
 
+        /** The hook marks recorded, by service, kind and digest: the last one of each. */
+        final Map<String, HookMark> hookMarks = new HashMap<>();
+
+        @Override
+        public Optional<HookMark> hookMark(String service, String kind, String digest) {
+            return Optional.ofNullable(hookMarks.get(service + " " + kind + " " + digest));
+        }
+
+        @Override
+        public void markHook(String service, String kind, String digest, HookMark mark) {
+            hookMarks.put(service + " " + kind + " " + digest, mark);
+        }
+
         final String name;
         Optional<ObservedContainer> container = Optional.empty();
         final Set<String> images = Collections.synchronizedSet(new HashSet<>());

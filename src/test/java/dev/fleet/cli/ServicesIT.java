@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,6 +38,16 @@ class ServicesIT {
     /** The worker's stop grace, and what its restart may add: the longest heartbeat gap a swap may leave. */
     private static final long WORKER_STOP_GRACE_MS = 2_000;
     private static final long WORKER_START_MS = 3_000;
+
+    private static final String TOKEN = "hook-token-" + UUID.randomUUID();
+    private static final Map<String, String> SECRETS = Map.of("FLEET_SECRET_API_TOKEN", TOKEN);
+    /** The web service's keys for its hooks: a secret to redact, and a volume the hooks count their runs on. */
+    private static final String WEB_DATA = """
+                environment:
+                  API_TOKEN: { secret-from-env: FLEET_SECRET_API_TOKEN }
+                  DATA_DIR: /data
+                volumes: ["web-data:/data"]
+            """;
 
     private static String accessoryId;
 
@@ -137,8 +148,88 @@ class ServicesIT {
         assertThat(drift.exitCode()).as(drift.stdout() + drift.stderr()).isZero();
     }
 
+    @Test
+    @Order(4)
+    void aPreDeployHookThatFailsDrainsNothingAndItsRedactedOutputIsInTheReportAndTheHistory() throws Exception {
+        String v4 = lab().pushVariant("v2", "v4");
+        commitServices(v4, lab().env("LAB_IMAGE_V2"), lab().env("LAB_IMAGE_V1"), WEB_DATA + """
+                    hooks:
+                      pre-deploy:
+                        command: ["hook", "badmigrate", "3", "0", "API_TOKEN"]
+                        timeout: 30s
+                """, "web v4 behind a migration that fails");
+        String idsBefore = webIds();
+
+        FleetProcess.Result apply;
+        Map<String, Integer> timesLeft;
+        try (RotationSampler rotation = RotationSampler.start(lab())) {
+            apply = fleet("apply", "--yes");
+            timesLeft = rotation.timesLeft();
+        }
+        String said = apply.stdout() + apply.stderr();
+        assertThat(apply.exitCode()).as(said).isEqualTo(1);
+        assertThat(timesLeft).as("nothing drained").isEmpty();
+        assertThat(webIds()).as("no web container replaced").isEqualTo(idsBefore);
+        assertThat(apply.stderr()).contains("pre-deploy hook of demo on droplet-1").contains("exit 3")
+                .contains("nothing was drained").contains("hook badmigrate exiting 3")
+                .contains("API_TOKEN=[secret API_TOKEN]");
+        assertThat(said).doesNotContain(TOKEN);
+        FleetProcess.Result history = fleet("history");
+        assertThat(history.stdout()).contains("hook: pre-deploy hook of demo on droplet-1").contains("exit 3")
+                .contains("hook badmigrate exiting 3").doesNotContain(TOKEN);
+    }
+
+    @Test
+    @Order(5)
+    void aPreDeployHookThatSucceededRunsOnceWhenTheApplyIsKilledAfterItAndRunAgain() throws Exception {
+        String v5 = lab().pushVariant("v2", "v5");
+        commitServices(v5, lab().env("LAB_IMAGE_V2"), lab().env("LAB_IMAGE_V1"), WEB_DATA + """
+                    hooks:
+                      pre-deploy:
+                        command: ["hook", "migrate", "0", "500"]
+                        timeout: 30s
+                """, "web v5 behind a migration that works");
+        LoadRun.Summary load;
+        FleetProcess.Result second;
+        try (LoadRun run = LoadRun.start(lab().env("LAB_LB_URL") + "/", RATE, 300)) {
+            try (FleetProcess.Running first = FleetProcess.start(SECRETS, "apply", "--yes", "--state",
+                    lab().stateFile().toString())) {
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (!first.stdout().contains("pre-deploy hook of demo on droplet-1: hook migrate 0 500 (at most 30s): exit 0")
+                        && first.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(first.isAlive()).as("the first apply, killed after its hook:\n" + first.stdout()).isTrue();
+                first.kill();
+            }
+            second = fleet("apply", "--yes");
+            load = run.stop();
+        }
+        assertThat(second.exitCode()).as(second.stdout() + second.stderr()).isZero();
+        assertThat(second.stdout()).contains("succeeded for this image in run").contains("not run again");
+        load.assertRanFully().assertZeroDowntime("an apply killed after its hook, then run again", second.stdout());
+        String hooks = lab().onDroplet(lab().droplets().get(0), "cat", "/var/lib/docker/volumes/web-data/_data/hooks")
+                .output();
+        assertThat(hooks.lines().filter(line -> line.startsWith("migrate ")).count())
+                .as("runs of the migration:\n" + hooks).isEqualTo(1);
+        assertNothingLeftToDo();
+    }
+
+    private static String webIds() {
+        StringBuilder ids = new StringBuilder();
+        for (LabDroplet droplet : lab().droplets()) {
+            ids.append(containerId(droplet, "demo")).append(' ');
+        }
+        return ids.toString();
+    }
+
     /** The lab's state with its service: section replaced by three services, and its droplets tagged. */
     private static void commitServices(String web, String worker, String kv, String message) {
+        commitServices(web, worker, kv, "", message);
+    }
+
+    /** @param webKeys more keys of the web service, each line indented by four spaces */
+    private static void commitServices(String web, String worker, String kv, String webKeys, String message) {
         lab().commitState(state -> {
             String services = """
                     services:
@@ -146,7 +237,7 @@ class ServicesIT {
                         image: %s
                         ports: ["80:80"]
                         restart: always
-                      - name: worker
+                    %s  - name: worker
                         role: worker
                         on: [workers]
                         image: %s
@@ -167,7 +258,7 @@ class ServicesIT {
                           DATA_DIR: /data
                         volumes: ["kv-data:/data"]
                         min-uptime: 2s
-                    """.formatted(web, worker, kv);
+                    """.formatted(web, webKeys, worker, kv);
             String replaced = Pattern.compile("(?ms)^services?:\n.*?(?=^ssh:)").matcher(state).replaceFirst(
                     Matcher.quoteReplacement(services));
             return replaced.replaceAll("(?m)^  - name: (droplet-[12])\n(?!    tags)", "  - name: $1\n    tags: [workers]\n")
@@ -235,7 +326,7 @@ class ServicesIT {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--state";
         all[args.length + 1] = lab().stateFile().toString();
-        return FleetProcess.run(Map.of(), all);
+        return FleetProcess.run(SECRETS, all);
     }
 
     private static Lab lab() {

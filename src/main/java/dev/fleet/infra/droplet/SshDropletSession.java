@@ -2,6 +2,7 @@ package dev.fleet.infra.droplet;
 
 import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.DropletSession;
+import dev.fleet.apply.HookMark;
 import dev.fleet.apply.HookRun;
 import dev.fleet.apply.Pause;
 import dev.fleet.desired.DrainSpec;
@@ -19,6 +20,7 @@ import dev.fleet.infra.droplet.containers.ForwardedHttp;
 import dev.fleet.infra.droplet.containers.HealthProber;
 import dev.fleet.infra.droplet.containers.OneOffContainer;
 import dev.fleet.infra.droplet.journal.DropletJournal;
+import dev.fleet.infra.droplet.journal.HookRecords;
 import dev.fleet.infra.droplet.journal.ImagesRan;
 import dev.fleet.infra.droplet.journal.JournalWriter;
 import dev.fleet.infra.droplet.nginx.NginxProxy;
@@ -142,6 +144,20 @@ final class SshDropletSession implements DropletSession {
             if (existing.isEmpty() || !existing.get().running()) {
                 containers.start(spec.name(), id);
             }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<HookMark> hookMark(String service, String kind, String digest) throws ApplyException {
+        return retried(() -> new HookRecords(connection().ssh(), service).last(kind, digest));
+    }
+
+    @Override
+    public void markHook(String service, String kind, String digest, HookMark mark) throws ApplyException {
+        // Appending the same mark twice (a retry after a lost answer) says the same thing twice.
+        retried(() -> {
+            new HookRecords(connection().ssh(), service).mark(kind, digest, mark);
             return null;
         });
     }

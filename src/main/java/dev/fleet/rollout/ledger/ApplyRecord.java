@@ -16,13 +16,22 @@ import java.util.Optional;
  * @param result    {@code converged}, {@code nothing-to-do}, {@code refused}, {@code rolled-back} or {@code failed}
  * @param droplets  what happened to each droplet
  * @param failure   why it stopped, when it did
+ * @param hooks     each deploy hook it ran or found already run: what, where, and how it ended; a
+ *                  failed one's output tail is in {@code failure}
  */
 public record ApplyRecord(
         String run, String who, String commit, Instant started, Duration took, String result,
-        List<DropletRecord> droplets, Optional<String> failure) {
+        List<DropletRecord> droplets, Optional<String> failure, List<String> hooks) {
 
     public ApplyRecord {
         droplets = List.copyOf(droplets);
+        hooks = List.copyOf(hooks);
+    }
+
+    /** An apply without deploy hooks. */
+    public ApplyRecord(String run, String who, String commit, Instant started, Duration took, String result,
+            List<DropletRecord> droplets, Optional<String> failure) {
+        this(run, who, commit, started, took, result, droplets, failure, List.of());
     }
 
     /**

@@ -315,6 +315,10 @@ public final class DropletLedger implements Ledger {
         node.put("tookMillis", record.took().toMillis());
         node.put("result", record.result());
         record.failure().ifPresent(f -> node.put("failure", f));
+        if (!record.hooks().isEmpty()) {
+            ArrayNode hooks = node.putArray("hooks");
+            record.hooks().forEach(hooks::add);
+        }
         ArrayNode droplets = node.putArray("droplets");
         for (ApplyRecord.DropletRecord droplet : record.droplets()) {
             ObjectNode d = droplets.addObject();
@@ -339,6 +343,12 @@ public final class DropletLedger implements Ledger {
         return new ApplyRecord(node.path("run").asText(), node.path("who").asText(), node.path("commit").asText(),
                 Instant.parse(node.path("started").asText()), Duration.ofMillis(node.path("tookMillis").asLong()),
                 node.path("result").asText(), droplets,
-                node.hasNonNull("failure") ? Optional.of(node.get("failure").asText()) : Optional.empty());
+                node.hasNonNull("failure") ? Optional.of(node.get("failure").asText()) : Optional.empty(), hooks(node));
+    }
+
+    private static List<String> hooks(JsonNode node) {
+        List<String> hooks = new ArrayList<>();
+        node.path("hooks").forEach(h -> hooks.add(h.asText()));
+        return hooks;
     }
 }
