@@ -38,6 +38,11 @@ public class ApplyCommand extends StateCommand {
     @Option(names = "--yes", description = "Apply without asking; required when stdin is not a terminal.")
     boolean yes;
 
+    @Option(names = "--with-accessories", description = "Replace accessories (databases...) whose image or"
+            + " settings changed in this apply even while apps roll; by default they wait for an apply in which"
+            + " no app changes.")
+    boolean withAccessories;
+
     private final Convergence convergence;
 
     ApplyCommand(StateLoader loader, Convergence convergence) {
@@ -57,7 +62,8 @@ public class ApplyCommand extends StateCommand {
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) throws InterruptedException {
         Convergence.Confirmation confirmation = yes ? Convergence.Confirmation.ALWAYS : plan -> confirmed(out);
-        return Outcomes.print(convergence.converge(state, confirmation, new ApplyPrinter(out, err)), out, err);
+        return Outcomes.print(convergence.converge(state, confirmation, new ApplyPrinter(out, err),
+                withAccessories), out, err);
     }
 
     /** Asks on the terminal; true only for "yes". */

@@ -8,6 +8,7 @@ import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.Planned;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code fleet plan}: what {@code fleet apply} would do, step by step. Changes nothing. */
 @Command(
@@ -24,6 +25,9 @@ import picocli.CommandLine.Command;
         })
 public class PlanCommand extends StateCommand {
 
+    @Option(names = "--with-accessories", description = "Plan as fleet apply --with-accessories would.")
+    boolean withAccessories;
+
     private final Convergence convergence;
 
     PlanCommand(StateLoader loader, Convergence convergence) {
@@ -33,7 +37,7 @@ public class PlanCommand extends StateCommand {
 
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) {
-        Planned planned = convergence.plan(state);
+        Planned planned = convergence.plan(state, withAccessories);
         switch (planned.outcome()) {
             case PlanOutcome.Ready ready -> out.print(PlanReport.render(ready.plan(), state));
             case PlanOutcome.Refused refused -> {

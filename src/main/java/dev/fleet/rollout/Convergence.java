@@ -81,14 +81,24 @@ public final class Convergence {
 
     /** The drift and the plan that follows from it, from one observation, to show; read-only. */
     public Planned plan(DesiredState state) {
-        return plan(state, NO_RUN);
+        return plan(state, false);
+    }
+
+    /**
+     * As {@link #plan(DesiredState)}.
+     *
+     * @param withAccessories whether accessories that differ are replaced even while apps change
+     */
+    public Planned plan(DesiredState state, boolean withAccessories) {
+        return plan(state, NO_RUN, withAccessories);
     }
 
     /** @param run the run id of the apply that will perform the plan (its containers carry it) */
-    private Planned plan(DesiredState state, String run) {
+    private Planned plan(DesiredState state, String run, boolean withAccessories) {
         FleetObservation observation = observer.observe(state);
         DriftReport drift = DriftDetector.detect(state, observation);
-        return new Planned(drift, Planner.plan(state, observation, drift, run, balancers.apply(state)));
+        return new Planned(drift, Planner.plan(state, observation, drift, run, balancers.apply(state),
+                withAccessories));
     }
 
     /** Observes the fleet and reports its drift; read-only. */
@@ -98,10 +108,20 @@ public final class Convergence {
 
     public ConvergeResult converge(DesiredState state, Confirmation confirmation, RolloutListener listener)
             throws InterruptedException {
+        return converge(state, confirmation, listener, false);
+    }
+
+    /**
+     * As {@link #converge(DesiredState, Confirmation, RolloutListener)}.
+     *
+     * @param withAccessories whether accessories that differ are replaced even while apps change
+     */
+    public ConvergeResult converge(DesiredState state, Confirmation confirmation, RolloutListener listener,
+            boolean withAccessories) throws InterruptedException {
         // Read-only first: a converged fleet needs no lock, and is left without a single change.
         Instant observedAt = clock.instant();
         String runId = runIds.get();
-        Planned first = plan(state, runId);
+        Planned first = plan(state, runId, withAccessories);
         Duration leaseLength;
         try {
             leaseLength = lease.get();
@@ -133,7 +153,7 @@ public final class Convergence {
                     .ifPresent(lapsed -> listener.leaseTakenOver(lapsed, false));
             // Observe again under the lock, unless no other apply can have been at work since the first look.
             Duration observedAgo = Duration.between(observedAt, clock.instant());
-            Planned planned = acquired.observationStillValid(observedAgo) ? first : plan(state, runId);
+            Planned planned = acquired.observationStillValid(observedAgo) ? first : plan(state, runId, withAccessories);
             try (Heartbeat heartbeat = new Heartbeat(ledger, run.id, leaseLength, listener, clock)) {
                 return holding(run, planned, confirmation, heartbeat);
             } finally {

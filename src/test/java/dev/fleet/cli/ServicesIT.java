@@ -215,6 +215,36 @@ class ServicesIT {
         assertNothingLeftToDo();
     }
 
+    @Test
+    @Order(6)
+    void aFailedPostDeployHookWithRollbackOnFailureTakesEveryDropletBackUnderLoad() throws Exception {
+        String v5 = image(lab().droplets().get(0), "demo");
+        String v6 = lab().pushVariant("v2", "v6");
+        commitServices(v6, lab().env("LAB_IMAGE_V2"), lab().env("LAB_IMAGE_V1"), WEB_DATA + """
+                    hooks:
+                      post-deploy:
+                        command: ["hook", "smoke", "1"]
+                        timeout: 30s
+                      rollback-on-failure: true
+                """, "web v6, and a smoke test that fails");
+
+        FleetProcess.Result apply;
+        LoadRun.Summary load;
+        try (LoadRun run = LoadRun.start(lab().env("LAB_LB_URL") + "/", RATE, 300)) {
+            apply = fleet("apply", "--yes");
+            load = run.stop();
+        }
+        load.assertRanFully().assertZeroDowntime("a fleet-wide revert after a failed smoke test", apply.stdout());
+        assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isEqualTo(3);
+        assertThat(apply.stderr()).contains("post-deploy hook of demo").contains("exit 1")
+                .contains("every droplet this apply moved was rolled back");
+        for (LabDroplet droplet : lab().droplets()) {
+            assertThat(image(droplet, "demo")).as(droplet.name() + " back on what it ran").isEqualTo(v5);
+            assertThat(lab().balancerStates().get(droplet.name())).startsWith("UP");
+        }
+        assertThat(apply.stdout().lines().filter(line -> line.contains("ROLLED_BACK")).count()).isEqualTo(3);
+    }
+
     private static String webIds() {
         StringBuilder ids = new StringBuilder();
         for (LabDroplet droplet : lab().droplets()) {
