@@ -4,8 +4,6 @@ import static dev.fleet.infra.ssh.ShellWords.safe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleet.desired.ByteCounts;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
@@ -153,7 +151,7 @@ public final class DropletLedger implements Ledger {
 
     @Override
     public void append(ApplyRecord record) throws LockException {
-        byte[] json = toJson(record).toString().getBytes(StandardCharsets.UTF_8);
+        byte[] json = ApplyRecordJson.toJson(record).toString().getBytes(StandardCharsets.UTF_8);
         if (json.length > RECORD_LIMIT) {
             throw new LockException("the history record of run " + record.run() + " is " + json.length + " bytes, more"
                     + " than the " + ByteCounts.text(RECORD_LIMIT) + " fleet keeps of one apply; it was not written to "
@@ -180,7 +178,7 @@ public final class DropletLedger implements Ledger {
                     entries.add(new HistoryEntry.LeaseBroken(Instant.ofEpochSecond(node.path("at").asLong()),
                             node.path("by").asText(), node.path("lease").asText()));
                 } else if ("apply".equals(node.path("event").asText())) {
-                    entries.add(new HistoryEntry.Apply(fromJson(node)));
+                    entries.add(new HistoryEntry.Apply(ApplyRecordJson.fromJson(node)));
                 }
             } catch (IOException | RuntimeException e) {
                 // A line fleet did not write, or cut short: skipped, the rest is still history.
@@ -303,52 +301,5 @@ public final class DropletLedger implements Ledger {
 
     private LockException unexpected(List<String> lines) {
         return new LockException("unexpected answer from " + where + ": " + lines, null);
-    }
-
-    static ObjectNode toJson(ApplyRecord record) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("event", "apply");
-        node.put("run", record.run());
-        node.put("who", record.who());
-        node.put("commit", record.commit());
-        node.put("started", record.started().toString());
-        node.put("tookMillis", record.took().toMillis());
-        node.put("result", record.result());
-        record.failure().ifPresent(f -> node.put("failure", f));
-        if (!record.hooks().isEmpty()) {
-            ArrayNode hooks = node.putArray("hooks");
-            record.hooks().forEach(hooks::add);
-        }
-        ArrayNode droplets = node.putArray("droplets");
-        for (ApplyRecord.DropletRecord droplet : record.droplets()) {
-            ObjectNode d = droplets.addObject();
-            d.put("name", droplet.droplet());
-            d.put("from", droplet.fromDigest());
-            d.put("to", droplet.toDigest());
-            d.put("result", droplet.result());
-            ArrayNode steps = d.putArray("steps");
-            droplet.steps().forEach(steps::add);
-        }
-        return node;
-    }
-
-    static ApplyRecord fromJson(JsonNode node) {
-        List<ApplyRecord.DropletRecord> droplets = new ArrayList<>();
-        for (JsonNode d : node.path("droplets")) {
-            List<String> steps = new ArrayList<>();
-            d.path("steps").forEach(s -> steps.add(s.asText()));
-            droplets.add(new ApplyRecord.DropletRecord(d.path("name").asText(), d.path("from").asText(),
-                    d.path("to").asText(), d.path("result").asText(), steps));
-        }
-        return new ApplyRecord(node.path("run").asText(), node.path("who").asText(), node.path("commit").asText(),
-                Instant.parse(node.path("started").asText()), Duration.ofMillis(node.path("tookMillis").asLong()),
-                node.path("result").asText(), droplets,
-                node.hasNonNull("failure") ? Optional.of(node.get("failure").asText()) : Optional.empty(), hooks(node));
-    }
-
-    private static List<String> hooks(JsonNode node) {
-        List<String> hooks = new ArrayList<>();
-        node.path("hooks").forEach(h -> hooks.add(h.asText()));
-        return hooks;
     }
 }
