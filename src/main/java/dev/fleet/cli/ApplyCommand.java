@@ -2,6 +2,7 @@ package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.load.StateLoader;
+import dev.fleet.plan.PlanOptions;
 import dev.fleet.rollout.Convergence;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -43,6 +44,10 @@ public class ApplyCommand extends StateCommand {
             + " no app changes.")
     boolean withAccessories;
 
+    @Option(names = "--prune", description = "Remove this fleet's containers of services the state no longer runs"
+            + " on a droplet (fleet drift lists them as UNMANAGED leftovers); never without it.")
+    boolean prune;
+
     private final Convergence convergence;
 
     ApplyCommand(StateLoader loader, Convergence convergence) {
@@ -63,7 +68,7 @@ public class ApplyCommand extends StateCommand {
     int run(DesiredState state, PrintWriter out, PrintWriter err) throws InterruptedException {
         Convergence.Confirmation confirmation = yes ? Convergence.Confirmation.ALWAYS : plan -> confirmed(out);
         return Outcomes.print(convergence.converge(state, confirmation, new ApplyPrinter(out, err),
-                withAccessories), out, err);
+                new PlanOptions(withAccessories, prune)), out, err);
     }
 
     /** Asks on the terminal; true only for "yes". */

@@ -2,6 +2,7 @@ package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.load.StateLoader;
+import dev.fleet.plan.PlanOptions;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.report.PlanReport;
 import dev.fleet.rollout.Convergence;
@@ -28,6 +29,9 @@ public class PlanCommand extends StateCommand {
     @Option(names = "--with-accessories", description = "Plan as fleet apply --with-accessories would.")
     boolean withAccessories;
 
+    @Option(names = "--prune", description = "Plan as fleet apply --prune would.")
+    boolean prune;
+
     private final Convergence convergence;
 
     PlanCommand(StateLoader loader, Convergence convergence) {
@@ -37,7 +41,7 @@ public class PlanCommand extends StateCommand {
 
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) {
-        Planned planned = convergence.plan(state, withAccessories);
+        Planned planned = convergence.plan(state, new PlanOptions(withAccessories, prune));
         switch (planned.outcome()) {
             case PlanOutcome.Ready ready -> out.print(PlanReport.render(ready.plan(), state));
             case PlanOutcome.Refused refused -> {

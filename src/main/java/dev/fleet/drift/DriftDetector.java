@@ -4,6 +4,7 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.ProxySpec;
+import dev.fleet.desired.ServiceSpec;
 import dev.fleet.observed.BalancerObservation;
 import dev.fleet.observed.DropletObservation.Reached;
 import dev.fleet.observed.DropletObservation.Unreachable;
@@ -13,6 +14,7 @@ import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.HealthProbe;
 import dev.fleet.observed.ObservedContainer;
 import dev.fleet.observed.ProxyRoute;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,11 +83,12 @@ public final class DriftDetector {
         Optional<ObservedContainer> container = reached.containers().stream()
                 .filter(c -> live.isPresent() && c.name().equals(live.get())).findFirst();
         // Other services' containers are theirs; only those claiming this service and not it are unmanaged.
-        List<UnmanagedContainer> unmanaged = reached.containers().stream()
+        List<UnmanagedContainer> unmanaged = new ArrayList<>(reached.containers().stream()
                 .filter(c -> service.equals(c.labels().get(FleetLabels.SERVICE)) || c.name().equals(service))
                 .filter(c -> !ours.contains(c.name()))
                 .map(c -> new UnmanagedContainer(c.id(), c.name(), c.digest(), c.state()))
-                .toList();
+                .toList());
+        unmanaged.addAll(leftovers(state, spec, reached));
         Health health = reached.health().map(h -> h.healthy() ? Health.HEALTHY : Health.FAILING).orElse(Health.UNKNOWN);
 
         if (container.isEmpty()) {
@@ -135,6 +138,18 @@ public final class DriftDetector {
         return new DropletDrift(spec.name(), DropletStatus.IN_SYNC, desired, c.digest(), health, balancerStatus,
                 c.startedAt(), "runs the desired digest" + (c.restartCount() > 0
                         ? " (restarted " + c.restartCount() + " times)" : "") + idle, unmanaged);
+    }
+
+    /** This fleet's containers of services the state does not run on {@code spec}: removed, or moved away. */
+    private static List<UnmanagedContainer> leftovers(DesiredState state, DropletSpec spec, Reached reached) {
+        Set<String> placed = state.servicesOn(spec).stream().map(ServiceSpec::name).collect(Collectors.toSet());
+        return reached.containers().stream()
+                .filter(c -> state.service().name().equals(c.labels().get(FleetLabels.FLEET)))
+                .filter(c -> c.labels().containsKey(FleetLabels.SERVICE)
+                        && !placed.contains(c.labels().get(FleetLabels.SERVICE)))
+                .map(c -> new UnmanagedContainer(c.id(), c.name(), c.digest(), c.state(),
+                        Optional.of(c.labels().get(FleetLabels.SERVICE))))
+                .toList();
     }
 
     private static Optional<String> balancerStatus(BalancerObservation balancer, String server) {

@@ -10,6 +10,13 @@ public final class FleetLabels {
     /** The service a container belongs to. Any container carrying it claims the service. */
     public static final String SERVICE = "fleet.service";
 
+    /**
+     * The fleet a container belongs to: the name of the service its balancer fronts. A container of a
+     * service the state no longer runs is known by it (a leftover {@code fleet apply --prune} removes),
+     * while another fleet's containers on the same droplet are never touched.
+     */
+    public static final String FLEET = "fleet.fleet";
+
     /** The image digest fleet started the container for. */
     public static final String DIGEST = "fleet.digest";
 

@@ -67,6 +67,7 @@ record Containers(DesiredState state, String run) {
     private Map<String, String> labels(ServiceSpec running, Optional<String> digest, Replaces replaces) {
         Map<String, String> labels = new LinkedHashMap<>(running.labels());
         labels.put(FleetLabels.SERVICE, running.name());
+        labels.put(FleetLabels.FLEET, state.service().name());
         digest.filter(d -> !d.isEmpty()).ifPresent(d -> labels.put(FleetLabels.DIGEST, d));
         labels.put(FleetLabels.ROLLOUT, run);
         replaces.image().ifPresent(image -> labels.put(FleetLabels.REPLACES, image.reference()));

@@ -56,15 +56,12 @@ public final class Planner {
      */
     public static PlanOutcome plan(DesiredState state, FleetObservation observation, DriftReport drift, String run,
             BalancerRules balancer) {
-        return plan(state, observation, drift, run, balancer, false);
+        return plan(state, observation, drift, run, balancer, PlanOptions.DEFAULT);
     }
 
-    /**
-     * @param withAccessories whether accessories that differ change in this apply even when apps
-     *                        change too (else they wait for an apply in which no app changes)
-     */
+    /** @param options what the operator asked beyond the state: accessories with apps, leftovers pruned */
     public static PlanOutcome plan(DesiredState state, FleetObservation observation, DriftReport drift, String run,
-            BalancerRules balancer, boolean withAccessories) {
+            BalancerRules balancer, PlanOptions options) {
         Containers containers = new Containers(state, run);
         Map<String, DropletDrift> drifts = drift.droplets().stream()
                 .collect(Collectors.toMap(DropletDrift::droplet, Function.identity()));
@@ -79,7 +76,7 @@ public final class Planner {
         List<String> unchanged = new ArrayList<>();
         List<String> downAndKept = new ArrayList<>();
         List<String> deferred = new ArrayList<>();
-        boolean accessories = withAccessories || !ServiceTurns.appsChange(drift.droplets());
+        boolean accessories = options.withAccessories() || !ServiceTurns.appsChange(drift.droplets());
         for (DropletSpec spec : state.droplets()) {
             DropletDrift d = drifts.get(spec.name());
             if (d.status() == DropletStatus.UNREACHABLE) {
@@ -109,6 +106,11 @@ public final class Planner {
                     ServiceTurns.changes(state, d, observed.get(spec.name()), accessories));
             if (!accessories) {
                 deferred.addAll(ServiceTurns.deferredAccessories(d));
+            }
+            if (options.prune()) {
+                turn = Leftovers.prune(state, d, turn);
+            } else {
+                deferred.addAll(Leftovers.notes(d));
             }
             if (fronted.isEmpty()) {
                 turn.ifPresentOrElse(down::add, () -> unchanged.add(spec.name())); // no drain: no budget spent

@@ -23,6 +23,11 @@ final class PreviousContainers {
         if (configured.isPresent()) {
             return configured.get(); // the state file's reader keeps it under the command timeout
         }
+        return defaultGrace(state);
+    }
+
+    /** Docker's grace, or half the command timeout when that is shorter. */
+    static Duration defaultGrace(DesiredState state) {
         Duration halfTimeout = state.ssh().commandTimeout().dividedBy(2);
         return halfTimeout.compareTo(STOP_GRACE) < 0 ? halfTimeout : STOP_GRACE;
     }

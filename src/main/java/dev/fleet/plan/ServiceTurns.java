@@ -79,7 +79,8 @@ final class ServiceTurns {
     /** Accessories that differ on {@code drift}'s droplet but wait for an apply of their own. */
     static List<String> deferredAccessories(DropletDrift drift) {
         return drift.services().stream().filter(s -> waits(s) && changes(s.status()))
-                .map(s -> s.service() + " on " + drift.droplet() + " (" + s.status() + ")").toList();
+                .map(s -> "accessory " + s.service() + " on " + drift.droplet() + " (" + s.status() + "), replaced in an"
+                        + " apply in which no app changes, or with --with-accessories").toList();
     }
 
     /**

@@ -69,7 +69,8 @@ final class JsonReport {
                     .append("{\"id\": ").append(quote(extra.id()))
                     .append(", \"name\": ").append(quote(extra.name()))
                     .append(", \"digest\": ").append(quoteOrNull(extra.digest()))
-                    .append(", \"state\": ").append(quote(extra.state())).append('}');
+                    .append(", \"state\": ").append(quote(extra.state()))
+                    .append(", \"leftoverOf\": ").append(quoteOrNull(extra.leftoverOf())).append('}');
         }
         json.append("],\n");
         json.append(indent(3)).append("\"images\": ").append(droplet.images()

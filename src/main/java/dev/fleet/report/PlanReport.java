@@ -50,8 +50,7 @@ public final class PlanReport {
         }
         text.append(".\n");
         if (!plan.notes().isEmpty()) {
-            text.append("Left for an apply of their own (accessories change when no app does, or with"
-                    + " --with-accessories): ").append(String.join(", ", plan.notes())).append(".\n");
+            text.append("Not in this apply: ").append(String.join("; ", plan.notes())).append(".\n");
         }
         text.append("\nBefore any drain, on every droplet that changes:\n");
         plan.preflight().stream().collect(Collectors.groupingBy(step -> StepText.describe(step, state, plan.balancer()),

@@ -89,8 +89,10 @@ record ReportRows(List<Row> rows, boolean services) {
             for (UnmanagedContainer extra : droplet.unmanaged()) {
                 rows.add(new Row(droplet.droplet(), Optional.empty(), "UNMANAGED", List.of(
                         "-", extra.digest().map(ImageRef::shortForm).orElse("-"), "-", "-", "-", "-",
-                        "container " + extra.name() + " (" + extra.state() + ") claims service "
-                                + report.service())));
+                        extra.leftoverOf().map(gone -> "container " + extra.name() + " (" + extra.state() + ") of"
+                                + " service " + gone + ", which the state does not run here: fleet apply --prune"
+                                + " removes it").orElse("container " + extra.name() + " (" + extra.state()
+                                + ") claims service " + report.service()))));
             }
         }
         return new ReportRows(rows, several);

@@ -8,6 +8,7 @@ import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.FleetObserver;
 import dev.fleet.plan.BalancerRules;
 import dev.fleet.plan.Plan;
+import dev.fleet.plan.PlanOptions;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.plan.Planner;
 import dev.fleet.rollout.ledger.Acquisition;
@@ -81,24 +82,23 @@ public final class Convergence {
 
     /** The drift and the plan that follows from it, from one observation, to show; read-only. */
     public Planned plan(DesiredState state) {
-        return plan(state, false);
+        return plan(state, PlanOptions.DEFAULT);
     }
 
     /**
      * As {@link #plan(DesiredState)}.
      *
-     * @param withAccessories whether accessories that differ are replaced even while apps change
+     * @param options what the operator asked beyond the state
      */
-    public Planned plan(DesiredState state, boolean withAccessories) {
-        return plan(state, NO_RUN, withAccessories);
+    public Planned plan(DesiredState state, PlanOptions options) {
+        return plan(state, NO_RUN, options);
     }
 
     /** @param run the run id of the apply that will perform the plan (its containers carry it) */
-    private Planned plan(DesiredState state, String run, boolean withAccessories) {
+    private Planned plan(DesiredState state, String run, PlanOptions options) {
         FleetObservation observation = observer.observe(state);
         DriftReport drift = DriftDetector.detect(state, observation);
-        return new Planned(drift, Planner.plan(state, observation, drift, run, balancers.apply(state),
-                withAccessories));
+        return new Planned(drift, Planner.plan(state, observation, drift, run, balancers.apply(state), options));
     }
 
     /** Observes the fleet and reports its drift; read-only. */
@@ -108,20 +108,20 @@ public final class Convergence {
 
     public ConvergeResult converge(DesiredState state, Confirmation confirmation, RolloutListener listener)
             throws InterruptedException {
-        return converge(state, confirmation, listener, false);
+        return converge(state, confirmation, listener, PlanOptions.DEFAULT);
     }
 
     /**
      * As {@link #converge(DesiredState, Confirmation, RolloutListener)}.
      *
-     * @param withAccessories whether accessories that differ are replaced even while apps change
+     * @param options what the operator asked beyond the state
      */
     public ConvergeResult converge(DesiredState state, Confirmation confirmation, RolloutListener listener,
-            boolean withAccessories) throws InterruptedException {
+            PlanOptions options) throws InterruptedException {
         // Read-only first: a converged fleet needs no lock, and is left without a single change.
         Instant observedAt = clock.instant();
         String runId = runIds.get();
-        Planned first = plan(state, runId, withAccessories);
+        Planned first = plan(state, runId, options);
         Duration leaseLength;
         try {
             leaseLength = lease.get();
@@ -153,7 +153,7 @@ public final class Convergence {
                     .ifPresent(lapsed -> listener.leaseTakenOver(lapsed, false));
             // Observe again under the lock, unless no other apply can have been at work since the first look.
             Duration observedAgo = Duration.between(observedAt, clock.instant());
-            Planned planned = acquired.observationStillValid(observedAgo) ? first : plan(state, runId, withAccessories);
+            Planned planned = acquired.observationStillValid(observedAgo) ? first : plan(state, runId, options);
             try (Heartbeat heartbeat = new Heartbeat(ledger, run.id, leaseLength, listener, clock)) {
                 return holding(run, planned, confirmation, heartbeat);
             } finally {

@@ -245,6 +245,59 @@ class ServicesIT {
         assertThat(apply.stdout().lines().filter(line -> line.contains("ROLLED_BACK")).count()).isEqualTo(3);
     }
 
+    @Test
+    @Order(7)
+    void aServiceTakenOutOfTheStateLeavesLeftoversThatDriftListsAndOnlyApplyPruneRemoves() throws Exception {
+        String v5 = image(lab().droplets().get(0), "demo");
+        String v1 = lab().env("LAB_IMAGE_V1");
+        lab().commitState(state -> {
+            String services = """
+                    services:
+                      - name: demo
+                        image: %s
+                        ports: ["80:80"]
+                        restart: always
+                    %s  - name: kv
+                        role: accessory
+                        on: [db]
+                        image: %s
+                        restart: always
+                        environment:
+                          DATA_DIR: /data
+                        volumes: ["kv-data:/data"]
+                        min-uptime: 2s
+                    """.formatted(v5, WEB_DATA, v1);
+            return Pattern.compile("(?ms)^services:\n.*?(?=^ssh:)").matcher(state)
+                    .replaceFirst(Matcher.quoteReplacement(services));
+        }, "no more worker");
+
+        FleetProcess.Result drift = fleet("drift", "--output", "json");
+        assertThat(drift.exitCode()).as(drift.stdout() + drift.stderr()).isEqualTo(2);
+        JsonNode report = JSON.readTree(drift.stdout());
+        for (JsonNode droplet : report.get("droplets")) {
+            String leftovers = droplet.get("unmanaged").toString();
+            if (droplet.get("name").asText().equals("droplet-3")) {
+                assertThat(leftovers).isEqualTo("[]");
+            } else {
+                assertThat(leftovers).contains("\"name\":\"worker\"").contains("\"leftoverOf\":\"worker\"");
+            }
+        }
+        assertThat(fleet("plan").stdout()).contains("leftover container worker of service worker on droplet-1");
+        FleetProcess.Result kept = fleet("apply", "--yes");
+        assertThat(kept.exitCode()).as(kept.stdout() + kept.stderr()).isZero();
+        assertThat(lab().dockerOn(lab().droplets().get(0), "ps", "-a", "--format", "{{.Names}}").output())
+                .contains("worker");
+
+        FleetProcess.Result pruned = fleet("apply", "--yes", "--prune");
+        assertThat(pruned.exitCode()).as(pruned.stdout() + pruned.stderr()).isZero();
+        for (LabDroplet droplet : lab().droplets()) {
+            assertThat(lab().dockerOn(droplet, "ps", "-a", "--format", "{{.Names}}").output())
+                    .as(droplet.name()).doesNotContain("worker").contains("demo");
+        }
+        FleetProcess.Result clean = fleet("drift");
+        assertThat(clean.exitCode()).as(clean.stdout() + clean.stderr()).isZero();
+    }
+
     private static String webIds() {
         StringBuilder ids = new StringBuilder();
         for (LabDroplet droplet : lab().droplets()) {

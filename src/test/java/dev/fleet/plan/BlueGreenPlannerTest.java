@@ -199,6 +199,7 @@ class BlueGreenPlannerTest {
     private static Step.StartColour start(String colour, String digest, String... replaces) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(FleetLabels.SERVICE, "demo");
+        labels.put(FleetLabels.FLEET, "demo");
         labels.put(FleetLabels.DIGEST, digest);
         labels.put(FleetLabels.ROLLOUT, "run1");
         if (replaces.length > 0) {

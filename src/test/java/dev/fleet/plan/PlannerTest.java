@@ -440,6 +440,7 @@ class PlannerTest {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("team", "platform");
         labels.put(FleetLabels.SERVICE, "demo");
+        labels.put(FleetLabels.FLEET, "demo");
         labels.put(FleetLabels.DIGEST, V2);
         labels.put(FleetLabels.ROLLOUT, RUN);
         labels.put(FleetLabels.REPLACES, "registry/demo@" + V1);
@@ -639,6 +640,7 @@ class PlannerTest {
     private static Step.StartContainer start(String droplet, ImageSource image, String digest, String... replaces) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(FleetLabels.SERVICE, "demo");
+        labels.put(FleetLabels.FLEET, "demo");
         if (!digest.isEmpty()) {
             labels.put(FleetLabels.DIGEST, digest);
         }

@@ -96,7 +96,8 @@ class ServiceTurnsTest {
         Plan plan = ready(state(V2, V1, V2), false, all(V1, V1, V1));
 
         assertThat(plan.droplets()).allSatisfy(p -> assertThat(kinds(p.steps())).doesNotContain("start-container redis"));
-        assertThat(plan.notes()).containsExactly("redis on db-1 (IMAGE_DRIFT)");
+        assertThat(plan.notes()).containsExactly("accessory redis on db-1 (IMAGE_DRIFT), replaced in an apply in"
+                + " which no app changes, or with --with-accessories");
     }
 
     @Test
@@ -148,6 +149,33 @@ class ServiceTurnsTest {
                 .containsEntry(FleetLabels.REPLACES, "registry/worker@" + V1);
     }
 
+    @Test
+    void aContainerOfAServiceNoLongerInTheStateIsAReportedLeftoverThatOnlyPruneRemoves() {
+        ObservedContainer gone = labelled("old-worker", Map.of(FleetLabels.SERVICE, "old-worker", FleetLabels.FLEET, "web"));
+        ObservedContainer otherFleets = labelled("their-app", Map.of(FleetLabels.SERVICE, "their-app",
+                FleetLabels.FLEET, "their-web"));
+        List<DropletObservation> observed = List.of(new Reached("web-1", NOW, List.of(running("web", V1),
+                running("worker", V1), gone, otherFleets), Optional.of(HEALTHY)), all(V1, V1, V1).get(1));
+        DesiredState state = state(V1, V1, V1);
+
+        Plan kept = ready(state, PlanOptions.DEFAULT, observed);
+        Plan pruned = ready(state, new PlanOptions(false, true), observed);
+
+        assertThat(kept.isEmpty()).isTrue();
+        assertThat(kept.notes()).containsExactly(
+                "leftover container old-worker of service old-worker on web-1 (fleet apply --prune removes it)");
+        assertThat(pruned.droplets()).hasSize(1);
+        assertThat(pruned.droplets().getFirst().steps())
+                .containsExactly(new Step.RemoveContainer("web-1", "old-worker", GRACE));
+        assertThat(pruned.preflight()).isEmpty();
+    }
+
+    private static ObservedContainer labelled(String name, Map<String, String> labels) {
+        return new ObservedContainer("id-" + name, name, Optional.of(V1), "sha256:" + "f".repeat(64),
+                "registry/" + name + "@" + V1, "running", 0, Optional.empty(), Optional.of(LONG_AGO),
+                Optional.empty(), labels);
+    }
+
     private static List<String> kinds(List<Step> steps) {
         return steps.stream().map(step -> StepText.kind(step) + switch (step) {
             case Step.RemoveContainer r -> " " + r.container();
@@ -159,11 +187,15 @@ class ServiceTurnsTest {
     }
 
     private static Plan ready(DesiredState state, boolean withAccessories, List<DropletObservation> droplets) {
+        return ready(state, new PlanOptions(withAccessories, false), droplets);
+    }
+
+    private static Plan ready(DesiredState state, PlanOptions options, List<DropletObservation> droplets) {
         BalancerObservation up = new BalancerObservation.Servers(Map.of(
                 "web-1", new ServerState("UP", 1), "db-1", new ServerState("UP", 1)));
         FleetObservation observation = new FleetObservation(droplets, up, NOW);
         PlanOutcome outcome = Planner.plan(state, observation, DriftDetector.detect(state, observation), "run1",
-                Balancers.of(state), withAccessories);
+                Balancers.of(state), options);
         assertThat(outcome).isInstanceOf(PlanOutcome.Ready.class);
         return ((PlanOutcome.Ready) outcome).plan();
     }

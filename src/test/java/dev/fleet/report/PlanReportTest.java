@@ -56,7 +56,7 @@ class PlanReportTest {
                         environment: LOG_LEVEL=info, API_TOKEN (secret)
                         restart: unless-stopped
                         log: json-file (max-file=3, max-size=10m)
-                        labels: team=platform, fleet.service=demo, fleet.digest=%s, fleet.rollout=run1, \
+                        labels: team=platform, fleet.service=demo, fleet.fleet=demo, fleet.digest=%s, fleet.rollout=run1, \
                 fleet.replaces=registry/demo@%s, fleet.replaces-digest=%s
                    5. wait until healthy\
                 """.formatted(V2, V2, V1, V1));
@@ -68,7 +68,7 @@ class PlanReportTest {
                         environment: LOG_LEVEL=info, API_TOKEN (secret)
                         restart: unless-stopped
                         log: json-file (max-file=3, max-size=10m)
-                        labels: team=platform, fleet.service=demo, fleet.digest=%s, fleet.rollout=run1
+                        labels: team=platform, fleet.service=demo, fleet.fleet=demo, fleet.digest=%s, fleet.rollout=run1
                 """.formatted(V1, V1));
         assertThat(text).doesNotContain(SECRET).doesNotContain("FLEET_SECRET_API_TOKEN");
     }

@@ -76,7 +76,7 @@ public final class SshDropletObserver implements DropletObserver {
         long started = System.nanoTime();
         String service = state.service().name();
         List<ObservedContainer> containers = new ContainerReader(connection)
-                .read(state.servicesOn(droplet).stream().map(ServiceSpec::name).toList());
+                .read(state.servicesOn(droplet).stream().map(ServiceSpec::name).toList(), service);
         Instant seen = Instant.now(clock);
         Optional<ProxyRoute> route = Optional.empty();
         Optional<HealthProbe> health;

@@ -65,12 +65,25 @@ public final class ContainerReader {
         return List.copyOf(containers);
     }
 
-    /** The containers of each of {@code services}, in their order, each once. */
-    public List<ObservedContainer> read(List<String> services) throws DropletException {
+    /**
+     * The containers of each of {@code services}, in their order, then any other container of the
+     * fleet {@code fleet} ({@link FleetLabels#FLEET}: a service the state no longer runs here), each once.
+     */
+    public List<ObservedContainer> read(List<String> services, String fleet) throws DropletException {
         Map<String, ObservedContainer> byId = new LinkedHashMap<>();
         for (String service : services) {
             for (ObservedContainer container : read(service)) {
                 byId.putIfAbsent(container.id(), container);
+            }
+        }
+        for (Container container : connection.call("listing containers labelled " + FleetLabels.FLEET + "=" + fleet,
+                docker -> docker.listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(FleetLabels.FLEET, fleet)).exec())) {
+            if (!byId.containsKey(container.getId())) {
+                Optional<DropletConnection.Inspected> inspected = connection.inspectContainer(container.getId());
+                if (inspected.isPresent()) {
+                    byId.put(container.getId(), observed(inspected.get()));
+                }
             }
         }
         return List.copyOf(byId.values());
