@@ -40,6 +40,7 @@ public final class PlanReport {
         if (plan.isEmpty()) {
             text.append("Nothing to change: ").append(plan.unchanged().size()).append(plan.unchanged().size() == 1
                     ? " droplet runs" : " droplets run").append(" what the state says.\n");
+            notes(text, plan);
             return text.toString();
         }
         text.append(plan.droplets().size()).append(plan.droplets().size() == 1 ? " droplet" : " droplets")
@@ -49,9 +50,7 @@ public final class PlanReport {
             text.append("; unchanged: ").append(String.join(", ", plan.unchanged()));
         }
         text.append(".\n");
-        if (!plan.notes().isEmpty()) {
-            text.append("Not in this apply: ").append(String.join("; ", plan.notes())).append(".\n");
-        }
+        notes(text, plan);
         text.append("\nBefore any drain, on every droplet that changes:\n");
         plan.preflight().stream().collect(Collectors.groupingBy(step -> StepText.describe(step, state, plan.balancer()),
                 LinkedHashMap::new, Collectors.mapping(Step::droplet, Collectors.toList())))
@@ -85,6 +84,13 @@ public final class PlanReport {
                 .append(hook.describe()).append(hook.rollbackOnFailure()
                         ? "; if it fails, every droplet goes back to what it ran before\n" : "; a failure is reported\n"));
         return text.toString();
+    }
+
+    /** What differs but is left out of this apply, and why. */
+    private static void notes(StringBuilder text, Plan plan) {
+        if (!plan.notes().isEmpty()) {
+            text.append("Not in this apply: ").append(String.join("; ", plan.notes())).append(".\n");
+        }
     }
 
     private static void numbered(StringBuilder text, List<Step> steps, DesiredState state, BalancerRules balancer) {

@@ -53,11 +53,16 @@ class ServicesIT {
 
     @Test
     @Order(1)
-    void webWorkerAndAccessoryAreDeployedFromTheirStateAndDriftReportsEachServicePerDroplet() throws Exception {
+    void webWorkerAndAccessoryAreDeployedFromNothingAndDriftReportsEachServicePerDroplet() throws Exception {
         String v1 = lab().env("LAB_IMAGE_V1");
+        for (LabDroplet droplet : lab().droplets()) {
+            lab().dockerOn(droplet, "rm", "-f", "demo"); // from nothing: the lab's own start of the app goes
+        }
         commitServices(v1, v1, v1, "web, a worker on two droplets, an accessory on the third");
 
-        applyUnderLoad("deploying the worker and the accessory");
+        FleetProcess.Result first = fleet("apply", "--yes");
+        assertThat(first.exitCode()).as(first.stdout() + first.stderr()).isZero();
+        assertThat(lab().balancerStates().values()).as("every droplet in rotation").allMatch(s -> s.startsWith("UP"));
 
         JsonNode report = JSON.readTree(fleet("drift", "--output", "json").stdout());
         Map<String, List<String>> services = new LinkedHashMap<>();
