@@ -75,6 +75,13 @@ public final class PlanReport {
                     text.append("  if it fails (before or after the switch), go back:\n");
                     numbered(text, droplet.rollback(), state, plan.balancer());
                 }
+            } else if (droplet.steps().stream().noneMatch(s -> s instanceof Step.Undrain)) {
+                // A turn of workers, accessories or leftovers: the droplet never leaves rotation.
+                text.append(droplet.rollback().isEmpty()
+                        ? "  if it fails: leave it as the failure finds it (an accessory is never rolled back over its"
+                                + " data); the rollout stops\n"
+                        : "  if it fails: remove what it started (nothing ran before to go back to); the droplet"
+                                + " stays in rotation\n");
             } else {
                 text.append("  if the new container fails: remove it and leave the droplet out of rotation"
                         + " (no previous container to go back to)\n");
