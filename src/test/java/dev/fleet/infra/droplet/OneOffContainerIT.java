@@ -35,9 +35,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One-off containers (deploy hooks) on a real droplet: the demo app's image has no shell, so its
- * modes stand in for a migration: an unknown {@code APP_MODE} exits 2 at once, a worker without
- * {@code HEARTBEAT_FILE} too, a worker with one runs until it is stopped, and the bad build's
- * worker crashes after about a second. After each run no container of its name is left.
+ * {@code hook} command ({@code demo-app hook NAME EXIT [SLEEP_MS [VARIABLE]]}) and its modes stand
+ * in for a migration: a hook that exits 2 at once, one that sleeps past its timeout, a worker
+ * without {@code HEARTBEAT_FILE} (exit 2), a worker that runs until it is stopped, and the bad
+ * build's worker, which crashes after about a second. After each run no container of its name is left.
  */
 class OneOffContainerIT {
 
@@ -98,8 +99,8 @@ class OneOffContainerIT {
         environment.put("DB_PASSWORD", new EnvValue.SecretValue(new Secret("not-printed-by-the-app"), "env DB"));
         try (SshDropletSession session = session()) {
             long called = System.nanoTime();
-            HookRun run = session.runOnce(spec(image("LAB_IMAGE_V1"), environment), List.of("migrate"),
-                    Duration.ofSeconds(30));
+            HookRun run = session.runOnce(spec(image("LAB_IMAGE_V1"), environment),
+                    List.of("hook", "migrate", "2", "0", "DB_PASSWORD"), Duration.ofSeconds(30));
             long wall = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - called);
 
             System.out.printf("A hook that exits 2 at once: %s, took %d ms (start to exit seen), the whole call %d ms"
@@ -108,7 +109,8 @@ class OneOffContainerIT {
             assertThat(run.exitCode()).contains(2);
             assertThat(run.timedOut()).isFalse();
             assertThat(run.succeeded()).isFalse();
-            assertThat(run.outputTail()).isEqualTo("demo-app: invalid APP_MODE 'bogus' (web or worker)\n");
+            assertThat(run.outputTail()).isEqualTo("demo-app: hook migrate version=v1 started\n"
+                    + "DB_PASSWORD=[secret DB_PASSWORD]\ndemo-app: hook migrate exiting 2\n");
             assertThat(run.took()).isLessThan(Duration.ofSeconds(5));
         }
         assertNothingLeft();
@@ -151,7 +153,7 @@ class OneOffContainerIT {
             return "never seen running";
         });
         try (SshDropletSession session = session()) {
-            HookRun run = session.runOnce(spec, List.of("migrate"), Duration.ofSeconds(2));
+            HookRun run = session.runOnce(spec, List.of("hook", "slow", "0", "600000"), Duration.ofSeconds(2));
 
             System.out.printf("A hook that runs forever with a 2 s timeout: timedOut=%s, %d ms from start to kill%n",
                     run.timedOut(), run.took().toMillis());
@@ -159,7 +161,7 @@ class OneOffContainerIT {
             assertThat(run.exitCode()).isEmpty();
             assertThat(run.succeeded()).isFalse();
             assertThat(run.took()).isBetween(Duration.ofSeconds(2), Duration.ofMillis(3000));
-            assertThat(run.outputTail()).contains("heartbeat every 100 ms to /data/hb");
+            assertThat(run.outputTail()).contains("demo-app: hook slow version=v1 started");
         }
         // Restart "no" is an empty name to the engine, as docker-java sends it.
         assertThat(seen.get(30, TimeUnit.SECONDS))
