@@ -34,7 +34,11 @@ final class DropletTurn {
 
     /** The droplet's turn, ended by clearing its intent unless it failed. */
     DropletOutcome perform(DropletPlan plan, DropletSession session) throws InterruptedException {
-        DropletOutcome outcome = steps(plan, session);
+        return ended(steps(plan, session), session);
+    }
+
+    /** {@code outcome}, its droplet's intent cleared unless it failed. */
+    private DropletOutcome ended(DropletOutcome outcome, DropletSession session) {
         if (outcome.result() != DropletOutcome.Result.FAILED) {
             // A FAILED droplet keeps its intent: it is out of rotation by fleet's doing, and the next
             // apply must know that to bring it back.
@@ -65,15 +69,9 @@ final class DropletTurn {
                         "failed"), StepFailed.of(record), state.rollout().blueGreen()));
             }
         }
-        DropletOutcome outcome = outcome(plan, DropletOutcome.Result.ROLLED_BACK, records, Optional.of(
+        return ended(outcome(plan, DropletOutcome.Result.ROLLED_BACK, records, Optional.of(
                 new DropletFailure.RolledBack(new StepFailed("the post-deploy hook", "failed"), plan.fromDigest(),
-                        false)));
-        try {
-            session.endIntent(run, outcome.result().toString());
-        } catch (ApplyException e) {
-            // The droplet is where it should be; a stale intent beside a droplet in sync is ignored.
-        }
-        return outcome;
+                        false))), session);
     }
 
     static DropletOutcome skipped(DropletPlan plan) {

@@ -4,7 +4,6 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.ImageSource;
-import dev.fleet.desired.ServiceSpec;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
@@ -169,10 +168,7 @@ public final class Planner {
     }
 
     private static boolean changes(DropletDrift drift) {
-        return switch (drift.status()) {
-            case IMAGE_DRIFT, CONFIG_DRIFT, MISSING, STOPPED -> true;
-            case IN_SYNC, UNHEALTHY, UNREACHABLE -> false;
-        };
+        return ServiceTurns.changes(drift.status());
     }
 
     /** Whether the droplet takes traffic now: it counts against the budget once drained. */

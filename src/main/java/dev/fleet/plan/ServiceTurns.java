@@ -41,7 +41,7 @@ final class ServiceTurns {
     /** A service of a droplet that changes in its turn, and the container it runs now. */
     record Change(ServiceSpec service, ServiceDrift drift, Optional<ObservedContainer> current) {}
 
-    /** Whether the service's container must be replaced: as for the fronted one, a sick one that runs the desired digest is not. */
+    /** Whether a service's container, the fronted one's too, must be replaced: a sick one that runs the desired digest is not. */
     static boolean changes(DropletStatus status) {
         return switch (status) {
             case IMAGE_DRIFT, CONFIG_DRIFT, MISSING, STOPPED -> true;
