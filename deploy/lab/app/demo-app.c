@@ -1352,6 +1352,7 @@ static int hook_main(int argc, char **argv)
     if (argc == 6) {
         const char *value = getenv(argv[5]);
         printf("%s=%s\n", argv[5], value ? value : "");
+        fflush(stdout);
     }
     fprintf(code == 0 ? stdout : stderr, "demo-app: hook %s exiting %ld\n", argv[2], code);
     fflush(stdout);
