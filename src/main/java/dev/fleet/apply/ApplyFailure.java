@@ -25,11 +25,19 @@ public sealed interface ApplyFailure {
     /**
      * A droplet did not converge, so the droplets after it were not touched.
      *
-     * @param result  how the droplet's turn ended
-     * @param failure why, when known
+     * @param result   how the droplet's turn ended
+     * @param failure  why, when known
+     * @param reverted whether the droplets this apply had already moved were taken back for it
+     *                 (rollout.on-failure: revert), each as its outcome says
      */
-    record RolloutStopped(String droplet, DropletOutcome.Result result, Optional<DropletFailure> failure)
-            implements ApplyFailure {}
+    record RolloutStopped(String droplet, DropletOutcome.Result result, Optional<DropletFailure> failure,
+            boolean reverted) implements ApplyFailure {
+
+        /** A stop that left the droplets already moved where they are. */
+        public RolloutStopped(String droplet, DropletOutcome.Result result, Optional<DropletFailure> failure) {
+            this(droplet, result, failure, false);
+        }
+    }
 
     /**
      * A deploy hook failed: a pre-deploy one before anything was drained, a post-deploy one after

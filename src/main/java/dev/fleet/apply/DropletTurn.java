@@ -53,10 +53,12 @@ final class DropletTurn {
 
     /**
      * Takes a droplet whose turn {@code converged} back to what it ran before it, by the plan's
-     * rollback steps: a fleet-wide revert after a post-deploy hook failed. Its intent is recorded
-     * and ended as in any turn.
+     * rollback steps: a fleet-wide revert after a post-deploy hook failed, or another droplet did.
+     * Its intent is recorded and ended as in any turn.
+     *
+     * @param why what failed elsewhere, the cause its outcome gives
      */
-    DropletOutcome revert(DropletPlan plan, DropletSession session, DropletOutcome converged)
+    DropletOutcome revert(DropletPlan plan, DropletSession session, DropletOutcome converged, StepFailed why)
             throws InterruptedException {
         List<StepRecord> records = new ArrayList<>(converged.steps());
         List<Step> rollback = plan.rollback();
@@ -65,13 +67,12 @@ final class DropletTurn {
                     session);
             records.add(record);
             if (!record.succeeded()) {
-                return failed(plan, records, new DropletFailure.RollbackFailed(new StepFailed("the post-deploy hook",
-                        "failed"), StepFailed.of(record), state.rollout().blueGreen()));
+                return failed(plan, records, new DropletFailure.RollbackFailed(why, StepFailed.of(record),
+                        state.rollout().blueGreen()));
             }
         }
         return ended(outcome(plan, DropletOutcome.Result.ROLLED_BACK, records, Optional.of(
-                new DropletFailure.RolledBack(new StepFailed("the post-deploy hook", "failed"), plan.fromDigest(),
-                        false))), session);
+                new DropletFailure.RolledBack(why, plan.fromDigest(), false))), session);
     }
 
     static DropletOutcome skipped(DropletPlan plan) {

@@ -7,7 +7,10 @@ import dev.fleet.plan.PlannedHook;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.fleet.apply.DropletFailure.StepFailed;
+import dev.fleet.desired.OnFailure;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,23 +96,11 @@ public final class Executor {
                 return new ApplyResult(started, since(started), pulls, skipped, hookFailure, hooks);
             }
             List<DropletOutcome> outcomes = new ArrayList<>();
-            Optional<ApplyFailure> failure = Optional.empty();
-            for (DropletPlan droplet : plan.droplets()) {
-                if (failure.isPresent()) {
-                    outcomes.add(DropletTurn.skipped(droplet));
-                    continue;
-                }
-                DropletOutcome outcome = turn.perform(droplet, open.get(droplet.droplet()));
-                outcomes.add(outcome);
-                if (outcome.result() != DropletOutcome.Result.CONVERGED) {
-                    failure = Optional.of(new ApplyFailure.RolloutStopped(droplet.droplet(), outcome.result(),
-                            outcome.cause()));
-                }
-            }
+            Optional<ApplyFailure> failure = rollout(plan, open, turn, outcomes);
             if (failure.isEmpty()) {
                 failure = hooks(plan, false, open, hooks);
                 if (failure.isPresent() && ((ApplyFailure.HookFailed) failure.get()).reverted()) {
-                    revert(plan, open, outcomes, turn);
+                    revert(plan, open, outcomes, turn, new StepFailed("the post-deploy hook", "failed"));
                 }
             }
             return new ApplyResult(started, since(started), pulls, outcomes, failure, hooks);
@@ -146,17 +137,71 @@ public final class Executor {
     }
 
     /**
-     * After a failed post-deploy hook that asks for it: every droplet this apply moved goes back to
-     * what it ran before, last moved first, each through its own drain-safe rollback steps.
+     * The droplets' turns, wave after wave, each wave's up to the plan's parallel at once; after a
+     * failure no further turn starts, and with rollout.on-failure: revert the droplets already moved
+     * go back.
+     *
+     * @param outcomes filled with an outcome per droplet of the plan, in its order
+     * @return why the rollout stopped, if it did
      */
-    private void revert(Plan plan, Map<String, DropletSession> open, List<DropletOutcome> outcomes, DropletTurn turn)
-            throws InterruptedException {
+    private Optional<ApplyFailure> rollout(Plan plan, Map<String, DropletSession> open, DropletTurn turn,
+            List<DropletOutcome> outcomes) throws InterruptedException {
+        Optional<DropletOutcome> failed = Optional.empty();
+        for (List<DropletPlan> wave : plan.waves().split(plan.droplets())) {
+            if (failed.isPresent()) {
+                wave.forEach(droplet -> outcomes.add(DropletTurn.skipped(droplet)));
+                continue;
+            }
+            List<DropletOutcome> done = WaveRunner.run(wave, plan.waves().parallel(),
+                    droplet -> turn.perform(droplet, open.get(droplet.droplet())), Executor::converged);
+            outcomes.addAll(done);
+            failed = done.stream().filter(outcome -> !converged(outcome)
+                    && outcome.result() != DropletOutcome.Result.SKIPPED).findFirst();
+        }
+        if (failed.isEmpty()) {
+            return Optional.empty();
+        }
+        DropletOutcome first = failed.get();
+        boolean revert = state.rollout().onFailure() == OnFailure.REVERT && guard.stopReason().isEmpty()
+                && outcomes.stream().anyMatch(Executor::converged);
+        if (revert) {
+            revert(plan, open, outcomes, turn, new StepFailed(first.droplet() + "'s turn", switch (first.result()) {
+                case ROLLED_BACK -> "its new container failed and it was rolled back";
+                case RESTORED -> "it could not be drained and was put back unchanged";
+                default -> "it was left out of rotation";
+            }));
+        }
+        return Optional.of(new ApplyFailure.RolloutStopped(first.droplet(), first.result(), first.cause(), revert));
+    }
+
+    /**
+     * Every droplet this apply moved goes back to what it ran before, last moved first, each through
+     * its own drain-safe rollback steps, as many at once as the plan rolls; a droplet whose revert
+     * fails stops the others from starting theirs.
+     */
+    private void revert(Plan plan, Map<String, DropletSession> open, List<DropletOutcome> outcomes, DropletTurn turn,
+            StepFailed why) throws InterruptedException {
+        Map<String, Integer> index = new HashMap<>();
+        List<DropletPlan> moved = new ArrayList<>();
         for (int i = outcomes.size() - 1; i >= 0; i--) {
-            DropletPlan droplet = plan.droplets().get(i);
-            if (outcomes.get(i).result() == DropletOutcome.Result.CONVERGED) {
-                outcomes.set(i, turn.revert(droplet, open.get(droplet.droplet()), outcomes.get(i)));
+            if (converged(outcomes.get(i))) {
+                index.put(plan.droplets().get(i).droplet(), i);
+                moved.add(plan.droplets().get(i));
             }
         }
+        List<DropletOutcome> reverted = WaveRunner.run(moved, plan.waves().parallel(), droplet -> {
+            int i = index.get(droplet.droplet());
+            return turn.revert(droplet, open.get(droplet.droplet()), outcomes.get(i), why);
+        }, outcome -> outcome.result() == DropletOutcome.Result.ROLLED_BACK);
+        for (DropletOutcome outcome : reverted) {
+            if (outcome.result() != DropletOutcome.Result.SKIPPED) {
+                outcomes.set(index.get(outcome.droplet()), outcome);
+            }
+        }
+    }
+
+    private static boolean converged(DropletOutcome outcome) {
+        return outcome.result() == DropletOutcome.Result.CONVERGED;
     }
 
     private Duration since(Instant started) {

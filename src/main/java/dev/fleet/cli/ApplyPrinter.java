@@ -69,15 +69,16 @@ class ApplyPrinter implements RolloutListener {
 
     @Override
     public synchronized void started(Step step, String description) {
-        if (!(step instanceof Step.PullImage) && !step.droplet().equals(lastDroplet)) {
-            lastDroplet = step.droplet();
-            out.println(String.format("%7s %s", elapsed(), step.droplet()));
-            out.flush();
+        if (!(step instanceof Step.PullImage)) {
+            header(step.droplet());
         }
     }
 
     @Override
     public synchronized void finished(StepRecord record) {
+        if (!record.description().startsWith("pull ")) {
+            header(record.droplet()); // droplets of a wave interleave: each line under its own droplet
+        }
         out.println(ApplyReport.progressLine(elapsed(), record));
         out.flush();
     }
@@ -86,6 +87,14 @@ class ApplyPrinter implements RolloutListener {
     public synchronized void note(String droplet, String text) {
         out.println(String.format("%7s   %s: %s", "", droplet, text));
         out.flush();
+    }
+
+    private void header(String droplet) {
+        if (!droplet.equals(lastDroplet)) {
+            lastDroplet = droplet;
+            out.println(String.format("%7s %s", elapsed(), droplet));
+            out.flush();
+        }
     }
 
     private String elapsed() {

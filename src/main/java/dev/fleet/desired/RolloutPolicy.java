@@ -1,6 +1,7 @@
 package dev.fleet.desired;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a rollout may proceed.
@@ -12,9 +13,27 @@ import java.time.Duration;
  * @param strategy        how one droplet moves to the new image
  * @param keepImages      how many of the images fleet last ran on a droplet stay there after its
  *                        turn (the running one among them); older ones fleet ran are removed
+ * @param waves           the sizes of successive waves, the last one repeated until every droplet
+ *                        moved; empty: one droplet at a time. Droplets of a wave roll in parallel,
+ *                        up to {@code maxUnavailable} out of rotation at once
+ * @param onFailure       what a failed droplet does to the rest of the rollout
  */
 public record RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration minHealthyTime, Duration healthTimeout,
-        RolloutStrategy strategy, int keepImages) {
+        RolloutStrategy strategy, int keepImages, List<WaveSize> waves, OnFailure onFailure) {
+
+    public RolloutPolicy {
+        waves = List.copyOf(waves);
+        if (onFailure == OnFailure.REVERT && !autoRollback) {
+            throw new IllegalArgumentException("a fleet-wide revert needs auto-rollback");
+        }
+    }
+
+    /** One droplet at a time, stopping at the first failure. */
+    public RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration minHealthyTime, Duration healthTimeout,
+            RolloutStrategy strategy, int keepImages) {
+        this(maxUnavailable, autoRollback, minHealthyTime, healthTimeout, strategy, keepImages, List.of(),
+                OnFailure.STOP);
+    }
 
     /** Images kept on each droplet unless the state says otherwise. */
     public static final int DEFAULT_KEEP_IMAGES = 3;
@@ -28,6 +47,11 @@ public record RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration m
     /** The drain-and-swap policy. */
     public RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration minHealthyTime, Duration healthTimeout) {
         this(maxUnavailable, autoRollback, minHealthyTime, healthTimeout, RolloutStrategy.DRAIN_AND_SWAP);
+    }
+
+    /** Whether droplets roll in waves rather than strictly one after the other. */
+    public boolean inWaves() {
+        return !waves.isEmpty();
     }
 
     public boolean blueGreen() {

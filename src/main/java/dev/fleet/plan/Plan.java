@@ -10,7 +10,7 @@ import java.util.List;
  * @param service     the service
  * @param revision    the state's commit
  * @param preflight   steps on every droplet that will change, before any drain (image pulls)
- * @param droplets    the droplets to change, in rollout order, one at a time
+ * @param droplets    the droplets to change, in rollout order
  * @param unchanged   the droplets already in sync
  * @param estimate    the whole rollout's expected duration
  * @param balancer    the rules of the balancer the plan drains through, which its steps' timing and
@@ -19,6 +19,7 @@ import java.util.List;
  *                    apply of its own)
  * @param hooks       the deploy hooks it runs, pre-deploy ones before any drain, post-deploy ones
  *                    after the last droplet
+ * @param waves       how {@code droplets} are grouped into waves, and how many roll at once
  */
 public record Plan(
         String service,
@@ -29,7 +30,8 @@ public record Plan(
         Duration estimate,
         BalancerRules balancer,
         List<String> notes,
-        List<PlannedHook> hooks) {
+        List<PlannedHook> hooks,
+        Waves waves) {
 
     public Plan {
         hooks = List.copyOf(hooks);
@@ -37,6 +39,15 @@ public record Plan(
         droplets = List.copyOf(droplets);
         unchanged = List.copyOf(unchanged);
         notes = List.copyOf(notes);
+        waves.split(droplets); // they must cover the droplets exactly
+    }
+
+    /** A plan that moves one droplet at a time. */
+    public Plan(String service, Revision revision, List<Step> preflight, List<DropletPlan> droplets,
+            List<String> unchanged, Duration estimate, BalancerRules balancer, List<String> notes,
+            List<PlannedHook> hooks) {
+        this(service, revision, preflight, droplets, unchanged, estimate, balancer, notes, hooks,
+                Waves.oneAtATime(droplets.size()));
     }
 
     /** A plan that leaves nothing out. */

@@ -121,7 +121,7 @@ public final class Planner {
             (servesTraffic(d) && !resumes ? inRotation : down).add(turn.orElseThrow());
         }
         overBudget(state, inRotation, downAndKept).ifPresent(reasons::add);
-        Plan plan = assemble(containers, down, inRotation, unchanged, balancer, deferred);
+        Plan plan = assemble(containers, down, inRotation, unchanged, balancer, deferred, downAndKept.size());
         return reasons.isEmpty() ? new PlanOutcome.Ready(plan) : new PlanOutcome.Refused(reasons, plan);
     }
 
@@ -138,18 +138,33 @@ public final class Planner {
                 + (downAndKept.size() == 1 ? "it" : "them") + " back first, or raise rollout.max-unavailable");
     }
 
+    /**
+     * The rollout's expected duration: each wave's droplets in groups of as many as roll at once, a
+     * group as long as its longest turn.
+     */
+    private static Duration estimate(Waves waves, List<DropletPlan> droplets) {
+        Duration total = Duration.ZERO;
+        for (List<DropletPlan> wave : waves.split(droplets)) {
+            for (int from = 0; from < wave.size(); from += waves.parallel()) {
+                total = total.plus(wave.subList(from, Math.min(wave.size(), from + waves.parallel())).stream()
+                        .map(DropletPlan::estimate).max(Duration::compareTo).orElse(Duration.ZERO));
+            }
+        }
+        return total;
+    }
+
     /** The droplets out of rotation first, then those in it; every one's image pulled before any drain. */
     private static Plan assemble(Containers containers, List<DropletPlan> down, List<DropletPlan> inRotation,
-            List<String> unchanged, BalancerRules balancer, List<String> deferred) {
+            List<String> unchanged, BalancerRules balancer, List<String> deferred, int alreadyOut) {
         DesiredState state = containers.state();
         List<DropletPlan> ordered = new ArrayList<>(down);
         ordered.addAll(inRotation);
         List<PlannedHook> hooks = Hooked.hooks(containers, ordered);
         List<Step> preflight = new ArrayList<>(ordered.stream().flatMap(p -> pulls(state, p).stream()).toList());
         preflight.addAll(Hooked.pulls(hooks, preflight));
-        Duration estimate = ordered.stream().map(DropletPlan::estimate).reduce(Duration.ZERO, Duration::plus);
-        return new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged, estimate, balancer,
-                deferred, hooks);
+        Waves waves = Waves.of(state.rollout(), ordered.size(), alreadyOut);
+        return new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged,
+                estimate(waves, ordered), balancer, deferred, hooks, waves);
     }
 
     /**

@@ -29,7 +29,9 @@ public final class FailureText {
                     .map(problem -> problem.droplet() + ": " + problem.reason()).collect(Collectors.joining("; "));
             case ApplyFailure.RolloutStopped s -> s.droplet() + ": "
                     + s.failure().map(FailureText::text).orElse(s.result().toString())
-                    + "; the rollout stopped, the droplets after it were not touched";
+                    + (s.reverted() ? "; the rollout stopped, and every droplet it had moved went back to what it"
+                            + " ran before (rollout.on-failure: revert)"
+                            : "; the rollout stopped, the droplets after it were not touched");
             case ApplyFailure.HookFailed h -> "the " + h.hook().line() + (h.hook().hook().preDeploy()
                     ? "; nothing was drained" : h.reverted() ? "; every droplet this apply moved was rolled back"
                             : "; the droplets stay on the new version (rollback-on-failure is off)")

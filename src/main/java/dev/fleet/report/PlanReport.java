@@ -7,6 +7,7 @@ import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.Limits;
 import dev.fleet.desired.LocalImage;
+import dev.fleet.desired.OnFailure;
 import dev.fleet.desired.PortMapping;
 import dev.fleet.desired.VolumeMount;
 import dev.fleet.plan.BalancerRules;
@@ -16,6 +17,7 @@ import dev.fleet.plan.Plan;
 import dev.fleet.plan.PlannedHook;
 import dev.fleet.plan.Step;
 import dev.fleet.plan.StepText;
+import dev.fleet.plan.Waves;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +35,43 @@ public final class PlanReport {
 
     private PlanReport() {}
 
+    /** The pulls and pre-deploy hooks. */
+    private static void beforeAnyDrain(StringBuilder text, Plan plan, DesiredState state) {
+        text.append("\nBefore any drain, on every droplet that changes:\n");
+        plan.preflight().stream().collect(Collectors.groupingBy(step -> StepText.describe(step, state, plan.balancer()),
+                LinkedHashMap::new, Collectors.mapping(Step::droplet, Collectors.toList())))
+                .forEach((description, droplets) -> text.append("  ").append(description).append(" (")
+                        .append(String.join(", ", droplets)).append(")\n"));
+        plan.hooks().stream().filter(PlannedHook::preDeploy).forEach(hook -> text.append("  run the ")
+                .append(hook.describe()).append("; it must exit 0, else nothing is drained\n"));
+    }
+
+    /** How the droplets roll: one at a time, or in waves, and what a failure does then. */
+    private static String pace(Plan plan, DesiredState state) {
+        String budget = "max-unavailable " + state.rollout().maxUnavailable();
+        if (!state.rollout().inWaves()) {
+            return "one at a time (" + budget + ")";
+        }
+        Waves waves = plan.waves();
+        return "in " + waves.sizes().size() + (waves.sizes().size() == 1 ? " wave" : " waves") + " of "
+                + waves.sizes().stream().map(String::valueOf).collect(Collectors.joining(", ")) + " (up to "
+                + waves.parallel() + " at once, " + budget + "; if a droplet fails, " + (state.rollout().onFailure()
+                        == OnFailure.REVERT ? "every droplet already moved goes back" : "the rollout stops there")
+                + ")";
+    }
+
+    /** Before the first droplet of each wave, when the plan rolls in waves. */
+    private static void waveHeading(StringBuilder text, List<List<DropletPlan>> waves, DropletPlan droplet, Plan plan) {
+        for (int i = 0; i < waves.size(); i++) {
+            if (waves.size() > 1 && waves.get(i).getFirst() == droplet && !plan.waves().sequential()) {
+                text.append("\nWave ").append(i + 1).append(" of ").append(waves.size()).append(": ")
+                        .append(waves.get(i).stream().map(DropletPlan::droplet).collect(Collectors.joining(", ")))
+                        .append(i + 1 < waves.size() ? "; the next wave starts once every one of them converged"
+                                : "").append('\n');
+            }
+        }
+    }
+
     public static String render(Plan plan, DesiredState state) {
         StringBuilder text = new StringBuilder();
         text.append("fleet plan: service ").append(plan.service()).append(", state ")
@@ -44,21 +83,17 @@ public final class PlanReport {
             return text.toString();
         }
         text.append(plan.droplets().size()).append(plan.droplets().size() == 1 ? " droplet" : " droplets")
-                .append(" to change, one at a time (max-unavailable ").append(state.rollout().maxUnavailable())
-                .append("), about ").append(Durations.estimate(plan.estimate())).append(" in all");
+                .append(" to change, ").append(pace(plan, state)).append(", about ")
+                .append(Durations.estimate(plan.estimate())).append(" in all");
         if (!plan.unchanged().isEmpty()) {
             text.append("; unchanged: ").append(String.join(", ", plan.unchanged()));
         }
         text.append(".\n");
         notes(text, plan);
-        text.append("\nBefore any drain, on every droplet that changes:\n");
-        plan.preflight().stream().collect(Collectors.groupingBy(step -> StepText.describe(step, state, plan.balancer()),
-                LinkedHashMap::new, Collectors.mapping(Step::droplet, Collectors.toList())))
-                .forEach((description, droplets) -> text.append("  ").append(description).append(" (")
-                        .append(String.join(", ", droplets)).append(")\n"));
-        plan.hooks().stream().filter(PlannedHook::preDeploy).forEach(hook -> text.append("  run the ")
-                .append(hook.describe()).append("; it must exit 0, else nothing is drained\n"));
+        beforeAnyDrain(text, plan, state);
+        List<List<DropletPlan>> waves = plan.waves().split(plan.droplets());
         for (DropletPlan droplet : plan.droplets()) {
+            waveHeading(text, waves, droplet, plan);
             text.append('\n').append(droplet.droplet()).append(": ")
                     .append(droplet.fromDigest().map(ImageRef::shortForm).orElse("nothing")).append(" -> ")
                     .append(ImageRef.shortForm(droplet.toDigest())).append(", about ").append(Durations.estimate(droplet.estimate()))

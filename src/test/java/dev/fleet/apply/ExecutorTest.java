@@ -13,7 +13,10 @@ import dev.fleet.desired.ImageRef;
 import dev.fleet.desired.ImageSource;
 import dev.fleet.desired.ProxySpec;
 import dev.fleet.desired.Revision;
+import dev.fleet.desired.OnFailure;
 import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.RolloutStrategy;
+import dev.fleet.desired.WaveSize;
 import dev.fleet.desired.ServiceSpec;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.drift.DriftDetector;
@@ -50,6 +53,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -142,6 +148,100 @@ class ExecutorTest {
         assertThat(started.restart()).isEqualTo("always");
         assertThat(started.labels()).containsEntry(FleetLabels.SERVICE, "demo").containsEntry(FleetLabels.DIGEST, V2)
                 .containsEntry("team", "platform");
+    }
+
+    // ---------------------------------------------------------------- waves
+
+    @Test
+    void aWaveRollsItsDropletsSideBySideWithinTheBudgetAndTheNextWaveWaitsForItsEnd() throws Exception {
+        DropletSpec[] six = IntStream.rangeClosed(1, 6).mapToObj(i -> droplet("d" + i)).toArray(DropletSpec[]::new);
+        DesiredState state = inWaves(2, OnFailure.REVERT, List.of(WaveSize.droplets(1), WaveSize.share(50),
+                WaveSize.share(100)), six);
+        IntStream.rangeClosed(1, 6).forEach(i -> runningOld("d" + i));
+        Plan plan = plan(state);
+        assertThat(plan.waves().sizes()).containsExactly(1, 3, 2);
+        assertThat(plan.waves().parallel()).isEqualTo(2);
+        balancer.meet.addAll(List.of("d2", "d3"));
+
+        ApplyResult result = executor(state).apply(plan);
+
+        assertThat(balancer.met.getCount()).as("d2 and d3 drained side by side").isZero();
+        assertThat(result.succeeded()).as(FailureText.of(result).orElse("")).isTrue();
+        assertThat(result.droplets()).extracting(DropletOutcome::droplet)
+                .containsExactly("d1", "d2", "d3", "d4", "d5", "d6");
+        assertThat(result.droplets()).allMatch(o -> o.result() == DropletOutcome.Result.CONVERGED);
+        assertThat(mostOutAtOnce()).isEqualTo(2);
+        // Each wave starts once every droplet of the one before is back in rotation.
+        List<String> order = actions().stream().filter(a -> a.endsWith(" drain") || a.endsWith(" undrain")).toList();
+        assertThat(order.indexOf("d2 drain")).isGreaterThan(order.indexOf("d1 undrain"));
+        for (String second : List.of("d2", "d3", "d4")) {
+            assertThat(order.indexOf("d5 drain")).isGreaterThan(order.indexOf(second + " undrain"));
+            assertThat(order.indexOf("d6 drain")).isGreaterThan(order.indexOf(second + " undrain"));
+        }
+    }
+
+    @Test
+    void aFailureInTheSecondWaveTakesEveryDropletTheApplyMovedBackWithinTheBudget() throws Exception {
+        DropletSpec[] five = IntStream.rangeClosed(1, 5).mapToObj(i -> droplet("d" + i)).toArray(DropletSpec[]::new);
+        DesiredState state = inWaves(2, OnFailure.REVERT, List.of(WaveSize.droplets(1), WaveSize.droplets(2)), five);
+        IntStream.rangeClosed(1, 5).forEach(i -> runningOld("d" + i));
+        droplets.get("d3").startFailures.put(NEW_IMAGE, "no space left on device");
+        Plan plan = plan(state);
+        assertThat(plan.waves().sizes()).containsExactly(1, 2, 2);
+
+        ApplyResult result = executor(state).apply(plan);
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.droplets()).extracting(DropletOutcome::result).containsExactly(
+                DropletOutcome.Result.ROLLED_BACK, DropletOutcome.Result.ROLLED_BACK,
+                DropletOutcome.Result.ROLLED_BACK, DropletOutcome.Result.SKIPPED, DropletOutcome.Result.SKIPPED);
+        for (String name : List.of("d1", "d2", "d3", "d4", "d5")) {
+            assertThat(droplets.get(name).container).as(name).get().extracting(ObservedContainer::digest)
+                    .isEqualTo(Optional.of(V1));
+        }
+        assertThat(actionsOf("d4")).containsExactly("d4 pull " + NEW_IMAGE);
+        assertThat(mostOutAtOnce()).isLessThanOrEqualTo(2);
+        assertThat(FailureText.of(result)).hasValueSatisfying(f -> assertThat(f).startsWith("d3: start")
+                .contains("no space left on device").endsWith("every droplet it had moved went back to what it ran"
+                        + " before (rollout.on-failure: revert)"));
+        assertThat(FailureText.of(result.droplets().getFirst())).hasValueSatisfying(f -> assertThat(f)
+                .startsWith("d3's turn failed: its new container failed and it was rolled back")
+                .endsWith("rolled back to 111111111111"));
+        // The last moved goes back first: d2 (second wave) before d1 (first).
+        List<String> order = actions();
+        assertThat(order.lastIndexOf("d2 start " + OLD_IMAGE)).isLessThan(order.lastIndexOf("d1 start " + OLD_IMAGE));
+    }
+
+    @Test
+    void withOnFailureStopTheDropletsAlreadyMovedStayOnTheNewVersion() throws Exception {
+        DesiredState state = inWaves(1, OnFailure.STOP, List.of(WaveSize.droplets(1), WaveSize.share(100)),
+                droplet("d1"), droplet("d2"), droplet("d3"));
+        List.of("d1", "d2", "d3").forEach(this::runningOld);
+        droplets.get("d2").startFailures.put(NEW_IMAGE, "no space left on device");
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        assertThat(result.droplets()).extracting(DropletOutcome::result).containsExactly(
+                DropletOutcome.Result.CONVERGED, DropletOutcome.Result.ROLLED_BACK, DropletOutcome.Result.SKIPPED);
+        assertThat(droplets.get("d1").container).get().extracting(ObservedContainer::digest).isEqualTo(Optional.of(V2));
+        assertThat(FailureText.of(result)).hasValueSatisfying(f -> assertThat(f)
+                .endsWith("the rollout stopped, the droplets after it were not touched"));
+    }
+
+    /** The most droplets between a drain and their undrain at any moment, replayed from the actions. */
+    private int mostOutAtOnce() {
+        Set<String> out = new HashSet<>();
+        int most = 0;
+        for (String action : actions()) {
+            String[] parts = action.split(" ");
+            if (parts[1].equals("drain")) {
+                out.add(parts[0]);
+            } else if (parts[1].equals("undrain")) {
+                out.remove(parts[0]);
+            }
+            most = Math.max(most, out.size());
+        }
+        return most;
     }
 
     // ---------------------------------------------------------------- crash safety
@@ -737,6 +837,16 @@ class ExecutorTest {
     }
 
     private static DesiredState state(boolean autoRollback, Duration minHealthyTime, DropletSpec... droplets) {
+        return state(new RolloutPolicy(1, autoRollback, minHealthyTime, HEALTH_TIMEOUT), droplets);
+    }
+
+    private static DesiredState inWaves(int maxUnavailable, OnFailure onFailure, List<WaveSize> waves,
+            DropletSpec... droplets) {
+        return state(new RolloutPolicy(maxUnavailable, true, Duration.ofSeconds(5), HEALTH_TIMEOUT,
+                RolloutStrategy.DRAIN_AND_SWAP, RolloutPolicy.DEFAULT_KEEP_IMAGES, waves, onFailure), droplets);
+    }
+
+    private static DesiredState state(RolloutPolicy rollout, DropletSpec... droplets) {
         return new DesiredState(Path.of("fleet.yaml"), new Revision(Optional.of("a".repeat(40)), false),
                 new ServiceSpec("demo", new ImageRef("registry/demo", V2), List.of(), Map.of(), "always",
                         Map.of("team", "platform")),
@@ -746,7 +856,7 @@ class ExecutorTest {
                 new HealthSpec("/health", 80, 200, List.of(), Duration.ofSeconds(1), 3, Duration.ofSeconds(1)),
                 new DrainSpec("/shutdown", "GET", 80),
                 new BalancerSpec.HealthCheck(Duration.ofSeconds(1), 2, 3),
-                new RolloutPolicy(1, autoRollback, minHealthyTime, HEALTH_TIMEOUT));
+                rollout);
     }
 
     private record Event(Instant at, String droplet, String action) {}
@@ -988,16 +1098,28 @@ class ExecutorTest {
 
         Duration outAfter = Duration.ZERO;
         Duration backAfter = Duration.ZERO;
-        final Set<String> neverOut = new HashSet<>();
-        final Map<String, String> drainFailures = new HashMap<>();
-        final Map<String, String> undrainFailures = new HashMap<>();
-        final Map<String, Instant> drainedAt = new HashMap<>();
-        final Map<String, Instant> undrainedAt = new HashMap<>();
-        final Map<String, Instant> seenOut = new HashMap<>();
-        final Map<String, Instant> seenBack = new HashMap<>();
+        final Set<String> neverOut = ConcurrentHashMap.newKeySet();
+        final Map<String, String> drainFailures = new ConcurrentHashMap<>();
+        final Map<String, String> undrainFailures = new ConcurrentHashMap<>();
+        final Map<String, Instant> drainedAt = new ConcurrentHashMap<>();
+        final Map<String, Instant> undrainedAt = new ConcurrentHashMap<>();
+        final Map<String, Instant> seenOut = new ConcurrentHashMap<>();
+        final Map<String, Instant> seenBack = new ConcurrentHashMap<>();
+
+        /** Droplets whose drains wait for each other, to prove they are in their turns at once. */
+        final Set<String> meet = ConcurrentHashMap.newKeySet();
+        final CountDownLatch met = new CountDownLatch(2);
 
         @Override
         public void drain(DropletSpec droplet, DropletSession session) throws ApplyException {
+            if (meet.contains(droplet.name())) {
+                met.countDown();
+                try {
+                    met.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             log(droplet.name(), "drain");
             if (drainFailures.containsKey(droplet.name())) {
                 throw new ApplyException(drainFailures.get(droplet.name()));

@@ -1,8 +1,11 @@
 package dev.fleet.desired.load;
 
+import dev.fleet.desired.OnFailure;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.RolloutStrategy;
+import dev.fleet.desired.WaveSize;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -13,7 +16,7 @@ final class RolloutSection {
 
     static final Set<String> KEYS =
             Sections.keys("strategy", "max-unavailable", "auto-rollback", "min-healthy-time", "health-timeout",
-                    "keep-images");
+                    "keep-images", "waves", "on-failure");
 
     private static final Pattern STRATEGY = Pattern.compile("drain-and-swap|blue-green");
 
@@ -43,8 +46,12 @@ final class RolloutSection {
                     .orElse(Optional.of(RolloutStrategy.DRAIN_AND_SWAP));
             Optional<Integer> keepImages = rollout.optional("keep-images").map(f -> f.integer(1, 100))
                     .orElse(Optional.of(RolloutPolicy.DEFAULT_KEEP_IMAGES));
-            return Sections.allPresent(maxUnavailable, strategy, keepImages) ? Optional.of(new RolloutPolicy(
-                    maxUnavailable.get(), autoRollback, minHealthyTime, healthTimeout, strategy.get(), keepImages.get()))
+            Optional<List<WaveSize>> waves = WavesField.read(rollout.optional("waves"));
+            Optional<OnFailure> onFailure = WavesField.onFailure(rollout.optional("on-failure"),
+                    waves.filter(w -> !w.isEmpty()).isPresent(), autoRollback);
+            return Sections.allPresent(maxUnavailable, strategy, keepImages, waves, onFailure)
+                    ? Optional.of(new RolloutPolicy(maxUnavailable.get(), autoRollback, minHealthyTime, healthTimeout,
+                            strategy.get(), keepImages.get(), waves.get(), onFailure.get()))
                     : Optional.empty();
         });
     }

@@ -1,0 +1,70 @@
+package dev.fleet.plan;
+
+import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.WaveSize;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * How a plan's droplets are grouped: successive waves, each finished (every droplet converged)
+ * before the next starts, and within a wave up to {@code parallel} droplets in their turns at once.
+ * One droplet at a time is waves of one.
+ *
+ * @param sizes    how many of the plan's droplets, in order, each wave takes; they add up to all
+ * @param parallel how many droplets of a wave may be in their turns at once (at least one)
+ */
+public record Waves(List<Integer> sizes, int parallel) {
+
+    public Waves {
+        sizes = List.copyOf(sizes);
+        if (parallel < 1 || sizes.stream().anyMatch(size -> size < 1)) {
+            throw new IllegalArgumentException("waves " + sizes + ", " + parallel + " at once");
+        }
+    }
+
+    /** {@code droplets} droplets, one after the other. */
+    public static Waves oneAtATime(int droplets) {
+        return new Waves(Collections.nCopies(droplets, 1), 1);
+    }
+
+    /**
+     * The waves {@code rollout} asks for over {@code droplets} droplets, when {@code alreadyOut}
+     * droplets the plan does not bring back are out of rotation: they count against
+     * max-unavailable, so fewer may be drained at once (never fewer than one; the planner refuses a
+     * plan that would go over).
+     */
+    public static Waves of(RolloutPolicy rollout, int droplets, int alreadyOut) {
+        if (!rollout.inWaves()) {
+            return oneAtATime(droplets);
+        }
+        List<Integer> sizes = new ArrayList<>();
+        int left = droplets;
+        for (int i = 0; left > 0; i++) {
+            WaveSize size = rollout.waves().get(Math.min(i, rollout.waves().size() - 1));
+            int wave = Math.min(left, size.of(droplets));
+            sizes.add(wave);
+            left -= wave;
+        }
+        return new Waves(sizes, Math.max(1, rollout.maxUnavailable() - alreadyOut));
+    }
+
+    /** {@code droplets} (the plan's, in order) cut into the waves. */
+    public <T> List<List<T>> split(List<T> droplets) {
+        if (droplets.size() != sizes.stream().mapToInt(Integer::intValue).sum()) {
+            throw new IllegalArgumentException(droplets.size() + " droplets for waves " + sizes);
+        }
+        List<List<T>> waves = new ArrayList<>();
+        int from = 0;
+        for (int size : sizes) {
+            waves.add(List.copyOf(droplets.subList(from, from + size)));
+            from += size;
+        }
+        return waves;
+    }
+
+    /** Whether any droplets roll side by side, or the rollout is strictly one droplet at a time. */
+    public boolean sequential() {
+        return parallel == 1 || sizes.stream().allMatch(size -> size == 1);
+    }
+}
