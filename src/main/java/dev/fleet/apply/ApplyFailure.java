@@ -40,6 +40,21 @@ public sealed interface ApplyFailure {
     }
 
     /**
+     * The first wave, the canary, failed its soak: it was taken back (each as its outcome says), and
+     * no other droplet was touched.
+     *
+     * @param droplets the canaries
+     * @param reason   why the soak failed
+     * @param counted  what the balancer counted over the soak, in words
+     */
+    record CanaryFailed(List<String> droplets, String reason, String counted) implements ApplyFailure {
+
+        public CanaryFailed {
+            droplets = List.copyOf(droplets);
+        }
+    }
+
+    /**
      * A deploy hook failed: a pre-deploy one before anything was drained, a post-deploy one after
      * every droplet converged.
      *

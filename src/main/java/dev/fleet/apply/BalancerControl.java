@@ -1,6 +1,9 @@
 package dev.fleet.apply;
 
 import dev.fleet.desired.DropletSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * How an apply takes a droplet out of the balancer's rotation and puts it back, and how it learns
@@ -20,4 +23,12 @@ public interface BalancerControl {
 
     /** Whether the balancer has the droplet back in rotation. */
     boolean inRotation(DropletSpec droplet, DropletSession session) throws ApplyException;
+
+    /**
+     * What the balancer counted of each droplet's requests so far, by droplet name (a canary's soak
+     * compares them over its window); empty when this kind of balancer counts nothing fleet can read.
+     */
+    default Optional<Map<String, RequestCounts>> requestCounts(List<DropletSpec> droplets) throws ApplyException {
+        return Optional.empty();
+    }
 }

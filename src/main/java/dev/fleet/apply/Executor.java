@@ -8,9 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import dev.fleet.apply.DropletFailure.StepFailed;
-import dev.fleet.desired.OnFailure;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +21,15 @@ import java.util.Optional;
  *   <li>Opens a session on every droplet that changes, and pulls its image there, all in parallel;
  *       if any droplet cannot be reached or lacks the image afterwards, nothing is drained ({@link
  *       Preflight}).
- *   <li>Then one droplet at a time, its steps in order ({@link DropletTurn}, each step by {@link
- *       StepActions}). Waiting steps poll until their condition holds or their deadline passes; a
- *       settle time, when the balancer needs one, counts from the moment the condition was seen
- *       ({@link HealthWaits}).
+ *   <li>Then the droplets' turns, wave after wave, as many of a wave at once as the plan says
+ *       (one droplet at a time by default), each turn's steps in order ({@link DropletTurn}, each
+ *       step by {@link StepActions}); a canary's soak after the first wave ({@link RolloutWaves}).
+ *       Waiting steps poll until their condition holds or their deadline passes; a settle time,
+ *       when the balancer needs one, counts from the moment the condition was seen ({@link
+ *       HealthWaits}).
  *   <li>A failure before the old container is removed puts the droplet back in rotation unchanged;
- *       a failure after runs the plan's rollback steps. Either way the rollout stops there, and the
- *       droplets after it are not touched.
+ *       a failure after runs the plan's rollback steps. Either way no further turn starts, and
+ *       with {@code rollout.on-failure: revert} the droplets already moved go back.
  * </ol>
  *
  * <p>Before each step of a droplet, its intent is recorded on the droplet ({@link
@@ -96,11 +96,13 @@ public final class Executor {
                 return new ApplyResult(started, since(started), pulls, skipped, hookFailure, hooks);
             }
             List<DropletOutcome> outcomes = new ArrayList<>();
-            Optional<ApplyFailure> failure = rollout(plan, open, turn, outcomes);
+            RolloutWaves waves = new RolloutWaves(state, guard, turn, new CanarySoak(state, balancer, guard, clock, pause),
+                    progress);
+            Optional<ApplyFailure> failure = waves.roll(plan, open, outcomes);
             if (failure.isEmpty()) {
                 failure = hooks(plan, false, open, hooks);
                 if (failure.isPresent() && ((ApplyFailure.HookFailed) failure.get()).reverted()) {
-                    revert(plan, open, outcomes, turn, new StepFailed("the post-deploy hook", "failed"));
+                    waves.revert(plan, open, outcomes, new StepFailed("the post-deploy hook", "failed"));
                 }
             }
             return new ApplyResult(started, since(started), pulls, outcomes, failure, hooks);
@@ -134,74 +136,6 @@ public final class Executor {
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * The droplets' turns, wave after wave, each wave's up to the plan's parallel at once; after a
-     * failure no further turn starts, and with rollout.on-failure: revert the droplets already moved
-     * go back.
-     *
-     * @param outcomes filled with an outcome per droplet of the plan, in its order
-     * @return why the rollout stopped, if it did
-     */
-    private Optional<ApplyFailure> rollout(Plan plan, Map<String, DropletSession> open, DropletTurn turn,
-            List<DropletOutcome> outcomes) throws InterruptedException {
-        Optional<DropletOutcome> failed = Optional.empty();
-        for (List<DropletPlan> wave : plan.waves().split(plan.droplets())) {
-            if (failed.isPresent()) {
-                wave.forEach(droplet -> outcomes.add(DropletTurn.skipped(droplet)));
-                continue;
-            }
-            List<DropletOutcome> done = WaveRunner.run(wave, plan.waves().parallel(),
-                    droplet -> turn.perform(droplet, open.get(droplet.droplet())), Executor::converged);
-            outcomes.addAll(done);
-            failed = done.stream().filter(outcome -> !converged(outcome)
-                    && outcome.result() != DropletOutcome.Result.SKIPPED).findFirst();
-        }
-        if (failed.isEmpty()) {
-            return Optional.empty();
-        }
-        DropletOutcome first = failed.get();
-        boolean revert = state.rollout().onFailure() == OnFailure.REVERT && guard.stopReason().isEmpty()
-                && outcomes.stream().anyMatch(Executor::converged);
-        if (revert) {
-            revert(plan, open, outcomes, turn, new StepFailed(first.droplet() + "'s turn", switch (first.result()) {
-                case ROLLED_BACK -> "its new container failed and it was rolled back";
-                case RESTORED -> "it could not be drained and was put back unchanged";
-                default -> "it was left out of rotation";
-            }));
-        }
-        return Optional.of(new ApplyFailure.RolloutStopped(first.droplet(), first.result(), first.cause(), revert));
-    }
-
-    /**
-     * Every droplet this apply moved goes back to what it ran before, last moved first, each through
-     * its own drain-safe rollback steps, as many at once as the plan rolls; a droplet whose revert
-     * fails stops the others from starting theirs.
-     */
-    private void revert(Plan plan, Map<String, DropletSession> open, List<DropletOutcome> outcomes, DropletTurn turn,
-            StepFailed why) throws InterruptedException {
-        Map<String, Integer> index = new HashMap<>();
-        List<DropletPlan> moved = new ArrayList<>();
-        for (int i = outcomes.size() - 1; i >= 0; i--) {
-            if (converged(outcomes.get(i))) {
-                index.put(plan.droplets().get(i).droplet(), i);
-                moved.add(plan.droplets().get(i));
-            }
-        }
-        List<DropletOutcome> reverted = WaveRunner.run(moved, plan.waves().parallel(), droplet -> {
-            int i = index.get(droplet.droplet());
-            return turn.revert(droplet, open.get(droplet.droplet()), outcomes.get(i), why);
-        }, outcome -> outcome.result() == DropletOutcome.Result.ROLLED_BACK);
-        for (DropletOutcome outcome : reverted) {
-            if (outcome.result() != DropletOutcome.Result.SKIPPED) {
-                outcomes.set(index.get(outcome.droplet()), outcome);
-            }
-        }
-    }
-
-    private static boolean converged(DropletOutcome outcome) {
-        return outcome.result() == DropletOutcome.Result.CONVERGED;
     }
 
     private Duration since(Instant started) {

@@ -2,6 +2,7 @@ package dev.fleet.balancer;
 
 import dev.fleet.apply.ApplyException;
 import dev.fleet.apply.DropletSession;
+import dev.fleet.apply.RequestCounts;
 import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
@@ -9,12 +10,16 @@ import dev.fleet.desired.Durations;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.infra.haproxy.HaproxyRuntimeApi;
+import dev.fleet.infra.haproxy.ServerCounts;
 import dev.fleet.observed.BalancerObservation.ServerState;
 import dev.fleet.observed.BalancerObservation;
 import dev.fleet.plan.BalancerTiming;
 import dev.fleet.plan.Step;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -98,6 +103,24 @@ final class HaproxyBalancer implements Balancer {
     @Override
     public boolean inRotation(DropletSpec droplet, DropletSession session) throws ApplyException {
         return server(droplet).status().startsWith("UP");
+    }
+
+    @Override
+    public Optional<Map<String, RequestCounts>> requestCounts(List<DropletSpec> droplets) throws ApplyException {
+        Map<String, ServerCounts> servers;
+        try {
+            servers = api.counts(backend);
+        } catch (IOException e) {
+            throw new ApplyException("HAProxy's counters could not be read: " + e.getMessage(), true, e);
+        }
+        Map<String, RequestCounts> counts = new LinkedHashMap<>();
+        for (DropletSpec droplet : droplets) {
+            ServerCounts server = servers.get(droplet.serverName());
+            if (server != null) {
+                counts.put(droplet.name(), new RequestCounts(server.requests(), server.failed()));
+            }
+        }
+        return Optional.of(counts);
     }
 
     private void setState(DropletSpec droplet, String state) throws ApplyException {

@@ -2,6 +2,7 @@ package dev.fleet.desired;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How a rollout may proceed.
@@ -17,15 +18,27 @@ import java.util.List;
  *                        moved; empty: one droplet at a time. Droplets of a wave roll in parallel,
  *                        up to {@code maxUnavailable} out of rotation at once
  * @param onFailure       what a failed droplet does to the rest of the rollout
+ * @param canary          whether the first wave soaks before the next starts, and how it is judged
  */
 public record RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration minHealthyTime, Duration healthTimeout,
-        RolloutStrategy strategy, int keepImages, List<WaveSize> waves, OnFailure onFailure) {
+        RolloutStrategy strategy, int keepImages, List<WaveSize> waves, OnFailure onFailure,
+        Optional<CanarySpec> canary) {
 
     public RolloutPolicy {
         waves = List.copyOf(waves);
         if (onFailure == OnFailure.REVERT && !autoRollback) {
             throw new IllegalArgumentException("a fleet-wide revert needs auto-rollback");
         }
+        if (canary.isPresent() && (waves.isEmpty() || !autoRollback)) {
+            throw new IllegalArgumentException("a canary is the first wave, and is reverted when it fails");
+        }
+    }
+
+    /** Waves without a canary. */
+    public RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration minHealthyTime, Duration healthTimeout,
+            RolloutStrategy strategy, int keepImages, List<WaveSize> waves, OnFailure onFailure) {
+        this(maxUnavailable, autoRollback, minHealthyTime, healthTimeout, strategy, keepImages, waves, onFailure,
+                Optional.empty());
     }
 
     /** One droplet at a time, stopping at the first failure. */

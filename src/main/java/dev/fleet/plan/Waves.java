@@ -1,10 +1,12 @@
 package dev.fleet.plan;
 
+import dev.fleet.desired.CanarySpec;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.WaveSize;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How a plan's droplets are grouped: successive waves, each finished (every droplet converged)
@@ -13,11 +15,16 @@ import java.util.List;
  *
  * @param sizes    how many of the plan's droplets, in order, each wave takes; they add up to all
  * @param parallel how many droplets of a wave may be in their turns at once (at least one)
+ * @param canary   the soak of the first wave before the next starts; empty without a canary, or when
+ *                 there is no next wave to hold back
  */
-public record Waves(List<Integer> sizes, int parallel) {
+public record Waves(List<Integer> sizes, int parallel, Optional<CanarySpec> canary) {
 
     public Waves {
         sizes = List.copyOf(sizes);
+        if (canary.isPresent() && sizes.size() < 2) {
+            throw new IllegalArgumentException("a canary soaks before a next wave");
+        }
         if (parallel < 1 || sizes.stream().anyMatch(size -> size < 1)) {
             throw new IllegalArgumentException("waves " + sizes + ", " + parallel + " at once");
         }
@@ -25,7 +32,7 @@ public record Waves(List<Integer> sizes, int parallel) {
 
     /** {@code droplets} droplets, one after the other. */
     public static Waves oneAtATime(int droplets) {
-        return new Waves(Collections.nCopies(droplets, 1), 1);
+        return new Waves(Collections.nCopies(droplets, 1), 1, Optional.empty());
     }
 
     /**
@@ -46,7 +53,8 @@ public record Waves(List<Integer> sizes, int parallel) {
             sizes.add(wave);
             left -= wave;
         }
-        return new Waves(sizes, Math.max(1, rollout.maxUnavailable() - alreadyOut));
+        return new Waves(sizes, Math.max(1, rollout.maxUnavailable() - alreadyOut),
+                rollout.canary().filter(canary -> sizes.size() > 1));
     }
 
     /** {@code droplets} (the plan's, in order) cut into the waves. */

@@ -32,6 +32,9 @@ public final class FailureText {
                     + (s.reverted() ? "; the rollout stopped, and every droplet it had moved went back to what it"
                             + " ran before (rollout.on-failure: revert)"
                             : "; the rollout stopped, the droplets after it were not touched");
+            case ApplyFailure.CanaryFailed c -> "the canary (" + String.join(", ", c.droplets()) + ") failed its soak: "
+                    + c.reason() + " (" + c.counted() + "); it went back to what it ran before, and no other droplet"
+                    + " was touched";
             case ApplyFailure.HookFailed h -> "the " + h.hook().line() + (h.hook().hook().preDeploy()
                     ? "; nothing was drained" : h.reverted() ? "; every droplet this apply moved was rolled back"
                             : "; the droplets stay on the new version (rollback-on-failure is off)")

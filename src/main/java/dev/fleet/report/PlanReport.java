@@ -1,5 +1,6 @@
 package dev.fleet.report;
 
+import dev.fleet.apply.CanarySoak;
 import dev.fleet.desired.ContainerSettings;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.Durations;
@@ -57,13 +58,20 @@ public final class PlanReport {
                 + waves.sizes().stream().map(String::valueOf).collect(Collectors.joining(", ")) + " (up to "
                 + waves.parallel() + " at once, " + budget + "; if a droplet fails, " + (state.rollout().onFailure()
                         == OnFailure.REVERT ? "every droplet already moved goes back" : "the rollout stops there")
-                + ")";
+                + waves.canary().map(canary -> "; the first wave is a canary, watched for "
+                        + Durations.setting(canary.soak()) + " before the next").orElse("") + ")";
     }
 
     /** Before the first droplet of each wave, when the plan rolls in waves. */
     private static void waveHeading(StringBuilder text, List<List<DropletPlan>> waves, DropletPlan droplet, Plan plan) {
         for (int i = 0; i < waves.size(); i++) {
-            if (waves.size() > 1 && waves.get(i).getFirst() == droplet && !plan.waves().sequential()) {
+            if (i == 1 && waves.get(i).getFirst() == droplet && plan.waves().canary().isPresent()) {
+                text.append("\nThen the first wave is the canary: ")
+                        .append(CanarySoak.describe(plan.waves().canary().get()))
+                        .append("; if it fails, it goes back and nothing else is touched\n");
+            }
+            if (waves.size() > 1 && waves.get(i).getFirst() == droplet
+                    && (!plan.waves().sequential() || plan.waves().canary().isPresent())) {
                 text.append("\nWave ").append(i + 1).append(" of ").append(waves.size()).append(": ")
                         .append(waves.get(i).stream().map(DropletPlan::droplet).collect(Collectors.joining(", ")))
                         .append(i + 1 < waves.size() ? "; the next wave starts once every one of them converged"

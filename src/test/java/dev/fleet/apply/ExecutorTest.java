@@ -5,6 +5,7 @@ import dev.fleet.desired.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.CanarySpec;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DrainSpec;
 import dev.fleet.desired.DropletSpec;
@@ -207,8 +208,20 @@ class ExecutorTest {
         assertThat(FailureText.of(result.droplets().getFirst())).hasValueSatisfying(f -> assertThat(f)
                 .startsWith("d3's turn failed: its new container failed and it was rolled back")
                 .endsWith("rolled back to 111111111111"));
-        // The last moved goes back first: d2 (second wave) before d1 (first).
+    }
+
+    @Test
+    void aFleetWideRevertTakesTheLastMovedBackFirst() throws Exception {
+        DesiredState state = inWaves(1, OnFailure.REVERT, List.of(WaveSize.droplets(1), WaveSize.share(100)),
+                droplet("d1"), droplet("d2"), droplet("d3"));
+        List.of("d1", "d2", "d3").forEach(this::runningOld);
+        droplets.get("d3").startFailures.put(NEW_IMAGE, "no space left on device");
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        assertThat(result.droplets()).extracting(DropletOutcome::result).containsOnly(DropletOutcome.Result.ROLLED_BACK);
         List<String> order = actions();
+        assertThat(order.lastIndexOf("d3 start " + OLD_IMAGE)).isLessThan(order.lastIndexOf("d2 start " + OLD_IMAGE));
         assertThat(order.lastIndexOf("d2 start " + OLD_IMAGE)).isLessThan(order.lastIndexOf("d1 start " + OLD_IMAGE));
     }
 
@@ -226,6 +239,60 @@ class ExecutorTest {
         assertThat(droplets.get("d1").container).get().extracting(ObservedContainer::digest).isEqualTo(Optional.of(V2));
         assertThat(FailureText.of(result)).hasValueSatisfying(f -> assertThat(f)
                 .endsWith("the rollout stopped, the droplets after it were not touched"));
+    }
+
+    @Test
+    void aCanaryThatPassesItsSoakLetsTheNextWaveStartOnlyAfterIt() throws Exception {
+        DropletSpec[] four = IntStream.rangeClosed(1, 4).mapToObj(i -> droplet("d" + i)).toArray(DropletSpec[]::new);
+        DesiredState state = canary(new CanarySpec(Duration.ofSeconds(10), 0.01, 20), four);
+        IntStream.rangeClosed(1, 4).forEach(i -> runningOld("d" + i));
+        IntStream.rangeClosed(1, 4).forEach(i -> balancer.perLook.put("d" + i, new long[] {10, i == 1 ? 0 : 1}));
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        assertThat(result.succeeded()).as(FailureText.of(result).orElse("")).isTrue();
+        StepRecord soak = result.droplets().getFirst().steps().getLast();
+        assertThat(soak.description()).startsWith("soak 10s: the canary's health every probe")
+                .contains("the canary answered 110 requests, 0 failed (0.00%)");
+        assertThat(soak.took()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(soak.succeeded()).isTrue();
+        assertThat(at("d2 drain")).isAfterOrEqualTo(soak.started().plus(soak.took()));
+        assertThat(result.droplets()).allMatch(o -> o.result() == DropletOutcome.Result.CONVERGED);
+    }
+
+    @Test
+    void aCanaryWhoseRequestsFailMoreThanTheOthersIsTakenBackAndNothingElseIsTouched() throws Exception {
+        DropletSpec[] four = IntStream.rangeClosed(1, 4).mapToObj(i -> droplet("d" + i)).toArray(DropletSpec[]::new);
+        DesiredState state = canary(new CanarySpec(Duration.ofSeconds(60), 0.01, 20), four);
+        IntStream.rangeClosed(1, 4).forEach(i -> runningOld("d" + i));
+        IntStream.rangeClosed(1, 4).forEach(i -> balancer.perLook.put("d" + i, new long[] {10, i == 1 ? 5 : 0}));
+
+        ApplyResult result = executor(state).apply(plan(state));
+
+        assertThat(result.droplets()).extracting(DropletOutcome::result).containsExactly(
+                DropletOutcome.Result.ROLLED_BACK, DropletOutcome.Result.SKIPPED, DropletOutcome.Result.SKIPPED,
+                DropletOutcome.Result.SKIPPED);
+        assertThat(droplets.get("d1").container).get().extracting(ObservedContainer::digest).isEqualTo(Optional.of(V1));
+        for (String name : List.of("d2", "d3", "d4")) {
+            assertThat(actionsOf(name)).containsExactly(name + " pull " + NEW_IMAGE);
+        }
+        // Judged at the second look, the first with 20 requests: 10 of them failed against none elsewhere.
+        StepRecord soak = result.droplets().getFirst().steps().stream().filter(r -> r.description().startsWith("soak"))
+                .findFirst().orElseThrow();
+        assertThat(soak.failure()).hasValue("its share of failed requests is 50.00% above the others', more than"
+                + " max-error-rate 1.00%");
+        assertThat(FailureText.of(result)).hasValueSatisfying(f -> assertThat(f)
+                .startsWith("the canary (d1) failed its soak: its share of failed requests is 50.00% above")
+                .contains("(the canary answered 20 requests, 10 failed (50.00%); the others 60, 0 failed (0.00%))")
+                .endsWith("it went back to what it ran before, and no other droplet was touched"));
+        assertThat(FailureText.of(result.droplets().getFirst())).hasValueSatisfying(f -> assertThat(f)
+                .startsWith("the canary's soak failed: its share").endsWith("rolled back to 111111111111"));
+    }
+
+    private static DesiredState canary(CanarySpec canary, DropletSpec... droplets) {
+        return state(new RolloutPolicy(2, true, Duration.ofSeconds(5), HEALTH_TIMEOUT, RolloutStrategy.DRAIN_AND_SWAP,
+                RolloutPolicy.DEFAULT_KEEP_IMAGES, List.of(WaveSize.droplets(1), WaveSize.share(100)),
+                OnFailure.REVERT, Optional.of(canary)), droplets);
     }
 
     /** The most droplets between a drain and their undrain at any moment, replayed from the actions. */
@@ -1105,6 +1172,21 @@ class ExecutorTest {
         final Map<String, Instant> undrainedAt = new ConcurrentHashMap<>();
         final Map<String, Instant> seenOut = new ConcurrentHashMap<>();
         final Map<String, Instant> seenBack = new ConcurrentHashMap<>();
+
+        /** What each droplet's counters gain at each look, as {requests, failed}; none: counts nothing. */
+        final Map<String, long[]> perLook = new ConcurrentHashMap<>();
+        final Map<String, RequestCounts> counted = new ConcurrentHashMap<>();
+
+        @Override
+        public Optional<Map<String, RequestCounts>> requestCounts(List<DropletSpec> all) {
+            if (perLook.isEmpty()) {
+                return Optional.empty();
+            }
+            log("balancer", "counts");
+            perLook.forEach((droplet, gain) -> counted.merge(droplet, new RequestCounts(gain[0], gain[1]),
+                    RequestCounts::plus));
+            return Optional.of(Map.copyOf(counted));
+        }
 
         /** Droplets whose drains wait for each other, to prove they are in their turns at once. */
         final Set<String> meet = ConcurrentHashMap.newKeySet();

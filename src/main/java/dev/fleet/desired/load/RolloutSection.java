@@ -1,5 +1,6 @@
 package dev.fleet.desired.load;
 
+import dev.fleet.desired.CanarySpec;
 import dev.fleet.desired.OnFailure;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.RolloutStrategy;
@@ -16,7 +17,7 @@ final class RolloutSection {
 
     static final Set<String> KEYS =
             Sections.keys("strategy", "max-unavailable", "auto-rollback", "min-healthy-time", "health-timeout",
-                    "keep-images", "waves", "on-failure");
+                    "keep-images", "waves", "on-failure", "canary");
 
     private static final Pattern STRATEGY = Pattern.compile("drain-and-swap|blue-green");
 
@@ -49,9 +50,11 @@ final class RolloutSection {
             Optional<List<WaveSize>> waves = WavesField.read(rollout.optional("waves"));
             Optional<OnFailure> onFailure = WavesField.onFailure(rollout.optional("on-failure"),
                     waves.filter(w -> !w.isEmpty()).isPresent(), autoRollback);
-            return Sections.allPresent(maxUnavailable, strategy, keepImages, waves, onFailure)
+            Optional<Optional<CanarySpec>> canary = CanaryField.read(rollout.optional("canary"),
+                    waves.filter(w -> !w.isEmpty()).isPresent(), autoRollback);
+            return Sections.allPresent(maxUnavailable, strategy, keepImages, waves, onFailure, canary)
                     ? Optional.of(new RolloutPolicy(maxUnavailable.get(), autoRollback, minHealthyTime, healthTimeout,
-                            strategy.get(), keepImages.get(), waves.get(), onFailure.get()))
+                            strategy.get(), keepImages.get(), waves.get(), onFailure.get(), canary.get()))
                     : Optional.empty();
         });
     }

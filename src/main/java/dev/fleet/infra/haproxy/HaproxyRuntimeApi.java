@@ -88,6 +88,11 @@ public final class HaproxyRuntimeApi {
         return parseServers(execute("show stat"), backend);
     }
 
+    /** What HAProxy counted of each server of {@code backend}'s requests, from {@code show stat}. */
+    public Map<String, ServerCounts> counts(String backend) throws IOException {
+        return ServerCounts.parse(execute("show stat"), backend);
+    }
+
     /** Reads {@code show stat}'s CSV by its header, so that column changes between versions do no harm. */
     static Map<String, ServerState> parseServers(String csv, String backend) throws IOException {
         String[] lines = csv.split("\n");

@@ -3,11 +3,13 @@ package dev.fleet.desired.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.fleet.desired.CanarySpec;
 import dev.fleet.desired.OnFailure;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.StateProblem;
 import dev.fleet.desired.WaveSize;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +102,26 @@ class RolloutWavesTest {
         List<StateProblem> problems = fixture.problems(FOUR + "  waves: []\n");
 
         assertThat(problems).extracting(StateProblem::message).containsExactly("rollout.waves: the list is empty");
+    }
+
+    @Test
+    void aCanarySoaksTheFirstWaveWithDefaultsForItsThresholds() throws Exception {
+        RolloutPolicy rollout = load("  waves: [1, 100%]\n  canary:\n    soak: 2m\n");
+
+        assertThat(rollout.canary()).hasValue(new CanarySpec(Duration.ofMinutes(2), 0.01, 20));
+        assertThat(load("  waves: [1, 100%]\n  canary: {soak: 30s, max-error-rate: 0.5%, min-requests: 0}\n")
+                .canary()).hasValue(new CanarySpec(Duration.ofSeconds(30), 0.005, 0));
+    }
+
+    @Test
+    void aCanaryNeedsWavesAndAutoRollbackAndASoak() throws Exception {
+        List<StateProblem> problems = fixture.problems(FOUR + "  auto-rollback: false\n  canary:\n    soak: 0s\n"
+                + "    max-error-rate: 2\n");
+
+        assertThat(problems).extracting(StateProblem::line, StateProblem::message).containsExactly(
+                tuple(22, "rollout.canary: a canary is the first wave of a rollout in waves, and there are no waves"),
+                tuple(22, "rollout.canary.soak: \"0s\" is zero; a duration is more than zero"),
+                tuple(23, "rollout.canary.max-error-rate: \"2\" is not a percentage"));
     }
 
     private RolloutPolicy load(String rollout) throws Exception {
