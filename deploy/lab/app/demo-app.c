@@ -20,6 +20,11 @@
  * answers 503 {"status":"starting"}: a release that never becomes healthy,
  * which a rollout must notice and stop.
  *
+ * The "flaky" build (-DAPP_FLAKY=1) is healthy (/health answers 200) but
+ * answers GET / with 500 {"error":"flaky"}: a release that passes its health
+ * check and fails its users, which only a canary watching the balancer's
+ * error counters notices.
+ *
  * The id is random per process, so repeated GET / through a load balancer
  * shows which instance answered.
  *
@@ -129,9 +134,15 @@
 #define APP_BAD 0
 #endif
 
+#ifndef APP_FLAKY
+#define APP_FLAKY 0
+#endif
+
 #ifndef APP_VERSION
 #if APP_BAD
 #define APP_VERSION "bad"
+#elif APP_FLAKY
+#define APP_VERSION "flaky"
 #else
 #define APP_VERSION "dev"
 #endif
@@ -536,6 +547,7 @@ static const char *reason_phrase(int status)
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
     case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
     case 505: return "HTTP Version Not Supported";
@@ -647,8 +659,13 @@ static struct reply route(const struct request *rq)
     if (rq->method == METHOD_OTHER)
         return error_reply(405);
 
-    if (span_is(rq->path, "/"))
+    if (span_is(rq->path, "/")) {
+#if APP_FLAKY
+        return REPLY(500, "{\"error\":\"flaky\"}");
+#else
         return (struct reply){200, root_body, root_body_len};
+#endif
+    }
 
     if (span_is(rq->path, "/health")) {
 #if APP_BAD

@@ -8,6 +8,7 @@ import dev.fleet.lab.LabExtension;
 import dev.fleet.lab.LoadRun;
 import dev.fleet.lab.RotationSampler;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,47 @@ class WavesIT {
                 .contains("every droplet it had moved went back to what it ran before (rollout.on-failure: revert)");
         assertThat(rolled.mostOut).as("worst: " + rolled.worst).isLessThanOrEqualTo(BUDGET);
         assertOn("LAB_IMAGE_V1", "droplet-1", "droplet-2", "droplet-3", "droplet-4", "droplet-5", "droplet-10");
+    }
+
+    @Test
+    @Order(4)
+    void aCanaryThatIsHealthyButAnswers500IsSeenInItsSoakAndTakenBackAlone() {
+        // The flaky image passes /health (HAProxy's check and fleet's), and answers / with 500.
+        lab().commitState(state -> withWaves(state).replace(lab().env("LAB_IMAGE_V2"), lab().env("LAB_IMAGE_V1"))
+                .replace("    image: " + lab().env("LAB_IMAGE_BAD") + "\n", "")
+                .replace(lab().env("LAB_IMAGE_V1"), lab().env("LAB_IMAGE_FLAKY"))
+                .replace("  checks:\n    - path: /\n      expect: happy response\n", "")
+                .replace("  waves: [1, 30%, 100%]\n", "  waves: [1, 30%, 100%]\n  canary:\n    soak: 30s\n"
+                        + "    max-error-rate: 1%\n    min-requests: 20\n"), "flaky, with a canary");
+
+        FleetProcess.Result apply;
+        LoadRun.Summary load;
+        int mostOut;
+        Map<String, Integer> failedChecks;
+        try (RotationSampler sampler = RotationSampler.start(lab());
+                LoadRun run = LoadRun.start(lab().env("LAB_LB_URL") + "/", RATE, 600)) {
+            apply = FleetProcess.run("apply", "--yes", "--state", lab().stateFile().toString());
+            load = run.stop();
+            mostOut = sampler.mostOutAtOnce();
+            failedChecks = sampler.failedChecksInRotation();
+        }
+
+        String output = apply.stdout() + apply.stderr();
+        assertThat(apply.exitCode()).as(output).isEqualTo(ExitCodes.ROLLOUT_FAILED);
+        assertThat(apply.stdout()).contains("Then the first wave is the canary: soak 30s")
+                .containsPattern("droplet-1 +ROLLED_BACK").containsPattern("droplet-2 +SKIPPED")
+                .containsPattern("droplet-10 +SKIPPED");
+        assertThat(apply.stderr()).contains("the canary (droplet-1) failed its soak: its share of failed requests is")
+                .contains("no other droplet was touched");
+        System.out.println("the flaky canary, while it soaked: " + load.line());
+        assertThat(load.failures()).as("only the canary's own answers failed").containsOnlyKeys("HTTP 500");
+        assertThat(mostOut).isLessThanOrEqualTo(1);
+        assertThat(failedChecks).as("servers in rotation whose HAProxy health check failed").isEmpty();
+        assertOn("LAB_IMAGE_V1", "droplet-1", "droplet-2", "droplet-10");
+        for (int i = 2; i <= 10; i++) {
+            assertThat(lab().dockerOn(lab().droplet("droplet-" + i), "images", "-q", lab().env("LAB_IMAGE_FLAKY"))
+                    .output().strip()).as("droplet-%d only pulled the flaky image", i).isNotEmpty();
+        }
     }
 
     private record Rolled(FleetProcess.Result apply, Duration took, int mostOut, Object worst) {}

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,6 +26,9 @@ public final class RotationSampler implements AutoCloseable {
     private final List<String> worst = new ArrayList<>();
     private final Map<String, Integer> timesLeft = new TreeMap<>();
     private final Map<String, Boolean> wasUp = new HashMap<>();
+    /** HAProxy writes "UP 1/2" for a server in rotation whose last check failed (one more and it is DOWN). */
+    private static final Pattern FAILING_WHILE_UP = Pattern.compile("UP \\d+/\\d+");
+    private final Map<String, Integer> failingWhileUp = new TreeMap<>();
     private int mostOut;
     private volatile boolean stopped;
 
@@ -48,6 +52,9 @@ public final class RotationSampler implements AutoCloseable {
                 synchronized (this) {
                     states.forEach((server, state) -> {
                         boolean up = state.startsWith("UP");
+                        if (FAILING_WHILE_UP.matcher(state).matches()) {
+                            failingWhileUp.merge(server, 1, Integer::sum);
+                        }
                         if (!up && wasUp.getOrDefault(server, true)) {
                             timesLeft.merge(server, 1, Integer::sum);
                         }
@@ -83,6 +90,14 @@ public final class RotationSampler implements AutoCloseable {
     /** How many times each droplet that left rotation left it (went from UP to any other status). */
     public synchronized Map<String, Integer> timesLeft() {
         return Map.copyOf(timesLeft);
+    }
+
+    /**
+     * The servers seen in rotation with a failed health check ("UP 1/2"), with how many samples
+     * showed it: a droplet that served while HAProxy's own checks failed on it.
+     */
+    public synchronized Map<String, Integer> failedChecksInRotation() {
+        return Map.copyOf(failingWhileUp);
     }
 
     /** Up to ten samples that showed more than one droplet out, for a failure message. */
