@@ -13,7 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -95,7 +94,8 @@ public final class FakeDigitalOcean implements AutoCloseable {
     private final String token;
     private final Clock clock;
     private final Map<String, Balancer> balancers = new HashMap<>();
-    private final Queue<Canned> canned = new ArrayDeque<>();
+    /** Canned answers, each for the next request of its method (or of any, for a null method). */
+    private final List<Map.Entry<String, Canned>> canned = new ArrayList<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch closed = new CountDownLatch(1);
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -147,8 +147,14 @@ public final class FakeDigitalOcean implements AutoCloseable {
         return Set.copyOf(balancers.get(id).droplets);
     }
 
+    /** {@code answer} to the next request, whatever it is. */
     public synchronized void queue(Canned answer) {
-        canned.add(answer);
+        canned.add(new SimpleEntry<>(null, answer));
+    }
+
+    /** {@code answer} to the next request with {@code method}, requests of other methods answered as usual. */
+    public synchronized void queue(String method, Canned answer) {
+        canned.add(new SimpleEntry<>(method, answer));
     }
 
     public List<Request> requests() {
@@ -174,7 +180,11 @@ public final class FakeDigitalOcean implements AutoCloseable {
                     authorization, body));
             Canned answer;
             synchronized (this) {
-                answer = canned.poll();
+                answer = canned.stream().filter(e -> e.getKey() == null || e.getKey().equals(exchange.getRequestMethod()))
+                        .findFirst().map(e -> {
+                            canned.remove(e);
+                            return e.getValue();
+                        }).orElse(null);
                 remaining = Math.max(0, remaining - 1);
             }
             if (answer != null && answer.hold()) {
