@@ -34,10 +34,13 @@ final class BalancerSection {
                             + " thresholds), " + cloudWords() + " (fleet removes and adds droplets through the"
                             + " cloud's load balancer API), dns (the round-robin name of the dns section) or none (no"
                             + " balancer: rollout.strategy blue-green only)"));
-            Optional<CloudProvider> cloud = kind.flatMap(BalancerSection::cloud);
+            if (kind.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<CloudProvider> cloud = cloud(kind.get());
             // Read for every kind, so that a droplet's cloud id under another kind is refused.
-            Optional<Map<String, Long>> ids = CloudSection.dropletIds(droplets, cloud, kind.orElse(""));
-            if (kind.isEmpty() || foreignKeys(balancer, kind.get())) {
+            Optional<Map<String, Long>> ids = CloudSection.dropletIds(droplets, cloud, kind.get());
+            if (foreignKeys(balancer, kind.get())) {
                 return Optional.empty();
             }
             return switch (kind.get()) {

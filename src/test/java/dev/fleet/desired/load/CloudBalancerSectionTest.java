@@ -155,6 +155,15 @@ class CloudBalancerSectionTest {
     }
 
     @Test
+    void anUnknownKindSaysSoAndNothingAboutTheDropletsIds() {
+        StateProblem problem = fixture.single(STATE.replace("kind: digitalocean", "kind: digital-ocean"));
+
+        assertThat(problem.line() + ":" + problem.column()).isEqualTo("17:9");
+        assertThat(problem.message()).isEqualTo("balancer.kind: \"digital-ocean\" is not a balancer kind");
+        assertThat(problem.hint()).hasValueSatisfying(hint -> assertThat(hint).contains("digitalocean (fleet removes"));
+    }
+
+    @Test
     void anotherKindsKeyIsRefused() {
         StateProblem problem = fixture.single(STATE + "  backend: droplets\n");
 
