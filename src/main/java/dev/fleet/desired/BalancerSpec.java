@@ -1,7 +1,9 @@
 package dev.fleet.desired;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /** How fleet learns what the load balancer thinks of a droplet. */
 public sealed interface BalancerSpec {
@@ -37,4 +39,35 @@ public sealed interface BalancerSpec {
      * @param ttl the records' TTL, the longest a resolver may still hand out a drained droplet
      */
     record Dns(Duration ttl) implements BalancerSpec {}
+
+    /**
+     * A cloud's load balancer, changed through the cloud's API: a droplet is drained by removing it
+     * from the balancer, then given {@code drainWait} to finish the requests it has; it comes back by
+     * adding it, then waiting out the balancer's own health check, whose timing is read from the API
+     * when the droplet is added.
+     *
+     * @param provider   whose cloud
+     * @param balancerId the balancer's id there
+     * @param api        the cloud's API: its own, or the one fleet's environment names (never the state)
+     * @param token      the API token
+     * @param tokenFrom  the environment variable it came from, for messages
+     * @param drainWait  how long a droplet out of the balancer keeps its container, for requests in flight
+     * @param droplets   each droplet's id in the cloud, by its name in the state
+     */
+    record Cloud(CloudProvider provider, String balancerId, URI api, Secret token, String tokenFrom,
+            Duration drainWait, Map<String, Long> droplets) implements BalancerSpec {
+
+        public Cloud {
+            droplets = Map.copyOf(droplets);
+        }
+
+        /** The cloud's id of the state's droplet {@code name}. */
+        public long dropletId(String name) {
+            Long id = droplets.get(name);
+            if (id == null) {
+                throw new IllegalArgumentException("droplet " + name + " has no " + provider.dropletKey());
+            }
+            return id;
+        }
+    }
 }

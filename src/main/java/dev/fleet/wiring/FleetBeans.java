@@ -102,8 +102,8 @@ public class FleetBeans {
     @Singleton
     Convergence convergence(FleetObserver observer, DropletConnections connections, Clock clock) {
         PlanRunner runner = (state, plan, run, guard, progress) -> new Executor(state, run, guard,
-                new SshDropletSessions(connections, state, clock, Pause.SLEEP), Balancers.of(state), clock, Pause.SLEEP,
-                progress).apply(plan);
+                new SshDropletSessions(connections, state, clock, Pause.SLEEP), Balancers.of(state, clock), clock,
+                Pause.SLEEP, progress).apply(plan);
         return new Convergence(observer, Balancers::of, ledgerOpener(connections), runner, LocalProcess.INSTANCE,
                 Owner::describe, () -> Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), clock,
                 () -> LockLease.from(System.getenv()));

@@ -3,6 +3,7 @@ package dev.fleet.balancer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.desired.BalancerSpec;
+import dev.fleet.desired.CloudProvider;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DnsSpec;
 import dev.fleet.desired.DrainSpec;
@@ -83,6 +84,30 @@ class BalancersTest {
         assertThat(balancer.timing(state.health(), state.rollout()).settleAfterDrained()).isEqualTo(Duration.ofSeconds(5));
         assertThat(balancer.refusalWhenUnreadable("401")).hasValueSatisfying(
                 reason -> assertThat(reason).startsWith("the DNS name cannot be read (401): "));
+    }
+
+    @Test
+    void aCloudsBalancerIsChangedThroughItsApiAndItsReturnIsTheBalancersOwnHealthCheckTime() {
+        BalancerSpec.Cloud cloud = new BalancerSpec.Cloud(CloudProvider.DIGITALOCEAN,
+                "4de7ac8b-495b-4884-9a69-1050c6793cd6", URI.create("https://api.digitalocean.com"), new Secret("token"),
+                "FLEET_SECRET_DO_TOKEN", Duration.ofSeconds(15), Map.of("d1", 3164444L));
+        DesiredState state = state(cloud, Optional.empty());
+        Balancer balancer = Balancers.of(state);
+
+        assertThat(balancer).isInstanceOf(CloudBalancer.class);
+        assertThat(words(state, balancer)).containsExactly(
+                "remove droplet 3164444 from the DigitalOcean load balancer",
+                "wait until the DigitalOcean load balancer no longer lists it, then 15s for its requests in flight"
+                        + " (balancer.drain-wait; at most 30s)",
+                "add droplet 3164444 back to the DigitalOcean load balancer",
+                "wait its health check's interval x (healthy threshold + 1), as its API states them, from when it is"
+                        + " added, the app passing its checks every 1s (the API reports no droplet's health; at most 14s)");
+        BalancerTiming timing = balancer.timing(state.health(), state.rollout());
+        assertThat(timing.settleAfterDrained()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(timing.settleAfterInRotation()).isZero();
+        assertThat(balancer.refusalWhenUnreadable("HTTP 401")).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("the DigitalOcean load balancer cannot be used (HTTP 401): ")
+                .contains("FLEET_SECRET_DO_TOKEN"));
     }
 
     @Test

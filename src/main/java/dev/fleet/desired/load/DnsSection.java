@@ -1,9 +1,7 @@
 package dev.fleet.desired.load;
 
 import dev.fleet.desired.DnsSpec;
-import dev.fleet.desired.Hosts;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -102,12 +100,8 @@ final class DnsSection {
             LoadContext context) {
         boolean cloudflare = provider == DnsSpec.Provider.CLOUDFLARE;
         String variable = cloudflare ? CLOUDFLARE_API_VARIABLE : POWERDNS_API_VARIABLE;
-        Optional<MappingReader.Entry> stateApi = dns.entry("api");
-        if (stateApi.isPresent()) {
-            stateApi.get().keyField().problem("is not the state's to say: where the DNS API is, and so where its token"
-                    + " is sent, is set by whoever runs fleet", "remove it; set " + variable
-                    + " in fleet's environment" + (cloudflare ? " to call another Cloudflare API"
-                            : " to PowerDNS's HTTP API, such as http://127.0.0.1:8081"));
+        if (OperatorApi.refusedInState(dns, variable, "DNS API", cloudflare ? " to call another Cloudflare API"
+                : " to PowerDNS's HTTP API, such as http://127.0.0.1:8081")) {
             return Optional.empty();
         }
         String text = context.env().getOrDefault(variable, "").strip();
@@ -120,26 +114,12 @@ final class DnsSection {
                     + " this machine's loopback)");
             return Optional.empty();
         }
-        String wrong;
-        try {
-            URI uri = new URI(text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme();
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                wrong = "is not an http or https URL";
-            } else if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                wrong = "has a user, a query or a fragment: it is the API's base URL only";
-            } else if (Hosts.isPlainHttpToAnotherMachine(uri)) {
-                wrong = "is plain http to another machine: the token would cross the network unencrypted";
-            } else {
-                return Optional.of(uri);
-            }
-        } catch (URISyntaxException e) {
-            wrong = "is not a URL";
+        Optional<String> wrong = OperatorApi.wrong(text);
+        if (wrong.isEmpty()) {
+            return Optional.of(URI.create(text));
         }
-        // A user part may hold a password: not quoted back.
-        providerField.problem(variable + " in fleet's environment" + (text.contains("@") ? "" : " ("
-                + Text.quote(text) + ")") + " " + wrong, (cloudflare ? "unset it to call " + CLOUDFLARE_API
-                + ", or give an https URL" : "give an https URL") + ";"
+        providerField.problem(OperatorApi.shown(variable, text) + " " + wrong.get(), (cloudflare
+                ? "unset it to call " + CLOUDFLARE_API + ", or give an https URL" : "give an https URL") + ";"
                 + " plain http only to a loopback address (127.0.0.1, [::1], localhost)");
         return Optional.empty();
     }

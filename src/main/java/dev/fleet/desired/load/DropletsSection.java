@@ -1,10 +1,12 @@
 package dev.fleet.desired.load;
 
+import dev.fleet.desired.CloudProvider;
 import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.Hosts;
 import dev.fleet.desired.ImageRef;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +17,8 @@ import java.util.regex.Pattern;
 /** Reads {@code droplets:}, the fleet in rollout order. */
 final class DropletsSection {
 
-    static final Set<String> KEYS = Sections.keys("name", "host", "port", "user", "image", "balancer-server",
-            "addresses", "environment", "tags");
+    /** Its keys; each cloud's id ({@code digitalocean-id}) is read by {@link CloudSection}, with the balancer. */
+    static final Set<String> KEYS = keys();
 
     /** A DNS label: safe in a container name, a log line, a file name and a shell word. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -26,6 +28,13 @@ final class DropletsSection {
     static final Pattern TAG = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
 
     private DropletsSection() {}
+
+    private static Set<String> keys() {
+        Set<String> keys = Sections.keys("name", "host", "port", "user", "image", "balancer-server", "addresses",
+                "environment", "tags");
+        Arrays.stream(CloudProvider.values()).map(CloudProvider::dropletKey).forEach(keys::add);
+        return keys;
+    }
 
     static Optional<List<DropletSpec>> read(Field field, SshSection.Result ssh, LoadContext context) {
         return field.list().flatMap(elements -> {

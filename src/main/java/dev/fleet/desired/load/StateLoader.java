@@ -123,6 +123,7 @@ public final class StateLoader {
             case BalancerSpec.HealthCheck h -> "health-check";
             case BalancerSpec.Dns d -> "dns";
             case BalancerSpec.None n -> "none";
+            case BalancerSpec.Cloud c -> c.provider().word();
         };
         List<Checked.Service> services = state.services().stream().map(s -> new Checked.Service(s.name(),
                 s.role().word(), state.droplets().stream().filter(s::runsOn).map(DropletSpec::name).toList())).toList();
@@ -198,7 +199,7 @@ public final class StateLoader {
         Optional<HealthSpec> health = readHealth;
         Optional<DrainSpec> drain = HealthSection.readDrain(root.optional("drain"), published);
         Optional<BalancerSpec> balancer = root.required("balancer", "how fleet learns the balancer's view" + start)
-                .flatMap(f -> BalancerSection.read(f, context));
+                .flatMap(f -> BalancerSection.read(f, root.optional("droplets"), context));
         if (blueGreen) {
             health = blueGreen(root, services, proxy, balancer).flatMap(appPort ->
                     readHealth.map(h -> h.atPort(appPort)));

@@ -6,6 +6,7 @@ import dev.fleet.dns.DnsException.Reason;
 import dev.fleet.dns.DnsException;
 import dev.fleet.dns.DnsProvider;
 import dev.fleet.dns.DnsRecord;
+import dev.fleet.infra.http.ApiToken;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

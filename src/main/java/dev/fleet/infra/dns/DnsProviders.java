@@ -2,6 +2,7 @@ package dev.fleet.infra.dns;
 
 import dev.fleet.desired.DnsSpec;
 import dev.fleet.dns.DnsProvider;
+import dev.fleet.infra.http.ApiToken;
 
 /** The provider a state's {@code dns:} section names. */
 public final class DnsProviders {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.dns.DnsException.Reason;
 import dev.fleet.dns.DnsException;
+import dev.fleet.infra.http.ApiToken;
 import dev.fleet.infra.http.BoundedHttp;
 import dev.fleet.infra.http.BoundedHttp.Answered;
 import dev.fleet.infra.http.BoundedHttp.Outcome;

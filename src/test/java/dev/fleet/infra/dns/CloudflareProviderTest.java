@@ -12,6 +12,7 @@ import dev.fleet.dns.DnsException.Reason;
 import dev.fleet.dns.DnsException;
 import dev.fleet.dns.DnsRecord;
 import dev.fleet.infra.dns.FakeCloudflare.Canned;
+import dev.fleet.infra.http.ApiToken;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

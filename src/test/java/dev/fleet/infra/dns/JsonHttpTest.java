@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.fleet.desired.Secret;
 import dev.fleet.dns.DnsException.Reason;
 import dev.fleet.dns.DnsException;
+import dev.fleet.infra.http.ApiToken;
 import dev.fleet.infra.http.MisbehavingServer;
 import dev.fleet.infra.http.MisbehavingServer.Behaviour;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import dev.fleet.desired.Secret;
 import dev.fleet.dns.DnsException.Reason;
 import dev.fleet.dns.DnsException;
 import dev.fleet.dns.DnsRecord;
+import dev.fleet.infra.http.ApiToken;
 import dev.fleet.lab.PowerDnsServer;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
-package dev.fleet.infra.dns;
+package dev.fleet.infra.http;
 
 import dev.fleet.desired.Secret;
 import java.util.Objects;
 
 /**
- * A DNS provider's credential and where it came from. Messages name {@link #variable()} (so people
+ * An HTTP API's credential (a DNS provider's, a cloud's) and where it came from. Messages name {@link #variable()} (so people
  * know what to fix) and never the value; {@code toString()} shows the value as {@value
  * Secret#REDACTED}.
  *
@@ -17,7 +17,7 @@ public record ApiToken(String variable, Secret secret) {
         Objects.requireNonNull(variable, "variable");
         Objects.requireNonNull(secret, "secret");
         if (secret.reveal().isBlank()) {
-            throw new IllegalArgumentException(variable + " is empty: set it to the DNS provider's API token");
+            throw new IllegalArgumentException(variable + " is empty: set it to the API token");
         }
         if (secret.reveal().chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             // A header value cannot carry them, and saying which character would reveal part of the token.
@@ -27,7 +27,7 @@ public record ApiToken(String variable, Secret secret) {
     }
 
     /** {@code text} with every occurrence of the token replaced by {@value Secret#REDACTED}. */
-    String redact(String text) {
+    public String redact(String text) {
         return text == null ? null : text.replace(secret.reveal(), Secret.REDACTED);
     }
 }
