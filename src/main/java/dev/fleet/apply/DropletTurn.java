@@ -34,7 +34,8 @@ final class DropletTurn {
 
     /** The droplet's turn, ended by clearing its intent unless it failed. */
     DropletOutcome perform(DropletPlan plan, DropletSession session) throws InterruptedException {
-        return ended(steps(plan, session), session);
+        // A turn of no steps (a canary left in its soak, soaked again) wrote no intent to end.
+        return plan.steps().isEmpty() ? steps(plan, session) : ended(steps(plan, session), session);
     }
 
     /** {@code outcome}, its droplet's intent cleared unless it failed. */

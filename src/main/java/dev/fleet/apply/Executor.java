@@ -96,8 +96,8 @@ public final class Executor {
                 return new ApplyResult(started, since(started), pulls, skipped, hookFailure, hooks);
             }
             List<DropletOutcome> outcomes = new ArrayList<>();
-            RolloutWaves waves = new RolloutWaves(state, guard, turn, new CanarySoak(state, balancer, guard, clock, pause),
-                    progress);
+            RolloutWaves waves = new RolloutWaves(state, run, clock, guard, turn,
+                    new CanarySoak(state, balancer, guard, clock, pause), progress);
             Optional<ApplyFailure> failure = waves.roll(plan, open, outcomes);
             if (failure.isEmpty()) {
                 failure = hooks(plan, false, open, hooks);

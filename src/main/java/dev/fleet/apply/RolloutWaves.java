@@ -3,9 +3,13 @@ package dev.fleet.apply;
 import dev.fleet.apply.DropletFailure.StepFailed;
 import dev.fleet.desired.CanarySpec;
 import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.ImageSource;
+import dev.fleet.observed.RolloutIntent;
 import dev.fleet.desired.OnFailure;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -23,13 +27,18 @@ import java.util.Set;
 final class RolloutWaves {
 
     private final DesiredState state;
+    private final String run;
+    private final Clock clock;
     private final Executor.Guard guard;
     private final DropletTurn turn;
     private final CanarySoak soak;
     private final Progress progress;
 
-    RolloutWaves(DesiredState state, Executor.Guard guard, DropletTurn turn, CanarySoak soak, Progress progress) {
+    RolloutWaves(DesiredState state, String run, Clock clock, Executor.Guard guard, DropletTurn turn, CanarySoak soak,
+            Progress progress) {
         this.state = state;
+        this.run = run;
+        this.clock = clock;
         this.guard = guard;
         this.turn = turn;
         this.soak = soak;
@@ -58,7 +67,7 @@ final class RolloutWaves {
             failed = done.stream().filter(outcome -> !converged(outcome)
                     && outcome.result() != DropletOutcome.Result.SKIPPED).findFirst();
             if (i == 0 && failed.isEmpty() && plan.waves().canary().isPresent()) {
-                Optional<ApplyFailure> canary = soakCanary(plan, open, outcomes);
+                Optional<ApplyFailure> canary = soakCanary(plan, waves.getFirst(), open, outcomes);
                 if (canary.isPresent()) {
                     waves.subList(1, waves.size())
                             .forEach(wave -> wave.forEach(droplet -> outcomes.add(DropletTurn.skipped(droplet))));
@@ -87,14 +96,17 @@ final class RolloutWaves {
      * Soaks the first wave (every outcome so far), each canary's record gaining the soak's; when it
      * fails, takes the canaries back (unless the apply must stop at once).
      */
-    private Optional<ApplyFailure> soakCanary(Plan plan, Map<String, DropletSession> open,
+    private Optional<ApplyFailure> soakCanary(Plan plan, List<DropletPlan> firstWave, Map<String, DropletSession> open,
             List<DropletOutcome> outcomes) throws InterruptedException {
         Set<String> canaries = new LinkedHashSet<>();
         outcomes.forEach(outcome -> canaries.add(outcome.droplet()));
         CanarySpec canary = plan.waves().canary().orElseThrow();
         String what = CanarySoak.describe(canary);
         canaries.forEach(droplet -> progress.note(droplet, "the canary: " + what));
-        CanarySoak.Soaked soaked = soak.soak(canary, canaries, open);
+        Optional<String> unrecorded = recordSoak(firstWave, open);
+        CanarySoak.Soaked soaked = unrecorded.isPresent()
+                ? new CanarySoak.Soaked("not started", clock.instant(), Duration.ZERO, unrecorded)
+                : soak.soak(canary, canaries, open);
         for (int i = 0; i < outcomes.size(); i++) {
             DropletOutcome outcome = outcomes.get(i);
             List<StepRecord> steps = new ArrayList<>(outcome.steps());
@@ -106,13 +118,48 @@ final class RolloutWaves {
                     outcome.result(), steps, outcome.cause()));
         }
         if (soaked.failure().isEmpty()) {
+            firstWave.forEach(droplet -> endSoak(open.get(droplet.droplet())));
+        }
+        if (soaked.failure().isEmpty()) {
             return Optional.empty();
         }
-        if (guard.stopReason().isEmpty()) {
-            revert(plan, open, outcomes, new StepFailed("the canary's soak", soaked.failure().get()));
+        Optional<String> stop = guard.stopReason();
+        if (stop.isPresent()) {
+            // The apply must stop at once: the soak's intent stays on the canaries for the next one.
+            return Optional.of(new ApplyFailure.RolloutStopped(firstWave.getFirst().droplet(),
+                    DropletOutcome.Result.CONVERGED, Optional.of(new DropletFailure.Stopped("the canary's soak",
+                            Optional.empty(), stop.get())), false));
         }
+        revert(plan, open, outcomes, new StepFailed("the canary's soak", soaked.failure().get()));
         return Optional.of(new ApplyFailure.CanaryFailed(List.copyOf(canaries), soaked.failure().get(),
                 soaked.summary()));
+    }
+
+    /**
+     * Writes on each canary that it is in its soak, so that an apply that dies meanwhile leaves the
+     * next one enough to soak it again, or take it back.
+     *
+     * @return why it could not be written on one, if it could not
+     */
+    private Optional<String> recordSoak(List<DropletPlan> canaries, Map<String, DropletSession> open) {
+        for (DropletPlan canary : canaries) {
+            try {
+                open.get(canary.droplet()).recordIntent(new RolloutIntent(run, RolloutIntent.SOAK, RolloutIntent.FORWARD,
+                        canary.toDigest(), canary.fromImage().map(ImageSource::reference), canary.fromDigest(),
+                        clock.instant()));
+            } catch (ApplyException e) {
+                return Optional.of("the soak could not be recorded on " + canary.droplet() + ": " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void endSoak(DropletSession session) {
+        try {
+            session.endIntent(run, "SOAKED");
+        } catch (ApplyException e) {
+            // A soak intent beside a droplet in sync that the next apply finds soaks it again: no harm.
+        }
     }
 
     /**

@@ -29,4 +29,6 @@ public record RolloutIntent(
 
     public static final String FORWARD = "forward";
     public static final String ROLLBACK = "rollback";
+    /** The step of a canary watched in its soak, its turn done: an apply that died then left it soaking. */
+    public static final String SOAK = "soak";
 }

@@ -70,6 +70,7 @@ public final class Planner {
         List<String> reasons = new ArrayList<>();
 
         drift.balancerProblem().flatMap(balancer::refusalWhenUnreadable).ifPresent(reasons::add);
+        List<DropletPlan> soaks = new ArrayList<>();
         List<DropletPlan> down = new ArrayList<>();
         List<DropletPlan> inRotation = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
@@ -93,6 +94,10 @@ public final class Planner {
                 continue;
             }
             Optional<RolloutIntent> interrupted = intent(observed.get(spec.name()));
+            if (soaking(state, spec, d, interrupted)) {
+                soaks.add(resumedSoak(containers, spec, d, interrupted.get(), timing));
+                continue;
+            }
             boolean resumes = !changes(d) && interrupted.isPresent() && d.status() == DropletStatus.UNHEALTHY;
             Optional<DropletPlan> fronted = Optional.empty();
             if (resumes) {
@@ -121,7 +126,9 @@ public final class Planner {
             (servesTraffic(d) && !resumes ? inRotation : down).add(turn.orElseThrow());
         }
         overBudget(state, inRotation, downAndKept).ifPresent(reasons::add);
-        Plan plan = assemble(containers, down, inRotation, unchanged, balancer, deferred, downAndKept.size());
+        down.addAll(0, soaks);
+        Plan plan = assemble(containers, down, inRotation, unchanged, balancer, deferred, downAndKept.size(),
+                soaks.size());
         return reasons.isEmpty() ? new PlanOutcome.Ready(plan) : new PlanOutcome.Refused(reasons, plan);
     }
 
@@ -138,33 +145,18 @@ public final class Planner {
                 + (downAndKept.size() == 1 ? "it" : "them") + " back first, or raise rollout.max-unavailable");
     }
 
-    /**
-     * The rollout's expected duration: each wave's droplets in groups of as many as roll at once, a
-     * group as long as its longest turn.
-     */
-    private static Duration estimate(Waves waves, List<DropletPlan> droplets) {
-        Duration total = Duration.ZERO;
-        for (List<DropletPlan> wave : waves.split(droplets)) {
-            for (int from = 0; from < wave.size(); from += waves.parallel()) {
-                total = total.plus(wave.subList(from, Math.min(wave.size(), from + waves.parallel())).stream()
-                        .map(DropletPlan::estimate).max(Duration::compareTo).orElse(Duration.ZERO));
-            }
-        }
-        return total;
-    }
-
     /** The droplets out of rotation first, then those in it; every one's image pulled before any drain. */
     private static Plan assemble(Containers containers, List<DropletPlan> down, List<DropletPlan> inRotation,
-            List<String> unchanged, BalancerRules balancer, List<String> deferred, int alreadyOut) {
+            List<String> unchanged, BalancerRules balancer, List<String> deferred, int alreadyOut, int soaking) {
         DesiredState state = containers.state();
         List<DropletPlan> ordered = new ArrayList<>(down);
         ordered.addAll(inRotation);
         List<PlannedHook> hooks = Hooked.hooks(containers, ordered);
         List<Step> preflight = new ArrayList<>(ordered.stream().flatMap(p -> pulls(state, p).stream()).toList());
         preflight.addAll(Hooked.pulls(hooks, preflight));
-        Waves waves = Waves.of(state.rollout(), ordered.size(), alreadyOut);
+        Waves waves = Waves.of(state.rollout(), ordered.size(), alreadyOut, soaking);
         return new Plan(state.service().name(), state.revision(), preflight, ordered, unchanged,
-                estimate(waves, ordered), balancer, deferred, hooks, waves);
+                waves.estimate(ordered), balancer, deferred, hooks, waves);
     }
 
     /**
@@ -232,6 +224,22 @@ public final class Planner {
         steps.add(new Step.PruneImages(name, state.service().name(), state.desiredImage(spec), state.rollout().keepImages()));
         return new DropletPlan(name, drift.status() + ": " + drift.reason() + source.note(), source.digest(), source.image(),
                 desired, steps, rollback(containers, name, source, timing), true, timing.perDroplet());
+    }
+
+    /** Whether the droplet is a canary, in sync, that an apply which died left in its soak. */
+    private static boolean soaking(DesiredState state, DropletSpec spec, DropletDrift drift,
+            Optional<RolloutIntent> intent) {
+        return state.rollout().canary().isPresent() && drift.status() == DropletStatus.IN_SYNC && intent.filter(i ->
+                i.step().equals(RolloutIntent.SOAK) && i.toDigest().equals(state.desiredImage(spec).digest())).isPresent();
+    }
+
+    /** Such a canary: nothing to do but soak it again, and its way back is to what it ran before that apply. */
+    private static DropletPlan resumedSoak(Containers containers, DropletSpec spec, DropletDrift drift,
+            RolloutIntent intent, BalancerTiming timing) {
+        RollbackSource source = new RollbackSource(true, intent.fromImage().map(ImageSource::fromReference),
+                intent.fromDigest(), "; run " + intent.run() + " did not finish its canary's soak here: soaked again");
+        return new DropletPlan(spec.name(), drift.status() + source.note(), source.digest(), source.image(),
+                intent.toDigest(), List.of(), rollback(containers, spec.name(), source, timing), true, Duration.ZERO);
     }
 
     /**

@@ -166,7 +166,7 @@ class ExecutorTest {
 
         ApplyResult result = executor(state).apply(plan);
 
-        assertThat(balancer.met.getCount()).as("d2 and d3 drained side by side").isZero();
+        assertThat(balancer.met.getCount()).as("d2 and d3 out of rotation side by side").isZero();
         assertThat(result.succeeded()).as(FailureText.of(result).orElse("")).isTrue();
         assertThat(result.droplets()).extracting(DropletOutcome::droplet)
                 .containsExactly("d1", "d2", "d3", "d4", "d5", "d6");
@@ -287,6 +287,40 @@ class ExecutorTest {
                 .endsWith("it went back to what it ran before, and no other droplet was touched"));
         assertThat(FailureText.of(result.droplets().getFirst())).hasValueSatisfying(f -> assertThat(f)
                 .startsWith("the canary's soak failed: its share").endsWith("rolled back to 111111111111"));
+    }
+
+    @Test
+    void aCanaryLeftInItsSoakByADeadApplyIsSoakedAgainByTheNextBeforeAnyOtherDropletMoves() throws Exception {
+        DropletSpec[] three = IntStream.rangeClosed(1, 3).mapToObj(i -> droplet("d" + i)).toArray(DropletSpec[]::new);
+        DesiredState state = canary(new CanarySpec(Duration.ofSeconds(10), 0.01, 20), three);
+        IntStream.rangeClosed(1, 3).forEach(i -> runningOld("d" + i));
+        IntStream.rangeClosed(1, 3).forEach(i -> balancer.perLook.put("d" + i, new long[] {10, 0}));
+        // The first apply dies once the canary's soak is under way (the guard stands for the kill).
+        Executor.Guard killedInTheSoak = () -> droplets.get("d1").intent
+                .filter(i -> i.step().equals(RolloutIntent.SOAK)).map(i -> "killed");
+        ApplyResult killed = new Executor(state, "run1", killedInTheSoak, this::open, balancer, clock, clock::advance,
+                Progress.NONE).apply(plan(state));
+        assertThat(FailureText.of(killed)).hasValueSatisfying(f -> assertThat(f)
+                .startsWith("d1: stopped before \"the canary's soak\": killed"));
+        assertThat(killed.droplets().getFirst().result()).isEqualTo(DropletOutcome.Result.CONVERGED);
+        assertThat(droplets.get("d1").intent).get().extracting(RolloutIntent::step).isEqualTo(RolloutIntent.SOAK);
+        assertThat(actionsOf("d2")).containsExactly("d2 pull " + NEW_IMAGE);
+
+        Plan resumed = replan(state, "run2");
+
+        assertThat(resumed.droplets()).extracting(DropletPlan::droplet).containsExactly("d1", "d2", "d3");
+        assertThat(resumed.waves().sizes().getFirst()).isEqualTo(1);
+        assertThat(resumed.waves().canary()).isPresent();
+        assertThat(resumed.droplets().getFirst().steps()).isEmpty();
+        assertThat(resumed.droplets().getFirst().fromDigest()).contains(V1);
+        ApplyResult finished = new Executor(state, "run2", Executor.Guard.NEVER, this::open, balancer, clock,
+                clock::advance, Progress.NONE).apply(resumed);
+
+        assertThat(finished.succeeded()).as(FailureText.of(finished).orElse("")).isTrue();
+        assertThat(finished.droplets().getFirst().steps()).singleElement().extracting(StepRecord::description)
+                .asString().startsWith("soak 10s");
+        assertThat(droplets.get("d1").intent).isEmpty();
+        assertThat(replan(state, "run3").isEmpty()).as("a third apply has nothing to do").isTrue();
     }
 
     private static DesiredState canary(CanarySpec canary, DropletSpec... droplets) {
@@ -1188,20 +1222,12 @@ class ExecutorTest {
             return Optional.of(Map.copyOf(counted));
         }
 
-        /** Droplets whose drains wait for each other, to prove they are in their turns at once. */
+        /** Droplets whose returns to rotation wait for each other, to prove they are in their turns at once. */
         final Set<String> meet = ConcurrentHashMap.newKeySet();
         final CountDownLatch met = new CountDownLatch(2);
 
         @Override
         public void drain(DropletSpec droplet, DropletSession session) throws ApplyException {
-            if (meet.contains(droplet.name())) {
-                met.countDown();
-                try {
-                    met.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
             log(droplet.name(), "drain");
             if (drainFailures.containsKey(droplet.name())) {
                 throw new ApplyException(drainFailures.get(droplet.name()));
@@ -1223,6 +1249,15 @@ class ExecutorTest {
 
         @Override
         public void undrain(DropletSpec droplet, DropletSession session) throws ApplyException {
+            if (meet.contains(droplet.name())) {
+                // Neither comes back before both are out: they were out at once, or this waits in vain.
+                met.countDown();
+                try {
+                    met.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             log(droplet.name(), "undrain");
             if (undrainFailures.containsKey(droplet.name())) {
                 throw new ApplyException(undrainFailures.get(droplet.name()));
