@@ -55,7 +55,7 @@ final class DropletTurn {
     /**
      * Takes a droplet whose turn {@code converged} back to what it ran before it, by the plan's
      * rollback steps: a fleet-wide revert after a post-deploy hook failed, or another droplet did.
-     * Its intent is recorded and ended as in any turn.
+     * Its intent is recorded and ended as in any turn, and the guard asked before each step.
      *
      * @param why what failed elsewhere, the cause its outcome gives
      */
@@ -64,6 +64,12 @@ final class DropletTurn {
         List<StepRecord> records = new ArrayList<>(converged.steps());
         List<Step> rollback = plan.rollback();
         for (int i = 0; i < rollback.size(); i++) {
+            Optional<String> stop = guard.stopReason();
+            if (stop.isPresent()) {
+                // The lock is lost: another apply may be at work; this droplet's intent tells it where this stopped.
+                return failed(plan, records, new DropletFailure.Stopped(describe(rollback.get(i)), Optional.of(why),
+                        stop.get()));
+            }
             StepRecord record = actions.perform(plan, rollback.get(i), plan.steps().size() + i, RolloutIntent.ROLLBACK,
                     session);
             records.add(record);

@@ -83,13 +83,17 @@ final class RolloutWaves {
         boolean revert = state.rollout().onFailure() == OnFailure.REVERT && guard.stopReason().isEmpty()
                 && outcomes.stream().anyMatch(RolloutWaves::converged);
         if (revert) {
-            revert(plan, open, outcomes, new StepFailed(first.droplet() + "'s turn", switch (first.result()) {
-                case ROLLED_BACK -> "its new container failed and it was rolled back";
-                case RESTORED -> "it could not be drained and was put back unchanged";
-                default -> "it was left out of rotation";
-            }));
+            revert(plan, open, outcomes, new StepFailed(first.droplet() + "'s turn", howItEnded(first.result())));
         }
         return new ApplyFailure.RolloutStopped(first.droplet(), first.result(), first.cause(), revert);
+    }
+
+    private static String howItEnded(DropletOutcome.Result result) {
+        return switch (result) {
+            case ROLLED_BACK -> "its new container failed and it was rolled back";
+            case RESTORED -> "it could not be drained and was put back unchanged";
+            default -> "it was left out of rotation";
+        };
     }
 
     /**
@@ -107,20 +111,9 @@ final class RolloutWaves {
         CanarySoak.Soaked soaked = unrecorded.isPresent()
                 ? new CanarySoak.Soaked("not started", clock.instant(), Duration.ZERO, unrecorded)
                 : soak.soak(canary, canaries, open);
-        for (int i = 0; i < outcomes.size(); i++) {
-            DropletOutcome outcome = outcomes.get(i);
-            List<StepRecord> steps = new ArrayList<>(outcome.steps());
-            StepRecord record = new StepRecord(outcome.droplet(), what + "; " + soaked.summary(),
-                    soaked.started(), soaked.took(), soaked.failure());
-            steps.add(record);
-            progress.finished(record);
-            outcomes.set(i, new DropletOutcome(outcome.droplet(), outcome.fromDigest(), outcome.toDigest(),
-                    outcome.result(), steps, outcome.cause()));
-        }
+        recordSoaked(outcomes, what, soaked);
         if (soaked.failure().isEmpty()) {
             firstWave.forEach(droplet -> endSoak(open.get(droplet.droplet())));
-        }
-        if (soaked.failure().isEmpty()) {
             return Optional.empty();
         }
         Optional<String> stop = guard.stopReason();
@@ -133,6 +126,20 @@ final class RolloutWaves {
         revert(plan, open, outcomes, new StepFailed("the canary's soak", soaked.failure().get()));
         return Optional.of(new ApplyFailure.CanaryFailed(List.copyOf(canaries), soaked.failure().get(),
                 soaked.summary()));
+    }
+
+    /** Adds the soak's record to each canary's outcome (every outcome so far), and reports it. */
+    private void recordSoaked(List<DropletOutcome> outcomes, String what, CanarySoak.Soaked soaked) {
+        for (int i = 0; i < outcomes.size(); i++) {
+            DropletOutcome outcome = outcomes.get(i);
+            List<StepRecord> steps = new ArrayList<>(outcome.steps());
+            StepRecord record = new StepRecord(outcome.droplet(), what + "; " + soaked.summary(),
+                    soaked.started(), soaked.took(), soaked.failure());
+            steps.add(record);
+            progress.finished(record);
+            outcomes.set(i, new DropletOutcome(outcome.droplet(), outcome.fromDigest(), outcome.toDigest(),
+                    outcome.result(), steps, outcome.cause()));
+        }
     }
 
     /**

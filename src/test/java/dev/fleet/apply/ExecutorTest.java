@@ -226,6 +226,25 @@ class ExecutorTest {
     }
 
     @Test
+    void aFleetWideRevertStopsAtOnceWhenTheApplyLosesItsLock() throws Exception {
+        DesiredState state = inWaves(1, OnFailure.REVERT, List.of(WaveSize.droplets(1), WaveSize.share(100)),
+                droplet("d1"), droplet("d2"), droplet("d3"));
+        List.of("d1", "d2", "d3").forEach(this::runningOld);
+        droplets.get("d3").startFailures.put(NEW_IMAGE, "no space left on device");
+        Executor.Guard lostInTheRevert = () -> droplets.get("d2").intents.stream()
+                .anyMatch(i -> i.phase().equals(RolloutIntent.ROLLBACK)) ? Optional.of("lease lost") : Optional.empty();
+
+        ApplyResult result = new Executor(state, "run1", lostInTheRevert, this::open, balancer, clock, clock::advance,
+                Progress.NONE).apply(plan(state));
+
+        assertThat(result.droplets()).extracting(DropletOutcome::result).containsExactly(
+                DropletOutcome.Result.CONVERGED, DropletOutcome.Result.FAILED, DropletOutcome.Result.ROLLED_BACK);
+        assertThat(FailureText.of(result.droplets().get(1))).hasValueSatisfying(f -> assertThat(f)
+                .startsWith("stopped before").contains("lease lost"));
+        assertThat(actionsOf("d2")).endsWith("d2 drain");
+    }
+
+    @Test
     void withOnFailureStopTheDropletsAlreadyMovedStayOnTheNewVersion() throws Exception {
         DesiredState state = inWaves(1, OnFailure.STOP, List.of(WaveSize.droplets(1), WaveSize.share(100)),
                 droplet("d1"), droplet("d2"), droplet("d3"));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.lab.Figures;
 import dev.fleet.lab.Lab;
-import dev.fleet.lab.LabDroplet;
 import dev.fleet.lab.LabExtension;
 import dev.fleet.lab.LoadRun;
 import dev.fleet.lab.RotationSampler;
@@ -81,7 +80,7 @@ class CrashIT {
                 if (second.stdout().contains("CONVERGED")) {
                     resumedWork++;
                 }
-                assertConverged(target, where);
+                Converged.assertConverged(lab(), target, where);
                 runs.add(where);
                 current = target;
             }
@@ -106,19 +105,6 @@ class CrashIT {
             figures.put("longestGapMillis", load.longestGapMillis());
             Figures.write("crash", figures);
         }
-    }
-
-    /** Every droplet runs exactly one container, the app's, on the target image, and HAProxy has it UP. */
-    private static void assertConverged(String target, String where) {
-        String digest = lab().env(target).substring(lab().env(target).indexOf('@') + 1);
-        for (LabDroplet droplet : lab().droplets()) {
-            String containers = lab().dockerOn(droplet, "ps", "-a", "--format",
-                    "{{.Names}} {{.State}} {{.Label \"fleet.digest\"}}").output().strip();
-            assertThat(containers).as("%s's containers after the kill %s", droplet.name(), where)
-                    .isEqualTo("demo running " + digest);
-        }
-        assertThat(lab().balancerStates()).as("HAProxy after the kill %s", where).allSatisfy((server, status) ->
-                assertThat(status).startsWith("UP"));
     }
 
     private static void awaitFinishedSteps(FleetProcess.Running apply, int steps) {
