@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.transport.DockerHttpClient;
@@ -54,12 +53,7 @@ public final class DropletConnection implements Closeable {
         this.ssh = ssh;
         this.callTimeout = callTimeout;
         this.transport = new DialStdioHttpClient(ssh, callTimeout);
-        // The host is only a placeholder: every request goes through a dial-stdio channel, which
-        // reaches the engine's socket on the droplet.
-        var config = new DefaultDockerClientConfig.Builder()
-                .withDockerHost("unix:///var/run/docker.sock")
-                .withApiVersion(API_VERSION)
-                .build();
+        var config = SharedClientConfig.get();
         this.docker = DockerClientImpl.getInstance(config, transport);
         this.json = config.getObjectMapper();
     }
