@@ -44,7 +44,8 @@ final class CanaryJudge {
                 + " failed (" + percent(others.failedShare()) + ")";
     }
 
-    private static String percent(double share) {
+    /** A share as a percentage with two decimals ("1.00%"). */
+    static String percent(double share) {
         return String.format(Locale.ROOT, "%.2f%%", share * 100);
     }
 }

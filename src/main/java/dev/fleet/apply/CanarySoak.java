@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -81,8 +80,8 @@ public final class CanarySoak {
     /** How the soak reads, for the plan and the record. */
     public static String describe(CanarySpec canary) {
         return "soak " + Durations.setting(canary.soak()) + ": the canary's health every probe, and its failed"
-                + " requests no more than " + String.format(Locale.ROOT, "%.2f", canary.maxErrorRate() * 100)
-                + "% above the others' (at least " + canary.minRequests() + " requests)";
+                + " requests no more than " + CanaryJudge.percent(canary.maxErrorRate())
+                + " above the others' (at least " + canary.minRequests() + " requests)";
     }
 
     private Optional<String> health(Set<String> canaries, Map<String, DropletSession> sessions) {

@@ -48,10 +48,11 @@ final class RolloutSection {
             Optional<Integer> keepImages = rollout.optional("keep-images").map(f -> f.integer(1, 100))
                     .orElse(Optional.of(RolloutPolicy.DEFAULT_KEEP_IMAGES));
             Optional<List<WaveSize>> waves = WavesField.read(rollout.optional("waves"));
-            Optional<OnFailure> onFailure = WavesField.onFailure(rollout.optional("on-failure"),
-                    waves.filter(w -> !w.isEmpty()).isPresent(), autoRollback);
-            Optional<Optional<CanarySpec>> canary = CanaryField.read(rollout.optional("canary"),
-                    waves.filter(w -> !w.isEmpty()).isPresent(), autoRollback);
+            boolean inWaves = waves.filter(w -> !w.isEmpty()).isPresent();
+            Optional<OnFailure> onFailure = WavesField.onFailure(rollout.optional("on-failure"), inWaves,
+                    autoRollback);
+            Optional<Optional<CanarySpec>> canary = CanaryField.read(rollout.optional("canary"), inWaves,
+                    autoRollback);
             return Sections.allPresent(maxUnavailable, strategy, keepImages, waves, onFailure, canary)
                     ? Optional.of(new RolloutPolicy(maxUnavailable.get(), autoRollback, minHealthyTime, healthTimeout,
                             strategy.get(), keepImages.get(), waves.get(), onFailure.get(), canary.get()))
