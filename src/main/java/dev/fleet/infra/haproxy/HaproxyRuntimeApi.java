@@ -12,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -93,41 +91,26 @@ public final class HaproxyRuntimeApi {
         return ServerCounts.parse(execute("show stat"), backend);
     }
 
-    /** Reads {@code show stat}'s CSV by its header, so that column changes between versions do no harm. */
+    /** Each server of {@code backend}'s state, from {@code show stat}. */
     static Map<String, ServerState> parseServers(String csv, String backend) throws IOException {
-        String[] lines = csv.split("\n");
-        if (lines.length == 0 || !lines[0].startsWith("# ")) {
-            throw new IOException("unexpected answer to 'show stat': " + firstLine(csv));
-        }
-        List<String> header = Arrays.asList(lines[0].substring(2).split(",", -1));
-        int proxy = header.indexOf("pxname");
-        int server = header.indexOf("svname");
-        int status = header.indexOf("status");
-        int sessions = header.indexOf("scur");
-        if (proxy < 0 || server < 0 || status < 0 || sessions < 0) {
+        ShowStat stat = ShowStat.parse(csv);
+        int status = stat.column("status");
+        int sessions = stat.column("scur");
+        if (stat.column("pxname") < 0 || stat.column("svname") < 0 || status < 0 || sessions < 0) {
             throw new IOException("'show stat' lacks the pxname, svname, status or scur column");
         }
-        Map<String, ServerState> servers = new LinkedHashMap<>();
-        boolean backendSeen = false;
-        for (String line : Arrays.asList(lines).subList(1, lines.length)) {
-            String[] fields = line.split(",", -1);
-            if (fields.length <= Math.max(status, sessions) || !fields[proxy].equals(backend)) {
-                continue;
-            }
-            backendSeen = true;
-            if (!fields[server].equals("BACKEND") && !fields[server].equals("FRONTEND")) {
-                int current = fields[sessions].isEmpty() ? 0 : Integer.parseInt(fields[sessions]);
-                servers.put(fields[server], new ServerState(fields[status], current));
-            }
-        }
-        if (!backendSeen) {
+        int last = Math.max(status, sessions);
+        if (!stat.hasBackend(backend, last)) {
             throw new IOException("HAProxy has no backend named '" + backend + "'");
         }
+        Map<String, ServerState> servers = new LinkedHashMap<>();
+        for (Map.Entry<String, String[]> server : stat.servers(backend).entrySet()) {
+            String[] fields = server.getValue();
+            if (fields.length > last) {
+                int current = fields[sessions].isEmpty() ? 0 : Integer.parseInt(fields[sessions]);
+                servers.put(server.getKey(), new ServerState(fields[status], current));
+            }
+        }
         return servers;
-    }
-
-    private static String firstLine(String text) {
-        String line = text.lines().findFirst().orElse("").strip();
-        return line.isEmpty() ? "(nothing)" : line;
     }
 }

@@ -19,34 +19,27 @@ public record ServerCounts(long requests, long failed) {
     private static final List<String> ANSWERS =
             List.of("hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other");
 
-    /** Each server of {@code backend} by name, from {@code show stat}'s CSV, read by its header. */
+    /** Each server of {@code backend} by name, from {@code show stat}'s CSV. */
     static Map<String, ServerCounts> parse(String csv, String backend) throws IOException {
-        String[] lines = csv.split("\n");
-        if (lines.length == 0 || !lines[0].startsWith("# ")) {
-            throw new IOException("unexpected answer to 'show stat': " + lines[0]);
-        }
-        List<String> header = Arrays.asList(lines[0].substring(2).split(",", -1));
-        int proxy = header.indexOf("pxname");
-        int server = header.indexOf("svname");
-        int[] answers = ANSWERS.stream().mapToInt(header::indexOf).toArray();
-        int fiveHundreds = header.indexOf("hrsp_5xx");
-        int connectionErrors = header.indexOf("econ");
-        int responseErrors = header.indexOf("eresp");
-        if (proxy < 0 || server < 0 || Arrays.stream(answers).anyMatch(i -> i < 0) || connectionErrors < 0
-                || responseErrors < 0) {
+        ShowStat stat = ShowStat.parse(csv);
+        int[] answers = ANSWERS.stream().mapToInt(stat::column).toArray();
+        int fiveHundreds = stat.column("hrsp_5xx");
+        int connectionErrors = stat.column("econ");
+        int responseErrors = stat.column("eresp");
+        if (stat.column("pxname") < 0 || stat.column("svname") < 0 || Arrays.stream(answers).anyMatch(i -> i < 0)
+                || connectionErrors < 0 || responseErrors < 0) {
             throw new IOException("'show stat' lacks the columns of answers by status, econ or eresp: is the backend"
                     + " in mode http?");
         }
         Map<String, ServerCounts> servers = new LinkedHashMap<>();
-        for (String line : Arrays.asList(lines).subList(1, lines.length)) {
-            String[] fields = line.split(",", -1);
-            if (fields.length < header.size() || !fields[proxy].equals(backend) || fields[server].equals("BACKEND")
-                    || fields[server].equals("FRONTEND")) {
+        for (Map.Entry<String, String[]> server : stat.servers(backend).entrySet()) {
+            String[] fields = server.getValue();
+            if (fields.length < stat.columns()) {
                 continue;
             }
             long answered = Arrays.stream(answers).mapToLong(i -> count(fields[i])).sum();
             long unconnected = count(fields[connectionErrors]);
-            servers.put(fields[server], new ServerCounts(answered + unconnected,
+            servers.put(server.getKey(), new ServerCounts(answered + unconnected,
                     count(fields[fiveHundreds]) + unconnected + count(fields[responseErrors])));
         }
         return servers;

@@ -3,6 +3,7 @@ package dev.fleet.infra.haproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleet.observed.BalancerObservation.ServerState;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -11,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,5 +59,30 @@ class HaproxyRuntimeApiTest {
 
         assertThatThrownBy(() -> api.execute("show stat")).isInstanceOf(IOException.class)
                 .hasMessageContaining("answered 'show stat' with more than 4 MiB");
+    }
+
+    @Test
+    void serversAreReadByTheHeaderFromTheirBackendOnly() throws IOException {
+        String csv = "# pxname,svname,qcur,scur,status\n"
+                + "web,FRONTEND,,4,OPEN\n"
+                + "droplets,droplet-1,0,2,UP\n"
+                + "droplets,droplet-2,0,,DRAIN\n"
+                + "droplets,BACKEND,0,2,UP\n"
+                + "other,droplet-1,0,9,DOWN\n";
+
+        assertThat(HaproxyRuntimeApi.parseServers(csv, "droplets")).containsExactly(
+                Map.entry("droplet-1", new ServerState("UP", 2)), Map.entry("droplet-2", new ServerState("DRAIN", 0)));
+    }
+
+    @Test
+    void anUnknownBackendAMissingColumnOrAnotherAnswerIsAClearError() {
+        String csv = "# pxname,svname,scur,status\nother,s1,0,UP\n";
+
+        assertThatThrownBy(() -> HaproxyRuntimeApi.parseServers(csv, "droplets")).isInstanceOf(IOException.class)
+                .hasMessage("HAProxy has no backend named 'droplets'");
+        assertThatThrownBy(() -> HaproxyRuntimeApi.parseServers("# pxname,svname,status\n", "droplets"))
+                .hasMessage("'show stat' lacks the pxname, svname, status or scur column");
+        assertThatThrownBy(() -> HaproxyRuntimeApi.parseServers("Unknown command.\n", "droplets"))
+                .hasMessage("unexpected answer to 'show stat': Unknown command.");
     }
 }
