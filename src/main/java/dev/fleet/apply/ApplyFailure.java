@@ -23,19 +23,37 @@ public sealed interface ApplyFailure {
     }
 
     /**
+     * How taking back the droplets an apply moved went: a revert can itself fail on a droplet, or be
+     * cut short when the apply must stop, and the report must not say the fleet is on one version then.
+     *
+     * @param notBack the droplets it was to take back that are not on what they ran before, each as
+     *                its outcome says; empty when every one went back
+     */
+    record Revert(List<String> notBack) {
+
+        public Revert {
+            notBack = List.copyOf(notBack);
+        }
+
+        public boolean complete() {
+            return notBack.isEmpty();
+        }
+    }
+
+    /**
      * A droplet did not converge, so the droplets after it were not touched.
      *
-     * @param result   how the droplet's turn ended
-     * @param failure  why, when known
-     * @param reverted whether the droplets this apply had already moved were taken back for it
-     *                 (rollout.on-failure: revert), each as its outcome says
+     * @param result  how the droplet's turn ended
+     * @param failure why, when known
+     * @param revert  how the droplets this apply had already moved were taken back for it
+     *                (rollout.on-failure: revert), when they were
      */
     record RolloutStopped(String droplet, DropletOutcome.Result result, Optional<DropletFailure> failure,
-            boolean reverted) implements ApplyFailure {
+            Optional<Revert> revert) implements ApplyFailure {
 
         /** A stop that left the droplets already moved where they are. */
         public RolloutStopped(String droplet, DropletOutcome.Result result, Optional<DropletFailure> failure) {
-            this(droplet, result, failure, false);
+            this(droplet, result, failure, Optional.empty());
         }
     }
 
@@ -46,8 +64,9 @@ public sealed interface ApplyFailure {
      * @param droplets the canaries
      * @param reason   why the soak failed
      * @param counted  what the balancer counted over the soak, in words
+     * @param revert   how the canaries were taken back
      */
-    record CanaryFailed(List<String> droplets, String reason, String counted) implements ApplyFailure {
+    record CanaryFailed(List<String> droplets, String reason, String counted, Revert revert) implements ApplyFailure {
 
         public CanaryFailed {
             droplets = List.copyOf(droplets);
@@ -59,8 +78,8 @@ public sealed interface ApplyFailure {
      * every droplet converged.
      *
      * @param hook     how it went
-     * @param reverted whether the droplets this apply moved were rolled back for it (a post-deploy
-     *                 hook with rollback-on-failure), each as its outcome says
+     * @param revert how the droplets this apply moved were rolled back for it, when they were (a
+     *               post-deploy hook with rollback-on-failure)
      */
-    record HookFailed(HookOutcome hook, boolean reverted) implements ApplyFailure {}
+    record HookFailed(HookOutcome hook, Optional<Revert> revert) implements ApplyFailure {}
 }

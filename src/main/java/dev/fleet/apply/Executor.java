@@ -101,8 +101,10 @@ public final class Executor {
             Optional<ApplyFailure> failure = waves.roll(plan, open, outcomes);
             if (failure.isEmpty()) {
                 failure = hooks(plan, false, open, hooks);
-                if (failure.isPresent() && ((ApplyFailure.HookFailed) failure.get()).reverted()) {
-                    waves.revert(plan, open, outcomes, new StepFailed("the post-deploy hook", "failed"));
+                if (failure.isPresent() && failure.get() instanceof ApplyFailure.HookFailed failed
+                        && failed.hook().hook().rollbackOnFailure()) {
+                    failure = Optional.of(new ApplyFailure.HookFailed(failed.hook(), Optional.of(
+                            waves.revert(plan, open, outcomes, new StepFailed("the post-deploy hook", "failed")))));
                 }
             }
             return new ApplyResult(started, since(started), pulls, outcomes, failure, hooks);
@@ -127,12 +129,12 @@ public final class Executor {
             if (stop.isPresent()) {
                 HookOutcome stopped = new HookOutcome(hook, Optional.empty(), false, "not run: " + stop.get());
                 outcomes.add(stopped);
-                return Optional.of(new ApplyFailure.HookFailed(stopped, false));
+                return Optional.of(new ApplyFailure.HookFailed(stopped, Optional.empty()));
             }
             HookOutcome outcome = runner.run(hook, open.get(hook.droplet()));
             outcomes.add(outcome);
             if (!outcome.succeeded()) {
-                return Optional.of(new ApplyFailure.HookFailed(outcome, hook.rollbackOnFailure()));
+                return Optional.of(new ApplyFailure.HookFailed(outcome, Optional.empty()));
             }
         }
         return Optional.empty();

@@ -82,10 +82,11 @@ final class RolloutWaves {
             DropletOutcome first) throws InterruptedException {
         boolean revert = state.rollout().onFailure() == OnFailure.REVERT && guard.stopReason().isEmpty()
                 && outcomes.stream().anyMatch(RolloutWaves::converged);
-        if (revert) {
-            revert(plan, open, outcomes, new StepFailed(first.droplet() + "'s turn", howItEnded(first.result())));
-        }
-        return new ApplyFailure.RolloutStopped(first.droplet(), first.result(), first.cause(), revert);
+        Optional<ApplyFailure.Revert> reverted = revert
+                ? Optional.of(revert(plan, open, outcomes,
+                        new StepFailed(first.droplet() + "'s turn", howItEnded(first.result()))))
+                : Optional.empty();
+        return new ApplyFailure.RolloutStopped(first.droplet(), first.result(), first.cause(), reverted);
     }
 
     private static String howItEnded(DropletOutcome.Result result) {
@@ -121,11 +122,12 @@ final class RolloutWaves {
             // The apply must stop at once: the soak's intent stays on the canaries for the next one.
             return Optional.of(new ApplyFailure.RolloutStopped(firstWave.getFirst().droplet(),
                     DropletOutcome.Result.CONVERGED, Optional.of(new DropletFailure.Stopped("the canary's soak",
-                            Optional.empty(), stop.get())), false));
+                            Optional.empty(), stop.get()))));
         }
-        revert(plan, open, outcomes, new StepFailed("the canary's soak", soaked.failure().get()));
+        ApplyFailure.Revert reverted = revert(plan, open, outcomes,
+                new StepFailed("the canary's soak", soaked.failure().get()));
         return Optional.of(new ApplyFailure.CanaryFailed(List.copyOf(canaries), soaked.failure().get(),
-                soaked.summary()));
+                soaked.summary(), reverted));
     }
 
     /** Adds the soak's record to each canary's outcome (every outcome so far), and reports it. */
@@ -173,8 +175,10 @@ final class RolloutWaves {
      * Every droplet this apply moved goes back to what it ran before, last moved first, each through
      * its own drain-safe rollback steps, as many at once as the plan rolls; a droplet whose revert
      * fails stops the others from starting theirs.
+     *
+     * @return which of them are not back
      */
-    void revert(Plan plan, Map<String, DropletSession> open, List<DropletOutcome> outcomes, StepFailed why)
+    ApplyFailure.Revert revert(Plan plan, Map<String, DropletSession> open, List<DropletOutcome> outcomes, StepFailed why)
             throws InterruptedException {
         Map<String, Integer> index = new HashMap<>();
         List<DropletPlan> moved = new ArrayList<>();
@@ -188,11 +192,16 @@ final class RolloutWaves {
             int i = index.get(droplet.droplet());
             return turn.revert(droplet, open.get(droplet.droplet()), outcomes.get(i), why);
         }, outcome -> outcome.result() == DropletOutcome.Result.ROLLED_BACK);
+        List<String> notBack = new ArrayList<>();
         for (DropletOutcome outcome : reverted) {
             if (outcome.result() != DropletOutcome.Result.SKIPPED) {
                 outcomes.set(index.get(outcome.droplet()), outcome);
             }
+            if (outcome.result() != DropletOutcome.Result.ROLLED_BACK) {
+                notBack.add(outcome.droplet());
+            }
         }
+        return new ApplyFailure.Revert(notBack);
     }
 
     static boolean converged(DropletOutcome outcome) {

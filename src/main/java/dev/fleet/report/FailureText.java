@@ -28,16 +28,21 @@ public final class FailureText {
             case ApplyFailure.PreflightFailed p -> "preflight failed, nothing was drained: " + p.problems().stream()
                     .map(problem -> problem.droplet() + ": " + problem.reason()).collect(Collectors.joining("; "));
             case ApplyFailure.RolloutStopped s -> s.droplet() + ": "
-                    + s.failure().map(FailureText::text).orElse(s.result().toString())
-                    + (s.reverted() ? "; the rollout stopped, and every droplet it had moved went back to what it"
-                            + " ran before (rollout.on-failure: revert)"
-                            : "; the rollout stopped, the droplets after it were not touched");
+                    + s.failure().map(FailureText::text).orElse(s.result().toString()) + s.revert()
+                            .map(r -> r.complete() ? "; the rollout stopped, and every droplet it had moved went back"
+                                    + " to what it ran before (rollout.on-failure: revert)"
+                                    : "; the rollout stopped, and taking back the droplets it had moved"
+                                            + " (rollout.on-failure: revert) did not finish: " + notBack(r))
+                            .orElse("; the rollout stopped, the droplets after it were not touched");
             case ApplyFailure.CanaryFailed c -> "the canary (" + String.join(", ", c.droplets()) + ") failed its soak: "
-                    + c.reason() + " (" + c.counted() + "); it went back to what it ran before, and no other droplet"
-                    + " was touched";
+                    + c.reason() + " (" + c.counted() + "); " + (c.revert().complete()
+                            ? "it went back to what it ran before" : "taking it back did not finish: " + notBack(c.revert()))
+                    + ", and no other droplet was touched";
             case ApplyFailure.HookFailed h -> "the " + h.hook().line() + (h.hook().hook().preDeploy()
-                    ? "; nothing was drained" : h.reverted() ? "; every droplet this apply moved was rolled back"
-                            : "; the droplets stay on the new version (rollback-on-failure is off)")
+                    ? "; nothing was drained" : h.revert().map(r -> r.complete()
+                            ? "; every droplet this apply moved was rolled back"
+                            : "; rolling back the droplets this apply moved did not finish: " + notBack(r))
+                            .orElse("; the droplets stay on the new version (rollback-on-failure is off)"))
                     + h.hook().outputTail(2_000).lines().reduce("", (a, b) -> a + "\n    | " + b);
         };
     }
@@ -69,6 +74,14 @@ public final class FailureText {
 
     private static String text(DropletFailure.StepFailed failed) {
         return failed.step() + " failed: " + failed.reason();
+    }
+
+    /** A revert that did not finish leaves the fleet on two versions: say which droplets, not "all went back". */
+    private static String notBack(ApplyFailure.Revert revert) {
+        boolean one = revert.notBack().size() == 1;
+        return String.join(", ", revert.notBack()) + (one ? " is not back on what it ran before (its outcome says"
+                : " are not back on what they ran before (each one's outcome says") + " where it stands), so the"
+                + " fleet runs two versions until the next apply";
     }
 
     private static String previous(Optional<String> digest) {

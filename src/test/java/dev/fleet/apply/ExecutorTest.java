@@ -242,6 +242,10 @@ class ExecutorTest {
         assertThat(FailureText.of(result.droplets().get(1))).hasValueSatisfying(f -> assertThat(f)
                 .startsWith("stopped before").contains("lease lost"));
         assertThat(actionsOf("d2")).endsWith("d2 drain");
+        assertThat(FailureText.of(result)).hasValueSatisfying(f -> assertThat(f).endsWith("the rollout stopped, and"
+                + " taking back the droplets it had moved (rollout.on-failure: revert) did not finish: d2, d1 are not"
+                + " back on what they ran before (each one's outcome says where it stands), so the fleet runs two"
+                + " versions until the next apply"));
     }
 
     @Test

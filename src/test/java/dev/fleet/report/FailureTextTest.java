@@ -67,4 +67,23 @@ class FailureTextTest {
                 Optional.empty())))
                 .isEqualTo("d1: FAILED; the rollout stopped, the droplets after it were not touched");
     }
+
+    @Test
+    void aRevertThatDidNotFinishNamesTheDropletsNotBackInsteadOfClaimingTheFleetIsOnOneVersion() {
+        var stopped = new ApplyFailure.RolloutStopped("d3", DropletOutcome.Result.FAILED, Optional.empty(),
+                Optional.of(new ApplyFailure.Revert(List.of("d2"))));
+        assertThat(FailureText.text(stopped)).isEqualTo("d3: FAILED; the rollout stopped, and taking back the droplets"
+                + " it had moved (rollout.on-failure: revert) did not finish: d2 is not back on what it ran before (its"
+                + " outcome says where it stands), so the fleet runs two versions until the next apply");
+        var whole = new ApplyFailure.RolloutStopped("d3", DropletOutcome.Result.FAILED, Optional.empty(),
+                Optional.of(new ApplyFailure.Revert(List.of())));
+        assertThat(FailureText.text(whole)).endsWith("; the rollout stopped, and every droplet it had moved went back"
+                + " to what it ran before (rollout.on-failure: revert)");
+        var canary = new ApplyFailure.CanaryFailed(List.of("d1"), "5.0% of its requests failed", "100 requests",
+                new ApplyFailure.Revert(List.of("d1")));
+        assertThat(FailureText.text(canary)).isEqualTo("the canary (d1) failed its soak: 5.0% of its requests failed"
+                + " (100 requests); taking it back did not finish: d1 is not back on what it ran before (its outcome"
+                + " says where it stands), so the fleet runs two versions until the next apply, and no other droplet"
+                + " was touched");
+    }
 }
