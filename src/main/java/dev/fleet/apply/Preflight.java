@@ -3,6 +3,7 @@ package dev.fleet.apply;
 import dev.fleet.apply.ApplyFailure.DropletProblem;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.DropletSpec;
+import dev.fleet.observed.FleetObserver;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.Step;
@@ -40,8 +41,10 @@ final class Preflight {
      */
     Optional<ApplyFailure> run(Plan plan, Map<String, DropletSession> open, List<StepRecord> records)
             throws InterruptedException {
-        // Platform threads: see FleetObserver (virtual ones can starve behind blocked SSH reads).
-        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
+        // Platform threads: see FleetObserver (virtual ones can starve behind blocked SSH reads); as
+        // many connections made at once as it makes.
+        try (ExecutorService pool = Executors.newFixedThreadPool(FleetObserver.AT_ONCE,
+                Thread.ofPlatform().daemon().factory())) {
             List<DropletProblem> problems = connect(plan, pool, open);
             if (problems.isEmpty()) {
                 problems = pull(plan, pool, open, records);

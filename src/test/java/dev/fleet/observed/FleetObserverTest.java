@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -79,6 +80,35 @@ class FleetObserverTest {
         assertThat(rendezvous.mostAtOnce()).as("the balancer and the %d droplets in flight at once", DROPLETS)
                 .isEqualTo(DROPLETS + 1);
         assertThat(observation.balancer()).isEqualTo(new BalancerObservation.NotObservable());
+    }
+
+    @Test
+    void observesAtMostItsBoundOfDropletsAtOnceAndStillEveryDropletInOrder() {
+        int droplets = FleetObserver.AT_ONCE + 8;
+        // The first AT_ONCE wait until all of them are in flight: unbounded, the other 8 would arrive
+        // while those do their work, and more than AT_ONCE would have been in flight together.
+        CountDownLatch bound = new CountDownLatch(FleetObserver.AT_ONCE);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        FleetObserver observer = new FleetObserver((state, droplet) -> {
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                bound.countDown();
+                bound.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                Thread.sleep(PAUSE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            return reached(droplet);
+        }, state -> new BalancerObservation.NotObservable(), Clock.fixed(NOW, ZoneOffset.UTC));
+
+        FleetObservation observation = observer.observe(state(droplets));
+
+        assertThat(mostAtOnce.get()).as("droplets in flight at once, of %d", droplets).isEqualTo(FleetObserver.AT_ONCE);
+        assertThat(observation.droplets()).extracting(DropletObservation::droplet)
+                .containsExactlyElementsOf(names(droplets));
     }
 
     /**
