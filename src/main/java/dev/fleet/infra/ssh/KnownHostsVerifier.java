@@ -1,10 +1,8 @@
 package dev.fleet.infra.ssh;
 
-import com.hierynomus.sshj.transport.verification.KnownHostMatchers;
 import dev.fleet.observed.UnreachableReason;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -63,10 +61,7 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
 
     /** A verifier for {@code peer} at {@code host} and {@code port}, from {@code file} (missing: knows none). */
     static KnownHostsVerifier forHost(Path file, String host, int port, SshPeer peer) throws IOException {
-        String known = Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
-        String pattern = adjusted(host, port);
-        return new KnownHostsVerifier(file, known.lines().filter(line -> mayApply(line, pattern)).toList(), host, port,
-                peer);
+        return new KnownHostsVerifier(file, KnownHostsFile.linesFor(file, adjusted(host, port)), host, port, peer);
     }
 
     /** Why the last key was refused, if it was. */
@@ -133,36 +128,13 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
         return HostKeys.hostPattern(host.toLowerCase(Locale.ROOT), port);
     }
 
-    /**
-     * A line's fields from its host patterns on, with its marker (or an empty string) first:
-     * {@code [marker, hosts, type, key, ...]}; fewer for a line too short to be an entry.
-     */
     private static String[] fields(String line) {
-        String trimmed = line.strip();
-        if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-            return new String[0];
-        }
-        String[] split = trimmed.split("\\s+");
-        if (split[0].startsWith("@")) {
-            return split;
-        }
-        String[] withMarker = new String[split.length + 1];
-        withMarker[0] = "";
-        System.arraycopy(split, 0, withMarker, 1, split.length);
-        return withMarker;
+        return KnownHostsFile.fields(line);
     }
 
-    /** Whether a line is an entry whose host patterns match, or one too malformed to tell. */
     private static boolean mayApply(String line, String pattern) {
         String[] fields = fields(line);
-        if (fields.length < 2) {
-            return false;
-        }
-        try {
-            return KnownHostMatchers.createMatcher(fields[1]).match(pattern);
-        } catch (IOException | RuntimeException e) {
-            return true; // let the parser judge it, as it would without the filter
-        }
+        return fields.length >= 2 && KnownHostsFile.mayApply(fields[1], pattern);
     }
 
     @Override

@@ -118,6 +118,16 @@ class KnownHostsVerifierTest {
     }
 
     @Test
+    void aLineThatNegatesTheHostIsNotItsEvenWhenAnotherOfItsPatternsMatches() throws IOException {
+        var verifier = verifier("10.0.0.1", 22, "!10.0.0.1,10.0.0.* ssh-ed25519 " + TestKeys.ED25519);
+
+        assertThat(verifier.verify("10.0.0.1", 22, TestKeys.key(TestKeys.ED25519))).isFalse();
+        assertThat(verifier.refusal().orElseThrow().reason()).isEqualTo(UnreachableReason.HOST_KEY_UNKNOWN);
+        assertThat(verifier("10.0.0.2", 22, "!10.0.0.1,10.0.0.* ssh-ed25519 " + TestKeys.ED25519)
+                .verify("10.0.0.2", 22, TestKeys.key(TestKeys.ED25519))).isTrue();
+    }
+
+    @Test
     void prefersRsaSha2ForAnRsaEntrySinceSshRsaIsGoneFromCurrentSshd() throws IOException {
         var verifier = verifier("10.0.0.1", 2222, "[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA,
                 "[10.0.0.1]:2222 ecdsa-sha2-nistp256 " + TestKeys.ECDSA, "10.0.0.9 ssh-ed25519 " + TestKeys.ED25519);
