@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running lab, as {@code deploy/lab/lab up} describes it in its {@code lab.env}, and the few ways
+ * A running lab, as its {@code lab.env} describes it ({@link LabStart} starts it through
+ * Testcontainers, from the same images and files as {@code deploy/lab/lab up}), and the few ways
  * tests reach into it: the balancer's runtime API, a droplet's shell, Docker objects left behind.
  *
  * <p>Everything here talks to the real lab. Tests get a {@code Lab} from {@link LabExtension}, which
@@ -30,8 +31,11 @@ import java.util.concurrent.TimeUnit;
 public final class Lab {
 
     private static final Path REPO_ROOT = Path.of("").toAbsolutePath();
-    private static final Path LAB_SCRIPT = REPO_ROOT.resolve("deploy/lab/lab");
-    private static final Duration UP_TIMEOUT = Duration.ofMinutes(10);
+    /** The lab's folder: its script, the images' folders, the files both labs render. */
+    static final Path LAB_HOME = REPO_ROOT.resolve("deploy/lab");
+    private static final Path LAB_SCRIPT = LAB_HOME.resolve("lab");
+    /** The first build of the images makes the base image with debootstrap. */
+    static final Duration IMAGES_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
 
     private final String name;
@@ -57,32 +61,29 @@ public final class Lab {
      * that name, and returns it once every droplet serves through the balancer.
      */
     public static Lab up(String name, Path dir, int droplets) {
-        run(name, dir, UP_TIMEOUT, "up", "--droplets", Integer.toString(droplets));
-        return new Lab(name, dir, readEnv(dir.resolve("lab.env")));
+        return new Lab(name, dir, LabStart.up(name, dir, droplets, LabStart.Kind.READY));
     }
 
     /**
-     * Starts a blue-green lab ({@code lab up --blue-green}): droplets with nginx in front of the app,
-     * no balancer, no app until fleet's first apply; each droplet's nginx is published on loopback.
+     * Starts a blue-green lab: droplets with nginx in front of the app, no balancer, no app until
+     * fleet's first apply; each droplet's nginx is published on loopback.
      */
     public static Lab upBlueGreen(String name, Path dir, int droplets) {
-        run(name, dir, UP_TIMEOUT, "up", "--blue-green", "--droplets", Integer.toString(droplets));
-        return new Lab(name, dir, readEnv(dir.resolve("lab.env")));
+        return new Lab(name, dir, LabStart.up(name, dir, droplets, LabStart.Kind.BLUE_GREEN));
     }
 
     /**
-     * Starts a bare lab ({@code lab up --bare}): droplets as a cloud hands them out (sshd, root's key
-     * only; {@code deploy/droplet/bootstrap.sh} does the rest), HAProxy with no app behind it yet, a
-     * registry with basic authentication that fleet and the droplets reach at the same address.
+     * Starts a bare lab: droplets as a cloud hands them out (sshd, root's key only; {@code
+     * deploy/droplet/bootstrap.sh} does the rest), HAProxy with no app behind it yet, a registry with
+     * basic authentication that fleet and the droplets reach at the same address.
      */
     public static Lab upBare(String name, Path dir, int droplets) {
-        run(name, dir, UP_TIMEOUT, "up", "--bare", "--droplets", Integer.toString(droplets));
-        return new Lab(name, dir, readEnv(dir.resolve("lab.env")));
+        return new Lab(name, dir, LabStart.up(name, dir, droplets, LabStart.Kind.BARE));
     }
 
-    /** Removes every container, volume, network and process of the lab named {@code name}. */
+    /** Removes every container, volume and network of the lab named {@code name}. */
     public static void down(String name, Path dir) {
-        run(name, dir, COMMAND_TIMEOUT, "down");
+        LabStart.remove(name, dir);
     }
 
     public void down() {
@@ -143,7 +144,11 @@ public final class Lab {
 
     /** Sends one command to HAProxy's runtime API and returns its whole answer. */
     public String haproxy(String command) {
-        var address = UnixDomainSocketAddress.of(env("LAB_HAPROXY_SOCKET"));
+        return haproxy(Path.of(env("LAB_HAPROXY_SOCKET")), command);
+    }
+
+    static String haproxy(Path socket, String command) {
+        var address = UnixDomainSocketAddress.of(socket);
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(address);
             channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
@@ -162,9 +167,12 @@ public final class Lab {
 
     /** Each droplet's status in the balancer (UP, DOWN, MAINT, "UP 1/3", ...), by droplet name. */
     public Map<String, String> balancerStates() {
-        String backend = env("LAB_HAPROXY_BACKEND");
+        return balancerStates(Path.of(env("LAB_HAPROXY_SOCKET")), env("LAB_HAPROXY_BACKEND"));
+    }
+
+    static Map<String, String> balancerStates(Path socket, String backend) {
         Map<String, String> states = new LinkedHashMap<>();
-        String[] lines = haproxy("show stat").split("\n");
+        String[] lines = haproxy(socket, "show stat").split("\n");
         List<String> header = Arrays.asList(lines[0].replaceFirst("^# ", "").split(",", -1));
         int proxy = header.indexOf("pxname");
         int server = header.indexOf("svname");
@@ -376,9 +384,14 @@ public final class Lab {
 
     /**
      * Docker objects (containers, volumes, networks) labelled with this lab's name and processes
-     * whose command line names its directory: what {@code lab down} must leave behind, namely nothing.
+     * whose command line names its directory: what {@link #down} must leave behind, namely nothing.
      */
     public List<String> leftovers() {
+        return leftovers(name, dir);
+    }
+
+    /** {@link #leftovers()} of the lab named {@code name} in {@code dir}, up or not. */
+    static List<String> leftovers(String name, Path dir) {
         List<String> found = new ArrayList<>();
         String filter = "label=fleet.lab=" + name;
         for (var kind : List.of(List.of("ps", "-aq"), List.of("volume", "ls", "-q"), List.of("network", "ls", "-q"))) {
@@ -402,18 +415,22 @@ public final class Lab {
         }
     }
 
-    private static void run(String name, Path dir, Duration timeout, String... args) {
-        CommandResult result = runLab(name, dir, timeout, List.of(args));
-        if (!result.succeeded()) {
-            throw new IllegalStateException("deploy/lab/lab " + String.join(" ", args) + " failed with exit code "
-                    + result.exitCode() + ":\n" + result.output());
-        }
+    /** Runs {@code deploy/lab/lab ARGS} (with {@code environment}, such as LAB_NAME and LAB_DIR). */
+    static CommandResult runScript(Duration timeout, String... args) {
+        List<String> command = new ArrayList<>(List.of(LAB_SCRIPT.toString()));
+        command.addAll(List.of(args));
+        return exec(command, timeout, Map.of());
     }
 
     private static CommandResult runLab(String name, Path dir, Duration timeout, List<String> args) {
         List<String> command = new ArrayList<>(List.of(LAB_SCRIPT.toString()));
         command.addAll(args);
         return exec(command, timeout, Map.of("LAB_NAME", name, "LAB_DIR", dir.toString()));
+    }
+
+    /** Runs a command of the lab's start with {@code environment} added, within the commands' time limit. */
+    static CommandResult run(List<String> command, Map<String, String> environment) {
+        return exec(command, COMMAND_TIMEOUT, environment);
     }
 
     private static CommandResult exec(List<String> command, Duration timeout) {
@@ -446,27 +463,8 @@ public final class Lab {
         }
     }
 
-    private static String docker() {
+    static String docker() {
         return Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
     }
 
-    private static Map<String, String> readEnv(Path file) {
-        Map<String, String> values = new LinkedHashMap<>();
-        try {
-            for (String line : Files.readAllLines(file)) {
-                int equals = line.indexOf('=');
-                if (line.startsWith("#") || equals < 0) {
-                    continue;
-                }
-                String value = line.substring(equals + 1);
-                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-                    value = value.substring(1, value.length() - 1);
-                }
-                values.put(line.substring(0, equals), value);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + file, e);
-        }
-        return values;
-    }
 }
