@@ -7,8 +7,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Gives the tests of a class a running lab and removes it afterwards, also when the test JVM is
- * killed midway (a shutdown hook runs {@code lab down}).
+ * Gives the tests of a class a running lab and removes it afterwards: after the class, at the JVM's
+ * exit (a shutdown hook) and, when the JVM is killed outright, by its reaper ({@link LabOwner}).
  *
  * <pre>{@code
  * @RegisterExtension
