@@ -1,6 +1,7 @@
 package dev.fleet.lab;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
 import java.io.IOException;
@@ -83,7 +84,7 @@ final class LabOwner {
             }
         }
         var volumes = docker.listVolumesCmd().withFilter("label", labels).exec().getVolumes();
-        for (var volume : volumes == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : volumes) {
+        for (var volume : volumes == null ? List.<InspectVolumeResponse>of() : volumes) {
             try {
                 docker.removeVolumeCmd(volume.getName()).exec();
             } catch (RuntimeException e) {

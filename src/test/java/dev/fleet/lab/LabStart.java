@@ -22,10 +22,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -214,7 +218,7 @@ final class LabStart {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + registryPort + "/v2/"))
                 .timeout(Duration.ofSeconds(2));
         if (credentials != null) {
-            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes()));
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes()));
         }
         try (HttpClient client = HttpClient.newHttpClient()) {
             return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -244,7 +248,7 @@ final class LabStart {
                     .map(l -> l.substring(l.indexOf('@') + 1)).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no registry digest for " + local + ": " + digests));
             Lab.run(List.of(Lab.docker(), "rmi", local), cli);
-            env.put("LAB_IMAGE_" + version.toUpperCase(java.util.Locale.ROOT), registryName + "/" + APP_REPOSITORY + "@"
+            env.put("LAB_IMAGE_" + version.toUpperCase(Locale.ROOT), registryName + "/" + APP_REPOSITORY + "@"
                     + digest);
         }
         if (kind == Kind.BARE) {
@@ -395,7 +399,7 @@ final class LabStart {
     private void startApps() {
         String image = env.get("LAB_IMAGE_V1");
         List<Thread> threads = new ArrayList<>();
-        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
         for (int i = 1; i <= count; i++) {
             String container = env.get("LAB_DROPLET_" + i + "_CONTAINER");
             threads.add(Thread.ofPlatform().start(() -> {
@@ -508,7 +512,7 @@ final class LabStart {
         all.put("LAB_HAPROXY_BACKEND", "droplets");
         all.put("LAB_STATE_FILE", kind == Kind.BARE ? "" : dir.resolve("state/fleet.yaml").toString());
         for (String version : VERSIONS) {
-            String variable = "LAB_IMAGE_" + version.toUpperCase(java.util.Locale.ROOT);
+            String variable = "LAB_IMAGE_" + version.toUpperCase(Locale.ROOT);
             all.put(variable, env.get(variable));
         }
         all.put("LAB_REGISTRY", "127.0.0.1:" + registryPort);
@@ -535,7 +539,7 @@ final class LabStart {
                 + "' is up while this file exists.\n");
         all.forEach((variable, value) -> file.append(variable).append("=\"").append(value).append("\"\n"));
         Files.writeString(dir.resolve("lab.env.tmp"), file);
-        Files.move(dir.resolve("lab.env.tmp"), dir.resolve("lab.env"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(dir.resolve("lab.env.tmp"), dir.resolve("lab.env"), StandardCopyOption.REPLACE_EXISTING);
         env.clear();
         env.putAll(all);
     }
