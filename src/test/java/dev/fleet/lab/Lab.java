@@ -65,6 +65,14 @@ public final class Lab {
     }
 
     /**
+     * Starts a lab as {@link #up} does, its state a fleet of services: the web app on every droplet
+     * (running), a worker on all but the last and an accessory on the last (the first apply starts them).
+     */
+    public static Lab upServices(String name, Path dir, int droplets) {
+        return new Lab(name, dir, LabStart.up(name, dir, droplets, LabStart.Kind.SERVICES));
+    }
+
+    /**
      * Starts a blue-green lab: droplets with nginx in front of the app, no balancer, no app until
      * fleet's first apply; each droplet's nginx is published on loopback.
      */

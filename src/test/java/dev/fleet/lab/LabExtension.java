@@ -24,7 +24,7 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-    private enum Kind { DRAIN_AND_SWAP, BLUE_GREEN, BARE }
+    private enum Kind { DRAIN_AND_SWAP, SERVICES, BLUE_GREEN, BARE }
 
     private final int dropletCount;
     private final Kind kind;
@@ -38,6 +38,11 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
 
     public static LabExtension withDroplets(int dropletCount) {
         return new LabExtension(dropletCount, Kind.DRAIN_AND_SWAP);
+    }
+
+    /** A lab whose state is a fleet of services: web, a worker, an accessory ({@link Lab#upServices}). */
+    public static LabExtension withServices(int dropletCount) {
+        return new LabExtension(dropletCount, Kind.SERVICES);
     }
 
     /** A blue-green lab: nginx on each droplet, no balancer ({@link Lab#upBlueGreen}). */
@@ -66,6 +71,7 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         lab = switch (kind) {
             case DRAIN_AND_SWAP -> Lab.up(name, dir, dropletCount);
+            case SERVICES -> Lab.upServices(name, dir, dropletCount);
             case BLUE_GREEN -> Lab.upBlueGreen(name, dir, dropletCount);
             case BARE -> Lab.upBare(name, dir, dropletCount);
         };

@@ -57,6 +57,11 @@ final class LabStart {
     enum Kind {
         /** The demo app on every droplet, behind HAProxy, and its state repository. */
         READY,
+        /**
+         * {@link #READY}, its state a fleet of services ({@code deploy/lab/state/services.yaml}): the
+         * web app everywhere, a worker on all droplets but the last, an accessory on the last.
+         */
+        SERVICES,
         /** nginx in front of each droplet, no app and no balancer. */
         BLUE_GREEN,
         /** Droplets as a cloud hands them out, HAProxy with no app behind it, a registry with a password. */
@@ -145,7 +150,7 @@ final class LabStart {
             switch (kind) {
                 case BLUE_GREEN -> waitForNginx();
                 case BARE -> startHaproxy(false);
-                case READY -> {
+                case READY, SERVICES -> {
                     startApps();
                     startHaproxy(true);
                 }
@@ -486,14 +491,22 @@ final class LabStart {
         Lab.run(List.of("rm", "-rf", repo.toString()), Map.of());
         Files.createDirectories(repo);
         Files.copy(dir.resolve("known_hosts.tmp"), repo.resolve("known_hosts"));
-        String template = Files.readString(Lab.LAB_HOME.resolve(kind == Kind.BLUE_GREEN ? "state/blue-green.yaml"
-                : "state/drain-and-swap.yaml"));
+        String template = Files.readString(Lab.LAB_HOME.resolve(switch (kind) {
+            case BLUE_GREEN -> "state/blue-green.yaml";
+            case SERVICES -> "state/services.yaml";
+            default -> "state/drain-and-swap.yaml";
+        }));
         StringBuilder state = new StringBuilder(template.replace("${APP_CONTAINER}", APP_CONTAINER)
                 .replace("${LAB_IMAGE_V1}", env.get("LAB_IMAGE_V1")).replace("${APP_PORT}", Integer.toString(APP_PORT))
                 .replace("${SSH_USER}", SSH_USER).replace("${LAB_DIR}", dir.toString()));
         for (int i = 1; i <= count; i++) {
             state.append("  - name: ").append(env.get("LAB_DROPLET_" + i + "_NAME")).append("\n    host: 127.0.0.1\n")
                     .append("    port: ").append(env.get("LAB_DROPLET_" + i + "_SSH_PORT")).append('\n');
+            if (kind == Kind.SERVICES) {
+                // The services' selectors, as deploy/lab/lab up --services writes them.
+                state.append(i < count ? "    tags: [workers]\n" : count == 1 ? "    tags: [workers, db]\n"
+                        : "    tags: [db]\n");
+            }
         }
         Files.writeString(repo.resolve("fleet.yaml"), state);
         check(Lab.run(List.of("git", "-C", repo.toString(), "init", "-q", "-b", "main"), Map.of()), "git init");
