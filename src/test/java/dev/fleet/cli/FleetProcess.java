@@ -93,13 +93,17 @@ public final class FleetProcess {
             return process.toHandle();
         }
 
-        /** Sends SIGTERM, as systemd does, and returns the exit code (killed after 30 s). */
+        /**
+         * Sends SIGTERM, as systemd does, and returns the exit code. fleet watch may take up to 65 s
+         * (a round in progress, then the webhooks' drain: WatchCommand's STOP_WAIT and DRAIN_WAIT);
+         * it is killed after 75 s, and the test fails.
+         */
         public int stop() {
             process.destroy();
             try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                if (!process.waitFor(75, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                    throw new IllegalStateException("fleet did not stop within 30 s of SIGTERM");
+                    throw new IllegalStateException("fleet did not stop within 75 s of SIGTERM");
                 }
                 return process.exitValue();
             } catch (InterruptedException e) {
