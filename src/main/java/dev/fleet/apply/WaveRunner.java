@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * Performs the turns of one wave, up to {@code parallel} at once, in the wave's order. Once a turn
- * ends badly no further turn starts (those under way finish theirs: a turn is never abandoned
- * half-way, it ends converged or undone). One at a time runs on the caller's thread.
+ * Performs the turns of one wave, up to {@code parallel} at once, in the wave's order: the first
+ * {@code parallel} start together. Once a turn ends badly no further turn starts (those under way
+ * finish theirs: a turn is never abandoned half-way, it ends converged or undone). One at a time
+ * runs on the caller's thread.
  */
 final class WaveRunner {
 
@@ -54,10 +55,14 @@ final class WaveRunner {
                 task -> new Thread(task, "fleet-turn-" + threads.incrementAndGet()));
         try {
             List<Future<DropletOutcome>> turns = new ArrayList<>();
-            for (DropletPlan droplet : wave) {
-                // The pool takes them in order, so at most `parallel` turns run and the wave's order holds.
+            for (int i = 0; i < wave.size(); i++) {
+                DropletPlan droplet = wave.get(i);
+                // The first `parallel` turns start together, whichever thread gets going first; only
+                // those waiting for a free slot look at a failure. The pool takes them in order, so at
+                // most `parallel` turns run and the wave's order holds.
+                boolean startsTogether = i < parallel;
                 turns.add(pool.submit(() -> {
-                    if (stopped.get()) {
+                    if (!startsTogether && stopped.get()) {
                         return DropletTurn.skipped(droplet);
                     }
                     DropletOutcome outcome = turn.perform(droplet);
