@@ -369,19 +369,7 @@ public final class Lab {
     /** Powers a droplet on again and waits until its sshd and Docker engine are ready. */
     public void startDroplet(LabDroplet droplet) {
         check(exec(List.of(docker(), "start", droplet.container()), COMMAND_TIMEOUT), "starting " + droplet);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!exec(List.of(docker(), "exec", droplet.container(), "test", "-f", "/run/droplet-ready"),
-                COMMAND_TIMEOUT).succeeded()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(droplet.name() + " did not become ready again");
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        LabStart.awaitReady(droplet.name(), droplet.container());
     }
 
     private static void check(CommandResult result, String what) {
@@ -423,7 +411,7 @@ public final class Lab {
         }
     }
 
-    /** Runs {@code deploy/lab/lab ARGS} (with {@code environment}, such as LAB_NAME and LAB_DIR). */
+    /** Runs {@code deploy/lab/lab ARGS} with this JVM's environment (no LAB_NAME: for commands of no lab, such as images). */
     static CommandResult runScript(Duration timeout, String... args) {
         List<String> command = new ArrayList<>(List.of(LAB_SCRIPT.toString()));
         command.addAll(List.of(args));

@@ -26,7 +26,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +78,8 @@ final class LabStart {
     private static final int HAPROXY_PORT = 8080;
     private static final String HAPROXY_CONFIG = "/usr/local/etc/haproxy/haproxy.cfg";
     private static final String HAPROXY_SOCKET_DIR = "/run/haproxy";
+    /** The backend of deploy/lab/haproxy/haproxy.cfg whose servers are the droplets. */
+    private static final String HAPROXY_BACKEND = "droplets";
     private static final List<String> VERSIONS = List.of("v1", "v2", "bad", "flaky");
 
     private final String name;
@@ -264,22 +265,43 @@ final class LabStart {
     /** The droplets, started side by side; each is ready once its sshd and dockerd are. */
     private void startDroplets() throws IOException {
         String publicKey = Files.readString(dir.resolve("id_ed25519.pub")).strip();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(count, 8));
+        List<Runnable> starts = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String droplet = "droplet-" + i;
+            String container = name + "-" + droplet;
+            String ip = prefix + "." + (10 + i);
+            droplets.add(droplet);
+            int index = i;
+            starts.add(() -> startDroplet(index, droplet, container, ip, publicKey));
+        }
+        sideBySide(starts, 8);
+    }
+
+    /**
+     * Runs {@code tasks} at most {@code width} at once and waits for all of them; when some fail, the
+     * first failure is thrown with the others suppressed in it.
+     */
+    private static void sideBySide(List<Runnable> tasks, int width) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(tasks.size(), width));
         try {
-            List<Future<?>> started = new ArrayList<>();
-            for (int i = 1; i <= count; i++) {
-                String droplet = "droplet-" + i;
-                String container = name + "-" + droplet;
-                String ip = prefix + "." + (10 + i);
-                droplets.add(droplet);
-                int index = i;
-                started.add(pool.submit(() -> startDroplet(index, droplet, container, ip, publicKey)));
+            List<Future<?>> running = tasks.stream().<Future<?>>map(pool::submit).toList();
+            RuntimeException failed = null;
+            for (Future<?> task : running) {
+                try {
+                    task.get();
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+                            : new IllegalStateException(e.getCause());
+                    if (failed == null) {
+                        failed = cause;
+                    } else {
+                        failed.addSuppressed(cause);
+                    }
+                }
             }
-            for (Future<?> future : started) {
-                future.get();
+            if (failed != null) {
+                throw failed;
             }
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -322,6 +344,11 @@ final class LabStart {
             env.put(prefixVar + "CONTAINER", container);
             env.put(prefixVar + "HTTP_URL", kind == Kind.BLUE_GREEN ? "http://127.0.0.1:" + http[0] : "");
         }
+        awaitReady(droplet, container);
+    }
+
+    /** Waits until a droplet's entrypoint says its sshd and dockerd are up, as after a first start or a restart. */
+    static void awaitReady(String droplet, String container) {
         waitUntil(Duration.ofSeconds(60), droplet + " ready",
                 () -> Lab.run(List.of(Lab.docker(), "exec", container, "test", "-f", "/run/droplet-ready"), Map.of())
                         .succeeded());
@@ -403,32 +430,16 @@ final class LabStart {
     /** v1 on every droplet as the seed runs it, its log rotated as fleet's default has it. */
     private void startApps() {
         String image = env.get("LAB_IMAGE_V1");
-        List<Thread> threads = new ArrayList<>();
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        List<Runnable> starts = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             String container = env.get("LAB_DROPLET_" + i + "_CONTAINER");
-            threads.add(Thread.ofPlatform().start(() -> {
-                Lab.CommandResult result = Lab.run(List.of(Lab.docker(), "exec", container, "sh", "-c",
-                        "docker pull -q '" + image + "' >/dev/null && docker run -d --name " + APP_CONTAINER
-                                + " --restart always -p " + APP_PORT + ":" + APP_PORT
-                                + " --log-opt max-size=10m --log-opt max-file=3 --label fleet.service=" + APP_CONTAINER
-                                + " '" + image + "' >/dev/null"), Map.of());
-                if (!result.succeeded()) {
-                    failures.add(container + ": " + result.output());
-                }
-            }));
+            starts.add(() -> check(Lab.run(List.of(Lab.docker(), "exec", container, "sh", "-c",
+                    "docker pull -q '" + image + "' >/dev/null && docker run -d --name " + APP_CONTAINER
+                            + " --restart always -p " + APP_PORT + ":" + APP_PORT
+                            + " --log-opt max-size=10m --log-opt max-file=3 --label fleet.service=" + APP_CONTAINER
+                            + " '" + image + "' >/dev/null"), Map.of()), "starting the app on " + container));
         }
-        for (Thread thread : threads) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        if (!failures.isEmpty()) {
-            throw new IllegalStateException("starting the app on the droplets failed: " + failures);
-        }
+        sideBySide(starts, count);
     }
 
     /** HAProxy from the lab's template, its runtime API socket in a folder of the lab's directory. */
@@ -456,12 +467,10 @@ final class LabStart {
                                     .withTarget(HAPROXY_SOCKET_DIR)));
                 });
         env.put("LAB_LB_URL", "http://127.0.0.1:" + port);
-        env.put("LAB_HAPROXY_SOCKET", dir.resolve("haproxy.sock").toString());
-        env.put("LAB_HAPROXY_BACKEND", "droplets");
         waitUntil(Duration.ofSeconds(20), "HAProxy's runtime API", () -> Files.exists(socketDir.resolve("admin.sock")));
         if (waitForServers) {
             waitUntil(Duration.ofSeconds(15), "every droplet UP in HAProxy", () -> {
-                Map<String, String> states = Lab.balancerStates(dir.resolve("haproxy.sock"), "droplets");
+                Map<String, String> states = Lab.balancerStates(dir.resolve("haproxy.sock"), HAPROXY_BACKEND);
                 return states.size() == count && states.values().stream().allMatch("UP"::equals);
             });
         }
@@ -522,7 +531,7 @@ final class LabStart {
         all.put("LAB_STRATEGY", kind == Kind.BLUE_GREEN ? "blue-green" : "drain-and-swap");
         all.put("LAB_LB_URL", env.getOrDefault("LAB_LB_URL", ""));
         all.put("LAB_HAPROXY_SOCKET", dir.resolve("haproxy.sock").toString());
-        all.put("LAB_HAPROXY_BACKEND", "droplets");
+        all.put("LAB_HAPROXY_BACKEND", HAPROXY_BACKEND);
         all.put("LAB_STATE_FILE", kind == Kind.BARE ? "" : dir.resolve("state/fleet.yaml").toString());
         for (String version : VERSIONS) {
             String variable = "LAB_IMAGE_" + version.toUpperCase(Locale.ROOT);
