@@ -79,7 +79,7 @@ class ArchitectureTest {
         sources().forEach((file, text) -> {
             List<String> lines = text.lines().toList();
             // java.net.Socket's overrides make this one long by themselves.
-            if (lines.size() > 350 && !file.equals("infra/docker/DialStdioSocket.java")) {
+            if (lines.size() > 350 && !file.equals("infra/docker/EngineSocket.java")) {
                 found.add(file + " has " + lines.size() + " lines");
             }
             longMethods(lines).forEach(method -> found.add(file + ": " + method));

@@ -24,8 +24,9 @@ import java.util.Optional;
 
 /**
  * Everything fleet holds open to one droplet: its SSH connection, and its Docker engine reached
- * through that connection (Engine API 1.41, Docker 20.10, what droplets run). One per droplet per
- * run; closing it closes every channel and then the SSH connection.
+ * through that connection (Engine API 1.41, Docker 20.10, what droplets run), over channels that
+ * {@link EngineDialer} opens. One per droplet per run; closing it closes every channel and then the
+ * SSH connection.
  *
  * <p>Thread-safe: Docker calls and port forwards may run from several threads at once.
  */
@@ -35,7 +36,7 @@ public final class DropletConnection implements Closeable {
     public static final RemoteApiVersion API_VERSION = RemoteApiVersion.VERSION_1_41;
 
     private final SshConnection ssh;
-    private final DialStdioHttpClient transport;
+    private final EngineHttpClient transport;
     private final DockerClient docker;
     private final ObjectMapper json;
     private final Duration callTimeout;
@@ -52,7 +53,7 @@ public final class DropletConnection implements Closeable {
     private DropletConnection(SshConnection ssh, Duration callTimeout) {
         this.ssh = ssh;
         this.callTimeout = callTimeout;
-        this.transport = new DialStdioHttpClient(ssh, callTimeout);
+        this.transport = new EngineHttpClient(ssh, callTimeout);
         var config = SharedClientConfig.get();
         this.docker = DockerClientImpl.getInstance(config, transport);
         this.json = config.getObjectMapper();
@@ -134,7 +135,7 @@ public final class DropletConnection implements Closeable {
     }
 
     /**
-     * Disconnects, which ends every channel at once (sshd then ends their dial-stdio processes), and
+     * Disconnects, which ends every channel at once (sshd then closes their sockets, and ends their dial-stdio processes if any), and
      * releases the channels' pool. Disconnecting first costs one message, where closing channel by
      * channel would wait for each one's confirmation, or for the timeout if the droplet went silent.
      * Never fails.
@@ -150,7 +151,12 @@ public final class DropletConnection implements Closeable {
         transport.close();
     }
 
-    /** For tests and diagnostics: how many dial-stdio channels are open, leased and idle. */
+    /** For tests and diagnostics: the way to the engine, once the first call decided it. */
+    Optional<EngineDialer.Transport> transport() {
+        return transport.transport();
+    }
+
+    /** For tests and diagnostics: how many channels to the engine are open, leased and idle. */
     int openChannels() {
         var stats = transport.channels();
         return stats.getLeased() + stats.getAvailable();

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.Channel;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.connection.channel.direct.Session;
@@ -240,6 +241,34 @@ public final class SshConnection implements Closeable {
         }
     }
 
+    /**
+     * Connects a channel to the Unix socket {@code socketPath} on the droplet (OpenSSH's {@code
+     * direct-streamlocal@openssh.com}), as the user fleet logs in as: a byte pipe to it, with no
+     * process started for it. Empty when the droplet will not open it: its sshd does not allow it
+     * ({@code AllowStreamLocalForwarding no}), does not know the channel type, or could not connect
+     * (no such socket, or the user may not use it); the channel can then be had another way.
+     *
+     * @throws DropletException when the connection itself failed or did not answer in time
+     */
+    public Optional<SshChannel> streamLocal(String socketPath) throws DropletException {
+        String description = socketPath + " on " + address;
+        StreamLocalChannel channel = null;
+        try {
+            channel = new StreamLocalChannel(client.getConnection(), socketPath);
+            channel.open();
+            return Optional.of(new SshChannel(channel, InputStream.nullInputStream(), description));
+        } catch (OpenFailException e) {
+            LOG.debugf("The sshd at %s would not connect a channel to %s: %s (%s)", address, socketPath,
+                    e.getReason(), e.getMessage());
+            return Optional.empty();
+        } catch (IOException e) {
+            if (channel != null) {
+                closeQuietly(channel, description);
+            }
+            throw SshFailures.classify(address, "connecting to " + description, timeout, e);
+        }
+    }
+
     public boolean isOpen() {
         return client.isConnected() && client.isAuthenticated();
     }
@@ -259,14 +288,14 @@ public final class SshConnection implements Closeable {
         return "SshConnection[" + address + "]";
     }
 
-    private static void closeQuietly(Session session, String description) {
-        if (session == null) {
+    private static void closeQuietly(Channel channel, String description) {
+        if (channel == null) {
             return;
         }
         try {
-            session.close();
+            channel.close();
         } catch (IOException e) {
-            LOG.debugf("Closing the session for %s failed: %s", description, e);
+            LOG.debugf("Closing the channel of %s failed: %s", description, e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.fleet.infra.docker;
 
 import com.github.dockerjava.transport.DockerHttpClient;
+import dev.fleet.infra.ssh.SshChannel;
 import dev.fleet.infra.ssh.SshConnection;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,14 +43,17 @@ import org.apache.hc.core5.util.Timeout;
 import org.jboss.logging.Logger;
 
 /**
- * docker-java's transport over SSH: the Engine API's HTTP/1.1 over channels running {@code docker
- * system dial-stdio} on the droplet, the way the docker CLI reaches {@code ssh://} hosts. Each pooled
- * HTTP connection is one channel (one dial-stdio process), kept open for reuse.
+ * docker-java's transport over SSH: the Engine API's HTTP/1.1 over SSH channels to the droplet's
+ * Docker engine, opened by an {@link EngineDialer}: channels straight to the engine's socket
+ * ({@code direct-streamlocal}) when the droplet's sshd allows them, otherwise channels running
+ * {@code docker system dial-stdio}, the way the docker CLI reaches {@code ssh://} hosts. Each pooled
+ * HTTP connection is one channel, kept open for reuse.
  *
  * <ul>
  *   <li>At most {@value #MAX_CHANNELS} channels: OpenSSH allows 10 sessions per connection, and the
  *       health probe's port forwards need some of the rest. Calls beyond that wait for a free one,
- *       for at most the call timeout.
+ *       for at most the call timeout. (Streamlocal channels are not sessions, but the bound stays:
+ *       the droplet's sshd and dockerd serve each one.)
  *   <li>Automatic retries are off: a create or a start must never be replayed behind our back.
  *   <li>No stale-connection check (it would read from an idle pipe); SSH keep-alives and the
  *       timeouts tell a dead droplet instead.
@@ -60,27 +64,30 @@ import org.jboss.logging.Logger;
  *
  * <p>Thread-safe. Closing it closes every channel it opened, not the SSH connection.
  */
-final class DialStdioHttpClient implements DockerHttpClient {
+final class EngineHttpClient implements DockerHttpClient {
 
     static final int MAX_CHANNELS = 8;
     static final String DIAL_STDIO = "docker system dial-stdio";
 
-    private static final Logger LOG = Logger.getLogger(DialStdioHttpClient.class);
+    private static final Logger LOG = Logger.getLogger(EngineHttpClient.class);
 
     // The docker CLI's name for the engine behind a socket; the engine ignores the Host header.
     private static final HttpHost ENGINE = new HttpHost("http", "api.moby.localhost", 80);
 
     private final SshConnection ssh;
+    private final EngineDialer<SshChannel> dialer;
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient http;
     private volatile String lastDialStdioError;
 
-    DialStdioHttpClient(SshConnection ssh, Duration callTimeout) {
+    EngineHttpClient(SshConnection ssh, Duration callTimeout) {
         if (QuietLoggers.silenced == null) {
             QuietLoggers.silenced = QuietLoggers.silence("org.apache.hc.client5.http.wire",
                     "org.apache.hc.client5.http.headers");
         }
         this.ssh = ssh;
+        this.dialer = new EngineDialer<>(() -> ssh.streamLocal(EngineDialer.ENGINE_SOCKET), () -> ssh.exec(DIAL_STDIO),
+                chosen -> LOG.debugf("Reached the Docker engine on %s through %s", ssh.address(), chosen.description()));
         DetachedSocketFactory channels = this::newSocket;
         var operator = new DefaultHttpClientConnectionOperator(channels, null, new NoDns(),
                 RegistryBuilder.<TlsSocketStrategy>create().build());
@@ -119,7 +126,7 @@ final class DialStdioHttpClient implements DockerHttpClient {
     @Override
     public Response execute(Request request) {
         if (request.hijackedInput() != null) {
-            throw new UnsupportedOperationException("attaching to a container is not supported over dial-stdio");
+            throw new UnsupportedOperationException("attaching to a container is not supported over SSH");
         }
         ClassicHttpRequest outgoing = new BasicClassicHttpRequest(request.method(), ENGINE, request.path());
         request.headers().forEach(outgoing::addHeader);
@@ -142,6 +149,11 @@ final class DialStdioHttpClient implements DockerHttpClient {
         return Optional.ofNullable(lastDialStdioError);
     }
 
+    /** The way this connection's channels reach the engine, once the first one decided it. */
+    Optional<EngineDialer.Transport> transport() {
+        return dialer.transport();
+    }
+
     /** Channels open now, leased and idle. */
     PoolStats channels() {
         return pool.getTotalStats();
@@ -155,7 +167,7 @@ final class DialStdioHttpClient implements DockerHttpClient {
     }
 
     private Socket newSocket(Proxy ignored) {
-        return new DialStdioSocket(() -> ssh.exec(DIAL_STDIO), this::dialStdioSaid);
+        return new EngineSocket(dialer::open, this::dialStdioSaid);
     }
 
     private void dialStdioSaid(String text) {

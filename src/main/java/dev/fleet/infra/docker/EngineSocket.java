@@ -18,16 +18,18 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * A {@link Socket} whose connection is an SSH channel running {@code docker system dial-stdio}: the
- * channel's stdin and stdout are a byte pipe to the Docker engine's socket on the droplet, so
- * httpclient5 can speak the Engine API over it as over any socket.
+ * A {@link Socket} whose connection is an SSH channel to the droplet's Docker engine: a
+ * streamlocal channel to its socket, or a channel running {@code docker system dial-stdio} whose
+ * stdin and stdout are a byte pipe to it. Either way httpclient5 speaks the Engine API over it as
+ * over any socket.
  *
  * <p>{@link #connect} opens the channel; {@link #setSoTimeout} is the channel's read timeout, which
  * is how httpclient5's response timeout reaches it. TCP options mean nothing here and are only kept,
  * so that the connection manager can set them. dial-stdio reports its errors only on stderr: it is
- * read whenever the pipe ends or breaks, and handed to {@code onError}.
+ * read whenever the pipe ends or breaks, and handed to {@code onError} (a streamlocal channel has no
+ * stderr).
  */
-final class DialStdioSocket extends Socket {
+final class EngineSocket extends Socket {
 
     /** Opens the channel; called once, by {@link #connect}. */
     interface ChannelOpener {
@@ -52,7 +54,7 @@ final class DialStdioSocket extends Socket {
     private int sendBufferSize = 64 * 1024;
 
     /** @param onError receives what dial-stdio wrote on stderr, when it wrote anything */
-    DialStdioSocket(ChannelOpener opener, Consumer<String> onError) {
+    EngineSocket(ChannelOpener opener, Consumer<String> onError) {
         this.opener = opener;
         this.onError = onError;
     }
@@ -103,7 +105,7 @@ final class DialStdioSocket extends Socket {
 
             @Override
             public void close() {
-                DialStdioSocket.this.close();
+                EngineSocket.this.close();
             }
         };
     }
@@ -138,7 +140,7 @@ final class DialStdioSocket extends Socket {
 
             @Override
             public void close() {
-                DialStdioSocket.this.close();
+                EngineSocket.this.close();
             }
         };
     }
@@ -166,7 +168,7 @@ final class DialStdioSocket extends Socket {
         inputShut = true;
     }
 
-    /** Sends EOF: dial-stdio then half-closes its connection to the engine. */
+    /** Sends EOF: sshd (streamlocal) or dial-stdio then half-closes its connection to the engine. */
     @Override
     public void shutdownOutput() throws IOException {
         outputShut = true;
@@ -349,7 +351,7 @@ final class DialStdioSocket extends Socket {
     @Override
     public String toString() {
         SshChannel open = channel;
-        return "DialStdioSocket[" + (open == null ? "unconnected" : open.description()) + (closed ? ", closed" : "") + "]";
+        return "EngineSocket[" + (open == null ? "unconnected" : open.description()) + (closed ? ", closed" : "") + "]";
     }
 
     private SshChannel connected() throws SocketException {
