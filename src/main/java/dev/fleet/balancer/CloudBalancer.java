@@ -57,6 +57,8 @@ final class CloudBalancer implements Balancer {
     private final ReentrantLock changes = new ReentrantLock();
     private final Map<String, Comeback> comebacks = new ConcurrentHashMap<>();
     private final AtomicReference<Listing> last = new AtomicReference<>();
+    /** The balancer's health checks as last read: kept across changes, which forget {@link #last}. */
+    private final AtomicReference<CloudBalancerView.HealthChecks> checks = new AtomicReference<>();
 
     private record Listing(Instant at, CloudBalancerView view) {}
 
@@ -77,8 +79,11 @@ final class CloudBalancer implements Balancer {
      */
     @Override
     public BalancerTiming timing(HealthSpec appHealth, RolloutPolicy policy) {
-        return BalancerTiming.asked(spec.drainWait(), BalancerTiming.ASKED_DRAIN.plus(BalancerTiming.ASKED_BACK),
-                appHealth, policy);
+        // The estimate of a droplet's turn counts the balancer's own checks before it sends traffic
+        // again (about a minute with the cloud's defaults) once the balancer has been read.
+        Duration back = Optional.ofNullable(checks.get()).map(CloudBalancerView.HealthChecks::toComeBack)
+                .orElse(BalancerTiming.ASKED_BACK);
+        return BalancerTiming.asked(spec.drainWait(), BalancerTiming.ASKED_DRAIN.plus(back), appHealth, policy);
     }
 
     @Override
@@ -119,6 +124,7 @@ final class CloudBalancer implements Balancer {
         } catch (CloudApiException e) {
             return new BalancerObservation.Unavailable(e.getMessage());
         }
+        checks.set(view.checks());
         Optional<String> unusable = unusable(view);
         if (unusable.isPresent()) {
             return new BalancerObservation.Unavailable(unusable.get());
@@ -238,6 +244,7 @@ final class CloudBalancer implements Balancer {
             Instant asked = clock.instant();
             CloudBalancerView view = api.read();
             last.set(new Listing(asked, view));
+            checks.set(view.checks());
             return view;
         } catch (CloudApiException e) {
             throw new ApplyException(e.getMessage(), e.isTransient(), e);

@@ -12,9 +12,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The rows every human-readable format shows: one per droplet (with several services, one per
@@ -98,14 +100,20 @@ record ReportRows(List<Row> rows, boolean services) {
         return new ReportRows(rows, several);
     }
 
-    /** The report's heading line: which service, which commit of which file, when. */
     /** {@code 3, 24.1 MB}: the service's images on the droplet and the disk they take. */
     static String images(ImageUse use) {
         return use.count() + ", " + String.format(Locale.ROOT, "%.1f MB", use.bytes() / 1_000_000.0);
     }
 
+    /**
+     * The report's heading line: which services (the fronted one first, then the others in the
+     * order droplets show them), which commit of which file, when.
+     */
     static String heading(DriftReport report) {
-        return "service " + report.service() + ", state " + report.stateFile().getFileName() + " "
+        Set<String> services = new LinkedHashSet<>(List.of(report.service()));
+        report.droplets().forEach(d -> d.services().forEach(s -> services.add(s.service())));
+        return (services.size() == 1 ? "service " : "services ") + String.join(", ", services)
+                + ", state " + report.stateFile().getFileName() + " "
                 + revision(report.revision()) + ", observed " + TIME.format(report.observedAt());
     }
 

@@ -30,6 +30,7 @@ import dev.fleet.observed.BalancerObservation;
 import dev.fleet.observed.DropletObservation;
 import dev.fleet.observed.FleetObservation;
 import dev.fleet.observed.HealthProbe;
+import dev.fleet.plan.BalancerTiming;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.plan.Planner;
@@ -126,6 +127,17 @@ class CloudBalancerTest {
                 .isEqualTo("{\"droplet_ids\":[" + D1 + "]}");
         assertThat(balancer.outOfRotation(d1, droplet)).isTrue();
         assertThat(balancer.timing(state.health(), state.rollout()).settleAfterDrained()).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void theEstimateOfADropletsTurnCountsTheBalancersOwnChecksOnceItWasRead() throws Exception {
+        Duration unread = balancer.timing(state.health(), state.rollout()).perDroplet();
+
+        balancer.observe(state);
+        Duration read = balancer.timing(state.health(), state.rollout()).perDroplet();
+
+        // Every 10s, healthy after 3 passes, plus one interval: 40s instead of half a second.
+        assertThat(read.minus(unread)).isEqualTo(Duration.ofSeconds(40).minus(BalancerTiming.ASKED_BACK));
     }
 
     @Test

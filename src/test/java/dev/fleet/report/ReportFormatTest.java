@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.desired.Revision;
+import dev.fleet.desired.ServiceRole;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
 import dev.fleet.drift.Health;
+import dev.fleet.drift.ServiceDrift;
 import dev.fleet.drift.UnmanagedContainer;
 import dev.fleet.observed.ImageUse;
 import java.nio.file.Path;
@@ -48,6 +50,18 @@ class ReportFormatTest {
                 "droplet-3  UNREACHABLE  a1a1a1a1a1a1  -             unknown  -         -          -           unreachable (REFUSED): <script>|*x*",
                 "droplet-2  UNMANAGED    -             b2b2b2b2b2b2  -        -         -          -           container demo-old (running) claims service demo",
                 "3 droplets: 1 IN_SYNC, 1 IMAGE_DRIFT, 1 UNREACHABLE; 1 UNMANAGED container (drift)");
+    }
+
+    @Test
+    void theHeadingNamesEveryServiceWhenTheStateHasSeveral() {
+        DropletDrift withWorker = report.droplets().get(0).withServices(List.of(new ServiceDrift("worker",
+                ServiceRole.WORKER, DropletStatus.IN_SYNC, V1, Optional.of(V1), Health.UNKNOWN, Optional.empty(),
+                "runs the desired digest", List.of())));
+        DriftReport several = new DriftReport(report.stateFile(), report.revision(), "demo", NOW,
+                List.of(withWorker, report.droplets().get(1)), Optional.empty());
+
+        assertThat(ReportRows.heading(several)).startsWith("services demo, worker, state fleet.yaml");
+        assertThat(ReportRows.heading(report)).startsWith("service demo, state fleet.yaml");
     }
 
     @Test
