@@ -26,17 +26,16 @@ import picocli.CommandLine.Option;
         exitCodeList = {
             "0:The fleet runs what the state says (also when there was nothing to do).",
             "1:Could not run, nothing changed: bad state file or usage, no --yes off a terminal, the"
-                    + " unavailability budget spent (unreachable droplets count as down), an image that cannot"
-                    + " be pulled, the lock not takeable.",
-            "2:Every droplet reached runs what the state says, but some droplet was unreachable and left as"
-                    + " it was.",
+                    + " unavailability budget spent, an image that cannot be pulled, the lock not takeable.",
             "3:The rollout failed and stopped: a droplet was rolled back (or left out of rotation); the"
                     + " droplets after it were not touched.",
             "4:Another apply holds the fleet's lock (it is named); nothing was changed.",
+            "5:Some droplet could not be reached and was left as it was: every droplet reached runs what"
+                    + " the state says, or apply refused to start (unreachable droplets count as down).",
         })
 public class ApplyCommand extends StateCommand {
 
-    @Option(names = "--yes", description = "Apply without asking; required when stdin is not a terminal.")
+    @Option(names = {"-y", "--yes"}, description = "Apply without asking; required when stdin is not a terminal.")
     boolean yes;
 
     @Option(names = "--with-accessories", description = "Replace accessories (databases...) whose image or"

@@ -20,12 +20,13 @@ import picocli.CommandLine.Option;
         exitCodeList = {
             "0:Every droplet in sync and healthy.",
             "1:Could not run (bad state file or usage); no droplet was contacted.",
-            "2:Drift: a droplet runs another digest, is missing, stopped, unhealthy or unreachable,"
-                    + " or an unmanaged container claims the service.",
+            "2:Drift: a droplet runs another digest, is missing, stopped or unhealthy, or an unmanaged"
+                    + " container claims the service.",
+            "5:Some droplet could not be reached (the others are reported); comes before 2.",
         })
 public class DriftCommand extends StateCommand {
 
-    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
             description = "table (default; colour on a terminal), json, markdown or html.",
             converter = ReportFormatConverter.class)
     ReportFormat output;
@@ -44,6 +45,6 @@ public class DriftCommand extends StateCommand {
         DriftReport report = convergence.drift(state);
         out.print(output.render(report, output == ReportFormat.TABLE && terminal.colourOnStdout()));
         out.flush();
-        return report.clean() ? ExitCodes.SUCCESS : ExitCodes.DRIFT;
+        return ExitCodes.unlessUnreachable(report, report.clean() ? ExitCodes.SUCCESS : ExitCodes.DRIFT);
     }
 }

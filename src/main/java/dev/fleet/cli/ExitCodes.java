@@ -1,5 +1,7 @@
 package dev.fleet.cli;
 
+import dev.fleet.drift.DriftReport;
+
 /** fleet's exit codes, the same for every command. Scripts rely on them: never renumber. */
 final class ExitCodes {
 
@@ -17,6 +19,18 @@ final class ExitCodes {
 
     /** apply: another apply holds the fleet's lock; nothing was changed. */
     static final int LOCKED = 4;
+
+    /**
+     * Some droplet could not be observed at all (unreachable): what was seen is reported (drift, plan)
+     * or converged (apply), the rest is unknown. Comes before {@link #DRIFT}, so that CI can tell an
+     * outage from a pending change.
+     */
+    static final int UNREACHABLE = 5;
+
+    /** {@link #UNREACHABLE} when some droplet of {@code report} was not reached, else {@code otherwise}. */
+    static int unlessUnreachable(DriftReport report, int otherwise) {
+        return report.unreachable().isEmpty() ? otherwise : UNREACHABLE;
+    }
 
     private ExitCodes() {}
 }

@@ -25,7 +25,7 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         subcommands = {InitCommand.class, ValidateCommand.class, DriftCommand.class, PlanCommand.class,
             ApplyCommand.class, SetImageCommand.class, RollbackCommand.class, HistoryCommand.class, UnlockCommand.class,
-            WatchCommand.class, DnsWatchCommand.class},
+            WatchCommand.class, DnsWatchCommand.class, CompletionCommand.class},
         versionProvider = VersionProvider.class,
         descriptionHeading = "%n",
         description = "fleet keeps Docker containers on plain servers (droplets) at the image"
@@ -36,9 +36,11 @@ import picocli.CommandLine;
         exitCodeList = {
             "0:Success.",
             "1:Could not run (bad input or usage).",
-            "2:Drift: the fleet is not what the desired state says (fleet drift).",
-            "3:apply: the rollout failed and stopped after changing a droplet.",
-            "4:apply: another apply holds the fleet's lock; nothing was changed.",
+            "2:Drift: the fleet is not what the desired state says (drift, plan).",
+            "3:apply, rollback: the rollout failed and stopped after changing a droplet.",
+            "4:apply, rollback: another apply holds the fleet's lock; nothing was changed.",
+            "5:Some droplet could not be reached at all; the others were reported or converged (drift,"
+                    + " plan, apply).",
         })
 public class FleetCommand implements Callable<Integer> {
 

@@ -2,7 +2,6 @@ package dev.fleet.cli;
 
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
-import dev.fleet.drift.DropletStatus;
 import dev.fleet.report.ApplyReport;
 import dev.fleet.report.FailureText;
 import dev.fleet.rollout.ConvergeResult;
@@ -26,7 +25,7 @@ final class Outcomes {
             }
             case ConvergeResult.LockUnavailable unavailable -> {
                 err.println("fleet apply: cannot take the apply lock, nothing was changed: " + unavailable.problem());
-                yield ExitCodes.COULD_NOT_RUN;
+                yield ExitCodes.unlessUnreachable(unavailable.drift(), ExitCodes.COULD_NOT_RUN);
             }
             case ConvergeResult.Locked locked -> {
                 err.println(held(locked));
@@ -35,7 +34,7 @@ final class Outcomes {
             case ConvergeResult.Refused refused -> {
                 err.println("fleet apply: refusing to start, nothing was changed:");
                 refused.reasons().forEach(reason -> err.println("  - " + reason));
-                yield ExitCodes.COULD_NOT_RUN;
+                yield ExitCodes.unlessUnreachable(refused.drift(), ExitCodes.COULD_NOT_RUN);
             }
             case ConvergeResult.Declined declined -> {
                 out.println("Nothing was changed.");
@@ -56,11 +55,10 @@ final class Outcomes {
 
     /**
      * Success, unless some droplet could not be observed: apply left it as it was (it counted against
-     * the budget as a droplet down), so the fleet may still drift there, which exit 2 tells CI.
+     * the budget as a droplet down), so the fleet may still drift there, which exit 5 tells CI.
      */
     private static int unlessUnreached(DriftReport drift, PrintWriter err) {
-        List<DropletDrift> unreached = drift.droplets().stream()
-                .filter(droplet -> droplet.status() == DropletStatus.UNREACHABLE).toList();
+        List<DropletDrift> unreached = drift.unreachable();
         if (unreached.isEmpty()) {
             return ExitCodes.SUCCESS;
         }
@@ -68,7 +66,7 @@ final class Outcomes {
                 .map(droplet -> droplet.droplet() + " (" + droplet.reason() + ")").collect(Collectors.joining(", "))
                 + (unreached.size() == 1 ? " was" : " were") + " not reached and left as " + (unreached.size() == 1
                         ? "it was" : "they were") + "; run fleet apply again once reachable");
-        return ExitCodes.DRIFT;
+        return ExitCodes.UNREACHABLE;
     }
 
     private static String held(ConvergeResult.Locked locked) {

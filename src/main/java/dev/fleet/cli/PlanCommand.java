@@ -2,12 +2,14 @@ package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.load.StateLoader;
+import dev.fleet.drift.DropletDrift;
 import dev.fleet.plan.PlanOptions;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.report.PlanReport;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.Planned;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +25,7 @@ import picocli.CommandLine.Option;
             "0:Nothing to change.",
             "1:Could not run (bad state file or usage); no droplet was contacted.",
             "2:Drift: the plan has steps (or is refused as unsafe, which it says).",
+            "5:Some droplet could not be reached: it is named first, and the plan covers only the others.",
         })
 public class PlanCommand extends StateCommand {
 
@@ -42,6 +45,18 @@ public class PlanCommand extends StateCommand {
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) {
         Planned planned = convergence.plan(state, new PlanOptions(withAccessories, prune));
+        List<DropletDrift> unreached = planned.drift().unreachable();
+        if (!unreached.isEmpty()) {
+            boolean none = unreached.size() == planned.drift().droplets().size();
+            out.println((none ? "No droplet could be reached, so there is nothing to plan:" : "Not reached, so not"
+                    + " planned:"));
+            unreached.forEach(droplet -> out.println("  " + droplet.droplet() + ": " + droplet.reason()));
+            if (none) {
+                out.flush();
+                return ExitCodes.UNREACHABLE;
+            }
+            out.println();
+        }
         switch (planned.outcome()) {
             case PlanOutcome.Ready ready -> out.print(PlanReport.render(ready.plan(), state));
             case PlanOutcome.Refused refused -> {
@@ -52,6 +67,7 @@ public class PlanCommand extends StateCommand {
             }
         }
         out.flush();
-        return planned.nothingToDo() && planned.drift().clean() ? ExitCodes.SUCCESS : ExitCodes.DRIFT;
+        return ExitCodes.unlessUnreachable(planned.drift(),
+                planned.nothingToDo() && planned.drift().clean() ? ExitCodes.SUCCESS : ExitCodes.DRIFT);
     }
 }

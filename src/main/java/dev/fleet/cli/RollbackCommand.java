@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
             "0:Rolled back and committed (and, with --apply, the fleet runs it).",
             "1:Nothing changed: bad state file or usage, uncommitted changes in it, no such revision, no converged"
                     + " revision to return to, or the history unreadable. With --apply, apply's own codes follow"
-                    + " the commit (2, 3, 4: see fleet apply --help).",
+                    + " the commit (3, 4, 5: see fleet apply --help).",
         })
 public class RollbackCommand extends StateCommand {
 
@@ -38,7 +38,7 @@ public class RollbackCommand extends StateCommand {
     @Option(names = "--apply", description = "Apply the rolled-back state right after the commit.")
     boolean apply;
 
-    @Option(names = "--yes", description = "With --apply: apply without asking; required when stdin is not a terminal.")
+    @Option(names = {"-y", "--yes"}, description = "With --apply: apply without asking; required when stdin is not a terminal.")
     boolean yes;
 
     private final Rollback rollback;

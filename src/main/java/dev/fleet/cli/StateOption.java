@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The {@code --state} option every command that reads a state file shares, and loading it. */
 final class StateOption {
 
-    @Option(names = "--state", paramLabel = "FILE",
+    @Option(names = {"-s", "--state"}, paramLabel = "FILE",
             description = "The desired-state file (default: $FLEET_STATE, else ${DEFAULT-VALUE}).",
             defaultValue = "${env:FLEET_STATE:-fleet-state/fleet.yaml}")
     Path file;

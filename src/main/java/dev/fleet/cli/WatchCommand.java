@@ -1,5 +1,6 @@
 package dev.fleet.cli;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.desired.load.StateLoader;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.watch.DnsWatch;
@@ -74,8 +75,9 @@ public class WatchCommand implements Callable<Integer> {
         InetSocketAddress address;
         List<String> allowedHosts;
         try {
-            stateSource = options.source.stateFile != null ? edges.file(options.source.stateFile)
-                    : edges.repository(options.source.repo, options.branch, options.path, StateHome.of(options.workdir),
+            WatchOptions.Source source = options.source(System.getenv());
+            stateSource = source.stateFile != null ? edges.file(source.stateFile)
+                    : edges.repository(source.repo, options.branch, options.path, StateHome.of(options.workdir),
                             options.allowInsecureHttp);
             notifier = edges.notifier(options.webhook, options.allowInsecureHttp);
             address = StateHome.address(options.listen);
@@ -87,7 +89,7 @@ public class WatchCommand implements Callable<Integer> {
         WatchLoop loop = new WatchLoop(stateSource, loader, convergence, edges.afterRound(), notifier, clock,
                 options.apply, options.interval, new WatchPrinter(out));
         try (Published server = edges.serve(address, allowedHosts, loop::status)) {
-            out.println("fleet watch: " + stateSource.describe() + ", every " + options.interval.toMillis() / 1000.0 + "s, "
+            out.println("fleet watch: " + stateSource.describe() + ", every " + Durations.setting(options.interval) + ", "
                     + (options.apply ? "converging" : "reporting only") + "; serving http://" + server.address().getHostString()
                     + ":" + server.address().getPort() + "/");
             out.flush();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -11,8 +12,9 @@ import picocli.CommandLine.Option;
 final class WatchOptions {
 
     static final class Source {
-        @Option(names = "--state", paramLabel = "FILE", required = true,
-                description = "A desired-state file on this machine, read again each round.")
+        @Option(names = {"-s", "--state"}, paramLabel = "FILE", required = true,
+                description = "A desired-state file on this machine, read again each round (default: $FLEET_STATE,"
+                        + " unless $FLEET_REPO is set).")
         Path stateFile;
 
         @Option(names = "--repo", paramLabel = "URL", required = true,
@@ -21,19 +23,50 @@ final class WatchOptions {
                         + " FLEET_GIT_USERNAME. SSH (ssh://user@host:port/path or user@host:path): the key"
                         + " FLEET_GIT_SSH_KEY (owner-only; passphrase in FLEET_GIT_SSH_PASSPHRASE or"
                         + " FLEET_GIT_SSH_PASSPHRASE_FILE), else the ssh-agent at SSH_AUTH_SOCK; the host key must be"
-                        + " in FLEET_GIT_KNOWN_HOSTS (default ~/.ssh/known_hosts), never trusted on first use.")
+                        + " in FLEET_GIT_KNOWN_HOSTS (default ~/.ssh/known_hosts), never trusted on first use."
+                        + " Default: $FLEET_REPO.")
         String repo;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Source source;
 
-    @Option(names = "--branch", paramLabel = "NAME", defaultValue = "main",
-            description = "With --repo: the branch whose latest commit is the desired state (default: ${DEFAULT-VALUE}).")
+    /**
+     * Where the state comes from: {@code --state} or {@code --repo} as given, else {@code FLEET_REPO}
+     * or {@code FLEET_STATE} from {@code environment}. Both variables set, with neither option, is
+     * refused rather than guessed.
+     *
+     * @throws IllegalArgumentException when neither says, or both variables do
+     */
+    Source source(Map<String, String> environment) {
+        if (source != null) {
+            return source;
+        }
+        String repo = environment.getOrDefault("FLEET_REPO", "");
+        String file = environment.getOrDefault("FLEET_STATE", "");
+        if (!repo.isEmpty() && !file.isEmpty()) {
+            throw new IllegalArgumentException("FLEET_REPO and FLEET_STATE are both set: pass --repo or --state to"
+                    + " choose which one the watch follows");
+        }
+        if (repo.isEmpty() && file.isEmpty()) {
+            throw new IllegalArgumentException("no desired state to watch: pass --state FILE or --repo URL, or set"
+                    + " FLEET_STATE or FLEET_REPO");
+        }
+        Source fromEnvironment = new Source();
+        if (repo.isEmpty()) {
+            fromEnvironment.stateFile = Path.of(file);
+        } else {
+            fromEnvironment.repo = repo;
+        }
+        return fromEnvironment;
+    }
+
+    @Option(names = "--branch", paramLabel = "NAME", defaultValue = "${env:FLEET_BRANCH:-main}",
+            description = "With --repo: the branch whose latest commit is the desired state (default: $FLEET_BRANCH, else main).")
     String branch;
 
-    @Option(names = "--path", paramLabel = "FILE", defaultValue = "fleet-state/fleet.yaml",
-            description = "With --repo: the state file's path in the repository (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--path", paramLabel = "FILE", defaultValue = "${env:FLEET_PATH:-fleet-state/fleet.yaml}",
+            description = "With --repo: the state file's path in the repository (default: $FLEET_PATH, else fleet-state/fleet.yaml).")
     String path;
 
     @Option(names = "--apply", description = "Converge the fleet each round (otherwise only report).")

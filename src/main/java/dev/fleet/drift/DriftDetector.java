@@ -53,7 +53,7 @@ public final class DriftDetector {
         return switch (observed) {
             case Unreachable u -> new DropletDrift(spec.name(), DropletStatus.UNREACHABLE, desired, Optional.empty(),
                     Health.UNKNOWN, balancerStatus, Optional.empty(),
-                    "unreachable (" + u.reason() + "): " + u.detail(), List.of());
+                    "unreachable: " + u.detail(), List.of());
             case Reached r -> interrupted(reachedDrift(state, spec, r, desired, balancerStatus), r).withImages(r.images())
                     .withServices(ServiceDriftDetector.others(state, spec, r));
         };

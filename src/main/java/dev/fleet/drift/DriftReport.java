@@ -30,6 +30,11 @@ public record DriftReport(
         droplets = List.copyOf(droplets);
     }
 
+    /** The droplets that could not be observed at all, in the state's order. */
+    public List<DropletDrift> unreachable() {
+        return droplets.stream().filter(droplet -> droplet.status() == DropletStatus.UNREACHABLE).toList();
+    }
+
     /** Every droplet in sync and healthy, with no unmanaged container. */
     public boolean clean() {
         return droplets.stream().allMatch(DropletDrift::clean);

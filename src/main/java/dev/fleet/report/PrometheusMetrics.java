@@ -27,7 +27,7 @@ public final class PrometheusMetrics {
         metric(text, "fleet_reconcile_duration_seconds", "gauge", "How long the last round took.");
         text.append("fleet_reconcile_duration_seconds ")
                 .append(status.lastRound().map(r -> number(r.took().toMillis() / 1000.0)).orElse("NaN")).append('\n');
-        metric(text, "fleet_last_success_timestamp_seconds", "gauge", "When a round last ended without a problem.");
+        metric(text, "fleet_last_success_timestamp_seconds", "gauge", "When a round last ended without a problem and with every droplet observed.");
         text.append("fleet_last_success_timestamp_seconds ")
                 .append(status.lastSuccess().map(t -> number(t.toEpochMilli() / 1000.0)).orElse("0")).append('\n');
         metric(text, "fleet_rollouts_total", "counter", "Rollouts since the watch began, by how they ended.");
@@ -39,7 +39,7 @@ public final class PrometheusMetrics {
         text.append("fleet_source_stale ").append(status.sourceProblem().isPresent() ? 1 : 0).append('\n');
         metric(text, "fleet_state_invalid", "gauge", "1 when the latest state file is invalid (the last valid one is used).");
         text.append("fleet_state_invalid ").append(status.stateProblem().isPresent() ? 1 : 0).append('\n');
-        metric(text, "fleet_failed_rounds_in_a_row", "gauge", "Rounds in a row that ended with a problem.");
+        metric(text, "fleet_failed_rounds_in_a_row", "gauge", "Rounds in a row that ended with a problem or with a droplet that could not be observed.");
         text.append("fleet_failed_rounds_in_a_row ").append(status.failuresInARow()).append('\n');
         return text.toString();
     }

@@ -32,7 +32,7 @@ public final class WatchPage {
                 .map(d -> d.clean() ? " is in sync" : " has drifted").orElse(": first round pending")).append("</h1>\n");
         html.append("<p class=\"meta\">").append(HtmlReport.escape(status.source())).append(" &middot; ")
                 .append(status.applying() ? "converging (--apply)" : "reporting only").append(" &middot; every ")
-                .append(Durations.took(status.interval())).append("</p>\n");
+                .append(Durations.setting(status.interval())).append("</p>\n");
         status.sourceProblem().ifPresent(p -> html.append("<p class=\"banner bad\" id=\"stale\">Stale: the source could"
                 + " not be fetched, the last state fetched stays in force: ").append(HtmlReport.escape(p)).append("</p>\n"));
         status.stateProblem().ifPresent(p -> html.append("<p class=\"banner bad\" id=\"invalid\">The latest state file is"

@@ -121,7 +121,7 @@ class LockQuorumIT {
             String said = apply.stdout() + apply.stderr();
 
             // Converged where it could reach; droplet-1 left as it was, which exit 2 says.
-            assertThat(apply.exitCode()).as(said).isEqualTo(ExitCodes.DRIFT);
+            assertThat(apply.exitCode()).as(said).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(apply.stderr()).contains("not converged everywhere: droplet-1 (unreachable")
                     .doesNotContain("lock");
             assertRunning(target, List.of(lab().droplet("droplet-2"), lab().droplet("droplet-3")));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.fleet.lab.Lab;
+import dev.fleet.lab.LabDroplet;
 import dev.fleet.lab.LabExtension;
 import dev.fleet.lab.LoadRun;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -210,6 +212,32 @@ class WatchIT {
 
     @Test
     @Order(6)
+    void whileNoDropletCanBeObservedTheLastSuccessStandsStillAndFailedRoundsGrow() throws Exception {
+        awaitStatus("a round that observed every droplet", Duration.ofSeconds(30),
+                json -> json.path("failedRoundsInARow").asInt() == 0 && !json.path("lastSuccess").isNull());
+        List<LabDroplet> droplets = lab().droplets();
+        droplets.forEach(lab()::stopDroplet);
+        try {
+            awaitStatus("rounds that could not observe the droplets", Duration.ofSeconds(60),
+                    json -> json.path("failedRoundsInARow").asInt() >= 2
+                            && json.path("drift").path("summary").path("UNREACHABLE").asInt() == 3);
+            Instant success = Instant.parse(statusJson().path("lastSuccess").asText());
+            String metrics = get("/metrics").body();
+            assertThat(metrics).containsPattern("(?m)^fleet_failed_rounds_in_a_row [2-9]")
+                    .contains("fleet_droplets{status=\"UNREACHABLE\"} 3");
+            awaitStatus("another failed round", Duration.ofSeconds(30),
+                    json -> json.path("failedRoundsInARow").asInt() >= 3);
+            assertThat(Instant.parse(statusJson().path("lastSuccess").asText())).isEqualTo(success);
+        } finally {
+            droplets.forEach(lab()::startDroplet);
+        }
+        awaitStatus("every droplet observed again", Duration.ofSeconds(60),
+                json -> json.path("failedRoundsInARow").asInt() == 0
+                        && json.path("drift").path("summary").path("IN_SYNC").asInt() == 3);
+    }
+
+    @Test
+    @Order(7)
     void anInvalidStateIsNeverAppliedAndTheLastValidOneStaysInForce() throws Exception {
         lab().commitState(state -> state.replace("  successes: 3\n", "  successes: many\n"), "a broken state");
         try {
@@ -225,7 +253,7 @@ class WatchIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aPushedStateThatReachesForTheMachinesSecretsIsRefusedBeforeAnyConnectionAndTheLastValidStaysInForce()
             throws Exception {
         Path repo = lab().stateFile().getParent();
@@ -270,7 +298,7 @@ class WatchIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aRolloutThatFailedIsRolledBackOnceAndNotTriedAgainUntilTheStateChanges() throws Exception {
         String v2 = lab().env("LAB_IMAGE_V2");
         events.clear();
@@ -296,7 +324,7 @@ class WatchIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void sigtermStopsTheWatchCleanly() {
         int exit = watch.stop();
 

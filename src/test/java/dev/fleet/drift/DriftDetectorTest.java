@@ -134,7 +134,7 @@ class DriftDetectorTest {
         DriftReport report = detect(state(V1), unreachable, new BalancerObservation.NotObservable());
 
         assertThat(only(report).status()).isEqualTo(DropletStatus.UNREACHABLE);
-        assertThat(only(report).reason()).isEqualTo("unreachable (REFUSED): connection refused by 127.0.0.1:2222");
+        assertThat(only(report).reason()).isEqualTo("unreachable: connection refused by 127.0.0.1:2222");
     }
 
     @Test

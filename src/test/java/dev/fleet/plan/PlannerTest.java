@@ -268,7 +268,7 @@ class PlannerTest {
         assertThat(outcome).isInstanceOf(PlanOutcome.Refused.class);
         PlanOutcome.Refused refused = (PlanOutcome.Refused) outcome;
         assertThat(refused.reasons()).singleElement().asString()
-                .startsWith("max-unavailable is 1 and d2 (unreachable (TIMEOUT): no answer within 5s) is already out of"
+                .startsWith("max-unavailable is 1 and d2 (unreachable: no answer within 5s) is already out of"
                         + " rotation: draining d1 would take more droplets out than allowed");
         assertThat(refused.plan().droplets()).extracting(DropletPlan::droplet).containsExactly("d1");
         assertThat(refused.plan().unchanged()).doesNotContain("d2");

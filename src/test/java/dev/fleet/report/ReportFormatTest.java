@@ -35,7 +35,7 @@ class ReportFormatTest {
                             Optional.of("UP"), Optional.of(NOW.minusSeconds(42)), "runs b2b2b2b2b2b2, wants a1a1a1a1a1a1",
                             List.of(new UnmanagedContainer("c0ffee", "demo-old", Optional.of(V2), "running"))),
                     new DropletDrift("droplet-3", DropletStatus.UNREACHABLE, V1, Optional.empty(), Health.UNKNOWN,
-                            Optional.empty(), Optional.empty(), "unreachable (REFUSED): <script>|*x*", List.of())),
+                            Optional.empty(), Optional.empty(), "unreachable: <script>|*x*", List.of())),
             Optional.empty());
 
     @Test
@@ -47,7 +47,7 @@ class ReportFormatTest {
                 "DROPLET    STATUS       DESIRED       RUNNING       HEALTH   BALANCER  SINCE      IMAGES      REASON",
                 "droplet-1  IN_SYNC      a1a1a1a1a1a1  a1a1a1a1a1a1  healthy  UP        1h 2m ago  3, 24.2 MB  runs the desired digest",
                 "droplet-2  IMAGE_DRIFT  a1a1a1a1a1a1  b2b2b2b2b2b2  healthy  UP        42s ago    -           runs b2b2b2b2b2b2, wants a1a1a1a1a1a1",
-                "droplet-3  UNREACHABLE  a1a1a1a1a1a1  -             unknown  -         -          -           unreachable (REFUSED): <script>|*x*",
+                "droplet-3  UNREACHABLE  a1a1a1a1a1a1  -             unknown  -         -          -           unreachable: <script>|*x*",
                 "droplet-2  UNMANAGED    -             b2b2b2b2b2b2  -        -         -          -           container demo-old (running) claims service demo",
                 "3 droplets: 1 IN_SYNC, 1 IMAGE_DRIFT, 1 UNREACHABLE; 1 UNMANAGED container (drift)");
     }
@@ -102,7 +102,7 @@ class ReportFormatTest {
 
         assertThat(markdown).startsWith("### fleet drift: demo has drifted\n");
         assertThat(markdown).contains("| droplet-2 | ⚠️ **IMAGE_DRIFT** | `a1a1a1a1a1a1` | `b2b2b2b2b2b2` |");
-        assertThat(markdown).contains("unreachable (REFUSED): &lt;script>\\|\\*x\\* |");
+        assertThat(markdown).contains("unreachable: &lt;script>\\|\\*x\\* |");
         assertThat(markdown.lines().filter(l -> l.startsWith("| droplet-"))).hasSize(4);
     }
 

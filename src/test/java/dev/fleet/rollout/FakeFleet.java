@@ -45,7 +45,7 @@ public final class FakeFleet {
     public static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
 
     public final Map<String, String> digests = new ConcurrentHashMap<>();
-    final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+    public final Set<String> unreachable = ConcurrentHashMap.newKeySet();
     public final AtomicInteger observations = new AtomicInteger();
     final AtomicInteger opened = new AtomicInteger();
     public final List<Plan> runs = new ArrayList<>();

@@ -120,7 +120,8 @@ public final class WatchLoop {
         } catch (RuntimeException e) {
             // A bug must not end the watch: the round counts as failed, and the next one comes.
             listener.note("the round failed unexpectedly: " + e);
-            finish(now, clock.instant(), Optional.empty(), now.stateProblem(), now.drift(), now.lastRollout(), true);
+            finish(now, clock.instant(), Optional.empty(), now.stateProblem(), now.drift(), now.lastRollout(), true,
+                    false);
         } finally {
             afterRound.run();
         }
@@ -161,7 +162,7 @@ public final class WatchLoop {
         Fetched fetched = fetch();
         if (lastValid == null) {
             finish(before, started, fetched.sourceProblem(), fetched.stateProblem(), Optional.empty(),
-                    before.lastRollout(), true);
+                    before.lastRollout(), true, false);
             return;
         }
         DesiredState state = lastValid;
@@ -179,8 +180,10 @@ public final class WatchLoop {
             });
         }
         notifyDrift(state, converged.drift());
+        // A droplet not observed makes the round a failure for whoever watches the watch (last success,
+        // failed rounds), but no reason to back off: the droplets that answer keep their pace.
         finish(before, started, fetched.sourceProblem(), fetched.stateProblem(), Optional.of(converged.drift()),
-                converged.lastRollout(), problem || converged.problem());
+                converged.lastRollout(), problem || converged.problem(), !converged.drift().unreachable().isEmpty());
     }
 
     /** What converging gave the round: the drift to show, the last rollout, whether it was a problem. */
@@ -268,15 +271,20 @@ public final class WatchLoop {
         }
     }
 
+    /**
+     * Ends a round: a {@code problem} (the source, the state, a rollout) backs the next round off; a
+     * round with a droplet {@code unseen} also counts as failed and is not a success, at the interval.
+     */
     private void finish(WatchStatus before, Instant started, Optional<String> sourceProblem,
             Optional<String> stateProblem, Optional<DriftReport> drift, Optional<WatchStatus.Rollout> lastRollout,
-            boolean problem) {
+            boolean problem, boolean unseen) {
         Instant ended = clock.instant();
-        int failures = problem ? before.failuresInARow() + 1 : 0;
+        boolean failed = problem || unseen;
+        int failures = failed ? before.failuresInARow() + 1 : 0;
         Duration wait = problem ? backoff.after(failures) : interval;
         status.set(new WatchStatus(before.started(), source.describe(), applying, interval, sourceProblem, stateProblem,
                 drift.isPresent() ? drift : before.drift(), Optional.of(new WatchStatus.Round(ended,
-                        Duration.between(started, ended))), problem ? before.lastSuccess() : Optional.of(ended),
+                        Duration.between(started, ended))), failed ? before.lastSuccess() : Optional.of(ended),
                 lastRollout, new LinkedHashMap<>(rollouts), failures, Optional.of(started.plus(wait))));
     }
 

@@ -3,6 +3,7 @@ package dev.fleet.rollout.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.desired.load.StateFixture;
+import dev.fleet.report.PrometheusMetrics;
 import dev.fleet.rollout.ConvergeResult;
 import dev.fleet.rollout.FakeFleet;
 import dev.fleet.rollout.RolloutListener;
@@ -14,6 +15,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,35 @@ class WatchLoopTest {
         assertThat(loop.status().failuresInARow()).isZero();
         assertThat(loop.status().nextRound()).contains(clock.instant().plus(INTERVAL));
         assertThat(loop.status().drift()).hasValueSatisfying(drift -> assertThat(drift.clean()).isTrue());
+    }
+
+    @Test
+    void aRoundThatCannotObserveEveryDropletIsNoSuccessAndCountsAsFailedWithoutBackingOff() {
+        fleet.digests.putAll(Map.of("d1", V1, "d2", V1));
+        write(V1);
+        loop.tick();
+        Instant succeeded = clock.instant();
+        fleet.unreachable.add("d1");
+        fleet.unreachable.add("d2");
+
+        clock.advance(INTERVAL);
+        loop.tick();
+        clock.advance(INTERVAL);
+        loop.tick();
+
+        assertThat(loop.status().lastSuccess()).contains(succeeded);
+        assertThat(loop.status().failuresInARow()).isEqualTo(2);
+        assertThat(loop.status().nextRound()).contains(clock.instant().plus(INTERVAL));
+        assertThat(PrometheusMetrics.render(loop.status()))
+                .contains("fleet_failed_rounds_in_a_row 2\n")
+                .contains("fleet_last_success_timestamp_seconds " + String.format(Locale.ROOT, "%.3f",
+                        succeeded.toEpochMilli() / 1000.0) + "\n");
+
+        fleet.unreachable.clear();
+        clock.advance(INTERVAL);
+        loop.tick();
+        assertThat(loop.status().lastSuccess()).contains(clock.instant());
+        assertThat(loop.status().failuresInARow()).isZero();
     }
 
     @Test
