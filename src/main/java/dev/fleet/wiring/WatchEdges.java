@@ -78,9 +78,10 @@ public class WatchEdges {
     }
 
     /**
-     * A webhook notifier for {@code url}, or none when it is blank; a malformed URL, or plain http to
-     * another machine without {@code allowPlainHttp}, is an IllegalArgumentException: a webhook's URL
-     * is often its only secret.
+     * A webhook notifier for {@code url}, or none when it is blank, signing its posts with the key
+     * from {@code FLEET_WEBHOOK_SECRET} or {@code FLEET_WEBHOOK_SECRET_FILE} when one is set; a
+     * malformed URL, plain http to another machine without {@code allowPlainHttp}, or an unreadable
+     * key is an IllegalArgumentException: a webhook's URL is often its only secret.
      */
     public Notifier notifier(String url, boolean allowPlainHttp) {
         if (url == null || url.isBlank()) {
@@ -92,7 +93,7 @@ public class WatchEdges {
                     + "): its URL, often its only secret, would cross the network unencrypted; use https, or"
                     + " --allow-insecure-http if that network is yours");
         }
-        return new WebhookNotifier(uri);
+        return new WebhookNotifier(uri, WebhookNotifier.signingKeyFrom(System.getenv()));
     }
 
     private static boolean plainHttpToAnotherMachine(String url) {

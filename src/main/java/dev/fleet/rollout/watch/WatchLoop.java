@@ -48,6 +48,7 @@ public final class WatchLoop {
     private final Convergence convergence;
     private final Runnable afterRound;
     private final Notifier notifier;
+    private final RolloutEvents events;
     private final Clock clock;
     private final boolean applying;
     private final Duration interval;
@@ -71,6 +72,7 @@ public final class WatchLoop {
         this.convergence = convergence;
         this.afterRound = afterRound;
         this.notifier = notifier;
+        this.events = new RolloutEvents(notifier, clock);
         this.clock = clock;
         this.applying = applying;
         this.interval = interval;
@@ -209,29 +211,19 @@ public final class WatchLoop {
     private WatchStatus.Rollout ended(DesiredState state, RolloutMemory.Target target, ApplyResult result,
             Instant rolloutStarted) {
         Duration took = Duration.between(rolloutStarted, clock.instant());
-        String commit = state.revision().describe();
-        String service = state.service().name();
+        events.ended(state, result, took);
         WatchStatus.RolloutResult ended;
         if (result.succeeded()) {
             ended = WatchStatus.RolloutResult.SUCCEEDED;
             memory.succeeded(target);
-            notifier.notify(new WatchEvent.RolloutFinished(service, commit, clock.instant(), took));
         } else {
-            boolean rolledBack = false;
-            for (DropletOutcome droplet : result.droplets()) {
-                if (droplet.result() == DropletOutcome.Result.ROLLED_BACK) {
-                    rolledBack = true;
-                    notifier.notify(new WatchEvent.RolledBack(service, commit, clock.instant(), droplet.droplet(),
-                            FailureText.of(droplet).orElse("its new container failed")));
-                }
-            }
+            boolean rolledBack = result.droplets().stream()
+                    .anyMatch(droplet -> droplet.result() == DropletOutcome.Result.ROLLED_BACK);
             ended = rolledBack ? WatchStatus.RolloutResult.ROLLED_BACK : WatchStatus.RolloutResult.FAILED;
-            String why = FailureText.of(result).orElse("the rollout stopped");
-            memory.failed(target, why);
-            notifier.notify(new WatchEvent.RolloutFailed(service, commit, clock.instant(), why));
+            memory.failed(target, FailureText.of(result).orElse("the rollout stopped"));
         }
         rollouts.merge(ended, 1, Integer::sum);
-        return new WatchStatus.Rollout(commit, rolloutStarted, took, ended, FailureText.of(result));
+        return new WatchStatus.Rollout(state.revision().describe(), rolloutStarted, took, ended, FailureText.of(result));
     }
 
     /** The watch's listener for a convergence, which also tells people when a rollout starts. */
@@ -249,8 +241,7 @@ public final class WatchLoop {
             super.starting(drift, plan);
             notifyDrift(state, drift);
             listener.note("rolling out " + state.revision().describe());
-            notifier.notify(new WatchEvent.RolloutStarted(state.service().name(), state.revision().describe(),
-                    clock.instant(), plan.droplets().stream().map(p -> p.droplet()).toList()));
+            events.started(state, plan);
         }
     }
 

@@ -128,6 +128,18 @@ class KnownHostsVerifierTest {
     }
 
     @Test
+    void aWildcardLineIsForPort22OnlyAsInOpenSsh() throws IOException {
+        String line = "10.0.0.* ssh-ed25519 " + TestKeys.ED25519;
+
+        assertThat(verifier("10.0.0.1", 22, line).verify("10.0.0.1", 22, TestKeys.key(TestKeys.ED25519))).isTrue();
+        var otherPort = verifier("10.0.0.1", 2222, line);
+        assertThat(otherPort.verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isFalse();
+        assertThat(otherPort.refusal().orElseThrow().reason()).isEqualTo(UnreachableReason.HOST_KEY_UNKNOWN);
+        assertThat(verifier("10.0.0.1", 2222, "[10.0.0.*]:2222 ssh-ed25519 " + TestKeys.ED25519)
+                .verify("10.0.0.1", 2222, TestKeys.key(TestKeys.ED25519))).isTrue();
+    }
+
+    @Test
     void prefersRsaSha2ForAnRsaEntrySinceSshRsaIsGoneFromCurrentSshd() throws IOException {
         var verifier = verifier("10.0.0.1", 2222, "[10.0.0.1]:2222 ssh-rsa " + TestKeys.RSA,
                 "[10.0.0.1]:2222 ecdsa-sha2-nistp256 " + TestKeys.ECDSA, "10.0.0.9 ssh-ed25519 " + TestKeys.ED25519);
