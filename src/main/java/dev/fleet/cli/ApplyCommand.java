@@ -1,13 +1,10 @@
 package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
-import dev.fleet.desired.Durations;
 import dev.fleet.desired.load.StateLoader;
 import dev.fleet.plan.PlanOptions;
-import dev.fleet.rollout.ConvergeResult;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.watch.Notifier;
-import dev.fleet.rollout.watch.RolloutEvents;
 import dev.fleet.wiring.WatchEdges;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,11 +12,10 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fleet apply}: converge the fleet to the desired state, one droplet at a time. */
@@ -55,17 +51,8 @@ public class ApplyCommand extends StateCommand {
             + " on a droplet (fleet drift lists them as UNMANAGED leftovers); never without it.")
     boolean prune;
 
-    @Option(names = "--webhook", paramLabel = "URL", defaultValue = "${env:FLEET_WEBHOOK_URL}",
-            description = "POST the rollout's events (rollout_started, rollout_finished, rolled_back, rollout_failed)"
-                    + " as JSON to this URL, as fleet watch does (default: $FLEET_WEBHOOK_URL); signed with"
-                    + " $FLEET_WEBHOOK_SECRET (or the file $FLEET_WEBHOOK_SECRET_FILE) when set.")
-    String webhook;
-
-    @Option(names = "--allow-insecure-http", description = "Allow a --webhook in plain http to another machine.")
-    boolean allowInsecureHttp;
-
-    /** How long a finished apply waits for the webhook to take its last events: one post's timeout. */
-    static final Duration WEBHOOK_WAIT = Duration.ofSeconds(5);
+    @Mixin
+    WebhookOption webhook;
 
     private final Convergence convergence;
     private final WatchEdges edges;
@@ -89,28 +76,13 @@ public class ApplyCommand extends StateCommand {
 
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) throws InterruptedException {
-        Notifier notifier;
-        try {
-            notifier = edges.notifier(webhook, allowInsecureHttp);
-        } catch (IllegalArgumentException e) {
-            err.println("fleet apply: " + e.getMessage());
+        Optional<Notifier> notifier = webhook.notifier(edges, "apply", err);
+        if (notifier.isEmpty()) {
             return ExitCodes.COULD_NOT_RUN;
         }
         Convergence.Confirmation confirmation = yes ? Convergence.Confirmation.ALWAYS : plan -> confirmed(out);
-        RolloutEvents events = new RolloutEvents(notifier, clock);
-        Instant started = clock.instant();
-        ConvergeResult result = convergence.converge(state, confirmation,
-                events.around(new ApplyPrinter(out, err), state), new PlanOptions(withAccessories, prune));
-        if (result instanceof ConvergeResult.Applied applied) {
-            events.ended(state, applied.result(), Duration.between(started, clock.instant()));
-        }
-        int code = Outcomes.print(result, out, err);
-        if (!notifier.drain(WEBHOOK_WAIT)) {
-            err.println("fleet apply: the webhook did not take every event within " + Durations.setting(WEBHOOK_WAIT)
-                    + "; the rest are dropped (the log names the receiver's answers)");
-            err.flush();
-        }
-        return code;
+        return Applying.converge(convergence, notifier.get(), clock, state, confirmation,
+                new PlanOptions(withAccessories, prune), out, err);
     }
 
     /** Asks on the terminal; true only for "yes". */

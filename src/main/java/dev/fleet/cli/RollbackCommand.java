@@ -4,11 +4,16 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.InvalidStateException;
 import dev.fleet.desired.load.StateLoader;
 import dev.fleet.desired.pin.SetImage;
+import dev.fleet.plan.PlanOptions;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.Rollback;
+import dev.fleet.rollout.watch.Notifier;
+import dev.fleet.wiring.WatchEdges;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fleet rollback}: the images of an earlier, converged revision, back as a new commit. */
@@ -41,13 +46,20 @@ public class RollbackCommand extends StateCommand {
     @Option(names = {"-y", "--yes"}, description = "With --apply: apply without asking; required when stdin is not a terminal.")
     boolean yes;
 
+    @Mixin
+    WebhookOption webhook;
+
     private final Rollback rollback;
     private final Convergence convergence;
+    private final WatchEdges edges;
+    private final Clock clock;
 
-    RollbackCommand(StateLoader loader, Rollback rollback, Convergence convergence) {
+    RollbackCommand(StateLoader loader, Rollback rollback, Convergence convergence, WatchEdges edges, Clock clock) {
         super(loader);
         this.rollback = rollback;
         this.convergence = convergence;
+        this.edges = edges;
+        this.clock = clock;
     }
 
     @Override
@@ -61,6 +73,10 @@ public class RollbackCommand extends StateCommand {
 
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) throws InterruptedException {
+        Optional<Notifier> notifier = apply ? webhook.notifier(edges, "rollback", err) : Optional.of(Notifier.NONE);
+        if (notifier.isEmpty()) {
+            return ExitCodes.COULD_NOT_RUN;
+        }
         Rollback.Done done;
         try {
             done = rollback.run(state, Optional.ofNullable(to));
@@ -83,7 +99,8 @@ public class RollbackCommand extends StateCommand {
         try {
             DesiredState rolledBack = loader().load(stateFile.file);
             Convergence.Confirmation confirmation = yes ? Convergence.Confirmation.ALWAYS : plan -> ApplyCommand.confirmed(out);
-            return Outcomes.print(convergence.converge(rolledBack, confirmation, new ApplyPrinter(out, err)), out, err);
+            return Applying.converge(convergence, notifier.get(), clock, rolledBack, confirmation, PlanOptions.DEFAULT,
+                    out, err);
         } catch (InvalidStateException e) {
             err.println(e.getMessage());
             err.flush();

@@ -96,7 +96,7 @@ class ApplyWebhookIT {
         assertThat(apply.stdout()).contains("CONVERGED");
         assertThat(apply.stderr()).contains("the webhook did not take every event within 5s");
         // The first apply also pulled v2; this one pulls nothing, so the bound is generous.
-        assertThat(apply.took()).isLessThan(signedApplyTook.plus(ApplyCommand.WEBHOOK_WAIT).plusSeconds(10));
+        assertThat(apply.took()).isLessThan(signedApplyTook.plus(Applying.WEBHOOK_WAIT).plusSeconds(10));
         assertThat(received).extracting(r -> r.get("event")).startsWith("rollout_started");
     }
 

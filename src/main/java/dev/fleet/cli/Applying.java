@@ -1,0 +1,42 @@
+package dev.fleet.cli;
+
+import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.Durations;
+import dev.fleet.plan.PlanOptions;
+import dev.fleet.rollout.ConvergeResult;
+import dev.fleet.rollout.Convergence;
+import dev.fleet.rollout.watch.Notifier;
+import dev.fleet.rollout.watch.RolloutEvents;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Converging a state as {@code fleet apply} does, telling a webhook how the rollout goes: apply and rollback --apply. */
+final class Applying {
+
+    /** How long a finished apply waits for the webhook to take its last events: one post's timeout. */
+    static final Duration WEBHOOK_WAIT = Duration.ofSeconds(5);
+
+    private Applying() {}
+
+    /** Converges {@code state}, prints the outcome and returns the exit code; never waits on the webhook before the end. */
+    static int converge(Convergence convergence, Notifier notifier, Clock clock, DesiredState state,
+            Convergence.Confirmation confirmation, PlanOptions options, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
+        RolloutEvents events = new RolloutEvents(notifier, clock);
+        Instant started = clock.instant();
+        ConvergeResult result = convergence.converge(state, confirmation,
+                events.around(new ApplyPrinter(out, err), state), options);
+        if (result instanceof ConvergeResult.Applied applied) {
+            events.ended(state, applied.result(), Duration.between(started, clock.instant()));
+        }
+        int code = Outcomes.print(result, out, err);
+        if (!notifier.drain(WEBHOOK_WAIT)) {
+            err.println("fleet: the webhook did not take every event within " + Durations.setting(WEBHOOK_WAIT)
+                    + "; the rest are dropped (the log names the receiver's answers)");
+            err.flush();
+        }
+        return code;
+    }
+}
