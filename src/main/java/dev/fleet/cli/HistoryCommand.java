@@ -2,6 +2,7 @@ package dev.fleet.cli;
 
 import dev.fleet.desired.DesiredState;
 import dev.fleet.desired.load.StateLoader;
+import dev.fleet.report.HistoryJson;
 import dev.fleet.report.HistoryReport;
 import dev.fleet.rollout.Ledgers;
 import dev.fleet.rollout.ledger.HistoryEntry;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code fleet history}: the fleet's past applies and broken locks, newest last. */
 @Command(
@@ -32,6 +34,10 @@ public class HistoryCommand extends StateCommand {
     @Option(names = "--steps", description = "Each step of each droplet, with its duration.")
     boolean steps;
 
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json (schema fleet.history/v1, steps included).")
+    String output;
+
     private final Ledgers ledgers;
 
     HistoryCommand(StateLoader loader, Ledgers ledgers) {
@@ -41,6 +47,10 @@ public class HistoryCommand extends StateCommand {
 
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) {
+        if (!output.equals("text") && !output.equals("json")) {
+            throw new ParameterException(spec.commandLine(), "fleet history: --output is text or json, not '"
+                    + output + "'");
+        }
         List<HistoryEntry> entries;
         try {
             entries = ledgers.history(state, limit);
@@ -48,7 +58,8 @@ public class HistoryCommand extends StateCommand {
             err.println("fleet history: " + e.getMessage());
             return ExitCodes.COULD_NOT_RUN;
         }
-        out.print(HistoryReport.render(state.service().name(), entries, steps));
+        out.print(output.equals("json") ? HistoryJson.render(state.service().name(), entries)
+                : HistoryReport.render(state.service().name(), entries, steps));
         out.flush();
         return ExitCodes.SUCCESS;
     }

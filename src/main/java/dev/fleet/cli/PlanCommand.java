@@ -5,6 +5,7 @@ import dev.fleet.desired.load.StateLoader;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.plan.PlanOptions;
 import dev.fleet.plan.PlanOutcome;
+import dev.fleet.report.PlanJson;
 import dev.fleet.report.PlanReport;
 import dev.fleet.rollout.Convergence;
 import dev.fleet.rollout.Planned;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code fleet plan}: what {@code fleet apply} would do, step by step. Changes nothing. */
 @Command(
@@ -35,6 +37,10 @@ public class PlanCommand extends StateCommand {
     @Option(names = "--prune", description = "Plan as fleet apply --prune would.")
     boolean prune;
 
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json (schema fleet.plan/v1).")
+    String output;
+
     private final Convergence convergence;
 
     PlanCommand(StateLoader loader, Convergence convergence) {
@@ -44,7 +50,18 @@ public class PlanCommand extends StateCommand {
 
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) {
+        if (!output.equals("text") && !output.equals("json")) {
+            throw new ParameterException(spec.commandLine(), "fleet plan: --output is text or json, not '" + output
+                    + "'");
+        }
         Planned planned = convergence.plan(state, new PlanOptions(withAccessories, prune));
+        int code = ExitCodes.unlessUnreachable(planned.drift(),
+                planned.nothingToDo() && planned.drift().clean() ? ExitCodes.SUCCESS : ExitCodes.DRIFT);
+        if (output.equals("json")) {
+            out.print(PlanJson.render(planned.outcome(), planned.drift(), state));
+            out.flush();
+            return code;
+        }
         List<DropletDrift> unreached = planned.drift().unreachable();
         if (!unreached.isEmpty()) {
             boolean none = unreached.size() == planned.drift().droplets().size();
@@ -67,7 +84,6 @@ public class PlanCommand extends StateCommand {
             }
         }
         out.flush();
-        return ExitCodes.unlessUnreachable(planned.drift(),
-                planned.nothingToDo() && planned.drift().clean() ? ExitCodes.SUCCESS : ExitCodes.DRIFT);
+        return code;
     }
 }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jgit.transport.SshSessionFactory;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The edges the long-running commands are built from, picked by their options. */
 @Singleton
@@ -38,10 +39,13 @@ public class WatchEdges {
 
     private final DropletConnections connections;
     private final Clock clock;
+    private final String version;
 
-    WatchEdges(DropletConnections connections, Clock clock) {
+    WatchEdges(DropletConnections connections, Clock clock,
+            @ConfigProperty(name = "quarkus.application.version") String version) {
         this.connections = connections;
         this.clock = clock;
+        this.version = version;
     }
 
     /** A state file on this machine, read again each round. */
@@ -120,6 +124,6 @@ public class WatchEdges {
      */
     public Published serve(InetSocketAddress address, List<String> allowedHosts, Supplier<WatchStatus> status)
             throws IOException {
-        return StatusServer.start(address, allowedHosts, status, clock);
+        return StatusServer.start(address, allowedHosts, status, clock, version);
     }
 }

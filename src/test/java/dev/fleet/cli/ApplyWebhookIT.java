@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -98,6 +99,30 @@ class ApplyWebhookIT {
         // The first apply also pulled v2; this one pulls nothing, so the bound is generous.
         assertThat(apply.took()).isLessThan(signedApplyTook.plus(Applying.WEBHOOK_WAIT).plusSeconds(10));
         assertThat(received).extracting(r -> r.get("event")).startsWith("rollout_started");
+    }
+
+    @Test
+    @Order(3)
+    void theHistoryAsJsonHoldsBothAppliesWithEachDropletsDigests() throws Exception {
+        FleetProcess.Result history = FleetProcess.run("history", "-o", "json", "--state", lab().stateFile().toString());
+
+        assertThat(history.exitCode()).as(history.stderr()).isZero();
+        JsonNode json = JSON.readTree(history.stdout());
+        assertThat(json.path("schema").asText()).isEqualTo("fleet.history/v1");
+        List<JsonNode> applies = new ArrayList<>();
+        json.path("entries").forEach(entry -> {
+            if (entry.path("kind").asText().equals("apply") && entry.path("result").asText().equals("converged")) {
+                applies.add(entry);
+            }
+        });
+        assertThat(applies).hasSizeGreaterThanOrEqualTo(2);
+        JsonNode last = applies.getLast();
+        assertThat(last.path("seconds").asDouble()).isPositive();
+        assertThat(last.path("droplets")).hasSize(2).allSatisfy(droplet -> {
+            assertThat(droplet.path("result").asText()).isEqualTo("converged");
+            assertThat(droplet.path("toDigest").asText()).startsWith("sha256:");
+            assertThat(droplet.path("steps")).isNotEmpty();
+        });
     }
 
     /** Starts a receiver that keeps each post (its event, body, timestamp and signature); {@code hang}: never answer. */

@@ -2,6 +2,8 @@ package dev.fleet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.desired.load.StateFixture;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -58,6 +60,24 @@ class CliHabitsIT {
                 .contains("  droplet-1: unreachable: ").contains("  droplet-2: unreachable: ")
                 .doesNotContain("Nothing to change").doesNotContain("would refuse");
         assertThat(plan.stdout().lines()).hasSize(3);
+    }
+
+    @Test
+    void planAsJsonOnAFleetItCannotReachSaysSoInItsSchemaAndNothingElse() throws Exception {
+        FleetProcess.Result plan = FleetProcess.run(fixture.env, "plan", "-s", state.toString(), "-o", "json");
+
+        assertThat(plan.exitCode()).as(plan.stderr()).isEqualTo(ExitCodes.UNREACHABLE);
+        JsonNode json = new ObjectMapper().readTree(plan.stdout());
+        assertThat(json.path("schema").asText()).isEqualTo("fleet.plan/v1");
+        assertThat(json.path("outcome").asText()).isEqualTo("unreachable");
+        assertThat(json.path("unreachable")).extracting(node -> node.path("droplet").asText())
+                .containsExactly("droplet-1", "droplet-2");
+        assertThat(json.path("unreachable").get(0).path("reason").asText()).startsWith("unreachable: ");
+        assertThat(json.has("droplets")).isFalse();
+        assertThat(json.path("refusals")).isEmpty();
+        FleetProcess.Result wrong = FleetProcess.run(fixture.env, "plan", "-s", state.toString(), "-o", "yaml");
+        assertThat(wrong.exitCode()).isEqualTo(ExitCodes.COULD_NOT_RUN);
+        assertThat(wrong.stderr()).contains("--output is text or json, not 'yaml'");
     }
 
     @Test

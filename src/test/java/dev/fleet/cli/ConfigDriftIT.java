@@ -135,6 +135,28 @@ class ConfigDriftIT {
             assertThat(Pattern.compile("start demo on").matcher(forward).results().count())
                     .as("one replacement of " + droplet.name() + ", not two:\n" + section).isEqualTo(1);
         }
+        FleetProcess.Result json = fleet("plan", "-o", "json");
+        assertThat(json.exitCode()).as(json.stderr()).isEqualTo(2);
+        JsonNode planned = new ObjectMapper().readTree(json.stdout());
+        assertThat(planned.path("schema").asText()).isEqualTo("fleet.plan/v1");
+        assertThat(planned.path("outcome").asText()).isEqualTo("ready");
+        assertThat(planned.path("estimateSeconds").asLong()).isPositive();
+        assertThat(planned.path("pace").path("maxUnavailable").asInt()).isEqualTo(1);
+        assertThat(planned.path("droplets")).extracting(d -> d.path("droplet").asText())
+                .containsExactlyElementsOf(lab().droplets().stream().map(LabDroplet::name).toList());
+        for (JsonNode droplet : planned.path("droplets")) {
+            assertThat(droplet.path("why").asText()).contains("IMAGE_DRIFT");
+            assertThat(droplet.path("toDigest").asText()).startsWith("sha256:");
+            assertThat(droplet.path("steps")).extracting(JsonNode::asText)
+                    .anySatisfy(step -> assertThat(step).contains("start demo on"));
+            assertThat(droplet.path("rollback")).isNotEmpty();
+        }
+        // As a bot posts it on a pull request, through the deploy template's own jq filter.
+        String markdown = PlanMarkdownBot.markdown(json.stdout());
+        assertThat(markdown).startsWith("## Plan: ready\n").contains("| Droplet | Wave | From | To | Why | Steps |");
+        for (LabDroplet droplet : lab().droplets()) {
+            assertThat(markdown).containsPattern("(?m)^\\| `" + droplet.name() + "` \\| [1-3] \\| [0-9a-f]{12} \\| [0-9a-f]{12} \\| IMAGE_DRIFT");
+        }
 
         applyUnderLoad("v2 and a region at once");
         for (LabDroplet droplet : lab().droplets()) {

@@ -167,7 +167,11 @@ class WatchIT {
         assertThat(metrics.body()).contains("fleet_droplets{status=\"IN_SYNC\"} 3")
                 .contains("fleet_rollouts_total{result=\"succeeded\"} 1")
                 .containsPattern("fleet_reconcile_duration_seconds [0-9.]+")
-                .containsPattern("fleet_last_success_timestamp_seconds [0-9]{10}\\.[0-9]{3}");
+                .containsPattern("fleet_last_success_timestamp_seconds [0-9]{10}\\.[0-9]{3}")
+                .containsPattern("fleet_build_info\\{version=\"[^\"]+\"} 1")
+                .contains("fleet_droplet_status{droplet=\"droplet-1\",status=\"IN_SYNC\"} 1")
+                .contains("fleet_droplet_balancer{droplet=\"droplet-3\",state=\"UP\"} 1")
+                .contains("fleet_rollout_duration_seconds_count 1");
         assertThat(health.statusCode()).isEqualTo(200);
     }
 

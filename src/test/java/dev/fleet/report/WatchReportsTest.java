@@ -9,6 +9,7 @@ import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
 import dev.fleet.drift.Health;
+import dev.fleet.rollout.watch.RolloutDurations;
 import dev.fleet.rollout.watch.WatchStatus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +39,13 @@ class WatchReportsTest {
             Optional.of(drift), Optional.of(new WatchStatus.Round(NOW.minusSeconds(5), Duration.ofMillis(1250))),
             Optional.of(NOW.minusSeconds(65)), Optional.of(new WatchStatus.Rollout("0123456789ab", NOW.minusSeconds(300),
                     Duration.ofSeconds(24), WatchStatus.RolloutResult.ROLLED_BACK, Optional.of("droplet-1: not healthy"))),
-            Map.of(WatchStatus.RolloutResult.SUCCEEDED, 2, WatchStatus.RolloutResult.ROLLED_BACK, 1), 2,
+            Map.of(WatchStatus.RolloutResult.SUCCEEDED, 2, WatchStatus.RolloutResult.ROLLED_BACK, 1),
+            RolloutDurations.NONE.with(Duration.ofSeconds(24)).with(Duration.ofSeconds(95)).with(Duration.ofHours(2)), 2,
             Optional.of(NOW.plusSeconds(55)));
 
     @Test
     void theMetricsCountDropletsByStatusAndRolloutsByResult() {
-        String metrics = PrometheusMetrics.render(status);
+        String metrics = PrometheusMetrics.render(status, "1.2.3");
 
         assertThat(metrics).contains("fleet_droplets{status=\"IN_SYNC\"} 1\n", "fleet_droplets{status=\"IMAGE_DRIFT\"} 1\n",
                 "fleet_droplets{status=\"UNREACHABLE\"} 0\n", "fleet_reconcile_duration_seconds 1.250\n",
@@ -54,13 +56,34 @@ class WatchReportsTest {
         // Every sample line belongs to a metric announced by HELP and TYPE lines.
         for (String line : metrics.lines().filter(l -> !l.startsWith("#")).toList()) {
             String name = line.split("[{ ]")[0];
-            assertThat(metrics).contains("# TYPE " + name + " ");
+            String histogram = name.replaceFirst("_(bucket|sum|count)$", "");
+            assertThat(metrics).containsAnyOf("# TYPE " + name + " ", "# TYPE " + histogram + " histogram");
         }
     }
 
     @Test
+    void theMetricsGiveEachDropletsStateTheBuildAndRolloutDurationsAsAHistogram() {
+        String metrics = PrometheusMetrics.render(status, "1.2.3");
+
+        assertThat(metrics).contains("fleet_build_info{version=\"1.2.3\"} 1\n",
+                "fleet_droplet_status{droplet=\"droplet-1\",status=\"IN_SYNC\"} 1\n",
+                "fleet_droplet_status{droplet=\"droplet-2\",status=\"IMAGE_DRIFT\"} 1\n",
+                "fleet_droplet_health{droplet=\"droplet-1\",health=\"healthy\"} 1\n",
+                "fleet_droplet_balancer{droplet=\"droplet-2\",state=\"UP\"} 1\n",
+                "# TYPE fleet_rollout_duration_seconds histogram\n",
+                // 24 s, 95 s and 2 h: cumulative counts per upper bound, then all three.
+                "fleet_rollout_duration_seconds_bucket{le=\"10\"} 0\n",
+                "fleet_rollout_duration_seconds_bucket{le=\"30\"} 1\n",
+                "fleet_rollout_duration_seconds_bucket{le=\"120\"} 2\n",
+                "fleet_rollout_duration_seconds_bucket{le=\"3600\"} 2\n",
+                "fleet_rollout_duration_seconds_bucket{le=\"+Inf\"} 3\n",
+                "fleet_rollout_duration_seconds_sum 7319.000\n", "fleet_rollout_duration_seconds_count 3\n");
+        assertThat(PrometheusMetrics.label("a\"b\\c\nd")).isEqualTo("a\\\"b\\\\c\\nd");
+    }
+
+    @Test
     void beforeTheFirstRoundTheMetricsSayNothingHappenedYet() {
-        String metrics = PrometheusMetrics.render(WatchStatus.starting(NOW, "file fleet.yaml", false, Duration.ofSeconds(30)));
+        String metrics = PrometheusMetrics.render(WatchStatus.starting(NOW, "file fleet.yaml", false, Duration.ofSeconds(30)), "1.2.3");
 
         assertThat(metrics).contains("fleet_droplets{status=\"IN_SYNC\"} 0\n", "fleet_reconcile_duration_seconds NaN\n",
                 "fleet_last_success_timestamp_seconds 0\n");

@@ -14,7 +14,7 @@ class WatchEdgesTest {
 
     @Test
     void aRepositoryUrlHoldingAPasswordIsRefusedWithoutSayingIt() {
-        WatchEdges edges = new WatchEdges(null, Clock.systemUTC());
+        WatchEdges edges = new WatchEdges(null, Clock.systemUTC(), "test");
 
         for (String url : new String[] {"https://deploy:sentinel-token-7Rf@git.example.test/state.git",
                 "ssh://deploy:sentinel-token-7Rf@git.example.test/state.git"}) {

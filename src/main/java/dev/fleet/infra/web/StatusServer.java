@@ -39,15 +39,26 @@ public final class StatusServer implements Published {
      *
      * @param allowedHosts names the page answers to besides localhost, 127.0.0.1, [::1] and the
      *                     address it listens on: host names or addresses, without a port
+     * @param version      fleet's own version, for the metrics' build info
      */
     public static StatusServer start(InetSocketAddress address, List<String> allowedHosts,
-            Supplier<WatchStatus> status, Clock clock) throws IOException {
-        return start(address, allowedHosts, status, clock, Limits.DEFAULT);
+            Supplier<WatchStatus> status, Clock clock, String version) throws IOException {
+        return start(address, allowedHosts, status, clock, version, Limits.DEFAULT);
+    }
+
+    static StatusServer start(InetSocketAddress address, List<String> allowedHosts, Supplier<WatchStatus> status,
+            Clock clock) throws IOException {
+        return start(address, allowedHosts, status, clock, "test", Limits.DEFAULT);
     }
 
     static StatusServer start(InetSocketAddress address, List<String> allowedHosts, Supplier<WatchStatus> status,
             Clock clock, Limits limits) throws IOException {
-        Pages pages = new Pages(AllowedHosts.of(address, allowedHosts), status, clock);
+        return start(address, allowedHosts, status, clock, "test", limits);
+    }
+
+    private static StatusServer start(InetSocketAddress address, List<String> allowedHosts,
+            Supplier<WatchStatus> status, Clock clock, String version, Limits limits) throws IOException {
+        Pages pages = new Pages(AllowedHosts.of(address, allowedHosts), status, clock, version);
         return new StatusServer(BoundedHttpServer.start(address, limits, pages::answer));
     }
 
@@ -62,7 +73,7 @@ public final class StatusServer implements Published {
     }
 
     /** The answers, from the latest status, to requests that name an allowed host. */
-    private record Pages(AllowedHosts hosts, Supplier<WatchStatus> status, Clock clock) {
+    private record Pages(AllowedHosts hosts, Supplier<WatchStatus> status, Clock clock, String version) {
 
         Response answer(Request request) {
             List<String> host = request.header("Host");
@@ -82,7 +93,8 @@ public final class StatusServer implements Published {
             return switch (request.path()) {
                 case "/" -> new Response(200, "text/html; charset=utf-8", WatchPage.render(now, clock.instant()), Map.of());
                 case "/drift.json" -> new Response(200, "application/json", WatchJson.render(now), Map.of());
-                case "/metrics" -> new Response(200, PrometheusMetrics.CONTENT_TYPE, PrometheusMetrics.render(now), Map.of());
+                case "/metrics" -> new Response(200, PrometheusMetrics.CONTENT_TYPE, PrometheusMetrics.render(now, version),
+                        Map.of());
                 case "/healthz" -> alive(now) ? Response.text(200, "ok\n")
                         : Response.text(503, "no round has ended for " + overdue(now).toSeconds() + "s\n");
                 default -> Response.text(404, "not found: try /, /drift.json, /healthz or /metrics\n");

@@ -58,6 +58,7 @@ public final class WatchLoop {
     private final AtomicReference<WatchStatus> status;
     private final RolloutMemory memory = new RolloutMemory();
     private final Map<WatchStatus.RolloutResult, Integer> rollouts = new EnumMap<>(WatchStatus.RolloutResult.class);
+    private RolloutDurations durations = RolloutDurations.NONE;
     /** Held while a round runs: a stop waits for it (see {@link #awaitIdle}). */
     private final ReentrantLock running = new ReentrantLock();
     private volatile DesiredState lastValid;
@@ -223,6 +224,7 @@ public final class WatchLoop {
             memory.failed(target, FailureText.of(result).orElse("the rollout stopped"));
         }
         rollouts.merge(ended, 1, Integer::sum);
+        durations = durations.with(took);
         return new WatchStatus.Rollout(state.revision().describe(), rolloutStarted, took, ended, FailureText.of(result));
     }
 
@@ -276,7 +278,7 @@ public final class WatchLoop {
         status.set(new WatchStatus(before.started(), source.describe(), applying, interval, sourceProblem, stateProblem,
                 drift.isPresent() ? drift : before.drift(), Optional.of(new WatchStatus.Round(ended,
                         Duration.between(started, ended))), failed ? before.lastSuccess() : Optional.of(ended),
-                lastRollout, new LinkedHashMap<>(rollouts), failures, Optional.of(started.plus(wait))));
+                lastRollout, new LinkedHashMap<>(rollouts), durations, failures, Optional.of(started.plus(wait))));
     }
 
     private static RolloutMemory.Target target(DesiredState state) {

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param lastSuccess        when a round last ended without a problem
  * @param lastRollout        the last rollout a round started, and how it ended
  * @param rollouts           how many rollouts ended each way since the watch began
+ * @param durations          how long those rollouts took
  * @param failuresInARow     rounds in a row that ended with a problem (the backoff counts them)
  * @param nextRound          when the next round is due
  */
@@ -37,6 +38,7 @@ public record WatchStatus(
         Optional<Instant> lastSuccess,
         Optional<Rollout> lastRollout,
         Map<RolloutResult, Integer> rollouts,
+        RolloutDurations durations,
         int failuresInARow,
         Optional<Instant> nextRound) {
 
@@ -62,6 +64,7 @@ public record WatchStatus(
     /** The status before the first round. */
     public static WatchStatus starting(Instant now, String source, boolean applying, Duration interval) {
         return new WatchStatus(now, source, applying, interval, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), 0, Optional.of(now));
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), RolloutDurations.NONE, 0,
+                Optional.of(now));
     }
 }

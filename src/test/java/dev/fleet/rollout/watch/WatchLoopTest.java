@@ -107,7 +107,7 @@ class WatchLoopTest {
         assertThat(loop.status().lastSuccess()).contains(succeeded);
         assertThat(loop.status().failuresInARow()).isEqualTo(2);
         assertThat(loop.status().nextRound()).contains(clock.instant().plus(INTERVAL));
-        assertThat(PrometheusMetrics.render(loop.status()))
+        assertThat(PrometheusMetrics.render(loop.status(), "test"))
                 .contains("fleet_failed_rounds_in_a_row 2\n")
                 .contains("fleet_last_success_timestamp_seconds " + String.format(Locale.ROOT, "%.3f",
                         succeeded.toEpochMilli() / 1000.0) + "\n");
