@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** {@code fleet history}: the fleet's past applies and broken locks, newest last. */
 @Command(
@@ -35,8 +34,8 @@ public class HistoryCommand extends StateCommand {
     boolean steps;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (default) or json (schema fleet.history/v1, steps included).")
-    String output;
+            description = "text (default) or json (schema fleet.history/v1, steps included).", converter = TextOrJsonConverter.class)
+    TextOrJson output;
 
     private final Ledgers ledgers;
 
@@ -47,10 +46,6 @@ public class HistoryCommand extends StateCommand {
 
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) {
-        if (!output.equals("text") && !output.equals("json")) {
-            throw new ParameterException(spec.commandLine(), "fleet history: --output is text or json, not '"
-                    + output + "'");
-        }
         List<HistoryEntry> entries;
         try {
             entries = ledgers.history(state, limit);
@@ -58,7 +53,7 @@ public class HistoryCommand extends StateCommand {
             err.println("fleet history: " + e.getMessage());
             return ExitCodes.COULD_NOT_RUN;
         }
-        out.print(output.equals("json") ? HistoryJson.render(state.service().name(), entries)
+        out.print(output == TextOrJson.JSON ? HistoryJson.render(state.service().name(), entries)
                 : HistoryReport.render(state.service().name(), entries, steps));
         out.flush();
         return ExitCodes.SUCCESS;

@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** {@code fleet plan}: what {@code fleet apply} would do, step by step. Changes nothing. */
 @Command(
@@ -38,8 +37,8 @@ public class PlanCommand extends StateCommand {
     boolean prune;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (default) or json (schema fleet.plan/v1).")
-    String output;
+            description = "text (default) or json (schema fleet.plan/v1).", converter = TextOrJsonConverter.class)
+    TextOrJson output;
 
     private final Convergence convergence;
 
@@ -50,21 +49,17 @@ public class PlanCommand extends StateCommand {
 
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) {
-        if (!output.equals("text") && !output.equals("json")) {
-            throw new ParameterException(spec.commandLine(), "fleet plan: --output is text or json, not '" + output
-                    + "'");
-        }
         Planned planned = convergence.plan(state, new PlanOptions(withAccessories, prune));
         int code = ExitCodes.unlessUnreachable(planned.drift(),
                 planned.nothingToDo() && planned.drift().clean() ? ExitCodes.SUCCESS : ExitCodes.DRIFT);
-        if (output.equals("json")) {
+        if (output == TextOrJson.JSON) {
             out.print(PlanJson.render(planned.outcome(), planned.drift(), state));
             out.flush();
             return code;
         }
         List<DropletDrift> unreached = planned.drift().unreachable();
         if (!unreached.isEmpty()) {
-            boolean none = unreached.size() == planned.drift().droplets().size();
+            boolean none = planned.drift().noneReached();
             out.println((none ? "No droplet could be reached, so there is nothing to plan:" : "Not reached, so not"
                     + " planned:"));
             unreached.forEach(droplet -> out.println("  " + droplet.droplet() + ": " + droplet.reason()));

@@ -35,6 +35,11 @@ public record DriftReport(
         return droplets.stream().filter(droplet -> droplet.status() == DropletStatus.UNREACHABLE).toList();
     }
 
+    /** Whether the fleet has droplets and none of them could be observed. */
+    public boolean noneReached() {
+        return !droplets.isEmpty() && unreachable().size() == droplets.size();
+    }
+
     /** Every droplet in sync and healthy, with no unmanaged container. */
     public boolean clean() {
         return droplets.stream().allMatch(DropletDrift::clean);

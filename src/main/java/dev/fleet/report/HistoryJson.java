@@ -1,12 +1,9 @@
 package dev.fleet.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleet.rollout.ledger.ApplyRecord;
 import dev.fleet.rollout.ledger.HistoryEntry;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -18,12 +15,11 @@ import java.util.List;
 public final class HistoryJson {
 
     public static final String SCHEMA = "fleet.history/v1";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private HistoryJson() {}
 
     public static String render(String service, List<HistoryEntry> entries) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JsonTrees.object();
         root.put("schema", SCHEMA);
         root.put("service", service);
         ArrayNode list = root.putArray("entries");
@@ -34,11 +30,7 @@ public final class HistoryJson {
                 case HistoryEntry.Apply apply -> apply(list.addObject(), apply.record());
             }
         }
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonTrees.pretty(root);
     }
 
     private static void apply(ObjectNode node, ApplyRecord record) {

@@ -1,8 +1,5 @@
 package dev.fleet.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleet.desired.DesiredState;
@@ -15,7 +12,6 @@ import dev.fleet.plan.PlanOutcome;
 import dev.fleet.plan.PlannedHook;
 import dev.fleet.plan.Step;
 import dev.fleet.plan.StepText;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -30,7 +26,6 @@ import java.util.List;
 public final class PlanJson {
 
     public static final String SCHEMA = "fleet.plan/v1";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private PlanJson() {}
 
@@ -40,8 +35,8 @@ public final class PlanJson {
             case PlanOutcome.Ready ready -> ready.plan();
             case PlanOutcome.Refused refused -> refused.plan();
         };
-        boolean none = !drift.droplets().isEmpty() && drift.unreachable().size() == drift.droplets().size();
-        ObjectNode root = JSON.createObjectNode();
+        boolean none = drift.noneReached();
+        ObjectNode root = JsonTrees.object();
         root.put("schema", SCHEMA);
         root.put("service", plan.service());
         root.put("stateFile", state.file().toString());
@@ -62,11 +57,7 @@ public final class PlanJson {
             planned(root, plan, state);
         }
         root.put("driftSummary", drift.summary());
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonTrees.pretty(root);
     }
 
     private static void planned(ObjectNode root, Plan plan, DesiredState state) {
@@ -78,9 +69,7 @@ public final class PlanJson {
         plan.waves().sizes().forEach(waves::add);
         pace.put("parallel", plan.waves().parallel());
         pace.put("onFailure", state.rollout().onFailure() == OnFailure.REVERT ? "revert" : "stop");
-        JsonNode soak = plan.waves().canary().<JsonNode>map(c -> JSON.getNodeFactory().numberNode(c.soak().toSeconds()))
-                .orElse(JSON.getNodeFactory().nullNode());
-        pace.set("canarySoakSeconds", soak);
+        pace.put("canarySoakSeconds", plan.waves().canary().map(canary -> canary.soak().toSeconds()).orElse(null));
         ArrayNode preflight = root.putArray("preflight");
         for (Step step : plan.preflight()) {
             preflight.addObject().put("droplet", step.droplet()).put("step", StepText.describe(step, state, plan.balancer()));

@@ -47,17 +47,7 @@ public final class StatusServer implements Published {
     }
 
     static StatusServer start(InetSocketAddress address, List<String> allowedHosts, Supplier<WatchStatus> status,
-            Clock clock) throws IOException {
-        return start(address, allowedHosts, status, clock, "test", Limits.DEFAULT);
-    }
-
-    static StatusServer start(InetSocketAddress address, List<String> allowedHosts, Supplier<WatchStatus> status,
-            Clock clock, Limits limits) throws IOException {
-        return start(address, allowedHosts, status, clock, "test", limits);
-    }
-
-    private static StatusServer start(InetSocketAddress address, List<String> allowedHosts,
-            Supplier<WatchStatus> status, Clock clock, String version, Limits limits) throws IOException {
+            Clock clock, String version, Limits limits) throws IOException {
         Pages pages = new Pages(AllowedHosts.of(address, allowedHosts), status, clock, version);
         return new StatusServer(BoundedHttpServer.start(address, limits, pages::answer));
     }

@@ -1,5 +1,6 @@
 package dev.fleet.infra.web;
 
+import dev.fleet.desired.Durations;
 import dev.fleet.infra.http.BoundedHttp;
 import dev.fleet.infra.http.BoundedHttp.Answered;
 import dev.fleet.infra.http.BoundedHttp.Outcome;
@@ -9,7 +10,6 @@ import dev.fleet.infra.http.BoundedHttp.Unreachable;
 import dev.fleet.report.EventJson;
 import dev.fleet.rollout.watch.Notifier;
 import dev.fleet.rollout.watch.WatchEvent;
-import dev.fleet.desired.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,6 +4,7 @@ import dev.fleet.apply.ApplyResult;
 import dev.fleet.apply.DropletOutcome;
 import dev.fleet.desired.DesiredState;
 import dev.fleet.drift.DriftReport;
+import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
 import dev.fleet.report.FailureText;
 import dev.fleet.rollout.ForwardingListener;
@@ -40,7 +41,7 @@ public final class RolloutEvents {
     /** The rollout of {@code state} begins with {@code plan}. */
     public void started(DesiredState state, Plan plan) {
         notifier.notify(new WatchEvent.RolloutStarted(state.service().name(), state.revision().describe(),
-                clock.instant(), plan.droplets().stream().map(p -> p.droplet()).toList()));
+                clock.instant(), plan.droplets().stream().map(DropletPlan::droplet).toList()));
     }
 
     /** The rollout of {@code state} ended with {@code result}, after {@code took}. */

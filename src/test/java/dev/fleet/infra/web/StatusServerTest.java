@@ -31,6 +31,7 @@ class StatusServerTest {
 
     private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final String VERSION = "test";
     private static final WatchStatus STATUS = WatchStatus.starting(NOW, "fleet.yaml", false, Duration.ofSeconds(30));
     private static final Limits QUICK = new Limits(Duration.ofMillis(500), Duration.ofSeconds(2), 4);
 
@@ -51,7 +52,7 @@ class StatusServerTest {
 
     @Test
     void twoHundredSlowClientsDoNotKeepANormalRequestWaiting() throws Exception {
-        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, VERSION);
         for (int i = 0; i < 200; i++) {
             send(connect(), "GET /drift.json HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
         }
@@ -65,7 +66,7 @@ class StatusServerTest {
 
     @Test
     void aClientThatDoesNotFinishItsRequestIsAnswered408AtTheHeadTimeoutAndCutOff() throws Exception {
-        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, QUICK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, VERSION, QUICK);
         Socket slow = connect();
         send(slow, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         long started = System.nanoTime();
@@ -78,7 +79,7 @@ class StatusServerTest {
 
     @Test
     void aRequestTrickledAByteAtATimeIsCutAtTheHeadTimeoutToo() throws Exception {
-        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, QUICK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, VERSION, QUICK);
         Socket slow = connect();
         slow.setSoTimeout(100);
         long started = System.nanoTime();
@@ -105,7 +106,7 @@ class StatusServerTest {
 
     @Test
     void pastTheCapTheConnectionWaitingLongestForItsRequestGivesWay() throws Exception {
-        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK,
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, VERSION,
                 new Limits(Duration.ofSeconds(30), Duration.ofSeconds(2), 2));
         Socket oldest = connect();
         send(oldest, "GET / HTTP/1.1\r\n");
@@ -120,7 +121,7 @@ class StatusServerTest {
 
     @Test
     void whenEveryConnectionIsBeingAnsweredANewcomerIsTold503AtOnce() throws Exception {
-        server = StatusServer.start(loopback(), List.of(), held(), CLOCK, new Limits(Duration.ofSeconds(5),
+        server = StatusServer.start(loopback(), List.of(), held(), CLOCK, VERSION, new Limits(Duration.ofSeconds(5),
                 Duration.ofSeconds(2), 2));
         send(connect(), "GET /drift.json HTTP/1.1\r\nHost: localhost\r\n\r\n");
         send(connect(), "GET /drift.json HTTP/1.1\r\nHost: localhost\r\n\r\n");
@@ -136,7 +137,7 @@ class StatusServerTest {
     @ParameterizedTest
     @ValueSource(strings = {"evil.example", "evil.example:8089", "127.0.0.1.nip.io", "localhost.evil.example"})
     void aRequestNamingAForeignHostIsRefusedWith421AndSeesNoStatus(String host) throws Exception {
-        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, VERSION);
 
         String answer = exchange("GET /drift.json HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
 
@@ -149,7 +150,7 @@ class StatusServerTest {
     @ValueSource(strings = {"127.0.0.1:PORT", "127.0.0.1", "localhost:PORT", "LocalHost.:PORT", "[::1]:PORT",
         "localhost:9000"})
     void theListenAddressAndTheLoopbackNamesAreServedOnAnyPort(String host) throws Exception {
-        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, VERSION);
 
         String answer = exchange("GET /healthz HTTP/1.1\r\nHost: " + host.replace("PORT", "" + port()) + "\r\n\r\n");
 
@@ -158,7 +159,7 @@ class StatusServerTest {
 
     @Test
     void aNameGivenWithAllowedHostIsServedAndNoOther() throws Exception {
-        server = StatusServer.start(loopback(), List.of("status.example.com"), () -> STATUS, CLOCK);
+        server = StatusServer.start(loopback(), List.of("status.example.com"), () -> STATUS, CLOCK, VERSION);
 
         assertThat(exchange("GET /healthz HTTP/1.1\r\nHost: Status.Example.COM\r\n\r\n")).startsWith("HTTP/1.1 200");
         assertThat(exchange("GET /healthz HTTP/1.1\r\nHost: status.example.com.evil.example\r\n\r\n"))
@@ -167,7 +168,7 @@ class StatusServerTest {
 
     @Test
     void aRequestWithoutAHostOrWithTwoIsABadRequest() throws Exception {
-        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, VERSION);
 
         assertThat(exchange("GET /healthz HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 400");
         assertThat(exchange("GET /healthz HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n"))
@@ -176,7 +177,7 @@ class StatusServerTest {
 
     @Test
     void headGetsTheHeadersOnlyAndOtherMethodsAreNotAllowed() throws Exception {
-        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, VERSION);
 
         assertThat(exchange("HEAD /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")).startsWith("HTTP/1.1 200")
                 .contains("Content-Length: 3\r\n").endsWith("\r\n\r\n");
@@ -186,7 +187,7 @@ class StatusServerTest {
 
     @Test
     void aRequestHeadLongerThanTheLimitIsRefused() throws Exception {
-        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK);
+        server = StatusServer.start(loopback(), List.of(), () -> STATUS, CLOCK, VERSION);
 
         String answer = exchange("GET / HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "a".repeat(9000) + "\r\n\r\n");
 

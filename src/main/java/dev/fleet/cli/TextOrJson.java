@@ -1,0 +1,7 @@
+package dev.fleet.cli;
+
+/** What {@code --output} asks of the commands that print words or JSON ({@code plan}, {@code history}). */
+enum TextOrJson {
+    TEXT,
+    JSON
+}
