@@ -51,6 +51,12 @@ public class ApplyCommand extends StateCommand {
             + " on a droplet (fleet drift lists them as UNMANAGED leftovers); never without it.")
     boolean prune;
 
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", converter = ApplyOutput.Converter.class,
+            description = "text (default); json: the result as one document (schema fleet.apply/v1) at the end, the"
+                    + " plan and progress in words on stderr; json-lines: each step as a JSON line (fleet.apply.event/v1)"
+                    + " as it happens, the result last.")
+    ApplyOutput output;
+
     @Mixin
     WebhookOption webhook;
 
@@ -80,9 +86,10 @@ public class ApplyCommand extends StateCommand {
         if (notifier.isEmpty()) {
             return ExitCodes.COULD_NOT_RUN;
         }
-        Convergence.Confirmation confirmation = yes ? Convergence.Confirmation.ALWAYS : plan -> confirmed(out);
+        PrintWriter words = output == ApplyOutput.TEXT ? out : err;
+        Convergence.Confirmation confirmation = yes ? Convergence.Confirmation.ALWAYS : plan -> confirmed(words);
         return Applying.converge(convergence, notifier.get(), clock, state, confirmation,
-                new PlanOptions(withAccessories, prune), out, err);
+                new PlanOptions(withAccessories, prune), output, out, err);
     }
 
     /** Asks on the terminal; true only for "yes". */

@@ -16,57 +16,63 @@ final class Outcomes {
 
     private Outcomes() {}
 
+    /** The exit code for {@code result}. */
+    static int code(ConvergeResult result) {
+        return switch (result) {
+            case ConvergeResult.NothingToDo nothing -> ExitCodes.unlessUnreachable(nothing.drift(), ExitCodes.SUCCESS);
+            case ConvergeResult.LockUnavailable unavailable ->
+                    ExitCodes.unlessUnreachable(unavailable.drift(), ExitCodes.COULD_NOT_RUN);
+            case ConvergeResult.Locked locked -> ExitCodes.LOCKED;
+            case ConvergeResult.Refused refused -> ExitCodes.unlessUnreachable(refused.drift(), ExitCodes.COULD_NOT_RUN);
+            case ConvergeResult.Declined declined -> ExitCodes.COULD_NOT_RUN;
+            case ConvergeResult.Applied applied -> applied.result().succeeded()
+                    ? ExitCodes.unlessUnreachable(applied.drift(), ExitCodes.SUCCESS)
+                    : applied.changedADroplet() ? ExitCodes.ROLLOUT_FAILED : ExitCodes.COULD_NOT_RUN;
+        };
+    }
+
     /** Prints what {@code result} says to people and returns the exit code for it. */
     static int print(ConvergeResult result, PrintWriter out, PrintWriter err) {
-        int code = switch (result) {
+        switch (result) {
             case ConvergeResult.NothingToDo nothing -> {
                 out.println(ApplyReport.nothingToDo(nothing.drift()));
-                yield unlessUnreached(nothing.drift(), err);
+                unreached(nothing.drift(), err);
             }
-            case ConvergeResult.LockUnavailable unavailable -> {
-                err.println("fleet apply: cannot take the apply lock, nothing was changed: " + unavailable.problem());
-                yield ExitCodes.unlessUnreachable(unavailable.drift(), ExitCodes.COULD_NOT_RUN);
-            }
-            case ConvergeResult.Locked locked -> {
-                err.println(held(locked));
-                yield ExitCodes.LOCKED;
-            }
+            case ConvergeResult.LockUnavailable unavailable ->
+                    err.println("fleet apply: cannot take the apply lock, nothing was changed: " + unavailable.problem());
+            case ConvergeResult.Locked locked -> err.println(held(locked));
             case ConvergeResult.Refused refused -> {
                 err.println("fleet apply: refusing to start, nothing was changed:");
                 refused.reasons().forEach(reason -> err.println("  - " + reason));
-                yield ExitCodes.unlessUnreachable(refused.drift(), ExitCodes.COULD_NOT_RUN);
             }
-            case ConvergeResult.Declined declined -> {
-                out.println("Nothing was changed.");
-                yield ExitCodes.COULD_NOT_RUN;
-            }
+            case ConvergeResult.Declined declined -> out.println("Nothing was changed.");
             case ConvergeResult.Applied applied -> {
                 out.print(ApplyReport.summary(applied.result()));
                 out.flush();
                 FailureText.of(applied.result()).ifPresent(failure -> err.println("fleet apply: " + failure));
-                yield applied.result().succeeded() ? unlessUnreached(applied.drift(), err)
-                        : applied.changedADroplet() ? ExitCodes.ROLLOUT_FAILED : ExitCodes.COULD_NOT_RUN;
+                if (applied.result().succeeded()) {
+                    unreached(applied.drift(), err);
+                }
             }
-        };
+        }
         out.flush();
         err.flush();
-        return code;
+        return code(result);
     }
 
     /**
-     * Success, unless some droplet could not be observed: apply left it as it was (it counted against
-     * the budget as a droplet down), so the fleet may still drift there, which exit 5 tells CI.
+     * Says which droplets could not be observed: apply left them as they were (they counted against
+     * the budget as droplets down), so the fleet may still drift there, which exit 5 tells CI.
      */
-    private static int unlessUnreached(DriftReport drift, PrintWriter err) {
+    private static void unreached(DriftReport drift, PrintWriter err) {
         List<DropletDrift> unreached = drift.unreachable();
         if (unreached.isEmpty()) {
-            return ExitCodes.SUCCESS;
+            return;
         }
         err.println("fleet apply: not converged everywhere: " + unreached.stream()
                 .map(droplet -> droplet.droplet() + " (" + droplet.reason() + ")").collect(Collectors.joining(", "))
                 + (unreached.size() == 1 ? " was" : " were") + " not reached and left as " + (unreached.size() == 1
                         ? "it was" : "they were") + "; run fleet apply again once reachable");
-        return ExitCodes.UNREACHABLE;
     }
 
     private static String held(ConvergeResult.Locked locked) {

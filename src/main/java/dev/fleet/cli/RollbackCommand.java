@@ -100,7 +100,7 @@ public class RollbackCommand extends StateCommand {
             DesiredState rolledBack = loader().load(stateFile.file);
             Convergence.Confirmation confirmation = yes ? Convergence.Confirmation.ALWAYS : plan -> ApplyCommand.confirmed(out);
             return Applying.converge(convergence, notifier.get(), clock, rolledBack, confirmation, PlanOptions.DEFAULT,
-                    out, err);
+                    ApplyOutput.TEXT, out, err);
         } catch (InvalidStateException e) {
             err.println(e.getMessage());
             err.flush();

@@ -52,8 +52,8 @@ public final class DriftDetector {
         }
         return switch (observed) {
             case Unreachable u -> new DropletDrift(spec.name(), DropletStatus.UNREACHABLE, desired, Optional.empty(),
-                    Health.UNKNOWN, balancerStatus, Optional.empty(),
-                    "unreachable: " + u.detail(), List.of());
+                    Health.UNKNOWN, balancerStatus, Optional.empty(), "unreachable: " + u.detail(), List.of(), List.of(),
+                    Optional.empty(), List.of(), Optional.of(u.reason()));
             case Reached r -> interrupted(reachedDrift(state, spec, r, desired, balancerStatus), r).withImages(r.images())
                     .withServices(ServiceDriftDetector.others(state, spec, r));
         };

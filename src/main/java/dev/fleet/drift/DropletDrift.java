@@ -1,6 +1,7 @@
 package dev.fleet.drift;
 
 import dev.fleet.observed.ImageUse;
+import dev.fleet.observed.UnreachableReason;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param images        the service's images on the droplet and their size, when they were listed
  * @param services      the other services it runs (workers, accessories), in roll order; empty for
  *                      a droplet not reached, or with the fronted service alone
+ * @param unreachableReason why it could not be observed, as a code for programs (the reason says it in
+ *                      words); empty for a droplet reached
  */
 public record DropletDrift(
         String droplet,
@@ -35,12 +38,22 @@ public record DropletDrift(
         List<UnmanagedContainer> unmanaged,
         List<String> configDifferences,
         Optional<ImageUse> images,
-        List<ServiceDrift> services) {
+        List<ServiceDrift> services,
+        Optional<UnreachableReason> unreachableReason) {
 
     public DropletDrift {
         unmanaged = List.copyOf(unmanaged);
         configDifferences = List.copyOf(configDifferences);
         services = List.copyOf(services);
+    }
+
+    /** A droplet that was reached, or whose reason is not known as a code. */
+    public DropletDrift(String droplet, DropletStatus status, String desiredDigest, Optional<String> runningDigest,
+            Health health, Optional<String> balancer, Optional<Instant> since, String reason,
+            List<UnmanagedContainer> unmanaged, List<String> configDifferences, Optional<ImageUse> images,
+            List<ServiceDrift> services) {
+        this(droplet, status, desiredDigest, runningDigest, health, balancer, since, reason, unmanaged,
+                configDifferences, images, services, Optional.empty());
     }
 
     /** A droplet that runs the fronted service alone. */
@@ -62,13 +75,13 @@ public record DropletDrift(
     /** The same verdict, with the droplet's images. */
     public DropletDrift withImages(Optional<ImageUse> use) {
         return new DropletDrift(droplet, status, desiredDigest, runningDigest, health, balancer, since, reason,
-                unmanaged, configDifferences, use, services);
+                unmanaged, configDifferences, use, services, unreachableReason);
     }
 
     /** The same verdict on the fronted service, with the other services' drift. */
     public DropletDrift withServices(List<ServiceDrift> others) {
         return new DropletDrift(droplet, status, desiredDigest, runningDigest, health, balancer, since, reason,
-                unmanaged, configDifferences, images, others);
+                unmanaged, configDifferences, images, others, unreachableReason);
     }
 
     /** A droplet whose container's configuration is as the state wants, or was not compared. */

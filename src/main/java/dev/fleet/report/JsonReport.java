@@ -1,20 +1,20 @@
 package dev.fleet.report;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
 import dev.fleet.drift.ServiceDrift;
 import dev.fleet.drift.UnmanagedContainer;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The drift report as JSON, schema {@value #SCHEMA}. The README documents every field. Fields are
  * only ever added to this schema; a change that removes or renames one gets a new schema name.
- *
- * <p>Written by hand rather than by reflection: the field order is part of the contract and stays
- * the same in a native executable.
+ * Built as a Jackson tree: the field order is the code's, in the JVM and the native build alike.
  */
 final class JsonReport {
 
@@ -23,118 +23,73 @@ final class JsonReport {
     private JsonReport() {}
 
     static String render(DriftReport report) {
-        var json = new StringBuilder();
-        json.append("{\n");
-        field(json, 1, "schema", quote(SCHEMA), true);
-        field(json, 1, "service", quote(report.service()), true);
-        field(json, 1, "stateFile", quote(report.stateFile().toString()), true);
-        json.append(indent(1)).append("\"revision\": {")
-                .append("\"commit\": ").append(quoteOrNull(report.revision().commit()))
-                .append(", \"dirty\": ").append(report.revision().dirty()).append("},\n");
-        field(json, 1, "observedAt", quote(report.observedAt().toString()), true);
-        field(json, 1, "clean", Boolean.toString(report.clean()), true);
-        json.append(indent(1)).append("\"summary\": {");
-        json.append("\"droplets\": ").append(report.droplets().size());
-        var counts = report.countByStatus();
-        for (DropletStatus status : DropletStatus.values()) {
-            json.append(", ").append(quote(status.name())).append(": ").append(counts.getOrDefault(status, 0));
-        }
-        json.append(", \"UNMANAGED\": ").append(report.unmanagedCount());
-        json.append(", \"text\": ").append(quote(report.summary())).append("},\n");
-        field(json, 1, "balancerProblem", quoteOrNull(report.balancerProblem()), true);
-        json.append(indent(1)).append("\"droplets\": [");
-        for (int i = 0; i < report.droplets().size(); i++) {
-            json.append(i == 0 ? "\n" : ",\n");
-            droplet(json, report.droplets().get(i));
-        }
-        json.append(report.droplets().isEmpty() ? "]\n" : "\n" + indent(1) + "]\n");
-        json.append("}\n");
-        return json.toString();
+        return JsonTrees.pretty(tree(report));
     }
 
-    private static void droplet(StringBuilder json, DropletDrift droplet) {
-        json.append(indent(2)).append("{\n");
-        field(json, 3, "name", quote(droplet.droplet()), true);
-        field(json, 3, "status", quote(droplet.status().name()), true);
-        field(json, 3, "desiredDigest", quote(droplet.desiredDigest()), true);
-        field(json, 3, "runningDigest", quoteOrNull(droplet.runningDigest()), true);
-        field(json, 3, "health", quote(droplet.health().name()), true);
-        field(json, 3, "balancer", quoteOrNull(droplet.balancer()), true);
-        field(json, 3, "since", quoteOrNull(droplet.since().map(Instant::toString)), true);
-        field(json, 3, "reason", quote(droplet.reason()), true);
-        json.append(indent(3)).append("\"unmanaged\": [");
-        for (int i = 0; i < droplet.unmanaged().size(); i++) {
-            UnmanagedContainer extra = droplet.unmanaged().get(i);
-            json.append(i == 0 ? "" : ", ")
-                    .append("{\"id\": ").append(quote(extra.id()))
-                    .append(", \"name\": ").append(quote(extra.name()))
-                    .append(", \"digest\": ").append(quoteOrNull(extra.digest()))
-                    .append(", \"state\": ").append(quote(extra.state()))
-                    .append(", \"leftoverOf\": ").append(quoteOrNull(extra.leftoverOf())).append('}');
+    /** The report as a tree, for the outputs that carry it whole ({@code /drift.json}). */
+    static ObjectNode tree(DriftReport report) {
+        ObjectNode root = JsonTrees.object();
+        root.put("schema", SCHEMA);
+        root.put("service", report.service());
+        root.put("stateFile", report.stateFile().toString());
+        ObjectNode revision = root.putObject("revision");
+        revision.put("commit", report.revision().commit().orElse(null));
+        revision.put("dirty", report.revision().dirty());
+        root.put("observedAt", report.observedAt().toString());
+        root.put("clean", report.clean());
+        ObjectNode summary = root.putObject("summary");
+        summary.put("droplets", report.droplets().size());
+        Map<DropletStatus, Integer> counts = report.countByStatus();
+        for (DropletStatus status : DropletStatus.values()) {
+            summary.put(status.name(), counts.getOrDefault(status, 0));
         }
-        json.append("],\n");
-        json.append(indent(3)).append("\"images\": ").append(droplet.images()
-                .map(use -> "{\"count\": " + use.count() + ", \"bytes\": " + use.bytes() + "}").orElse("null"))
-                .append(",\n");
-        json.append(indent(3)).append("\"configDifferences\": [")
-                .append(droplet.configDifferences().stream().map(JsonReport::quote).collect(Collectors.joining(", ")))
-                .append("],\n");
-        json.append(indent(3)).append("\"services\": [");
-        for (int i = 0; i < droplet.services().size(); i++) {
-            json.append(i == 0 ? "\n" : ",\n");
-            service(json, droplet.services().get(i));
+        summary.put("UNMANAGED", report.unmanagedCount());
+        summary.put("text", report.summary());
+        root.put("balancerProblem", report.balancerProblem().orElse(null));
+        ArrayNode droplets = root.putArray("droplets");
+        report.droplets().forEach(droplet -> droplet(droplets.addObject(), droplet));
+        return root;
+    }
+
+    private static void droplet(ObjectNode node, DropletDrift droplet) {
+        node.put("name", droplet.droplet());
+        node.put("status", droplet.status().name());
+        node.put("desiredDigest", droplet.desiredDigest());
+        node.put("runningDigest", droplet.runningDigest().orElse(null));
+        node.put("health", droplet.health().name());
+        node.put("balancer", droplet.balancer().orElse(null));
+        node.put("since", droplet.since().map(Instant::toString).orElse(null));
+        node.put("reason", droplet.reason());
+        ArrayNode unmanaged = node.putArray("unmanaged");
+        for (UnmanagedContainer extra : droplet.unmanaged()) {
+            unmanaged.addObject().put("id", extra.id()).put("name", extra.name())
+                    .put("digest", extra.digest().orElse(null)).put("state", extra.state())
+                    .put("leftoverOf", extra.leftoverOf().orElse(null));
         }
-        json.append(droplet.services().isEmpty() ? "]\n" : "\n" + indent(3) + "]\n");
-        json.append(indent(2)).append('}');
+        if (droplet.images().isPresent()) {
+            node.putObject("images").put("count", droplet.images().get().count()).put("bytes", droplet.images().get().bytes());
+        } else {
+            node.putNull("images");
+        }
+        ArrayNode differences = node.putArray("configDifferences");
+        droplet.configDifferences().forEach(differences::add);
+        ArrayNode services = node.putArray("services");
+        droplet.services().forEach(service -> service(services.addObject(), service));
+        node.put("unreachableReason", droplet.unreachableReason()
+                .map(reason -> reason.name().toLowerCase(Locale.ROOT)).orElse(null));
     }
 
     /** A service beside the fronted one: the droplet's own fields, for that service's container. */
-    private static void service(StringBuilder json, ServiceDrift service) {
-        json.append(indent(4)).append("{\"name\": ").append(quote(service.service()))
-                .append(", \"role\": ").append(quote(service.role().word()))
-                .append(", \"status\": ").append(quote(service.status().name()))
-                .append(", \"desiredDigest\": ").append(quote(service.desiredDigest()))
-                .append(", \"runningDigest\": ").append(quoteOrNull(service.runningDigest()))
-                .append(", \"health\": ").append(quote(service.health().name()))
-                .append(", \"since\": ").append(quoteOrNull(service.since().map(Instant::toString)))
-                .append(", \"reason\": ").append(quote(service.reason()))
-                .append(", \"configDifferences\": [")
-                .append(service.configDifferences().stream().map(JsonReport::quote).collect(Collectors.joining(", ")))
-                .append("]}");
-    }
-
-    private static void field(StringBuilder json, int level, String name, String value, boolean more) {
-        json.append(indent(level)).append(quote(name)).append(": ").append(value).append(more ? ",\n" : "\n");
-    }
-
-    private static String indent(int level) {
-        return "  ".repeat(level);
-    }
-
-    private static String quoteOrNull(Optional<String> value) {
-        return value.map(JsonReport::quote).orElse("null");
-    }
-
-    /** A JSON string literal: quotes, backslashes and control characters escaped. */
-    static String quote(String value) {
-        var quoted = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                case '\n' -> quoted.append("\\n");
-                case '\r' -> quoted.append("\\r");
-                case '\t' -> quoted.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
+    private static void service(ObjectNode node, ServiceDrift service) {
+        node.put("name", service.service());
+        node.put("role", service.role().word());
+        node.put("status", service.status().name());
+        node.put("desiredDigest", service.desiredDigest());
+        node.put("runningDigest", service.runningDigest().orElse(null));
+        node.put("health", service.health().name());
+        node.put("since", service.since().map(Instant::toString).orElse(null));
+        node.put("reason", service.reason());
+        ArrayNode differences = node.putArray("configDifferences");
+        service.configDifferences().forEach(differences::add);
     }
 }

@@ -1,6 +1,9 @@
 package dev.fleet.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +17,12 @@ final class JsonTrees {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** {@code "name": value}, two spaces per level, arrays one item per line: what people read and diff. */
+    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+
     private JsonTrees() {}
 
     /** A new, empty object to build an output in. */
@@ -21,10 +30,19 @@ final class JsonTrees {
         return MAPPER.createObjectNode();
     }
 
+    /** {@code node} on one line, without a line break: one line of a JSON-lines stream. */
+    static String compact(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of plain nodes always writes
+        }
+    }
+
     /** {@code node} indented, with a final line break, as the commands print it. */
     static String pretty(JsonNode node) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
+            return MAPPER.writer(PRETTY).writeValueAsString(node) + "\n";
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e); // a tree of plain nodes always writes
         }

@@ -1,7 +1,7 @@
 package dev.fleet.report;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleet.rollout.watch.WatchStatus;
-import java.util.Optional;
 
 /**
  * {@code /drift.json}: the watch's own state ({@code fleet.watch/v1}) around the last drift report,
@@ -15,27 +15,35 @@ public final class WatchJson {
     private WatchJson() {}
 
     public static String render(WatchStatus status) {
-        var json = new StringBuilder("{\n");
-        json.append("  \"schema\": ").append(JsonReport.quote(SCHEMA)).append(",\n");
-        json.append("  \"source\": ").append(JsonReport.quote(status.source())).append(",\n");
-        json.append("  \"applying\": ").append(status.applying()).append(",\n");
-        json.append("  \"intervalSeconds\": ").append(status.interval().toMillis() / 1000.0).append(",\n");
-        json.append("  \"stale\": ").append(status.sourceProblem().isPresent()).append(",\n");
-        json.append("  \"sourceProblem\": ").append(quoteOrNull(status.sourceProblem())).append(",\n");
-        json.append("  \"stateProblem\": ").append(quoteOrNull(status.stateProblem())).append(",\n");
-        json.append("  \"lastRound\": ").append(status.lastRound().map(r -> "{\"ended\": " + JsonReport.quote(
-                r.ended().toString()) + ", \"seconds\": " + r.took().toMillis() / 1000.0 + "}").orElse("null")).append(",\n");
-        json.append("  \"lastSuccess\": ").append(quoteOrNull(status.lastSuccess().map(Object::toString))).append(",\n");
-        json.append("  \"failedRoundsInARow\": ").append(status.failuresInARow()).append(",\n");
-        json.append("  \"lastRollout\": ").append(status.lastRollout().map(r -> "{\"commit\": " + JsonReport.quote(
-                r.commit()) + ", \"started\": " + JsonReport.quote(r.started().toString()) + ", \"seconds\": "
-                + r.took().toMillis() / 1000.0 + ", \"result\": " + JsonReport.quote(r.result().label())
-                + ", \"failure\": " + quoteOrNull(r.failure()) + "}").orElse("null")).append(",\n");
-        json.append("  \"drift\": ").append(status.drift().map(d -> JsonReport.render(d).strip()).orElse("null"));
-        return json.append("\n}\n").toString();
-    }
-
-    private static String quoteOrNull(Optional<String> value) {
-        return value.map(JsonReport::quote).orElse("null");
+        ObjectNode root = JsonTrees.object();
+        root.put("schema", SCHEMA);
+        root.put("source", status.source());
+        root.put("applying", status.applying());
+        root.put("intervalSeconds", status.interval().toMillis() / 1000.0);
+        root.put("stale", status.sourceProblem().isPresent());
+        root.put("sourceProblem", status.sourceProblem().orElse(null));
+        root.put("stateProblem", status.stateProblem().orElse(null));
+        if (status.lastRound().isPresent()) {
+            WatchStatus.Round round = status.lastRound().get();
+            root.putObject("lastRound").put("ended", round.ended().toString()).put("seconds", round.took().toMillis() / 1000.0);
+        } else {
+            root.putNull("lastRound");
+        }
+        root.put("lastSuccess", status.lastSuccess().map(Object::toString).orElse(null));
+        root.put("failedRoundsInARow", status.failuresInARow());
+        if (status.lastRollout().isPresent()) {
+            WatchStatus.Rollout rollout = status.lastRollout().get();
+            root.putObject("lastRollout").put("commit", rollout.commit()).put("started", rollout.started().toString())
+                    .put("seconds", rollout.took().toMillis() / 1000.0).put("result", rollout.result().label())
+                    .put("failure", rollout.failure().orElse(null));
+        } else {
+            root.putNull("lastRollout");
+        }
+        if (status.drift().isPresent()) {
+            root.set("drift", JsonReport.tree(status.drift().get()));
+        } else {
+            root.putNull("drift");
+        }
+        return JsonTrees.pretty(root);
     }
 }

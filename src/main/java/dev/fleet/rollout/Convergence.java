@@ -12,6 +12,7 @@ import dev.fleet.plan.PlanOptions;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.plan.Planner;
 import dev.fleet.rollout.ledger.Acquisition;
+import dev.fleet.rollout.ledger.HistoryEntry;
 import dev.fleet.rollout.ledger.ApplyRecord;
 import dev.fleet.rollout.ledger.Ledger;
 import dev.fleet.rollout.ledger.LockException;
@@ -104,6 +105,17 @@ public final class Convergence {
     /** Observes the fleet and reports its drift; read-only. */
     public DriftReport drift(DesiredState state) {
         return DriftDetector.detect(state, observer.observe(state));
+    }
+
+    /**
+     * Observes the fleet for {@code fleet status}; read-only.
+     *
+     * @param history        the fleet's history, oldest first, read before
+     * @param historyProblem why it could not be read, when it could not
+     */
+    public FleetStatus status(DesiredState state, List<HistoryEntry> history, Optional<String> historyProblem) {
+        FleetObservation observation = observer.observe(state);
+        return FleetStatus.of(observation, DriftDetector.detect(state, observation), history, historyProblem);
     }
 
     public ConvergeResult converge(DesiredState state, Confirmation confirmation, RolloutListener listener)

@@ -126,7 +126,7 @@ class CloudflareDnsWatchIT {
 
         awaitRecords(List.of(ip(1), ip(3), UNMANAGED), "droplet-2 taken out");
         await(() -> watch.stdout().contains("dns_removed fleet: removed " + NAME + ". 60 A " + ip(2))
-                && events.stream().anyMatch(e -> e.contains("\"event\": \"dns_removed\"") && e.contains(ip(2))),
+                && events.stream().anyMatch(e -> e.contains("\"event\":\"dns_removed\"") && e.contains(ip(2))),
                 "the removal told");
 
         assertThat(watch.stdout()).contains("droplet-2 failed (http://" + ip(2) + ":");
@@ -148,8 +148,8 @@ class CloudflareDnsWatchIT {
         String record = read(dir.resolve("dns-changes.log"));
         assertThat(record).contains("dns_added fleet: added " + NAME + ". 60 A " + ip(2))
                 .contains("dns_removed fleet: removed " + NAME + ". 60 A " + ip(2));
-        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"event\": \"dns_added\"")
-                .contains("\"name\": \"" + NAME + ".\""));
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"event\":\"dns_added\"")
+                .contains("\"name\":\"" + NAME + ".\""));
         assertThat(watch.stdout() + watch.stderr() + record + String.join("\n", events)).doesNotContain(TOKEN);
         assertThat(watch.stderr()).isEmpty();
         assertThat(cloudflare.contents("TXT")).hasSize(1);

@@ -91,11 +91,11 @@ class DnsWatchIT {
         awaitDig(addresses(1, 2, 3), "every healthy droplet published");
         // The round says what it changed once the changes are made: wait for its lines and events too.
         await(() -> occurrences(watch.stdout(), "dns_added") >= 3
-                && events.stream().filter(e -> e.contains("\"event\": \"dns_added\"")).count() >= 3, "the additions told");
+                && events.stream().filter(e -> e.contains("\"event\":\"dns_added\"")).count() >= 3, "the additions told");
 
         assertThat(roundsUntil("dns_added", 3)).as(watch.stdout()).isLessThanOrEqualTo(3);
-        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"event\": \"dns_added\"")
-                .contains("\"name\": \"www.lab.test.\""));
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"event\":\"dns_added\"")
+                .contains("\"name\":\"www.lab.test.\""));
         assertThat(watch.stderr()).isEmpty();
     }
 
@@ -107,14 +107,14 @@ class DnsWatchIT {
 
         awaitDig(addresses(1, 3), "droplet-2 taken out");
         await(() -> watch.stdout().contains("dns_removed fleet: removed www.lab.test. 60 A " + ip(2))
-                && events.stream().anyMatch(e -> e.contains("\"event\": \"dns_removed\"") && e.contains(ip(2))),
+                && events.stream().anyMatch(e -> e.contains("\"event\":\"dns_removed\"") && e.contains(ip(2))),
                 "the removal told");
 
         int firstFailing = firstRoundAfter(before, line -> line.contains("droplet-2 failed"));
         int removed = roundOf(watch.stdout().indexOf("dns_removed fleet: removed www.lab.test. 60 A " + ip(2)));
         assertThat(removed - firstFailing + 1).as("checks from the first failing one to the removal:%n%s",
                 watch.stdout()).isBetween(1, 3);
-        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"event\": \"dns_removed\"").contains(ip(2)));
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"event\":\"dns_removed\"").contains(ip(2)));
     }
 
     @Test
@@ -154,7 +154,7 @@ class DnsWatchIT {
         }
         calls.forEach(java.util.concurrent.CompletableFuture::join);
 
-        await(() -> events.stream().skip(eventsBefore).anyMatch(e -> e.contains("\"event\": \"dns_all_down\"")),
+        await(() -> events.stream().skip(eventsBefore).anyMatch(e -> e.contains("\"event\":\"dns_all_down\"")),
                 "the all-down alert");
         int alerted = lastRound();
         await(() -> lastRound() >= alerted + 3, "three more rounds");
@@ -167,7 +167,7 @@ class DnsWatchIT {
         for (int i = 1; i <= 3; i++) {
             lab().dockerOn(droplet(i), "restart", "-t", "1", "demo");
         }
-        await(() -> events.stream().skip(eventsBefore).anyMatch(e -> e.contains("\"event\": \"dns_recovered\"")),
+        await(() -> events.stream().skip(eventsBefore).anyMatch(e -> e.contains("\"event\":\"dns_recovered\"")),
                 "the recovery");
         // Restarted one after the other: a late one may go out and come back once the first passes.
         awaitDig(addresses(1, 2, 3), "every droplet back");

@@ -200,7 +200,7 @@ class WebhookNotifierTest {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             lastBody = body;
             int number = received.size();
-            received.add(body.replaceAll(".*\"reason\": \"([^\"]*)\".*", "$1"));
+            received.add(body.replaceAll(".*\"reason\":\"([^\"]*)\".*", "$1"));
             look.accept(exchange);
             exchange.sendResponseHeaders(status.applyAsInt(number), -1);
             exchange.close();
@@ -230,7 +230,7 @@ class WebhookNotifierTest {
         receiver.createContext("/hook", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             int number = received.size();
-            received.add(body.replaceAll(".*\"reason\": \"([^\"]*)\".*", "$1"));
+            received.add(body.replaceAll(".*\"reason\":\"([^\"]*)\".*", "$1"));
             if (held.test(number)) {
                 try {
                     released.await(10, TimeUnit.SECONDS);
