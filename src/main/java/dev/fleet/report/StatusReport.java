@@ -42,7 +42,7 @@ public final class StatusReport {
     /** {@code in sync, healthy, balancer UP}, or {@code unreachable: why}. */
     static String verdict(DropletDrift drift) {
         if (drift.status() == DropletStatus.UNREACHABLE) {
-            return "unreachable: " + drift.reason();
+            return drift.reason().startsWith("unreachable") ? drift.reason() : "unreachable: " + drift.reason();
         }
         return words(drift.status().name()) + ", " + drift.health().name().toLowerCase(Locale.ROOT)
                 + drift.balancer().map(b -> ", balancer " + b).orElse("")

@@ -3,15 +3,17 @@ package dev.fleet.report;
 import dev.fleet.drift.DriftReport;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Help.Ansi;
+import picocli.CommandLine.Help.Ansi.Style;
 
 /** Aligned columns for a terminal. */
 final class TableReport {
 
-    private static final String RESET = "\u001b[0m";
-    private static final String GREEN = "\u001b[32m";
-    private static final String YELLOW = "\u001b[33m";
-    private static final String RED = "\u001b[31m";
-    private static final String BOLD = "\u001b[1m";
+    /*
+     * Colours through picocli's own ANSI support. The columns are laid out here, not by picocli's
+     * TextTable: it reads @|...|@ markup inside cells, and a cell may hold a droplet's own words.
+     */
+    private static final Ansi ANSI = Ansi.ON;
 
     private TableReport() {}
 
@@ -41,16 +43,16 @@ final class TableReport {
             out.append('\n');
         }
         String summary = report.summary();
-        out.append(colour ? BOLD + summary + RESET : summary).append('\n');
+        out.append(colour ? ANSI.apply(summary, List.of(Style.bold)) : summary).append('\n');
         return out.toString();
     }
 
     private static String paint(String status, String padded) {
-        String colour = switch (status) {
-            case "IN_SYNC" -> GREEN;
-            case "IMAGE_DRIFT", "CONFIG_DRIFT", "UNMANAGED" -> YELLOW;
-            default -> RED;
+        Style colour = switch (status) {
+            case "IN_SYNC" -> Style.fg_green;
+            case "IMAGE_DRIFT", "CONFIG_DRIFT", "UNMANAGED" -> Style.fg_yellow;
+            default -> Style.fg_red;
         };
-        return colour + status + RESET + padded.substring(status.length());
+        return ANSI.apply(status, List.of(colour)) + padded.substring(status.length());
     }
 }

@@ -102,9 +102,31 @@ class CliHabitsIT {
         FleetProcess.Result drift = FleetProcess.run(fixture.env, "drift", "-s", state.toString(), "-o", "json");
 
         assertThat(drift.exitCode()).as(drift.stderr()).isEqualTo(ExitCodes.UNREACHABLE);
-        assertThat(drift.stdout()).startsWith("{").contains("\"UNREACHABLE\"");
+        assertThat(drift.stdout()).startsWith("{").contains("\"UNREACHABLE\"")
+                .containsPattern("\"unreachableReason\": \"[a-z_]+\"").doesNotContain("\"unreachableReason\": null");
         FleetProcess.Result apply = FleetProcess.run(fixture.env, "apply", "-y", "-s", state.toString());
         assertThat(apply.exitCode()).as(apply.stderr()).isEqualTo(ExitCodes.UNREACHABLE);
+    }
+
+    @Test
+    void statusAndApplyAsJsonSayWhichDropletsWereNotReachedAndExitFive() throws Exception {
+        FleetProcess.Result status = FleetProcess.run(fixture.env, "status", "-s", state.toString());
+        FleetProcess.Result statusJson = FleetProcess.run(fixture.env, "ps", "-s", state.toString(), "-o", "json");
+        FleetProcess.Result apply = FleetProcess.run(fixture.env, "apply", "-y", "-s", state.toString(), "-o", "json");
+
+        assertThat(status.exitCode()).as(status.stderr()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(status.stdout()).containsPattern("(?m)^droplet-1 +unreachable: \\S").doesNotContain("unreachable: unreachable")
+                .doesNotContain("(OTHER)");
+        JsonNode droplet = new ObjectMapper().readTree(statusJson.stdout()).path("droplets").get(0);
+        assertThat(statusJson.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(droplet.path("status").asText()).isEqualTo("unreachable");
+        assertThat(droplet.path("containers")).isEmpty();
+        JsonNode result = new ObjectMapper().readTree(apply.stdout());
+        assertThat(apply.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(result.path("schema").asText()).isEqualTo("fleet.apply/v1");
+        assertThat(result.path("exitCode").asInt()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(result.path("unreachable").get(0).path("reason").asText()).startsWith("unreachable: ");
+        assertThat(apply.stderr()).contains("refusing to start");
     }
 
     @Test

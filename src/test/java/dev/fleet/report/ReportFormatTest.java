@@ -67,7 +67,7 @@ class ReportFormatTest {
     @Test
     void theTableIsColouredOnlyWhenAsked() {
         assertThat(ReportFormat.TABLE.render(report, false)).doesNotContain("\u001b[");
-        assertThat(ReportFormat.TABLE.render(report, true)).contains("\u001b[32mIN_SYNC\u001b[0m");
+        assertThat(ReportFormat.TABLE.render(report, true)).contains("\u001b[32mIN_SYNC\u001b[39m\u001b[0m");
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class SshDropletSessions implements DropletSessions {
             return new SshDropletSession(connections, droplet, state.ssh(), state.service().name(), state.registry(),
                     PULL_TIMEOUT, Retry.sleeping(), clock, pause);
         } catch (DropletException e) {
-            throw new ApplyException(droplet.name() + " is unreachable (" + e.reason() + "): " + e.getMessage(),
+            throw new ApplyException(droplet.name() + " is unreachable: " + e.getMessage(),
                     e.isTransient(), e);
         }
     }

@@ -78,7 +78,7 @@ public final class DropletLedger implements Ledger {
             return new DropletLedger(connections, droplet, state.ssh(), safe(state.service().name()),
                     droplet.name() + ":" + folder(state));
         } catch (DropletException e) {
-            throw new LockException(droplet.name() + " is unreachable (" + e.reason() + "): " + e.getMessage(), e);
+            throw new LockException(droplet.name() + " is unreachable: " + e.getMessage(), e);
         }
     }
 
