@@ -126,7 +126,9 @@ class CliHabitsIT {
         assertThat(result.path("schema").asText()).isEqualTo("fleet.apply/v1");
         assertThat(result.path("exitCode").asInt()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(result.path("unreachable").get(0).path("reason").asText()).startsWith("unreachable: ");
-        assertThat(apply.stderr()).contains("refusing to start");
+        assertThat(result.path("outcome").asText()).isEqualTo("lock_unavailable"); // the lock lives on the droplets
+        assertThat(result.path("problem").asText()).contains("none of them answered");
+        assertThat(apply.stderr()).contains("cannot take the apply lock");
     }
 
     @Test
