@@ -97,8 +97,12 @@ class ProbeIT {
         return lab().env("LAB_LB_URL") + "/";
     }
 
+    /** Runs the apply and prints its probe line, the figure this test is about. */
     private static FleetProcess.Result apply() {
-        return FleetProcess.run("apply", "--yes", "--state", lab().stateFile().toString());
+        FleetProcess.Result apply = FleetProcess.run("apply", "--yes", "--state", lab().stateFile().toString());
+        apply.stdout().lines().filter(line -> line.contains("probe")).forEach(line -> System.out.println("ProbeIT: "
+                + line.strip()));
+        return apply;
     }
 
     private static JsonNode lastApply() throws Exception {
