@@ -37,6 +37,7 @@ class ProbeIT {
         FleetProcess.Result apply = apply();
 
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isZero();
+        assertThat(apply.stdout()).contains("While they roll, the probe asks " + url() + " 50 times a second");
         assertThat(apply.stdout()).containsPattern("probe: [0-9,]+ requests, 0 failed, longest gap between successes"
                 + " [0-9.]+s \\(" + url() + "\\)");
         JsonNode probe = lastApply().path("probe");
