@@ -108,10 +108,11 @@ public final class Executor {
             }
             // From the first droplet's turn to the rollout's end: what clients saw while droplets moved.
             probing = state.rollout().probe().map(probe::start);
-            DropletTurn turn = new DropletTurn(state, run, guard, actions, probeStop(probing));
+            Supplier<Optional<String>> probeStop = probeStop(probing);
+            DropletTurn turn = new DropletTurn(state, run, guard, actions, probeStop);
             List<DropletOutcome> outcomes = new ArrayList<>();
             RolloutWaves waves = new RolloutWaves(state, run, clock, guard, turn,
-                    new CanarySoak(state, balancer, guard, clock, pause), progress);
+                    new CanarySoak(state, balancer, guard, clock, pause, probeStop), progress);
             Optional<ApplyFailure> failure = waves.roll(plan, open, outcomes);
             if (failure.isEmpty()) {
                 failure = hooks(plan, false, open, hooks);

@@ -14,7 +14,8 @@ public final class ProbeLimit {
         if (spec.maxFailures().isEmpty() || figures.failed() <= spec.maxFailures().getAsInt()) {
             return Optional.empty();
         }
-        return Optional.of("the probe at " + figures.url() + " failed " + figures.failed() + " times (max-failures "
+        return Optional.of("the probe at " + figures.url() + " failed " + figures.failed()
+                + (figures.failed() == 1 ? " time" : " times") + " (max-failures "
                 + spec.maxFailures().getAsInt() + "): " + byKind(figures));
     }
 

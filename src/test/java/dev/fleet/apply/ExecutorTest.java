@@ -60,6 +60,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -133,6 +134,41 @@ class ExecutorTest {
                     .containsExactlyElementsOf(describe(state, plan.droplets().get(i).steps()));
         }
         assertThat(result.probe()).get().extracting(ProbeFigures::failed).isEqualTo(3L);
+    }
+
+    @Test
+    void aProbeOverMaxFailuresDuringACanarysSoakFailsTheSoakAndTheCanaryGoesBack() throws Exception {
+        DropletSpec[] three = IntStream.rangeClosed(1, 3).mapToObj(i -> droplet("d" + i)).toArray(DropletSpec[]::new);
+        DesiredState state = state(new RolloutPolicy(2, true, Duration.ofSeconds(5), HEALTH_TIMEOUT,
+                RolloutStrategy.DRAIN_AND_SWAP, RolloutPolicy.DEFAULT_KEEP_IMAGES, List.of(WaveSize.droplets(1),
+                        WaveSize.share(100)), OnFailure.REVERT, Optional.of(new CanarySpec(Duration.ofSeconds(60), 0.01,
+                                0)), Optional.of(new ProbeSpec(URI.create("http://lb.example.com/"), 10,
+                                        Duration.ofSeconds(2), OptionalInt.of(0)))), three);
+        IntStream.rangeClosed(1, 3).forEach(i -> runningOld("d" + i));
+        AtomicBoolean soaking = new AtomicBoolean();
+        TrafficProbe failingInTheSoak = spec -> new TrafficProbe.Running() {
+            @Override
+            public ProbeFigures figures() {
+                if (droplets.get("d1").intent.filter(i -> i.step().equals(RolloutIntent.SOAK)).isPresent()) {
+                    soaking.set(true);
+                }
+                return new ProbeFigures(spec.url().toString(), 50, soaking.get() ? Map.of("timeout", 1L) : Map.of(),
+                        Duration.ofSeconds(2));
+            }
+
+            @Override
+            public ProbeFigures stop() {
+                return figures();
+            }
+        };
+
+        ApplyResult result = executor(state, failingInTheSoak).apply(plan(state));
+
+        assertThat(result.droplets()).extracting(DropletOutcome::result).containsExactly(
+                DropletOutcome.Result.ROLLED_BACK, DropletOutcome.Result.SKIPPED, DropletOutcome.Result.SKIPPED);
+        assertThat(FailureText.of(result)).hasValueSatisfying(f -> assertThat(f).startsWith("the canary (d1) failed"
+                + " its soak: the probe at http://lb.example.com/ failed 1 time (max-failures 0): timeout 1"));
+        assertThat(actionsOf("d2")).containsExactly("d2 pull " + NEW_IMAGE);
     }
 
     /** A probe that sees three refused requests once a new container was started, and none before. */
