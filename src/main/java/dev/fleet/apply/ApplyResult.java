@@ -14,15 +14,23 @@ import java.util.Optional;
  * @param droplets  each planned droplet, in plan order
  * @param cause     why the rollout stopped, when it did ({@code report.FailureText} says it in words)
  * @param hooks     the deploy hooks it ran or found already run, in order
+ * @param probe     what {@code rollout.probe} saw while the droplets rolled, when the state has one
+ *                  and the rollout reached the droplets' turns
  */
 public record ApplyResult(
         Instant started, Duration took, List<StepRecord> preflight, List<DropletOutcome> droplets,
-        Optional<ApplyFailure> cause, List<HookOutcome> hooks) {
+        Optional<ApplyFailure> cause, List<HookOutcome> hooks, Optional<ProbeFigures> probe) {
 
     public ApplyResult {
         preflight = List.copyOf(preflight);
         droplets = List.copyOf(droplets);
         hooks = List.copyOf(hooks);
+    }
+
+    /** An apply without a probe. */
+    public ApplyResult(Instant started, Duration took, List<StepRecord> preflight, List<DropletOutcome> droplets,
+            Optional<ApplyFailure> cause, List<HookOutcome> hooks) {
+        this(started, took, preflight, droplets, cause, hooks, Optional.empty());
     }
 
     /** An apply without deploy hooks. */

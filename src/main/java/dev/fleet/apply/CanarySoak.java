@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Watches the first wave, the canary, for its soak before the next wave starts: every health
  * interval it probes each canary's health from its droplet (one failed probe fails the soak: a
  * canary is held to more than a rollout's health wait) and, behind a balancer that counts
  * requests, compares what it counted for the canaries since the soak began with the others
- * ({@link CanaryJudge}). The guard is asked at each look.
+ * ({@link CanaryJudge}). The guard is asked at each look, and {@code rollout.probe}'s limit: a probe
+ * over its {@code max-failures} fails the soak as a failed health probe does.
  */
 public final class CanarySoak {
 
@@ -33,8 +35,12 @@ public final class CanarySoak {
     private final Executor.Guard guard;
     private final Clock clock;
     private final Pause pause;
+    private final Supplier<Optional<String>> probeStop;
 
-    CanarySoak(DesiredState state, BalancerControl balancer, Executor.Guard guard, Clock clock, Pause pause) {
+    /** @param probeStop why the soak fails now: the probe over {@code rollout.probe.max-failures} */
+    CanarySoak(DesiredState state, BalancerControl balancer, Executor.Guard guard, Clock clock, Pause pause,
+            Supplier<Optional<String>> probeStop) {
+        this.probeStop = probeStop;
         this.state = state;
         this.balancer = balancer;
         this.guard = guard;
@@ -54,7 +60,7 @@ public final class CanarySoak {
             if (stop.isPresent()) {
                 return new Soaked(summary, started, since(started), Optional.of("stopped: " + stop.get()));
             }
-            Optional<String> sick = health(canaries, sessions);
+            Optional<String> sick = probeStop.get().or(() -> health(canaries, sessions));
             if (sick.isPresent()) {
                 return new Soaked(summary, started, since(started), sick);
             }

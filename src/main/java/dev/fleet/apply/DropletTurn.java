@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One droplet's turn: its steps in order, and the rule for a failure. A failure before the old
@@ -24,8 +25,12 @@ final class DropletTurn {
     private final String run;
     private final Executor.Guard guard;
     private final StepActions actions;
+    private final Supplier<Optional<String>> probeStop;
 
-    DropletTurn(DesiredState state, String run, Executor.Guard guard, StepActions actions) {
+    /** @param probeStop why the turn must fail now, once the probe saw more failures than allowed */
+    DropletTurn(DesiredState state, String run, Executor.Guard guard, StepActions actions,
+            Supplier<Optional<String>> probeStop) {
+        this.probeStop = probeStop;
         this.state = state;
         this.run = run;
         this.guard = guard;
@@ -104,8 +109,7 @@ final class DropletTurn {
             }
             replacing |= step instanceof Step.RemoveContainer || step instanceof Step.StartContainer;
             container(step).ifPresent(touched::add);
-            StepRecord record = actions.perform(plan, step, i, RolloutIntent.FORWARD, session);
-            records.add(record);
+            StepRecord record = probed(plan, actions.perform(plan, step, i, RolloutIntent.FORWARD, session), records);
             if (record.succeeded()) {
                 verified |= step instanceof Step.VerifyColour;
                 switched |= step instanceof Step.SwitchProxy;
@@ -122,6 +126,25 @@ final class DropletTurn {
             return rollBack(plan, session, records, failure, switched, touched);
         }
         return outcome(plan, DropletOutcome.Result.CONVERGED, records, Optional.empty());
+    }
+
+    /**
+     * Adds {@code record} to {@code records}, and after it, when the probe has seen more failures
+     * than {@code rollout.probe.max-failures}, the probe's own failed record: the turn then fails
+     * as it would at a failed health check, from where it stands.
+     *
+     * @return the record the turn goes on from
+     */
+    private StepRecord probed(DropletPlan plan, StepRecord record, List<StepRecord> records) {
+        records.add(record);
+        if (!record.succeeded()) {
+            return record;
+        }
+        return probeStop.get().map(why -> {
+            StepRecord failed = actions.probeFailed(plan.droplet(), why);
+            records.add(failed);
+            return failed;
+        }).orElse(record);
     }
 
     /** Nothing was replaced: the droplet goes back in rotation as it was. */

@@ -1,6 +1,7 @@
 package dev.fleet.apply;
 
 import dev.fleet.desired.DesiredState;
+import dev.fleet.desired.ProbeSpec;
 import dev.fleet.plan.DropletPlan;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.PlannedHook;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Performs a plan: the one place where steps become actions on droplets.
@@ -59,13 +61,16 @@ public final class Executor {
     private final Clock clock;
     private final Pause pause;
     private final Progress progress;
+    private final TrafficProbe probe;
 
     /**
      * @param run   the apply's run id, recorded in each droplet's intent; the plan's containers carry it
      * @param guard asked before each step
+     * @param probe asks the state's {@code rollout.probe} URL while the droplets roll, when it has one
      */
     public Executor(DesiredState state, String run, Guard guard, DropletSessions sessions, BalancerControl balancer,
-            Clock clock, Pause pause, Progress progress) {
+            Clock clock, Pause pause, Progress progress, TrafficProbe probe) {
+        this.probe = probe;
         this.state = state;
         this.run = run;
         this.guard = guard;
@@ -76,13 +81,19 @@ public final class Executor {
         this.progress = progress;
     }
 
+    /** An executor that probes nothing. */
+    public Executor(DesiredState state, String run, Guard guard, DropletSessions sessions, BalancerControl balancer,
+            Clock clock, Pause pause, Progress progress) {
+        this(state, run, guard, sessions, balancer, clock, pause, progress, TrafficProbe.NONE);
+    }
+
     /** Performs {@code plan}, its waits and words as the balancer rules it was made with say. */
     public ApplyResult apply(Plan plan) throws InterruptedException {
         Instant started = clock.instant();
         StepActions actions = new StepActions(state, run, balancer, plan.balancer(), clock, pause, progress);
         Preflight preflight = new Preflight(state, sessions, actions);
-        DropletTurn turn = new DropletTurn(state, run, guard, actions);
         Map<String, DropletSession> open = new LinkedHashMap<>();
+        Optional<TrafficProbe.Running> probing = Optional.empty();
         try {
             List<StepRecord> pulls = new ArrayList<>();
             Optional<ApplyFailure> preflightFailure = preflight.run(plan, open, pulls);
@@ -95,9 +106,13 @@ public final class Executor {
             if (hookFailure.isPresent()) {
                 return new ApplyResult(started, since(started), pulls, skipped, hookFailure, hooks);
             }
+            // From the first droplet's turn to the rollout's end: what clients saw while droplets moved.
+            probing = state.rollout().probe().map(probe::start);
+            Supplier<Optional<String>> probeStop = probeStop(probing);
+            DropletTurn turn = new DropletTurn(state, run, guard, actions, probeStop);
             List<DropletOutcome> outcomes = new ArrayList<>();
             RolloutWaves waves = new RolloutWaves(state, run, clock, guard, turn,
-                    new CanarySoak(state, balancer, guard, clock, pause), progress);
+                    new CanarySoak(state, balancer, guard, clock, pause, probeStop), progress);
             Optional<ApplyFailure> failure = waves.roll(plan, open, outcomes);
             if (failure.isEmpty()) {
                 failure = hooks(plan, false, open, hooks);
@@ -107,8 +122,10 @@ public final class Executor {
                             waves.revert(plan, open, outcomes, new StepFailed("the post-deploy hook", "failed")))));
                 }
             }
-            return new ApplyResult(started, since(started), pulls, outcomes, failure, hooks);
+            Optional<ProbeFigures> figures = probing.map(TrafficProbe.Running::stop);
+            return new ApplyResult(started, since(started), pulls, outcomes, failure, hooks, figures);
         } finally {
+            probing.ifPresent(TrafficProbe.Running::stop); // an apply interrupted mid-way stops it too
             open.values().forEach(DropletSession::close);
         }
     }
@@ -138,6 +155,12 @@ public final class Executor {
             }
         }
         return Optional.empty();
+    }
+
+    /** Why the droplet in its turn must fail now: the probe over {@code rollout.probe.max-failures}. */
+    private Supplier<Optional<String>> probeStop(Optional<TrafficProbe.Running> probing) {
+        Optional<ProbeSpec> spec = state.rollout().probe();
+        return () -> probing.flatMap(running -> ProbeLimit.exceeded(spec.orElseThrow(), running.figures()));
     }
 
     private Duration since(Instant started) {

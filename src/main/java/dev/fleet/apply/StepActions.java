@@ -94,6 +94,16 @@ final class StepActions {
         }
     }
 
+    /**
+     * The record of the probe going over {@code rollout.probe.max-failures} during {@code droplet}'s
+     * turn, reported as a failed step: the turn fails from there as at a failed health check.
+     */
+    StepRecord probeFailed(String droplet, String why) {
+        StepRecord record = new StepRecord(droplet, "rollout.probe", clock.instant(), Duration.ZERO, Optional.of(why));
+        progress.finished(record);
+        return record;
+    }
+
     /** The step in words, as the plan says it. */
     String describe(Step step) {
         return StepText.describe(step, state, rules);

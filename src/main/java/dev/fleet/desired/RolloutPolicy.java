@@ -19,10 +19,11 @@ import java.util.Optional;
  *                        up to {@code maxUnavailable} out of rotation at once
  * @param onFailure       what a failed droplet does to the rest of the rollout
  * @param canary          whether the first wave soaks before the next starts, and how it is judged
+ * @param probe           the URL asked at a constant rate while an apply rolls, when there is one
  */
 public record RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration minHealthyTime, Duration healthTimeout,
         RolloutStrategy strategy, int keepImages, List<WaveSize> waves, OnFailure onFailure,
-        Optional<CanarySpec> canary) {
+        Optional<CanarySpec> canary, Optional<ProbeSpec> probe) {
 
     public RolloutPolicy {
         waves = List.copyOf(waves);
@@ -32,6 +33,14 @@ public record RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration m
         if (canary.isPresent() && (waves.isEmpty() || !autoRollback)) {
             throw new IllegalArgumentException("a canary is the first wave, and is reverted when it fails");
         }
+    }
+
+    /** Without a probe. */
+    public RolloutPolicy(int maxUnavailable, boolean autoRollback, Duration minHealthyTime, Duration healthTimeout,
+            RolloutStrategy strategy, int keepImages, List<WaveSize> waves, OnFailure onFailure,
+            Optional<CanarySpec> canary) {
+        this(maxUnavailable, autoRollback, minHealthyTime, healthTimeout, strategy, keepImages, waves, onFailure,
+                canary, Optional.empty());
     }
 
     /** Waves without a canary. */

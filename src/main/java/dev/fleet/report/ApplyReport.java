@@ -27,6 +27,8 @@ public final class ApplyReport {
         text.append(result.succeeded() ? "Applied" : "Rollout stopped").append(" in ")
                 .append(Durations.took(result.took())).append(":\n");
         result.hooks().forEach(hook -> text.append("  hook: ").append(hook.line()).append('\n'));
+        result.probe().ifPresent(probe -> text.append("  ").append(ProbeText.line(probe)).append(" (")
+                .append(probe.url()).append(")\n"));
         for (DropletOutcome droplet : result.droplets()) {
             text.append(String.format("  %-16s %-11s %s -> %s%s", droplet.droplet(), droplet.result(),
                     droplet.fromDigest().map(ImageRef::shortForm).orElse("nothing"),

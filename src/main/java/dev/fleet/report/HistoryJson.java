@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A fleet's history as JSON, schema {@value #SCHEMA}, oldest first: each apply (who, commit, result,
- * duration, each droplet's digests, result and steps) and each broken lock. Fields are only ever
+ * duration, each droplet's digests, result and steps, and what {@code rollout.probe} saw, when it
+ * ran) and each broken lock. Fields are only ever
  * added to this schema; a change that removes or renames one gets a new schema name. Built as a
  * Jackson tree, so the field order is the code's.
  */
@@ -44,6 +45,14 @@ public final class HistoryJson {
         node.put("failure", record.failure().orElse(null));
         ArrayNode hooks = node.putArray("hooks");
         record.hooks().forEach(hooks::add);
+        record.probe().ifPresent(probe -> {
+            ObjectNode figures = node.putObject("probe");
+            figures.put("url", probe.url());
+            figures.put("requests", probe.requests());
+            ObjectNode failures = figures.putObject("failures");
+            probe.failuresInOrder().forEach(failures::put);
+            figures.put("longestGapSeconds", probe.longestGap().toMillis() / 1000.0);
+        });
         ArrayNode droplets = node.putArray("droplets");
         for (ApplyRecord.DropletRecord droplet : record.droplets()) {
             ObjectNode each = droplets.addObject();

@@ -33,6 +33,7 @@ public final class HistoryReport {
                 .append(record.commit()).append(", ").append(Durations.took(record.took())).append('\n');
         record.failure().ifPresent(f -> text.append("    ").append(f).append('\n'));
         record.hooks().forEach(hook -> text.append("    hook: ").append(hook).append('\n'));
+        record.probe().ifPresent(probe -> text.append("    ").append(ProbeText.line(probe)).append('\n'));
         for (ApplyRecord.DropletRecord droplet : record.droplets()) {
             text.append(String.format("    %-16s %-11s %s -> %s", droplet.droplet(), droplet.result(),
                     droplet.fromDigest().isEmpty() ? "nothing" : ImageRef.shortForm(droplet.fromDigest()),

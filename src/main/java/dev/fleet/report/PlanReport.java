@@ -97,6 +97,11 @@ public final class PlanReport {
             text.append("; unchanged: ").append(String.join(", ", plan.unchanged()));
         }
         text.append(".\n");
+        state.rollout().probe().ifPresent(probe -> text.append("While they roll, the probe asks ").append(probe.url())
+                .append(' ').append(probe.rate()).append(" times a second (timeout ")
+                .append(Durations.setting(probe.timeout())).append(')').append(probe.maxFailures().stream()
+                        .mapToObj(most -> "; more than " + most + " failed stop the rollout").findFirst().orElse(""))
+                .append(".\n"));
         notes(text, plan);
         beforeAnyDrain(text, plan, state);
         List<List<DropletPlan>> waves = plan.waves().split(plan.droplets());

@@ -27,6 +27,6 @@ final class HistoryRecords {
             outcome = "failed";
         }
         return new ApplyRecord(run, who, commit, result.started(), result.took(), outcome, droplets,
-                FailureText.of(result), result.hooks().stream().map(HookOutcome::line).toList());
+                FailureText.of(result), result.hooks().stream().map(HookOutcome::line).toList(), result.probe());
     }
 }

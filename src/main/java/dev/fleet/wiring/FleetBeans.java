@@ -18,6 +18,7 @@ import dev.fleet.infra.git.GitStateFiles;
 import dev.fleet.infra.git.GitStateRevisions;
 import dev.fleet.infra.host.LocalProcess;
 import dev.fleet.infra.host.Owner;
+import dev.fleet.infra.http.HttpProbe;
 import dev.fleet.infra.registry.RegistryClient;
 import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.infra.ssh.SshHostKeyScanner;
@@ -103,7 +104,7 @@ public class FleetBeans {
     Convergence convergence(FleetObserver observer, DropletConnections connections, Clock clock) {
         PlanRunner runner = (state, plan, run, guard, progress) -> new Executor(state, run, guard,
                 new SshDropletSessions(connections, state, clock, Pause.SLEEP), Balancers.of(state, clock), clock,
-                Pause.SLEEP, progress).apply(plan);
+                Pause.SLEEP, progress, new HttpProbe(clock)).apply(plan);
         return new Convergence(observer, Balancers::of, ledgerOpener(connections), runner, LocalProcess.INSTANCE,
                 Owner::describe, () -> Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), clock,
                 () -> LockLease.from(System.getenv()));

@@ -15,6 +15,7 @@ import dev.fleet.desired.ImageSource;
 import dev.fleet.desired.ProxySpec;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.OnFailure;
+import dev.fleet.desired.ProbeSpec;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.RolloutStrategy;
 import dev.fleet.desired.WaveSize;
@@ -37,6 +38,7 @@ import dev.fleet.plan.Planner;
 import dev.fleet.plan.Step;
 import dev.fleet.plan.StepText;
 import dev.fleet.report.FailureText;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,10 +55,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -93,6 +97,108 @@ class ExecutorTest {
     private final Map<String, FakeDroplet> droplets = new LinkedHashMap<>();
     private final FakeBalancer balancer = new FakeBalancer();
     private final Set<String> badImages = Collections.synchronizedSet(new HashSet<>());
+
+    // ---------------------------------------------------------------- rollout.probe
+
+    @Test
+    void aProbeOverMaxFailuresFailsTheDropletInItsTurnWhichIsRolledBackAndTheRolloutStops() throws Exception {
+        DesiredState state = probed(OptionalInt.of(2), droplet("d1"), droplet("d2"));
+        runningOld("d1");
+        runningOld("d2");
+
+        ApplyResult result = executor(state, failingOnceReplaced()).apply(plan(state));
+
+        assertThat(result.droplets()).extracting(DropletOutcome::result)
+                .containsExactly(DropletOutcome.Result.ROLLED_BACK, DropletOutcome.Result.SKIPPED);
+        assertThat(result.cause()).get().isInstanceOf(ApplyFailure.RolloutStopped.class);
+        assertThat(FailureText.of(result)).get().asString().startsWith("d1: rollout.probe failed: the probe at"
+                + " http://lb.example.com/ failed 3 times (max-failures 2): refused 3; rolled back to");
+        assertThat(result.probe()).get().extracting(ProbeFigures::requests).isEqualTo(3L);
+        assertThat(events).filteredOn(event -> event.droplet().equals("d1") && event.action().startsWith("start "))
+                .last().extracting(Event::action).isEqualTo("start " + OLD_IMAGE);
+        assertThat(events).noneMatch(event -> event.droplet().equals("d2") && event.action().startsWith("remove "));
+    }
+
+    @Test
+    void withoutMaxFailuresTheProbeOnlyReportsAndTheRolloutGoesOnAsWithout() throws Exception {
+        DesiredState state = probed(OptionalInt.empty(), droplet("d1"), droplet("d2"));
+        runningOld("d1");
+        runningOld("d2");
+        Plan plan = plan(state);
+
+        ApplyResult result = executor(state, failingOnceReplaced()).apply(plan);
+
+        assertThat(result.succeeded()).isTrue();
+        for (int i = 0; i < 2; i++) {
+            assertThat(result.droplets().get(i).steps()).extracting(StepRecord::description)
+                    .containsExactlyElementsOf(describe(state, plan.droplets().get(i).steps()));
+        }
+        assertThat(result.probe()).get().extracting(ProbeFigures::failed).isEqualTo(3L);
+    }
+
+    @Test
+    void aProbeOverMaxFailuresDuringACanarysSoakFailsTheSoakAndTheCanaryGoesBack() throws Exception {
+        DropletSpec[] three = IntStream.rangeClosed(1, 3).mapToObj(i -> droplet("d" + i)).toArray(DropletSpec[]::new);
+        DesiredState state = state(new RolloutPolicy(2, true, Duration.ofSeconds(5), HEALTH_TIMEOUT,
+                RolloutStrategy.DRAIN_AND_SWAP, RolloutPolicy.DEFAULT_KEEP_IMAGES, List.of(WaveSize.droplets(1),
+                        WaveSize.share(100)), OnFailure.REVERT, Optional.of(new CanarySpec(Duration.ofSeconds(60), 0.01,
+                                0)), Optional.of(new ProbeSpec(URI.create("http://lb.example.com/"), 10,
+                                        Duration.ofSeconds(2), OptionalInt.of(0)))), three);
+        IntStream.rangeClosed(1, 3).forEach(i -> runningOld("d" + i));
+        AtomicBoolean soaking = new AtomicBoolean();
+        TrafficProbe failingInTheSoak = spec -> new TrafficProbe.Running() {
+            @Override
+            public ProbeFigures figures() {
+                if (droplets.get("d1").intent.filter(i -> i.step().equals(RolloutIntent.SOAK)).isPresent()) {
+                    soaking.set(true);
+                }
+                return new ProbeFigures(spec.url().toString(), 50, soaking.get() ? Map.of("timeout", 1L) : Map.of(),
+                        Duration.ofSeconds(2));
+            }
+
+            @Override
+            public ProbeFigures stop() {
+                return figures();
+            }
+        };
+
+        ApplyResult result = executor(state, failingInTheSoak).apply(plan(state));
+
+        assertThat(result.droplets()).extracting(DropletOutcome::result).containsExactly(
+                DropletOutcome.Result.ROLLED_BACK, DropletOutcome.Result.SKIPPED, DropletOutcome.Result.SKIPPED);
+        assertThat(FailureText.of(result)).hasValueSatisfying(f -> assertThat(f).startsWith("the canary (d1) failed"
+                + " its soak: the probe at http://lb.example.com/ failed 1 time (max-failures 0): timeout 1"));
+        assertThat(actionsOf("d2")).containsExactly("d2 pull " + NEW_IMAGE);
+    }
+
+    /** A probe that sees three refused requests once a new container was started, and none before. */
+    private TrafficProbe failingOnceReplaced() {
+        return spec -> new TrafficProbe.Running() {
+            @Override
+            public ProbeFigures figures() {
+                boolean replaced = events.stream().anyMatch(event -> event.action().startsWith("start "));
+                return new ProbeFigures(spec.url().toString(), 3, replaced ? Map.of("refused", 3L) : Map.of(),
+                        Duration.ofSeconds(1));
+            }
+
+            @Override
+            public ProbeFigures stop() {
+                return figures();
+            }
+        };
+    }
+
+    private static DesiredState probed(OptionalInt maxFailures, DropletSpec... droplets) {
+        return state(new RolloutPolicy(1, true, Duration.ofSeconds(5), HEALTH_TIMEOUT, RolloutStrategy.DRAIN_AND_SWAP,
+                RolloutPolicy.DEFAULT_KEEP_IMAGES, List.of(), OnFailure.STOP, Optional.empty(), Optional.of(
+                        new ProbeSpec(URI.create("http://lb.example.com/"), 10, Duration.ofSeconds(2), maxFailures))),
+                droplets);
+    }
+
+    private Executor executor(DesiredState state, TrafficProbe probe) {
+        return new Executor(state, "run1", Executor.Guard.NEVER, this::open, balancer, clock, clock::advance,
+                Progress.NONE, probe);
+    }
 
     // ---------------------------------------------------------------- the happy path
 

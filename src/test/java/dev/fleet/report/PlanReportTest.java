@@ -10,9 +10,12 @@ import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.EnvValue;
 import dev.fleet.desired.HealthSpec;
 import dev.fleet.desired.ImageRef;
+import dev.fleet.desired.OnFailure;
 import dev.fleet.desired.PortMapping;
+import dev.fleet.desired.ProbeSpec;
 import dev.fleet.desired.Revision;
 import dev.fleet.desired.RolloutPolicy;
+import dev.fleet.desired.RolloutStrategy;
 import dev.fleet.desired.Secret;
 import dev.fleet.desired.ServiceSpec;
 import dev.fleet.desired.SshSettings;
@@ -26,6 +29,7 @@ import dev.fleet.observed.ObservedContainer;
 import dev.fleet.plan.Plan;
 import dev.fleet.plan.PlanOutcome;
 import dev.fleet.plan.Planner;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** fleet plan's text: under each step that starts a container, the whole container, a secret by name only. */
@@ -87,6 +92,24 @@ class PlanReportTest {
                 .as("container lines, seven under each of the two start steps").hasSize(14);
     }
 
+    @Test
+    void aProbeIsSaidUnderTheSummaryWithItsLimitOnlyWhenItHasOne() {
+        RolloutPolicy limited = new RolloutPolicy(1, true, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                RolloutStrategy.DRAIN_AND_SWAP, RolloutPolicy.DEFAULT_KEEP_IMAGES, List.of(), OnFailure.STOP,
+                Optional.empty(), Optional.of(new ProbeSpec(URI.create("https://example.com/health"), 20,
+                        Duration.ofSeconds(2), OptionalInt.of(5))));
+        RolloutPolicy reporting = new RolloutPolicy(1, true, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                RolloutStrategy.DRAIN_AND_SWAP, RolloutPolicy.DEFAULT_KEEP_IMAGES, List.of(), OnFailure.STOP,
+                Optional.empty(), Optional.of(new ProbeSpec(URI.create("https://example.com/health"), 20,
+                        Duration.ofSeconds(2), OptionalInt.empty())));
+
+        assertThat(PlanReport.render(plan(state(limited)), state(limited))).contains("\nWhile they roll, the probe asks"
+                + " https://example.com/health 20 times a second (timeout 2s); more than 5 failed stop the rollout.\n");
+        assertThat(PlanReport.render(plan(state(reporting)), state(reporting))).contains("\nWhile they roll, the probe"
+                + " asks https://example.com/health 20 times a second (timeout 2s).\n");
+        assertThat(PlanReport.render(plan(state()), state())).doesNotContain("probe");
+    }
+
     private static Plan plan(DesiredState state) {
         ObservedContainer old = new ObservedContainer("id-demo", "demo", Optional.of(V1), "sha256:" + "f".repeat(64),
                 "registry/demo@" + V1, "running", 0, Optional.empty(), Optional.of(NOW.minusSeconds(3600)),
@@ -100,6 +123,10 @@ class PlanReportTest {
     }
 
     private static DesiredState state() {
+        return state(new RolloutPolicy(1, true, Duration.ofSeconds(5), Duration.ofSeconds(30)));
+    }
+
+    private static DesiredState state(RolloutPolicy rollout) {
         Map<String, EnvValue> environment = new LinkedHashMap<>();
         environment.put("LOG_LEVEL", new EnvValue.Plain("info"));
         environment.put("API_TOKEN", new EnvValue.SecretValue(new Secret(SECRET), "env FLEET_SECRET_API_TOKEN"));
@@ -114,6 +141,6 @@ class PlanReportTest {
                 new HealthSpec("/health", 80, 200, List.of(), Duration.ofSeconds(1), 3, Duration.ofSeconds(1)),
                 new DrainSpec("/shutdown", "GET", 80),
                 new BalancerSpec.HealthCheck(Duration.ofSeconds(1), 2, 3),
-                new RolloutPolicy(1, true, Duration.ofSeconds(5), Duration.ofSeconds(30)));
+                rollout);
     }
 }

@@ -2,6 +2,7 @@ package dev.fleet.desired.load;
 
 import dev.fleet.desired.CanarySpec;
 import dev.fleet.desired.OnFailure;
+import dev.fleet.desired.ProbeSpec;
 import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.RolloutStrategy;
 import dev.fleet.desired.WaveSize;
@@ -17,7 +18,7 @@ final class RolloutSection {
 
     static final Set<String> KEYS =
             Sections.keys("strategy", "max-unavailable", "auto-rollback", "min-healthy-time", "health-timeout",
-                    "keep-images", "waves", "on-failure", "canary");
+                    "keep-images", "waves", "on-failure", "canary", "probe");
 
     private static final Pattern STRATEGY = Pattern.compile("drain-and-swap|blue-green");
 
@@ -53,9 +54,11 @@ final class RolloutSection {
                     autoRollback);
             Optional<Optional<CanarySpec>> canary = CanaryField.read(rollout.optional("canary"), inWaves,
                     autoRollback);
-            return Sections.allPresent(maxUnavailable, strategy, keepImages, waves, onFailure, canary)
+            Optional<Optional<ProbeSpec>> probe = ProbeField.read(rollout.optional("probe"));
+            return Sections.allPresent(maxUnavailable, strategy, keepImages, waves, onFailure, canary, probe)
                     ? Optional.of(new RolloutPolicy(maxUnavailable.get(), autoRollback, minHealthyTime, healthTimeout,
-                            strategy.get(), keepImages.get(), waves.get(), onFailure.get(), canary.get()))
+                            strategy.get(), keepImages.get(), waves.get(), onFailure.get(), canary.get(),
+                            probe.get()))
                     : Optional.empty();
         });
     }

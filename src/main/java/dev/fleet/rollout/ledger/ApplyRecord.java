@@ -1,5 +1,6 @@
 package dev.fleet.rollout.ledger;
 
+import dev.fleet.apply.ProbeFigures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,14 +19,22 @@ import java.util.Optional;
  * @param failure   why it stopped, when it did
  * @param hooks     each deploy hook it ran or found already run: what, where, and how it ended; a
  *                  failed one's output tail is in {@code failure}
+ * @param probe     what {@code rollout.probe} saw during the rollout, when there was one (older
+ *                  records have none)
  */
 public record ApplyRecord(
         String run, String who, String commit, Instant started, Duration took, String result,
-        List<DropletRecord> droplets, Optional<String> failure, List<String> hooks) {
+        List<DropletRecord> droplets, Optional<String> failure, List<String> hooks, Optional<ProbeFigures> probe) {
 
     public ApplyRecord {
         droplets = List.copyOf(droplets);
         hooks = List.copyOf(hooks);
+    }
+
+    /** An apply without a probe. */
+    public ApplyRecord(String run, String who, String commit, Instant started, Duration took, String result,
+            List<DropletRecord> droplets, Optional<String> failure, List<String> hooks) {
+        this(run, who, commit, started, took, result, droplets, failure, hooks, Optional.empty());
     }
 
     /** An apply without deploy hooks. */

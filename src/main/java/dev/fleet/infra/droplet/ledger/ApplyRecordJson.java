@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleet.apply.ProbeFigures;
 import dev.fleet.rollout.ledger.ApplyRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,6 +38,7 @@ final class ApplyRecordJson {
             ArrayNode hooks = node.putArray("hooks");
             record.hooks().forEach(hooks::add);
         }
+        record.probe().ifPresent(probe -> probe(node.putObject("probe"), probe));
         ArrayNode droplets = node.putArray("droplets");
         for (ApplyRecord.DropletRecord droplet : record.droplets()) {
             ObjectNode d = droplets.addObject();
@@ -59,7 +63,27 @@ final class ApplyRecordJson {
         return new ApplyRecord(node.path("run").asText(), node.path("who").asText(), node.path("commit").asText(),
                 Instant.parse(node.path("started").asText()), Duration.ofMillis(node.path("tookMillis").asLong()),
                 node.path("result").asText(), droplets,
-                node.hasNonNull("failure") ? Optional.of(node.get("failure").asText()) : Optional.empty(), hooks(node));
+                node.hasNonNull("failure") ? Optional.of(node.get("failure").asText()) : Optional.empty(), hooks(node),
+                probe(node.path("probe")));
+    }
+
+    private static void probe(ObjectNode node, ProbeFigures probe) {
+        node.put("url", probe.url());
+        node.put("requests", probe.requests());
+        ObjectNode failures = node.putObject("failures");
+        probe.failuresInOrder().forEach(failures::put);
+        node.put("longestGapMillis", probe.longestGap().toMillis());
+    }
+
+    /** The probe's figures, when the record has them: older records, and applies without a probe, do not. */
+    private static Optional<ProbeFigures> probe(JsonNode node) {
+        if (!node.isObject()) {
+            return Optional.empty();
+        }
+        Map<String, Long> failures = new LinkedHashMap<>();
+        node.path("failures").properties().forEach(e -> failures.put(e.getKey(), e.getValue().asLong()));
+        return Optional.of(new ProbeFigures(node.path("url").asText(), node.path("requests").asLong(), failures,
+                Duration.ofMillis(node.path("longestGapMillis").asLong())));
     }
 
     private static List<String> hooks(JsonNode node) {
