@@ -105,6 +105,11 @@ public final class ApplyJson {
         root.put("started", result.started().toString());
         root.put("seconds", result.took().toMillis() / 1000.0);
         root.put("failure", FailureText.of(result).orElse(null));
+        if (result.probe().isPresent()) {
+            HistoryJson.probe(root.putObject("probe"), result.probe().get());
+        } else {
+            root.putNull("probe");
+        }
         steps(root.putArray("preflight"), result.preflight());
         ArrayNode hooks = root.putArray("hooks");
         for (HookOutcome hook : result.hooks()) {

@@ -2,6 +2,7 @@ package dev.fleet.report;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleet.apply.ProbeFigures;
 import dev.fleet.rollout.ledger.ApplyRecord;
 import dev.fleet.rollout.ledger.HistoryEntry;
 import java.util.List;
@@ -45,14 +46,7 @@ public final class HistoryJson {
         node.put("failure", record.failure().orElse(null));
         ArrayNode hooks = node.putArray("hooks");
         record.hooks().forEach(hooks::add);
-        record.probe().ifPresent(probe -> {
-            ObjectNode figures = node.putObject("probe");
-            figures.put("url", probe.url());
-            figures.put("requests", probe.requests());
-            ObjectNode failures = figures.putObject("failures");
-            probe.failuresInOrder().forEach(failures::put);
-            figures.put("longestGapSeconds", probe.longestGap().toMillis() / 1000.0);
-        });
+        record.probe().ifPresent(probe -> probe(node.putObject("probe"), probe));
         ArrayNode droplets = node.putArray("droplets");
         for (ApplyRecord.DropletRecord droplet : record.droplets()) {
             ObjectNode each = droplets.addObject();
@@ -63,5 +57,14 @@ public final class HistoryJson {
             ArrayNode steps = each.putArray("steps");
             droplet.steps().forEach(steps::add);
         }
+    }
+
+    /** What {@code rollout.probe} saw, as the history and the apply's result write it. */
+    static void probe(ObjectNode figures, ProbeFigures probe) {
+        figures.put("url", probe.url());
+        figures.put("requests", probe.requests());
+        ObjectNode failures = figures.putObject("failures");
+        probe.failuresInOrder().forEach(failures::put);
+        figures.put("longestGapSeconds", probe.longestGap().toMillis() / 1000.0);
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.lab.Lab;
 import dev.fleet.lab.LabExtension;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -73,12 +75,17 @@ class ProbeIT {
                         + "  interval: 100ms\n  unhealthy-threshold: 1\n  healthy-threshold: 1\n"),
                 "    max-failures: 0\n"), "v1 with a drain that does not wait");
 
-        FleetProcess.Result apply = apply();
+        FleetProcess.Result apply = apply("-o", "json");
 
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isEqualTo(ExitCodes.ROLLOUT_FAILED);
-        assertThat(apply.stdout() + apply.stderr()).contains("the probe at " + url() + " failed")
-                .contains("(max-failures 0)");
-        assertThat(apply.stdout()).containsPattern("probe: [0-9,]+ requests, [1-9][0-9,]* failed \\(");
+        assertThat(apply.stderr()).contains("the probe at " + url() + " failed").contains("(max-failures 0)")
+                .containsPattern("probe: [0-9,]+ requests, [1-9][0-9,]* failed \\(");
+        JsonNode result = new ObjectMapper().readTree(apply.stdout());
+        assertThat(result.path("outcome").asText()).isEqualTo("rollout_failed");
+        assertThat(result.path("exitCode").asInt()).isEqualTo(ExitCodes.ROLLOUT_FAILED);
+        assertThat(result.path("probe").path("url").asText()).isEqualTo(url());
+        assertThat(result.path("probe").path("failures").size()).as(result.toString()).isPositive();
+        assertThat(result.path("droplets").get(0).path("result").asText()).isEqualTo("rolled-back");
         JsonNode last = lastApply();
         assertThat(last.path("droplets").get(0).path("result").asText()).as(last.toString()).isEqualTo("rolled-back");
         assertThat(last.path("droplets").get(1).path("result").asText()).as(last.toString()).isEqualTo("skipped");
@@ -99,10 +106,12 @@ class ProbeIT {
     }
 
     /** Runs the apply and prints its probe line, the figure this test is about. */
-    private static FleetProcess.Result apply() {
-        FleetProcess.Result apply = FleetProcess.run("apply", "--yes", "--state", lab().stateFile().toString());
-        apply.stdout().lines().filter(line -> line.contains("probe")).forEach(line -> System.out.println("ProbeIT: "
-                + line.strip()));
+    private static FleetProcess.Result apply(String... more) {
+        List<String> args = new ArrayList<>(List.of("apply", "--yes", "--state", lab().stateFile().toString()));
+        args.addAll(List.of(more));
+        FleetProcess.Result apply = FleetProcess.run(args.toArray(String[]::new));
+        (apply.stdout() + apply.stderr()).lines().filter(line -> line.strip().startsWith("probe:"))
+                .forEach(line -> System.out.println("ProbeIT: " + line.strip()));
         return apply;
     }
 
