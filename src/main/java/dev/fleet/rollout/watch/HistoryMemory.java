@@ -15,8 +15,9 @@ import java.util.Optional;
 
 /**
  * The watch's copy of the fleet's history, for its page: read from the droplets at the first round,
- * after a round that applied, and after a round that found a droplet running another digest than
- * the round before (someone else applied); never for a page request. A failed read keeps what was
+ * after a round that applied, and, once a round finds a droplet running another digest than before
+ * (someone else is applying), at each round until a new apply is in it (an apply is recorded when
+ * it ends), for {@link #AWAIT_APPLY} at most; never for a page request. A failed read keeps what was
  * read before and is tried again a minute later at the earliest. Not thread-safe: the loop's rounds
  * never overlap.
  */
@@ -36,11 +37,17 @@ public final class HistoryMemory {
     /** The wait before trying again a read that failed (each try costs the droplets' timeouts). */
     static final Duration RETRY = Duration.ofMinutes(1);
 
+    /** How long after a digest changed the rounds look for the apply that changed it: a long rollout in waves. */
+    static final Duration AWAIT_APPLY = Duration.ofMinutes(15);
+
     private final Reader reader;
     private final Map<String, String> digests = new HashMap<>();
     private RecentApplies applies = RecentApplies.NONE;
     private Instant failedAt;
     private boolean readOnce;
+    /** When a digest changed with no new apply read since, and the newest apply read before it. */
+    private Instant changedAt;
+    private String newestBeforeChange;
 
     public HistoryMemory(Reader reader) {
         this.reader = reader;
@@ -55,12 +62,26 @@ public final class HistoryMemory {
      * the history again when it is worth it.
      */
     public RecentApplies afterRound(DesiredState state, DriftReport drift, boolean applied, Instant now) {
-        boolean changed = digestsChanged(drift);
+        if (digestsChanged(drift) && changedAt == null) {
+            changedAt = now;
+            newestBeforeChange = newestRun();
+        }
+        if (changedAt != null && !now.isBefore(changedAt.plus(AWAIT_APPLY))) {
+            changedAt = null; // a container replaced by hand, not by an apply
+        }
         boolean retry = failedAt != null && !now.isBefore(failedAt.plus(RETRY));
-        if (!readOnce && failedAt == null || applied || changed || retry) {
+        boolean first = !readOnce && failedAt == null;
+        if (first || applied || changedAt != null && failedAt == null || retry) {
             read(state, now);
+            if (failedAt == null && changedAt != null && !newestRun().equals(newestBeforeChange)) {
+                changedAt = null;
+            }
         }
         return applies;
+    }
+
+    private String newestRun() {
+        return applies.newestFirst().isEmpty() ? "" : applies.newestFirst().getFirst().run();
     }
 
     private void read(DesiredState state, Instant now) {

@@ -77,17 +77,33 @@ class HistoryMemoryTest {
     }
 
     @Test
-    void aDropletRunningAnotherDigestThanLastRoundReadsAgainSomeoneElseApplied() {
+    void onceADropletRunsAnotherDigestEachRoundReadsAgainUntilTheApplyThatChangedItIsRecorded() {
         memory.afterRound(state, drift(V1, V1), false, NOW);
         memory.afterRound(state, drift(V1, null), false, NOW.plusSeconds(30));
         memory.afterRound(state, drift(V1, V1), false, NOW.plusSeconds(60));
         assertThat(reads).as("a droplet unreachable, then back on the same digest").hasSize(1);
 
+        // Someone applies by hand: droplet-1, then droplet-2; the apply is recorded when it ends.
+        memory.afterRound(state, drift(V2, V1), false, NOW.plusSeconds(90));
+        memory.afterRound(state, drift(V2, V2), false, NOW.plusSeconds(120));
         ledger.add(apply("run-by-hand", 0));
-        RecentApplies after = memory.afterRound(state, drift(V2, V1), false, NOW.plusSeconds(90));
+        RecentApplies after = memory.afterRound(state, drift(V2, V2), false, NOW.plusSeconds(150));
+        memory.afterRound(state, drift(V2, V2), false, NOW.plusSeconds(180));
 
-        assertThat(reads).hasSize(2);
+        assertThat(reads).as("the first round, then each round until the apply was read").hasSize(4);
         assertThat(after.newestFirst()).extracting(ApplyRecord::run).containsExactly("run-by-hand");
+    }
+
+    @Test
+    void aDigestChangedByNoApplyIsLookedForAtMostFifteenMinutes() {
+        memory.afterRound(state, drift(V1, V1), false, NOW);
+        memory.afterRound(state, drift(V2, V1), false, NOW.plusSeconds(30));
+        memory.afterRound(state, drift(V2, V1), false, NOW.plusSeconds(30).plus(HistoryMemory.AWAIT_APPLY)
+                .minusSeconds(1));
+        memory.afterRound(state, drift(V2, V1), false, NOW.plusSeconds(30).plus(HistoryMemory.AWAIT_APPLY));
+        memory.afterRound(state, drift(V2, V1), false, NOW.plusSeconds(60).plus(HistoryMemory.AWAIT_APPLY));
+
+        assertThat(reads).hasSize(3);
     }
 
     @Test
