@@ -48,7 +48,7 @@ final class HistorySection {
     private static void row(StringBuilder html, ApplyRecord apply, Instant now) {
         html.append("<tr data-run=\"").append(HtmlReport.escape(apply.run())).append("\" data-result=\"")
                 .append(HtmlReport.escape(apply.result())).append("\">");
-        html.append("<td>").append(HtmlReport.escape(WatchPage.ago(apply.started(), now))).append("</td>");
+        html.append("<td class=\"when\">").append(HtmlReport.escape(WatchPage.ago(apply.started(), now))).append("</td>");
         html.append("<td>").append(HtmlReport.escape(apply.who())).append("</td>");
         html.append("<td><code>").append(HtmlReport.escape(apply.commit())).append("</code></td>");
         html.append("<td>").append(Durations.took(apply.took())).append("</td>");

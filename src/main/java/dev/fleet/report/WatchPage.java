@@ -76,6 +76,7 @@ public final class WatchPage {
             dl.figures { display: block; margin: 0; }
             dl.figures dt { font-size: .8em; }
             dl.figures dd { margin: 0 0 .3em; }
+            td.when { white-space: nowrap; }
             """;
 
     /** Droplets in sync, and observed, at each of the watch's last rounds. */
