@@ -3,7 +3,7 @@ package dev.fleet.cli;
 import dev.fleet.desired.Durations;
 import dev.fleet.desired.load.StateLoader;
 import dev.fleet.rollout.Convergence;
-import dev.fleet.rollout.watch.DnsWatch;
+import dev.fleet.rollout.Ledgers;
 import dev.fleet.rollout.watch.Notifier;
 import dev.fleet.rollout.watch.Published;
 import dev.fleet.rollout.watch.StateSource;
@@ -18,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,13 +53,16 @@ public class WatchCommand implements Callable<Integer> {
 
     private final StateLoader loader;
     private final Convergence convergence;
+    private final Ledgers ledgers;
     private final WatchEdges edges;
     private final Scheduler scheduler;
     private final Clock clock;
 
-    WatchCommand(StateLoader loader, Convergence convergence, WatchEdges edges, Scheduler scheduler, Clock clock) {
+    WatchCommand(StateLoader loader, Convergence convergence, Ledgers ledgers, WatchEdges edges, Scheduler scheduler,
+            Clock clock) {
         this.loader = loader;
         this.convergence = convergence;
+        this.ledgers = ledgers;
         this.edges = edges;
         this.scheduler = scheduler;
         this.clock = clock;
@@ -86,9 +88,11 @@ public class WatchCommand implements Callable<Integer> {
             err.println("fleet watch: " + e.getMessage());
             return ExitCodes.COULD_NOT_RUN;
         }
-        WatchLoop loop = new WatchLoop(stateSource, loader, convergence, edges.afterRound(), notifier, clock,
-                options.apply, options.interval, new WatchPrinter(out));
-        try (Published server = edges.serve(address, allowedHosts, loop::status)) {
+        WatchLoop loop = new WatchLoop(stateSource, loader, convergence, ledgers::history, edges.afterRound(), notifier,
+                clock, options.apply, options.interval, new WatchPrinter(out));
+        // DNS health failover, when the state has a dns section: rounds of their own, at dns.interval.
+        WatchDns dns = new WatchDns(edges.dnsRounds(), notifier, StateHome.of(options.workdir), out, err);
+        try (Published server = edges.serve(address, allowedHosts, () -> dns.status(loop))) {
             out.println("fleet watch: " + stateSource.describe() + ", every " + Durations.setting(options.interval) + ", "
                     + (options.apply ? "converging" : "reporting only") + "; serving http://" + server.address().getHostString()
                     + ":" + server.address().getPort() + "/");
@@ -97,19 +101,7 @@ public class WatchCommand implements Callable<Integer> {
             Duration tick = options.interval.compareTo(Duration.ofSeconds(1)) < 0 ? options.interval : Duration.ofSeconds(1);
             schedule("fleet-watch-rounds", tick, loop::tick);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(loop, notifier, out), "fleet-watch-stop"));
-            // DNS health failover, when the state has a dns section: rounds of their own, at dns.interval.
-            DnsWatch dns = new DnsWatch(edges.dnsRounds(), notifier,
-                    new DnsPrinter(Optional.of(StateHome.of(options.workdir).resolve("dns-changes.log")), out, err, false));
-            schedule("fleet-dns-rounds", Duration.ofSeconds(1), () -> loop.lastValid().ifPresent(state -> {
-                try {
-                    dns.roundIfDue(state, clock);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    err.println("fleet watch: a DNS round failed: " + e);
-                    err.flush();
-                }
-            }));
+            schedule("fleet-dns-rounds", Duration.ofSeconds(1), () -> dns.tick(loop, clock));
             scheduler.resume();
             Quarkus.waitForExit();
             return ExitCodes.SUCCESS;

@@ -35,12 +35,35 @@ public final class DnsRounds {
      *
      * @param checks    each droplet's check
      * @param details   what each check saw, in the order of {@code checks}
+     * @param published the name's records as the round read them, before its changes (none when
+     *                  reading them failed)
      * @param decisions everything decided, changes and things to tell
      * @param made      the changes made (a prefix of the changes decided)
      * @param failure   why a change, or reading DNS, failed
      */
-    public record Report(Instant at, List<DropletCheck> checks, List<String> details, List<DnsDecision> decisions,
-            List<DnsDecision> made, Optional<String> failure) {
+    public record Report(Instant at, List<DropletCheck> checks, List<String> details, List<DnsRecord> published,
+            List<DnsDecision> decisions, List<DnsDecision> made, Optional<String> failure) {
+
+        public Report {
+            checks = List.copyOf(checks);
+            details = List.copyOf(details);
+            published = List.copyOf(published);
+            decisions = List.copyOf(decisions);
+            made = List.copyOf(made);
+        }
+
+        /** The records the name publishes after the round: those it read, with the changes it made. */
+        public List<DnsRecord> publishedAfter() {
+            List<DnsRecord> after = new ArrayList<>(published);
+            for (DnsDecision change : made) {
+                switch (change) {
+                    case DnsDecision.Add add -> after.add(add.record());
+                    case DnsDecision.Remove remove -> after.removeIf(remove.record()::sameAddress);
+                    default -> { }
+                }
+            }
+            return List.copyOf(after);
+        }
 
         /** The decisions to record and tell people: changes made, and every alert. */
         public List<DnsDecision> told() {
@@ -82,7 +105,7 @@ public final class DnsRounds {
         try {
             published = provider.list(failover.name());
         } catch (DnsException e) {
-            return new Report(at, checks, details, List.of(), List.of(), Optional.of("reading " + failover.name()
+            return new Report(at, checks, details, List.of(), List.of(), List.of(), Optional.of("reading " + failover.name()
                     + " from " + provider.describe() + " failed: " + e.getMessage()));
         }
         FailoverRound round = failover.round(state, checks, published);
@@ -97,11 +120,11 @@ public final class DnsRounds {
                 }
                 made.add(change);
             } catch (DnsException e) {
-                return new Report(at, checks, details, round.decisions(), made, Optional.of(change.text()
+                return new Report(at, checks, details, published, round.decisions(), made, Optional.of(change.text()
                         + " failed at " + provider.describe() + ": " + e.getMessage()));
             }
         }
-        return new Report(at, checks, details, round.decisions(), made, Optional.empty());
+        return new Report(at, checks, details, published, round.decisions(), made, Optional.empty());
     }
 
     /**

@@ -10,6 +10,10 @@ import dev.fleet.lab.PowerDnsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,6 +213,42 @@ class DnsWatchIT {
             assertThat(operator.stdout()).contains("dns_removed").contains("dns_added");
             assertThat(events.stream().skip(eventsBefore)).anySatisfy(e -> assertThat(e).contains("dns_removed"));
             assertThat(read(dir.resolve("watch").resolve("dns-changes.log"))).contains("dns_removed " ).contains(ip(1));
+
+            // The watch's page shows the DNS failover: the name, what it publishes, the changes.
+            String page = dnsPage(operator);
+            assertThat(page).contains("<h2>DNS: www.lab.test.</h2>").contains("powerdns")
+                    .contains("data-kind=\"dns_removed\"").contains("data-kind=\"dns_added\"");
+            for (int i = 1; i <= 3; i++) {
+                assertThat(page).contains("<code>www.lab.test. 60 A " + ip(i) + "</code>");
+            }
+            assertThat(page).doesNotContain(pdns.apiKey());
+        }
+    }
+
+    /** The page of the watch {@code running}, as headless Chromium renders it, once its DNS section lists every record. */
+    private static String dnsPage(FleetProcess.Running running) {
+        Matcher serving = Pattern.compile("serving (http://[^ ]+/)").matcher(running.stdout());
+        assertThat(serving.find()).as(running.stdout()).isTrue();
+        String url = serving.group(1);
+        await(() -> {
+            try {
+                String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                return addresses(1, 2, 3).stream().allMatch(ip -> body.contains("60 A " + ip + "</code>"));
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, "every record on the page");
+        try {
+            return HeadlessChromium.run(dir, "--dump-dom", url);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

@@ -182,12 +182,15 @@ class WatchIT {
         Files.deleteIfExists(screenshot);
 
         String dom = chromium("--dump-dom", status.resolve("/").toString());
-        chromium("--screenshot=" + screenshot, "--window-size=1280,720", status.resolve("/").toString());
+        chromium("--screenshot=" + screenshot, "--window-size=1280,1600", status.resolve("/").toString());
 
         for (String droplet : List.of("droplet-1", "droplet-2", "droplet-3")) {
             assertThat(dom).contains("data-droplet=\"" + droplet + "\" data-status=\"IN_SYNC\"");
         }
         assertThat(dom).contains("fleet watch: demo is in sync");
+        // The watch's own rollout, read back from the fleet's history after the round that applied.
+        assertThat(dom).contains("<table id=\"applies\">").contains("data-result=\"converged\"")
+                .containsPattern("<svg[^>]* id=\"sync-plot\" data-points=\"[1-9]");
         assertThat(screenshot).exists();
         byte[] png = Files.readAllBytes(screenshot);
         assertThat(png.length).as("a real picture, not an empty file").isGreaterThan(10_000);
@@ -380,22 +383,8 @@ class WatchIT {
         return name;
     }
 
-    /**
-     * Runs Debian's Chromium headless on {@code args} and returns what it printed. The flags keep it
-     * off the network (no background requests, no component updates) and out of the user's profile.
-     */
     private static String chromium(String... args) throws IOException, InterruptedException {
-        Path chromium = Path.of("/usr/bin/chromium");
-        assertThat(chromium).as("Debian's chromium package (.ci/run installs it)").isExecutable();
-        List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + Files.createTempDirectory(temp, "chromium")));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("chromium finished").isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
+        return HeadlessChromium.run(temp, args);
     }
 
     private static boolean allRun(JsonNode json, String digest) {

@@ -43,6 +43,23 @@ class DnsRoundsTest {
     }
 
     @Test
+    void aRoundSaysWhichRecordsTheNamePublishesOnceItsChangesAreMade() throws Exception {
+        DnsRounds.Report first = rounds.round(targets);
+        DnsRounds.Report second = rounds.round(targets);
+        healthy.put("d2", false);
+        rounds.round(targets);
+        DnsRounds.Report removal = rounds.round(targets);
+
+        assertThat(first.publishedAfter()).isEmpty();
+        assertThat(second.published()).isEmpty();
+        assertThat(second.publishedAfter()).extracting(DnsRecord::address)
+                .containsExactlyInAnyOrder("192.0.2.1", "192.0.2.2", "192.0.2.3");
+        assertThat(removal.published()).hasSize(3);
+        assertThat(removal.publishedAfter()).extracting(DnsRecord::address)
+                .containsExactlyInAnyOrderElementsOf(dns.addresses());
+    }
+
+    @Test
     void aFailingDropletIsRemovedOnItsSecondFailedRoundAndToldOnce() throws Exception {
         rounds.round(targets);
         rounds.round(targets);

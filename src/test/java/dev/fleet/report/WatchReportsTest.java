@@ -9,7 +9,9 @@ import dev.fleet.drift.DriftReport;
 import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
 import dev.fleet.drift.Health;
+import dev.fleet.rollout.watch.RecentApplies;
 import dev.fleet.rollout.watch.RolloutDurations;
+import dev.fleet.rollout.watch.SyncRounds;
 import dev.fleet.rollout.watch.WatchStatus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +43,7 @@ class WatchReportsTest {
                     Duration.ofSeconds(24), WatchStatus.RolloutResult.ROLLED_BACK, Optional.of("droplet-1: not healthy"))),
             Map.of(WatchStatus.RolloutResult.SUCCEEDED, 2, WatchStatus.RolloutResult.ROLLED_BACK, 1),
             RolloutDurations.NONE.with(Duration.ofSeconds(24)).with(Duration.ofSeconds(95)).with(Duration.ofHours(2)), 2,
-            Optional.of(NOW.plusSeconds(55)));
+            Optional.of(NOW.plusSeconds(55)), RecentApplies.NONE, SyncRounds.NONE, Optional.empty());
 
     @Test
     void theMetricsCountDropletsByStatusAndRolloutsByResult() {

@@ -59,18 +59,25 @@ public final class WatchLoop {
     private final RolloutMemory memory = new RolloutMemory();
     private final Map<WatchStatus.RolloutResult, Integer> rollouts = new EnumMap<>(WatchStatus.RolloutResult.class);
     private RolloutDurations durations = RolloutDurations.NONE;
+    private final HistoryMemory history;
+    private SyncRounds sync = SyncRounds.NONE;
     /** Held while a round runs: a stop waits for it (see {@link #awaitIdle}). */
     private final ReentrantLock running = new ReentrantLock();
     private volatile DesiredState lastValid;
     private String lastDriftNotified = "";
     private RolloutMemory.Target toldNotRetrying;
 
-    /** @param afterRound run after every round, to let go of what the round held (its connections) */
-    public WatchLoop(StateSource source, StateLoader loader, Convergence convergence, Runnable afterRound,
-            Notifier notifier, Clock clock, boolean applying, Duration interval, WatchListener listener) {
+    /**
+     * @param history    reads the fleet's history, for the page (at the first round and after changes)
+     * @param afterRound run after every round, to let go of what the round held (its connections)
+     */
+    public WatchLoop(StateSource source, StateLoader loader, Convergence convergence, HistoryMemory.Reader history,
+            Runnable afterRound, Notifier notifier, Clock clock, boolean applying, Duration interval,
+            WatchListener listener) {
         this.source = source;
         this.loader = loader;
         this.convergence = convergence;
+        this.history = new HistoryMemory(history);
         this.afterRound = afterRound;
         this.notifier = notifier;
         this.events = new RolloutEvents(notifier, clock);
@@ -123,7 +130,7 @@ public final class WatchLoop {
         } catch (RuntimeException e) {
             // A bug must not end the watch: the round counts as failed, and the next one comes.
             listener.note("the round failed unexpectedly: " + e);
-            finish(now, clock.instant(), Optional.empty(), now.stateProblem(), now.drift(), now.lastRollout(), true,
+            finish(now, clock.instant(), Optional.empty(), now.stateProblem(), Optional.empty(), now.lastRollout(), true,
                     false);
         } finally {
             afterRound.run();
@@ -175,7 +182,7 @@ public final class WatchLoop {
         if (applying && memory.worthTrying(target)) {
             converged = converge(state, target, before.lastRollout());
         } else {
-            converged = new Converged(convergence.drift(state), before.lastRollout(), false);
+            converged = new Converged(convergence.drift(state), before.lastRollout(), false, false);
             memory.failureOf(target).filter(why -> !target.equals(toldNotRetrying)).ifPresent(why -> {
                 toldNotRetrying = target;
                 listener.note("not rolling out " + target.commit() + " again: its last rollout failed (" + why
@@ -183,14 +190,19 @@ public final class WatchLoop {
             });
         }
         notifyDrift(state, converged.drift());
+        history.afterRound(state, converged.drift(), converged.applied(), clock.instant());
         // A droplet not observed makes the round a failure for whoever watches the watch (last success,
         // failed rounds), but no reason to back off: the droplets that answer keep their pace.
         finish(before, started, fetched.sourceProblem(), fetched.stateProblem(), Optional.of(converged.drift()),
                 converged.lastRollout(), problem || converged.problem(), !converged.drift().unreachable().isEmpty());
     }
 
-    /** What converging gave the round: the drift to show, the last rollout, whether it was a problem. */
-    private record Converged(DriftReport drift, Optional<WatchStatus.Rollout> lastRollout, boolean problem) {}
+    /**
+     * What converging gave the round: the drift to show, the last rollout, whether it was a problem,
+     * whether it applied (and so wrote the history).
+     */
+    private record Converged(DriftReport drift, Optional<WatchStatus.Rollout> lastRollout, boolean problem,
+            boolean applied) {}
 
     private Converged converge(DesiredState state, RolloutMemory.Target target,
             Optional<WatchStatus.Rollout> lastRollout) throws InterruptedException {
@@ -201,11 +213,11 @@ public final class WatchLoop {
         }
         if (!(result instanceof ConvergeResult.Applied applied)) {
             // Refused, locked by another apply, or unreachable: nothing changed.
-            return new Converged(result.drift(), lastRollout, !(result instanceof ConvergeResult.NothingToDo));
+            return new Converged(result.drift(), lastRollout, !(result instanceof ConvergeResult.NothingToDo), false);
         }
         WatchStatus.Rollout rollout = ended(state, target, applied.result(), rolloutStarted);
         // After a rollout the fleet has changed: what the page shows is observed afresh.
-        return new Converged(convergence.drift(state), Optional.of(rollout), !applied.result().succeeded());
+        return new Converged(convergence.drift(state), Optional.of(rollout), !applied.result().succeeded(), true);
     }
 
     /** Records how a rollout ended, in the memory, the counts and the notifier. */
@@ -275,10 +287,13 @@ public final class WatchLoop {
         boolean failed = problem || unseen;
         int failures = failed ? before.failuresInARow() + 1 : 0;
         Duration wait = problem ? backoff.after(failures) : interval;
+        drift.ifPresent(observed -> sync = sync.with(ended, observed));
+        // The DNS failover runs on its own schedule: the page adds it as it is when asked.
         status.set(new WatchStatus(before.started(), source.describe(), applying, interval, sourceProblem, stateProblem,
                 drift.isPresent() ? drift : before.drift(), Optional.of(new WatchStatus.Round(ended,
                         Duration.between(started, ended))), failed ? before.lastSuccess() : Optional.of(ended),
-                lastRollout, new LinkedHashMap<>(rollouts), durations, failures, Optional.of(started.plus(wait))));
+                lastRollout, new LinkedHashMap<>(rollouts), durations, failures, Optional.of(started.plus(wait)),
+                history.applies(), sync, Optional.empty()));
     }
 
     private static RolloutMemory.Target target(DesiredState state) {

@@ -25,6 +25,9 @@ import java.util.Optional;
  * @param durations          how long those rollouts took
  * @param failuresInARow     rounds in a row that ended with a problem (the backoff counts them)
  * @param nextRound          when the next round is due
+ * @param applies            the fleet's last applies, from its history (by anyone, before the watch began too)
+ * @param sync               droplets in sync at each of the last rounds
+ * @param dns                the DNS failover, when the state in force has a dns section
  */
 public record WatchStatus(
         Instant started,
@@ -40,10 +43,19 @@ public record WatchStatus(
         Map<RolloutResult, Integer> rollouts,
         RolloutDurations durations,
         int failuresInARow,
-        Optional<Instant> nextRound) {
+        Optional<Instant> nextRound,
+        RecentApplies applies,
+        SyncRounds sync,
+        Optional<DnsView> dns) {
 
     public WatchStatus {
         rollouts = Map.copyOf(rollouts);
+    }
+
+    /** This status with the DNS failover as it is now (its rounds run on their own schedule). */
+    public WatchStatus withDns(Optional<DnsView> now) {
+        return new WatchStatus(started, source, applying, interval, sourceProblem, stateProblem, drift, lastRound,
+                lastSuccess, lastRollout, rollouts, durations, failuresInARow, nextRound, applies, sync, now);
     }
 
     /** A round: when it ended and how long it took. */
@@ -65,6 +77,6 @@ public record WatchStatus(
     public static WatchStatus starting(Instant now, String source, boolean applying, Duration interval) {
         return new WatchStatus(now, source, applying, interval, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), RolloutDurations.NONE, 0,
-                Optional.of(now));
+                Optional.of(now), RecentApplies.NONE, SyncRounds.NONE, Optional.empty());
     }
 }

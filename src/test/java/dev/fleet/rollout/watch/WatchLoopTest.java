@@ -56,8 +56,8 @@ class WatchLoopTest {
                 return "file " + stateFile;
             }
         };
-        loop = new WatchLoop(source, fixture.loader(), fleet.convergence(), () -> {}, events::add, clock, true,
-                INTERVAL, new WatchListener() {
+        loop = new WatchLoop(source, fixture.loader(), fleet.convergence(), HistoryMemory.Reader.NONE, () -> {},
+                events::add, clock, true, INTERVAL, new WatchListener() {
                     @Override
                     public void note(String line) {
                         notes.add(line);
