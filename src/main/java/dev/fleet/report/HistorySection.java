@@ -80,6 +80,8 @@ final class HistorySection {
     static List<Figure> figures(ApplyRecord apply) {
         List<Figure> figures = new ArrayList<>();
         apply.failure().ifPresent(failure -> figures.add(new Figure("Stopped", failure)));
+        apply.probe().ifPresent(probe -> figures.add(new Figure("Probe",
+                ProbeText.line(probe).substring("probe: ".length()))));
         apply.hooks().forEach(hook -> figures.add(new Figure("Hook", hook)));
         return figures;
     }

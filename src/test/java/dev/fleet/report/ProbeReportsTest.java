@@ -64,6 +64,16 @@ class ProbeReportsTest {
         assertThat(json.get(1).has("probe")).isFalse();
     }
 
+    @Test
+    void theWatchPagesHistoryShowsTheProbesFiguresBesideTheApply() {
+        assertThat(HistorySection.figures(record(Optional.of(FAILED))))
+                .anySatisfy(figure -> {
+                    assertThat(figure.name()).isEqualTo("Probe");
+                    assertThat(figure.value()).startsWith("1,180 requests, ").contains(" failed (");
+                });
+        assertThat(HistorySection.figures(record(Optional.empty()))).noneMatch(figure -> figure.name().equals("Probe"));
+    }
+
     private static ApplyRecord record(Optional<ProbeFigures> probe) {
         return new ApplyRecord("7f3a", "ci", "0123abcd", STARTED, Duration.ofSeconds(12), "converged", List.of(),
                 Optional.empty(), List.of(), probe);
