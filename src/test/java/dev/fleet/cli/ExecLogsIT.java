@@ -123,6 +123,27 @@ class ExecLogsIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void logsFollowSayADropletLostOnceAndPickUpAfterTheLastLineWhenItIsBack() {
+        LabDroplet droplet2 = lab().droplet("droplet-2");
+        try (FleetProcess.Running follow = FleetProcess.start(Map.of(), "logs", "-f", "-s", lab().stateFile().toString())) {
+            await(() -> count(follow.stdout(), "listening port=") == 3, Duration.ofSeconds(60), follow);
+
+            lab().stopDroplet(droplet2);
+            await(() -> follow.stderr().contains("droplet-2: lost ("), Duration.ofSeconds(60), follow);
+            lab().startDroplet(droplet2);
+
+            await(() -> count(follow.stdout(), "droplet-2 | demo-app: listening port=") == 2, Duration.ofSeconds(120), follow);
+            String out = follow.stdout();
+            assertThat(count(follow.stderr(), "droplet-2: lost (")).as(follow.stderr()).isEqualTo(1);
+            assertThat(count(out, "droplet-2 | demo-app: stopped signal=")).as(out).isEqualTo(1);
+            assertThat(count(out, "droplet-1 | ")).as(out).isEqualTo(1);
+            assertThat(count(out, "droplet-3 | ")).as(out).isEqualTo(1);
+            assertThat(follow.isAlive()).isTrue();
+        }
+    }
+
     private static FleetProcess.Result fleet(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(1, List.of("-s", lab().stateFile().toString()));

@@ -60,12 +60,12 @@ final class LogFollower {
                 DropletConnection connection = connections.get(droplet, state.ssh());
                 Optional<ServiceContainer> container = ServiceContainer.find(connection, service);
                 if (container.isEmpty()) {
-                    say("no container of " + service + (query.follow() ? ", waiting for one" : ""));
+                    say("none", "no container of " + service + (query.follow() ? ", waiting for one" : ""));
                 } else if (query.follow() && !container.get().running() && container.get().id().equals(following)) {
-                    say("container stopped, waiting for it to run again");
+                    say("stopped", "container stopped, waiting for it to run again");
                 } else {
                     if (following != null && !following.equals(container.get().id())) {
-                        say("container replaced, following the new one");
+                        say("replaced " + container.get().id(), "container replaced, following the new one");
                     }
                     following = container.get().id();
                     read(connection, container.get());
@@ -80,7 +80,7 @@ final class LogFollower {
                     sink.note(droplet.name(), "unreachable: " + e.getMessage());
                     return false;
                 }
-                say("lost (" + e.getMessage() + "), retrying");
+                say("lost", "lost (" + e.getMessage() + "), retrying");
             }
             pause.pause(BACKOFF.after(++failures));
         }
@@ -98,10 +98,13 @@ final class LogFollower {
                 });
     }
 
-    /** Says {@code message} unless it was the last thing said and no line came since. */
-    private void say(String message) {
-        if (!Objects.equals(said, message)) {
-            said = message;
+    /**
+     * Says {@code message} unless the same kind of thing was the last said and no line came since: a
+     * droplet lost for a while is said once, whatever each try's reason.
+     */
+    private void say(String kind, String message) {
+        if (!Objects.equals(said, kind)) {
+            said = kind;
             sink.note(droplet.name(), message);
         }
     }
