@@ -47,7 +47,14 @@ public final class SshContainerStreams implements ContainerStreams {
             if (request.tty() && request.localTerminal()) {
                 saved = LocalTerminal.raw();
             }
-            return new ContainerExec(connection).run(container.id(), request, size);
+            Optional<Thread> restorer = saved.map(settings -> new Thread(() -> LocalTerminal.restore(settings)));
+            // A SIGTERM or a hangup ends the JVM without the finally below: the terminal is restored all the same.
+            restorer.ifPresent(Runtime.getRuntime()::addShutdownHook);
+            try {
+                return new ContainerExec(connection).run(container.id(), request, size);
+            } finally {
+                restorer.ifPresent(SshContainerStreams::removeHook);
+            }
         } catch (DropletException e) {
             throw new StreamException(droplet.name() + ": " + e.getMessage(), true, e);
         } catch (InterruptedException e) {
@@ -55,6 +62,14 @@ public final class SshContainerStreams implements ContainerStreams {
             throw new StreamException("interrupted", false, e);
         } finally {
             saved.ifPresent(LocalTerminal::restore);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down: the hook runs, restoring the terminal once more, harmlessly.
         }
     }
 
