@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * One droplet's part of {@code fleet logs}: its service container's logs, read once, or followed
@@ -35,12 +36,13 @@ final class LogFollower {
     private final LogQuery query;
     private final LogSink sink;
     private final Pause pause;
+    private final BooleanSupplier stopping;
     private Optional<Instant> since;
     private String said;
     private boolean resumed;
 
     LogFollower(DropletConnections connections, DesiredState state, DropletSpec droplet, String service, LogQuery query,
-            LogSink sink, Pause pause) {
+            LogSink sink, Pause pause, BooleanSupplier stopping) {
         this.connections = connections;
         this.state = state;
         this.droplet = droplet;
@@ -48,6 +50,7 @@ final class LogFollower {
         this.query = query;
         this.sink = sink;
         this.pause = pause;
+        this.stopping = stopping;
         this.since = query.since();
     }
 
@@ -75,6 +78,9 @@ final class LogFollower {
                     return true;
                 }
             } catch (DropletException e) {
+                if (stopping.getAsBoolean()) {
+                    return true; // fleet is ending (Ctrl-C): its own closing broke the stream, nothing to say
+                }
                 connections.discard(droplet, state.ssh());
                 if (!query.follow()) {
                     sink.note(droplet.name(), "unreachable: " + e.getMessage());

@@ -77,9 +77,13 @@ public final class SshContainerStreams implements ContainerStreams {
     public boolean logs(DesiredState state, List<DropletSpec> droplets, ServiceSpec service, LogQuery query,
             LogSink sink) throws InterruptedException {
         AtomicBoolean everyOne = new AtomicBoolean(true);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread hook = new Thread(() -> stopping.set(true));
+        Runtime.getRuntime().addShutdownHook(hook);
         List<Thread> threads = new ArrayList<>();
         for (DropletSpec droplet : droplets) {
-            LogFollower follower = new LogFollower(connections, state, droplet, service.name(), query, sink, pause);
+            LogFollower follower = new LogFollower(connections, state, droplet, service.name(), query, sink, pause,
+                    stopping::get);
             Thread thread = new Thread(() -> {
                 try {
                     if (!follower.run()) {
@@ -99,6 +103,7 @@ public final class SshContainerStreams implements ContainerStreams {
             }
         } finally {
             threads.forEach(Thread::interrupt);
+            removeHook(hook);
         }
         return everyOne.get();
     }
