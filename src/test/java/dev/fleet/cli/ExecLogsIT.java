@@ -141,6 +141,11 @@ class ExecLogsIT {
             assertThat(count(out, "droplet-1 | ")).as(out).isEqualTo(1);
             assertThat(count(out, "droplet-3 | ")).as(out).isEqualTo(1);
             assertThat(follow.isAlive()).isTrue();
+
+            follow.stop();
+            // Its own ending closes the connections: no droplet is said lost for it.
+            assertThat(follow.stderr()).as(follow.stderr()).doesNotContain("droplet-1: lost").doesNotContain("droplet-3: lost");
+            assertThat(count(follow.stderr(), "droplet-2: lost (")).isEqualTo(1);
         }
     }
 
