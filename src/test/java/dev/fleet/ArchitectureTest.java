@@ -25,7 +25,7 @@ class ArchitectureTest {
 
     private static final Path MAIN = Path.of("src/main/java/dev/fleet");
     private static final Set<String> CORE = Set.of("desired", "observed", "drift", "plan", "apply", "report", "dns",
-            "cloud", "rollout");
+            "cloud", "rollout", "streams");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+);", Pattern.MULTILINE);
 
     @Test

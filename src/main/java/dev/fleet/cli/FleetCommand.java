@@ -25,7 +25,7 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         subcommands = {InitCommand.class, ValidateCommand.class, DriftCommand.class, PlanCommand.class,
             ApplyCommand.class, SetImageCommand.class, RollbackCommand.class, HistoryCommand.class, StatusCommand.class,
-            UnlockCommand.class,
+            LogsCommand.class, ExecCommand.class, UnlockCommand.class,
             WatchCommand.class, DnsWatchCommand.class, CompletionCommand.class},
         versionProvider = VersionProvider.class,
         descriptionHeading = "%n",
@@ -41,7 +41,7 @@ import picocli.CommandLine;
             "3:apply, rollback: the rollout failed and stopped after changing a droplet.",
             "4:apply, rollback: another apply holds the fleet's lock; nothing was changed.",
             "5:Some droplet could not be reached at all; the others were reported or converged (drift,"
-                    + " plan, apply, status).",
+                    + " plan, apply, status, logs, exec).",
         })
 public class FleetCommand implements Callable<Integer> {
 

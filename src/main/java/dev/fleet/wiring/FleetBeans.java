@@ -10,6 +10,7 @@ import dev.fleet.desired.load.StateLoader;
 import dev.fleet.desired.pin.PlainHttpRegistries;
 import dev.fleet.desired.pin.SetImage;
 import dev.fleet.infra.droplet.DropletConnections;
+import dev.fleet.infra.droplet.SshContainerStreams;
 import dev.fleet.infra.droplet.SshDropletObserver;
 import dev.fleet.infra.droplet.SshDropletSessions;
 import dev.fleet.infra.droplet.ledger.DropletLedger;
@@ -29,6 +30,7 @@ import dev.fleet.rollout.Rollback;
 import dev.fleet.rollout.PlanRunner;
 import dev.fleet.rollout.ledger.Ledger;
 import dev.fleet.rollout.ledger.QuorumLedger;
+import dev.fleet.streams.ContainerStreams;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -108,6 +110,13 @@ public class FleetBeans {
         return new Convergence(observer, Balancers::of, ledgerOpener(connections), runner, LocalProcess.INSTANCE,
                 Owner::describe, () -> Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), clock,
                 () -> LockLease.from(System.getenv()));
+    }
+
+    /** Execs and logs, on channels of their own over the run's connections. */
+    @Produces
+    @Singleton
+    ContainerStreams containerStreams(DropletConnections connections) {
+        return new SshContainerStreams(connections, System.getenv(), Pause.SLEEP);
     }
 
     @Produces

@@ -88,6 +88,17 @@ class CliHabitsIT {
     }
 
     @Test
+    void logsAndExecOnAFleetItCannotReachSayWhyAndExitFive() {
+        FleetProcess.Result logs = FleetProcess.run(fixture.env, "logs", "-s", state.toString());
+
+        assertThat(logs.exitCode()).as(logs.stdout() + logs.stderr()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(logs.stderr()).contains("droplet-1: unreachable: ").contains("droplet-2: unreachable: ");
+        FleetProcess.Result exec = FleetProcess.run(fixture.env, "exec", "-s", state.toString(), "droplet-2", "--", "true");
+        assertThat(exec.exitCode()).as(exec.stdout() + exec.stderr()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(exec.stderr()).startsWith("fleet exec: droplet-2: ");
+    }
+
+    @Test
     void theTopLevelHelpListsEveryExitCode() {
         FleetProcess.Result help = FleetProcess.run("--help");
 

@@ -12,6 +12,7 @@ import dev.fleet.desired.DropletSpec;
 import dev.fleet.desired.Durations;
 import dev.fleet.desired.SshSettings;
 import dev.fleet.infra.ssh.DropletException;
+import dev.fleet.infra.ssh.SshChannel;
 import dev.fleet.infra.ssh.SshConnection;
 import dev.fleet.infra.ssh.SshConnector;
 import dev.fleet.observed.UnreachableReason;
@@ -132,6 +133,35 @@ public final class DropletConnection implements Closeable {
         } catch (RuntimeException e) {
             throw failure(what, e);
         }
+    }
+
+    /**
+     * Sends one request on a channel of its own and returns its answer as a stream without deadline
+     * (see {@link EngineStream}): for an exec's input and output, or logs followed.
+     *
+     * @param what for messages, such as {@code "starting the exec"}
+     * @throws DropletException when the engine could not be reached or did not answer the head within
+     *                          the call timeout
+     */
+    public EngineStream stream(String what, String method, String path, Optional<String> json, boolean upgrade)
+            throws DropletException {
+        SshChannel channel = transport.openChannel();
+        try {
+            return EngineStream.open(channel, method, path, json, upgrade, callTimeout);
+        } catch (IOException e) {
+            channel.abort();
+            if (e instanceof InterruptedIOException) {
+                throw new DropletException(UnreachableReason.TIMEOUT, "the Docker engine on " + ssh.address()
+                        + " did not answer " + what + " within " + Durations.timeout(callTimeout), e);
+            }
+            throw new DropletException(UnreachableReason.DOCKER, "could not reach the Docker engine on "
+                    + ssh.address() + " for " + what + ": " + describe(e), e);
+        }
+    }
+
+    /** The longest one Docker call may take, as the state's {@code ssh.command-timeout} says. */
+    public Duration callTimeout() {
+        return callTimeout;
     }
 
     /**

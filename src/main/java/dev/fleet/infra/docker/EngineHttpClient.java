@@ -1,6 +1,7 @@
 package dev.fleet.infra.docker;
 
 import com.github.dockerjava.transport.DockerHttpClient;
+import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.infra.ssh.SshChannel;
 import dev.fleet.infra.ssh.SshConnection;
 import java.io.IOException;
@@ -59,7 +60,8 @@ import org.jboss.logging.Logger;
  *       timeouts tell a dead droplet instead.
  *   <li>The call timeout bounds the wait for each answer (httpclient's response timeout), and so a
  *       streaming answer may pause at most that long.
- *   <li>Attaching to a container (hijacked streams) is not supported.
+ *   <li>Attaching to a container (hijacked streams) is not supported here: {@link EngineStream} does
+ *       it, on a channel of its own.
  * </ul>
  *
  * <p>Thread-safe. Closing it closes every channel it opened, not the SSH connection.
@@ -142,6 +144,14 @@ final class EngineHttpClient implements DockerHttpClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A channel of its own to the engine, outside the pool and its timeouts, for a stream that lasts
+     * as long as the user wants: an exec, or logs followed. Its owner closes it.
+     */
+    SshChannel openChannel() throws DropletException {
+        return dialer.open();
     }
 
     /** What dial-stdio last wrote on stderr on any channel, if anything: why a pipe broke. */

@@ -1,0 +1,211 @@
+package dev.fleet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.lab.Lab;
+import dev.fleet.lab.LabDroplet;
+import dev.fleet.lab.LabExtension;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fleet exec} and {@code fleet logs} on a real lab, through the fleet process: exit codes and
+ * streams passed through, a terminal under a pseudo-terminal, every droplet's logs at once, and
+ * {@code logs -f} following all three across an apply that replaces their containers. The lab's app
+ * image has no shell: the commands are its own one-off mode ({@code /demo-app hook NAME EXIT}), and a
+ * static probe the test compiles for the terminal.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ExecLogsIT {
+
+    @RegisterExtension
+    static final LabExtension lab = LabExtension.withDroplets(3);
+
+    @TempDir
+    static Path dir;
+
+    @Test
+    @Order(1)
+    void execPassesTheCommandsExitCodeThrough() {
+        FleetProcess.Result exec = fleet("exec", "droplet-2", "--", "/demo-app", "hook", "seven", "7");
+
+        assertThat(exec.exitCode()).as(exec.stdout() + exec.stderr()).isEqualTo(7);
+    }
+
+    @Test
+    @Order(2)
+    void execKeepsTheCommandsStdoutAndStderrApart() {
+        FleetProcess.Result exec = fleet("exec", "droplet-1", "--", "/demo-app", "hook", "split", "3");
+
+        assertThat(exec.exitCode()).as(exec.stdout() + exec.stderr()).isEqualTo(3);
+        assertThat(exec.stdout()).isEqualTo("demo-app: hook split version=v1 started\n");
+        assertThat(exec.stderr()).isEqualTo("demo-app: hook split exiting 3\n");
+    }
+
+    @Test
+    @Order(3)
+    void execWithATerminalGivesTheCommandOneUnderAPseudoTerminal() throws Exception {
+        Path probe = compileProbe();
+        LabDroplet droplet = lab().droplet("droplet-1");
+        assertThat(run(List.of("docker", "cp", probe.toString(), droplet.container() + ":/tmp/probe"))).isZero();
+        assertThat(lab().dockerOn(droplet, "cp", "/tmp/probe", lab().env("LAB_APP_CONTAINER") + ":/probe").succeeded())
+                .isTrue();
+        List<String> command = new ArrayList<>(FleetProcess.launcher());
+        command.addAll(List.of("exec", "-s", lab().stateFile().toString(), "-it", "droplet-1", "--", "/probe"));
+        String line = command.stream().map(word -> "'" + word.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+        Path output = dir.resolve("script.txt");
+
+        int exit = run(List.of("script", "-qec", line, "/dev/null"), output);
+
+        String shown = Files.readString(output);
+        assertThat(exit).as(shown).isZero();
+        assertThat(shown).containsPattern("/dev/pts/\\d+").contains("hi");
+    }
+
+    @Test
+    @Order(4)
+    void execOnAnUnknownDropletNamesTheKnownOnesAndExitsOne() {
+        FleetProcess.Result exec = fleet("exec", "droplet-9", "--", "/demo-app", "hook", "x", "0");
+
+        assertThat(exec.exitCode()).isEqualTo(ExitCodes.COULD_NOT_RUN);
+        assertThat(exec.stderr()).contains("no droplet named droplet-9").contains("droplet-1, droplet-2, droplet-3");
+    }
+
+    @Test
+    @Order(5)
+    void logsShowEveryDropletsLinesUnderItsName() {
+        FleetProcess.Result logs = fleet("logs");
+
+        assertThat(logs.exitCode()).as(logs.stderr()).isZero();
+        for (String droplet : List.of("droplet-1", "droplet-2", "droplet-3")) {
+            assertThat(logs.stdout()).containsPattern("(?m)^" + droplet + " \\| demo-app: listening port=\\d+ version=v1 ");
+        }
+        FleetProcess.Result tail = fleet("logs", "--droplet", "droplet-3", "--tail", "1");
+        assertThat(tail.stdout().lines()).hasSize(1).allMatch(l -> l.startsWith("droplet-3 | "));
+    }
+
+    @Test
+    @Order(6)
+    void logsFollowEveryDropletAcrossAnApplyThatReplacesTheirContainers() {
+        try (FleetProcess.Running follow = FleetProcess.start(Map.of(), "logs", "-f", "-s", lab().stateFile().toString())) {
+            await(() -> count(follow.stdout(), "version=v1") == 3, Duration.ofSeconds(60), follow);
+            lab().commitState(state -> state.replace(lab().env("LAB_IMAGE_V1"), lab().env("LAB_IMAGE_V2")), "v2");
+
+            FleetProcess.Result apply = fleet("apply", "--yes");
+
+            assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isZero();
+            await(() -> count(follow.stdout(), "listening port=") == 6, Duration.ofSeconds(90), follow);
+            String out = follow.stdout();
+            for (String droplet : List.of("droplet-1", "droplet-2", "droplet-3")) {
+                // The old container's last words, once; the new one's first, once: nothing lost, nothing repeated.
+                assertThat(count(out, droplet + " | demo-app: listening port=")).as(out).isEqualTo(2);
+                assertThat(out).containsPattern("(?m)^" + droplet + " \\| demo-app: stopped signal=\\S+ version=v1 ");
+                assertThat(out).containsPattern("(?m)^" + droplet + " \\| demo-app: listening port=\\d+ version=v2 ");
+                assertThat(count(follow.stderr(), droplet + ": container replaced")).as(follow.stderr()).isLessThanOrEqualTo(1);
+            }
+            assertThat(follow.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    @Order(7)
+    void logsFollowSayADropletLostOnceAndPickUpAfterTheLastLineWhenItIsBack() {
+        LabDroplet droplet2 = lab().droplet("droplet-2");
+        try (FleetProcess.Running follow = FleetProcess.start(Map.of(), "logs", "-f", "-s", lab().stateFile().toString())) {
+            await(() -> count(follow.stdout(), "listening port=") == 3, Duration.ofSeconds(60), follow);
+
+            lab().stopDroplet(droplet2);
+            await(() -> follow.stderr().contains("droplet-2: lost ("), Duration.ofSeconds(60), follow);
+            lab().startDroplet(droplet2);
+
+            await(() -> count(follow.stdout(), "droplet-2 | demo-app: listening port=") == 2, Duration.ofSeconds(120), follow);
+            String out = follow.stdout();
+            assertThat(count(follow.stderr(), "droplet-2: lost (")).as(follow.stderr()).isEqualTo(1);
+            assertThat(count(out, "droplet-2 | demo-app: stopped signal=")).as(out).isEqualTo(1);
+            assertThat(count(out, "droplet-1 | ")).as(out).isEqualTo(1);
+            assertThat(count(out, "droplet-3 | ")).as(out).isEqualTo(1);
+            assertThat(follow.isAlive()).isTrue();
+
+            follow.stop();
+            // Its own ending closes the connections: no droplet is said lost for it.
+            assertThat(follow.stderr()).as(follow.stderr()).doesNotContain("droplet-1: lost").doesNotContain("droplet-3: lost");
+            assertThat(count(follow.stderr(), "droplet-2: lost (")).isEqualTo(1);
+        }
+    }
+
+    private static FleetProcess.Result fleet(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(1, List.of("-s", lab().stateFile().toString()));
+        return FleetProcess.run(all.toArray(String[]::new));
+    }
+
+    private static long count(String text, String part) {
+        return text.lines().filter(line -> line.contains(part)).count();
+    }
+
+    private static void await(BooleanSupplier done, Duration within, FleetProcess.Running follow) {
+        long end = System.nanoTime() + within.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within " + within + ":\n" + follow.stdout() + "\n--- stderr\n" + follow.stderr());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** A static probe (the app's image has no shell): its stdin's terminal, as {@code tty} says it, then "hi". */
+    private static Path compileProbe() throws IOException, InterruptedException {
+        Path source = Files.writeString(dir.resolve("probe.c"), """
+                #include <stdio.h>
+                #include <unistd.h>
+                int main(void) {
+                    char *name = ttyname(0);
+                    printf("%s\\nhi\\n", name ? name : "not a tty");
+                    return name ? 0 : 1;
+                }
+                """);
+        Path binary = dir.resolve("probe");
+        assertThat(run(List.of("gcc", "-static", "-O2", "-o", binary.toString(), source.toString()))).isZero();
+        return binary;
+    }
+
+    private static int run(List<String> command) throws IOException, InterruptedException {
+        return run(command, dir.resolve("run.txt"));
+    }
+
+    private static int run(List<String> command, Path output) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not end in 2 minutes: "
+                    + Files.readString(output, StandardCharsets.UTF_8));
+        }
+        return process.exitValue();
+    }
+
+    private static Lab lab() {
+        return lab.get();
+    }
+}
