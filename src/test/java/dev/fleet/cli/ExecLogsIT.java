@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code fleet exec} and {@code fleet logs} on a real lab, through the fleet process: exit codes and
  * streams passed through, a terminal under a pseudo-terminal, every droplet's logs at once, and
  * {@code logs -f} following all three across an apply that replaces their containers. The lab's app
- * image has no shell: the commands are its own one-off mode ({@code /demo-app hook NAME EXIT}), and a
- * static probe the test compiles for the terminal.
+ * image has no shell (FROM scratch): the test copies busybox's static {@code sh} into the containers it
+ * runs {@code sh -c} in, uses the app's own one-off mode ({@code /demo-app hook NAME EXIT}), and
+ * compiles a static probe for the terminal.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExecLogsIT {
@@ -42,20 +44,27 @@ class ExecLogsIT {
 
     @Test
     @Order(1)
-    void execPassesTheCommandsExitCodeThrough() {
-        FleetProcess.Result exec = fleet("exec", "droplet-2", "--", "/demo-app", "hook", "seven", "7");
+    void execPassesTheCommandsExitCodeThrough() throws Exception {
+        giveAShell(lab().droplet("droplet-2"));
+
+        FleetProcess.Result exec = fleet("exec", "droplet-2", "--", "sh", "-c", "exit 7");
 
         assertThat(exec.exitCode()).as(exec.stdout() + exec.stderr()).isEqualTo(7);
     }
 
     @Test
     @Order(2)
-    void execKeepsTheCommandsStdoutAndStderrApart() {
+    void execKeepsTheCommandsStdoutAndStderrApart() throws Exception {
         FleetProcess.Result exec = fleet("exec", "droplet-1", "--", "/demo-app", "hook", "split", "3");
+        giveAShell(lab().droplet("droplet-1"));
+        FleetProcess.Result shell = fleet("exec", "droplet-1", "--", "sh", "-c", "echo out; echo err >&2; exit 4");
 
         assertThat(exec.exitCode()).as(exec.stdout() + exec.stderr()).isEqualTo(3);
         assertThat(exec.stdout()).isEqualTo("demo-app: hook split version=v1 started\n");
         assertThat(exec.stderr()).isEqualTo("demo-app: hook split exiting 3\n");
+        assertThat(shell.exitCode()).as(shell.stdout() + shell.stderr()).isEqualTo(4);
+        assertThat(shell.stdout()).isEqualTo("out\n");
+        assertThat(shell.stderr()).isEqualTo("err\n");
     }
 
     @Test
@@ -172,6 +181,18 @@ class ExecLogsIT {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /**
+     * Gives the app's container (FROM scratch) a real shell, busybox's static build as {@code /bin/sh}
+     * (Debian's busybox-static, as .ci/packages installs it): host, then droplet, then container.
+     */
+    private static void giveAShell(LabDroplet droplet) throws IOException, InterruptedException {
+        Path bin = Files.createDirectories(dir.resolve("shell-" + droplet.name()));
+        Files.copy(Path.of("/bin/busybox"), bin.resolve("sh"), StandardCopyOption.REPLACE_EXISTING);
+        assertThat(run(List.of("docker", "cp", bin.toString(), droplet.container() + ":/tmp/shell-bin"))).isZero();
+        Lab.CommandResult copied = lab().dockerOn(droplet, "cp", "/tmp/shell-bin", lab().env("LAB_APP_CONTAINER") + ":/bin");
+        assertThat(copied.succeeded()).as(copied.output()).isTrue();
     }
 
     /** A static probe (the app's image has no shell): its stdin's terminal, as {@code tty} says it, then "hi". */
