@@ -143,6 +143,18 @@ class CliHabitsIT {
     }
 
     @Test
+    void theExecutablesCompletionScriptCompletesEveryCommandAndItsOptions(@TempDir Path scripts) throws Exception {
+        FleetProcess.Result completion = FleetProcess.run("completion", "bash");
+        Path script = Files.writeString(scripts.resolve("fleet.bash"), completion.stdout());
+
+        assertThat(completion.exitCode()).as(completion.stderr()).isZero();
+        assertThat(CompletionCommandTest.complete(script, "fleet", "sta")).isEqualTo("status");
+        assertThat(CompletionCommandTest.complete(script, "fleet", "lo")).isEqualTo("logs");
+        assertThat(CompletionCommandTest.complete(script, "fleet", "logs", "--fol")).isEqualTo("--follow");
+        assertThat(CompletionCommandTest.complete(script, "fleet", "apply", "--out")).isEqualTo("--output");
+    }
+
+    @Test
     void fleetStateIsTheDefaultState() {
         FleetProcess.Result drift = FleetProcess.run(withEnv("FLEET_STATE", state.toString()), "drift");
 

@@ -43,7 +43,7 @@ class CompletionCommandTest {
     }
 
     /** What bash's completion offers for {@code words} (the last one being typed), as one line. */
-    private static String complete(Path script, String... words) throws Exception {
+    static String complete(Path script, String... words) throws Exception {
         String line = "source " + script + "; COMP_WORDS=(" + String.join(" ", words) + "); COMP_CWORD="
                 + (words.length - 1) + "; COMP_LINE=\"" + String.join(" ", words) + "\"; COMP_POINT=${#COMP_LINE}; "
                 + "_complete_fleet; echo \"${COMPREPLY[*]}\"";
