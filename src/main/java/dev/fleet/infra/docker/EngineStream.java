@@ -40,6 +40,11 @@ public final class EngineStream implements Closeable {
      */
     static EngineStream open(SshChannel channel, String method, String path, Optional<String> json, boolean upgrade,
             Duration headTimeout) throws IOException {
+        // Ids in the path come from the engine's own answers: data, which must not end the request line.
+        if (!path.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IOException("refusing to send a request whose path is not plain printable ASCII: "
+                    + path.replaceAll("[^\\x21-\\x7e]", "?"));
+        }
         byte[] body = json.orElse("").getBytes(StandardCharsets.UTF_8);
         StringBuilder request = new StringBuilder()
                 .append(method).append(" /v").append(DropletConnection.API_VERSION.getVersion()).append(path)

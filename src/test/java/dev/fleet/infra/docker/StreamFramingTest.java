@@ -8,11 +8,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts of an exec's and the logs' streams: the answer's head, Docker's frames, HTTP chunks. */
 class StreamFramingTest {
+
+    @Test
+    void anIdFromTheEngineThatWouldEndTheRequestLineIsRefusedBeforeAnythingIsSent() {
+        // No channel: the refusal must come before the request is written anywhere.
+        assertThatThrownBy(() -> EngineStream.open(null, "POST", "/exec/0a1b\r\nX-Injected: 1/start", Optional.empty(),
+                true, Duration.ofSeconds(1)))
+                .isInstanceOf(IOException.class).hasMessageContaining("/exec/0a1b??X-Injected:?1/start");
+    }
 
     @Test
     void anUpgradeAnswersHeadIsReadWithoutTakingAByteOfTheStreamAfterIt() throws IOException {
