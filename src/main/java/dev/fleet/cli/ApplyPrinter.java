@@ -32,11 +32,7 @@ class ApplyPrinter implements RolloutListener {
 
     @Override
     public void leaseTakenOver(Lease previous, boolean holderGone) {
-        error(holderGone
-                ? "took over the lease of run " + previous.run() + " by " + previous.owner()
-                        + ": its process on this machine is gone (it did not finish)"
-                : "took over the lapsed lease of run " + previous.run() + " by " + previous.owner()
-                        + " (it did not finish)");
+        error(ApplyReport.leaseTakenOver(previous, holderGone));
     }
 
     @Override
@@ -53,18 +49,17 @@ class ApplyPrinter implements RolloutListener {
 
     @Override
     public void leaseLost(String why) {
-        error(why + "; stopping before the next step");
+        error(ApplyReport.leaseLost(why));
     }
 
     @Override
     public void leaseReleaseFailed(LockException problem) {
-        error("could not release the lock everywhere (it lapses by itself there): "
-                + problem.getMessage());
+        error(ApplyReport.leaseReleaseFailed(problem));
     }
 
     @Override
     public void historyFailed(LockException problem) {
-        error("could not record this apply in the history: " + problem.getMessage());
+        error(ApplyReport.historyFailed(problem));
     }
 
     @Override

@@ -7,8 +7,6 @@ import dev.fleet.apply.DropletOutcome;
 import dev.fleet.apply.HookOutcome;
 import dev.fleet.apply.StepRecord;
 import dev.fleet.desired.DesiredState;
-import dev.fleet.drift.DriftReport;
-import dev.fleet.drift.DropletDrift;
 import dev.fleet.rollout.ConvergeResult;
 import dev.fleet.rollout.ledger.Lease;
 import java.util.List;
@@ -44,16 +42,10 @@ public final class ApplyJson {
     }
 
     static ObjectNode tree(ConvergeResult result, DesiredState state, int exitCode) {
-        ObjectNode root = JsonTrees.object();
-        root.put("schema", SCHEMA);
-        root.put("service", state.service().name());
-        root.put("stateFile", state.file().toString());
-        ObjectNode revision = root.putObject("revision");
-        revision.put("commit", state.revision().commit().orElse(null));
-        revision.put("dirty", state.revision().dirty());
+        ObjectNode root = JsonTrees.header(SCHEMA, state.service().name(), state.file(), state.revision());
         root.put("outcome", outcome(result));
         root.put("exitCode", exitCode);
-        unreachable(root.putArray("unreachable"), result.drift());
+        PlanJson.unreachable(root.putArray("unreachable"), result.drift());
         ArrayNode refusals = root.putArray("refusals");
         switch (result) {
             case ConvergeResult.Refused refused -> refused.reasons().forEach(refusals::add);
@@ -83,12 +75,6 @@ public final class ApplyJson {
     /** A droplet's result as the history writes it too: {@code converged}, {@code rolled-back}, ... */
     public static String result(DropletOutcome.Result result) {
         return result.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    private static void unreachable(ArrayNode into, DriftReport drift) {
-        for (DropletDrift droplet : drift.unreachable()) {
-            into.addObject().put("droplet", droplet.droplet()).put("reason", droplet.reason());
-        }
     }
 
     private static void lock(ObjectNode node, ConvergeResult.Locked locked) {

@@ -65,23 +65,22 @@ public final class ApplyJsonLines implements RolloutListener {
 
     @Override
     public void leaseTakenOver(Lease previous, boolean holderGone) {
-        warning("took over the " + (holderGone ? "" : "lapsed ") + "lease of run " + previous.run() + " by "
-                + previous.owner() + " (it did not finish)");
+        warning(ApplyReport.leaseTakenOver(previous, holderGone));
     }
 
     @Override
     public void leaseLost(String why) {
-        warning(why + "; stopping before the next step");
+        warning(ApplyReport.leaseLost(why));
     }
 
     @Override
     public void leaseReleaseFailed(LockException problem) {
-        warning("could not release the lock everywhere (it lapses by itself there): " + problem.getMessage());
+        warning(ApplyReport.leaseReleaseFailed(problem));
     }
 
     @Override
     public void historyFailed(LockException problem) {
-        warning("could not record this apply in the history: " + problem.getMessage());
+        warning(ApplyReport.historyFailed(problem));
     }
 
     /** The result, last. */

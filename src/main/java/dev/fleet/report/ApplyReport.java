@@ -6,6 +6,8 @@ import dev.fleet.apply.StepRecord;
 import dev.fleet.desired.Durations;
 import dev.fleet.desired.ImageRef;
 import dev.fleet.drift.DriftReport;
+import dev.fleet.rollout.ledger.Lease;
+import dev.fleet.rollout.ledger.LockException;
 import java.time.Duration;
 
 /** An apply in words: its progress lines and its summary. Never a secret: steps and outcomes hold none. */
@@ -44,5 +46,29 @@ public final class ApplyReport {
     public static String nothingToDo(DriftReport drift) {
         return "fleet apply: nothing to do, every droplet runs what the state says"
                 + (drift.clean() ? "." : " (but see fleet drift: " + drift.summary() + ").");
+    }
+
+    /** The lease of a run that did not finish was taken over. */
+    public static String leaseTakenOver(Lease previous, boolean holderGone) {
+        return holderGone
+                ? "took over the lease of run " + previous.run() + " by " + previous.owner()
+                        + ": its process on this machine is gone (it did not finish)"
+                : "took over the lapsed lease of run " + previous.run() + " by " + previous.owner()
+                        + " (it did not finish)";
+    }
+
+    /** The lease is no longer this apply's. */
+    public static String leaseLost(String why) {
+        return why + "; stopping before the next step";
+    }
+
+    /** The lease could not be given back everywhere. */
+    public static String leaseReleaseFailed(LockException problem) {
+        return "could not release the lock everywhere (it lapses by itself there): " + problem.getMessage();
+    }
+
+    /** The apply could not be recorded. */
+    public static String historyFailed(LockException problem) {
+        return "could not record this apply in the history: " + problem.getMessage();
     }
 }

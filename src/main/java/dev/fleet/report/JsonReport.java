@@ -28,13 +28,7 @@ final class JsonReport {
 
     /** The report as a tree, for the outputs that carry it whole ({@code /drift.json}). */
     static ObjectNode tree(DriftReport report) {
-        ObjectNode root = JsonTrees.object();
-        root.put("schema", SCHEMA);
-        root.put("service", report.service());
-        root.put("stateFile", report.stateFile().toString());
-        ObjectNode revision = root.putObject("revision");
-        revision.put("commit", report.revision().commit().orElse(null));
-        revision.put("dirty", report.revision().dirty());
+        ObjectNode root = JsonTrees.header(SCHEMA, report.service(), report.stateFile(), report.revision());
         root.put("observedAt", report.observedAt().toString());
         root.put("clean", report.clean());
         ObjectNode summary = root.putObject("summary");

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleet.desired.Revision;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 
 /**
  * The Jackson tree model the JSON outputs are built with: nodes keep the order their fields were
@@ -24,6 +26,21 @@ final class JsonTrees {
             .withArrayIndenter(new DefaultIndenter("  ", "\n"));
 
     private JsonTrees() {}
+
+    /**
+     * A new output's first fields, the same in every schema: {@code schema}, {@code service}, {@code
+     * stateFile} and {@code revision} ({@code commit}, {@code dirty}).
+     */
+    static ObjectNode header(String schema, String service, Path stateFile, Revision revision) {
+        ObjectNode root = object();
+        root.put("schema", schema);
+        root.put("service", service);
+        root.put("stateFile", stateFile.toString());
+        ObjectNode commit = root.putObject("revision");
+        commit.put("commit", revision.commit().orElse(null));
+        commit.put("dirty", revision.dirty());
+        return root;
+    }
 
     /** A new, empty object to build an output in. */
     static ObjectNode object() {

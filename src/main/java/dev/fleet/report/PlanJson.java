@@ -36,28 +36,26 @@ public final class PlanJson {
             case PlanOutcome.Refused refused -> refused.plan();
         };
         boolean none = drift.noneReached();
-        ObjectNode root = JsonTrees.object();
-        root.put("schema", SCHEMA);
-        root.put("service", plan.service());
-        root.put("stateFile", state.file().toString());
-        ObjectNode revision = root.putObject("revision");
-        revision.put("commit", plan.revision().commit().orElse(null));
-        revision.put("dirty", plan.revision().dirty());
+        ObjectNode root = JsonTrees.header(SCHEMA, plan.service(), state.file(), plan.revision());
         root.put("outcome", none ? "unreachable" : outcome instanceof PlanOutcome.Refused ? "refused"
                 : plan.isEmpty() ? "nothing_to_do" : "ready");
         ArrayNode refusals = root.putArray("refusals");
         if (outcome instanceof PlanOutcome.Refused refused && !none) {
             refused.reasons().forEach(refusals::add);
         }
-        ArrayNode unreachable = root.putArray("unreachable");
-        for (DropletDrift droplet : drift.unreachable()) {
-            unreachable.addObject().put("droplet", droplet.droplet()).put("reason", droplet.reason());
-        }
+        unreachable(root.putArray("unreachable"), drift);
         if (!none) {
             planned(root, plan, state);
         }
         root.put("driftSummary", drift.summary());
         return JsonTrees.pretty(root);
+    }
+
+    /** {@code {droplet, reason}} for each droplet of {@code drift} not reached, as plan and apply list them. */
+    static void unreachable(ArrayNode into, DriftReport drift) {
+        for (DropletDrift droplet : drift.unreachable()) {
+            into.addObject().put("droplet", droplet.droplet()).put("reason", droplet.reason());
+        }
     }
 
     private static void planned(ObjectNode root, Plan plan, DesiredState state) {

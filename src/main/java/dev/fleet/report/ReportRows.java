@@ -128,20 +128,22 @@ record ReportRows(List<Row> rows, boolean services) {
             return "-";
         }
         Duration age = Duration.between(since.get(), now);
-        if (age.isNegative()) {
-            return "just now";
-        }
+        return age.isNegative() ? "just now" : age(age) + " ago";
+    }
+
+    /** A duration in its largest two units: {@code 45s}, {@code 3m 10s}, {@code 2d 4h}. */
+    static String age(Duration age) {
         long days = age.toDays();
         long hours = age.toHoursPart();
         long minutes = age.toMinutesPart();
         long seconds = age.toSecondsPart();
         if (days > 0) {
-            return days + "d " + hours + "h ago";
+            return days + "d " + hours + "h";
         } else if (hours > 0) {
-            return hours + "h " + minutes + "m ago";
+            return hours + "h " + minutes + "m";
         } else if (minutes > 0) {
-            return minutes + "m " + seconds + "s ago";
+            return minutes + "m " + seconds + "s";
         }
-        return seconds + "s ago";
+        return seconds + "s";
     }
 }

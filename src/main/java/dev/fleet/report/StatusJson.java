@@ -23,13 +23,7 @@ public final class StatusJson {
 
     public static String render(FleetStatus status) {
         DriftReport drift = status.drift();
-        ObjectNode root = JsonTrees.object();
-        root.put("schema", SCHEMA);
-        root.put("service", drift.service());
-        root.put("stateFile", drift.stateFile().toString());
-        ObjectNode revision = root.putObject("revision");
-        revision.put("commit", drift.revision().commit().orElse(null));
-        revision.put("dirty", drift.revision().dirty());
+        ObjectNode root = JsonTrees.header(SCHEMA, drift.service(), drift.stateFile(), drift.revision());
         root.put("observedAt", drift.observedAt().toString());
         root.put("balancerProblem", drift.balancerProblem().orElse(null));
         root.put("historyProblem", status.historyProblem().orElse(null));

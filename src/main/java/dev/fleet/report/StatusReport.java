@@ -6,6 +6,7 @@ import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
 import dev.fleet.rollout.FleetStatus;
 import dev.fleet.rollout.ledger.ApplyRecord;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -67,9 +68,13 @@ public final class StatusReport {
                 + Durations.took(apply.took()) + ")";
     }
 
-    /** {@code 3m 10s}: how long it has been up, as {@link ReportRows#since} says it without "ago". */
+    /** {@code 3m 10s}: how long it has been up. */
     private static String age(Optional<Instant> since, Instant now) {
-        return ReportRows.since(since, now).replace(" ago", "");
+        if (since.isEmpty()) {
+            return "-";
+        }
+        Duration up = Duration.between(since.get(), now);
+        return up.isNegative() ? "just now" : ReportRows.age(up);
     }
 
     private static String words(String name) {
