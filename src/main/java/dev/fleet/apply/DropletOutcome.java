@@ -1,6 +1,7 @@
 package dev.fleet.apply;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,14 @@ public record DropletOutcome(
         /** Left out of rotation: the new container failed and there was no way back, or the way back failed. */
         FAILED,
         /** Not touched: the rollout stopped before it. */
-        SKIPPED
+        SKIPPED;
+
+        /**
+         * The word people read and the history and JSON write: {@code converged}, {@code rolled-back},
+         * {@code restored}, {@code failed}, {@code skipped}. One spelling everywhere, never the constant's name.
+         */
+        public String word() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
     }
 }

@@ -8,7 +8,7 @@ import dev.fleet.streams.ContainerStreams;
 import dev.fleet.streams.ExecRequest;
 import dev.fleet.streams.StreamException;
 import dev.fleet.streams.Targets;
-import dev.fleet.streams.Targets.Choice;
+import dev.fleet.streams.Targets.UnknownTarget;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -57,13 +57,13 @@ public class ExecCommand extends StateCommand {
 
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) {
-        Choice<DropletSpec> target = Targets.droplet(state, droplet);
-        Choice<ServiceSpec> running = Targets.service(state, service);
-        if (!(target instanceof Choice.Found<DropletSpec>(DropletSpec onDroplet))) {
-            return refuse(err, ((Choice.Refused<DropletSpec>) target).message());
-        }
-        if (!(running instanceof Choice.Found<ServiceSpec>(ServiceSpec inService))) {
-            return refuse(err, ((Choice.Refused<ServiceSpec>) running).message());
+        DropletSpec onDroplet;
+        ServiceSpec inService;
+        try {
+            onDroplet = Targets.droplet(state, droplet);
+            inService = Targets.service(state, service);
+        } catch (UnknownTarget e) {
+            return refuse(err, e.getMessage());
         }
         out.flush();
         try {

@@ -8,7 +8,7 @@ import dev.fleet.streams.ContainerStreams;
 import dev.fleet.streams.LogQuery;
 import dev.fleet.streams.LogSink;
 import dev.fleet.streams.Targets;
-import dev.fleet.streams.Targets.Choice;
+import dev.fleet.streams.Targets.UnknownTarget;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -67,17 +67,17 @@ public class LogsCommand extends StateCommand {
 
     @Override
     int run(DesiredState state, PrintWriter out, PrintWriter err) throws InterruptedException {
-        Choice<ServiceSpec> running = Targets.service(state, service);
-        Choice<List<DropletSpec>> chosen = Targets.droplets(state, droplets);
-        String refused = running instanceof Choice.Refused<ServiceSpec>(String message) ? message
-                : chosen instanceof Choice.Refused<List<DropletSpec>>(String message) ? message : null;
-        if (refused != null) {
-            err.println("fleet logs: " + refused);
+        ServiceSpec running;
+        List<DropletSpec> from;
+        try {
+            running = Targets.service(state, service);
+            from = Targets.droplets(state, droplets);
+        } catch (UnknownTarget e) {
+            err.println("fleet logs: " + e.getMessage());
             return ExitCodes.COULD_NOT_RUN;
         }
-        List<DropletSpec> from = ((Choice.Found<List<DropletSpec>>) chosen).value();
         Optional<Instant> start = since == null ? Optional.empty() : Optional.of(since.instant(clock));
-        boolean every = streams.logs(state, from, ((Choice.Found<ServiceSpec>) running).value(),
+        boolean every = streams.logs(state, from, running,
                 new LogQuery(start, tail, follow), sink(from, out, err));
         return every ? ExitCodes.SUCCESS : ExitCodes.UNREACHABLE;
     }

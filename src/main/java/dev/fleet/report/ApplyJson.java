@@ -10,7 +10,6 @@ import dev.fleet.desired.DesiredState;
 import dev.fleet.rollout.ConvergeResult;
 import dev.fleet.rollout.ledger.Lease;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -72,11 +71,6 @@ public final class ApplyJson {
         };
     }
 
-    /** A droplet's result as the history writes it too: {@code converged}, {@code rolled-back}, ... */
-    public static String result(DropletOutcome.Result result) {
-        return result.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
     private static void lock(ObjectNode node, ConvergeResult.Locked locked) {
         Lease holder = locked.holder();
         node.put("where", locked.where());
@@ -106,7 +100,7 @@ public final class ApplyJson {
         for (DropletOutcome droplet : result.droplets()) {
             ObjectNode node = droplets.addObject();
             node.put("droplet", droplet.droplet());
-            node.put("result", result(droplet.result()));
+            node.put("result", droplet.result().word());
             node.put("fromDigest", droplet.fromDigest().orElse(null));
             node.put("toDigest", droplet.toDigest());
             node.put("failure", FailureText.of(droplet).orElse(null));

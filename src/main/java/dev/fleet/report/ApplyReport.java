@@ -32,7 +32,7 @@ public final class ApplyReport {
         result.probe().ifPresent(probe -> text.append("  ").append(ProbeText.line(probe)).append(" (")
                 .append(probe.url()).append(")\n"));
         for (DropletOutcome droplet : result.droplets()) {
-            text.append(String.format("  %-16s %-11s %s -> %s%s", droplet.droplet(), droplet.result(),
+            text.append(String.format("  %-16s %-11s %s -> %s%s", droplet.droplet(), droplet.result().word(),
                     droplet.fromDigest().map(ImageRef::shortForm).orElse("nothing"),
                     ImageRef.shortForm(droplet.toDigest()), droplet.steps().isEmpty() ? ""
                             : ", " + Durations.took(droplet.steps().stream().map(StepRecord::took)

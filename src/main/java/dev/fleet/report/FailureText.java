@@ -28,7 +28,7 @@ public final class FailureText {
             case ApplyFailure.PreflightFailed p -> "preflight failed, nothing was drained: " + p.problems().stream()
                     .map(problem -> problem.droplet() + ": " + problem.reason()).collect(Collectors.joining("; "));
             case ApplyFailure.RolloutStopped s -> s.droplet() + ": "
-                    + s.failure().map(FailureText::text).orElse(s.result().toString()) + s.revert()
+                    + s.failure().map(FailureText::text).orElse(s.result().word()) + s.revert()
                             .map(r -> r.complete() ? "; the rollout stopped, and every droplet it had moved went back"
                                     + " to what it ran before (rollout.on-failure: revert)"
                                     : "; the rollout stopped, and taking back the droplets it had moved"

@@ -6,7 +6,6 @@ import dev.fleet.apply.HookOutcome;
 import dev.fleet.desired.Durations;
 import dev.fleet.report.FailureText;
 import dev.fleet.rollout.ledger.ApplyRecord;
-import java.util.Locale;
 
 /** An apply's result as the history keeps it. */
 final class HistoryRecords {
@@ -15,7 +14,7 @@ final class HistoryRecords {
 
     static ApplyRecord of(String run, String who, String commit, ApplyResult result) {
         var droplets = result.droplets().stream().map(d -> new ApplyRecord.DropletRecord(d.droplet(),
-                d.fromDigest().orElse(""), d.toDigest(), d.result().toString().toLowerCase(Locale.ROOT).replace('_', '-'),
+                d.fromDigest().orElse(""), d.toDigest(), d.result().word(),
                 d.steps().stream().map(s -> s.description() + ": " + Durations.took(s.took())
                         + s.failure().map(f -> " FAILED: " + f).orElse("")).toList())).toList();
         String outcome;

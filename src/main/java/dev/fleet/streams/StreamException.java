@@ -1,7 +1,10 @@
 package dev.fleet.streams;
 
-/** An exec or logs that could not be done, and whether because the droplet could not be reached. */
-public final class StreamException extends Exception {
+/**
+ * An exec or logs that could not be done, and whether because the droplet could not be reached: the
+ * streams' one root exception ({@link Targets.UnknownTarget} is the kind found before any connection).
+ */
+public class StreamException extends Exception {
 
     private final boolean unreachable;
 

@@ -8,57 +8,55 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The droplets and the service a command names, found in the state, or why not, in words. */
+/**
+ * The droplets and the service a command names, found in the state; an unknown name is refused
+ * with a message that lists the state's own.
+ */
 public final class Targets {
 
     private Targets() {}
 
-    /** The droplet named {@code name}, or the message naming the state's droplets. */
-    public static Choice<DropletSpec> droplet(DesiredState state, String name) {
+    /** The droplet named {@code name}. */
+    public static DropletSpec droplet(DesiredState state, String name) throws UnknownTarget {
         return state.droplets().stream().filter(d -> d.name().equals(name)).findFirst()
-                .<Choice<DropletSpec>>map(Choice.Found::new)
-                .orElseGet(() -> new Choice.Refused<>("no droplet named " + name + " in " + state.file()
+                .orElseThrow(() -> new UnknownTarget("no droplet named " + name + " in " + state.file()
                         + "; its droplets are " + names(state.droplets().stream().map(DropletSpec::name).toList())));
     }
 
     /** Each droplet of {@code names}, all when there are none; the first unknown one refuses. */
-    public static Choice<List<DropletSpec>> droplets(DesiredState state, List<String> names) {
+    public static List<DropletSpec> droplets(DesiredState state, List<String> names) throws UnknownTarget {
         if (names.isEmpty()) {
-            return new Choice.Found<>(state.droplets());
+            return state.droplets();
         }
         List<DropletSpec> found = new ArrayList<>();
         for (String name : names) {
-            switch (droplet(state, name)) {
-                case Choice.Found<DropletSpec> one -> found.add(one.value());
-                case Choice.Refused<DropletSpec> refused -> {
-                    return new Choice.Refused<>(refused.message());
-                }
-            }
+            found.add(droplet(state, name));
         }
-        return new Choice.Found<>(List.copyOf(found));
+        return List.copyOf(found);
     }
 
-    /** The service named {@code name}; without a name, the state's only one, else a message listing them. */
-    public static Choice<ServiceSpec> service(DesiredState state, Optional<String> name) {
+    /** The service named {@code name}; without a name, the state's only one. */
+    public static ServiceSpec service(DesiredState state, Optional<String> name) throws UnknownTarget {
         List<String> all = state.services().stream().map(ServiceSpec::name).toList();
         if (name.isEmpty()) {
-            return state.services().size() == 1 ? new Choice.Found<>(state.services().getFirst())
-                    : new Choice.Refused<>("the state runs " + all.size() + " services: name one with --service ("
-                            + names(all) + ")");
+            if (state.services().size() == 1) {
+                return state.services().getFirst();
+            }
+            throw new UnknownTarget("the state runs " + all.size() + " services: name one with --service ("
+                    + names(all) + ")");
         }
-        return state.service(name.get()).<Choice<ServiceSpec>>map(Choice.Found::new).orElseGet(() ->
-                new Choice.Refused<>("no service named " + name.get() + " in " + state.file() + "; its services are "
-                        + names(all)));
+        return state.service(name.get()).orElseThrow(() -> new UnknownTarget("no service named " + name.get() + " in "
+                + state.file() + "; its services are " + names(all)));
     }
 
     private static String names(List<String> names) {
         return names.stream().collect(Collectors.joining(", "));
     }
 
-    /** A thing found, or the reason it was not. */
-    public sealed interface Choice<T> {
-        record Found<T>(T value) implements Choice<T> {}
-
-        record Refused<T>(String message) implements Choice<T> {}
+    /** A droplet or service the state does not have, or a service left unnamed among several; the message says which. */
+    public static final class UnknownTarget extends StreamException {
+        public UnknownTarget(String message) {
+            super(message, false, null);
+        }
     }
 }

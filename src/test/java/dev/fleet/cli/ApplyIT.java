@@ -43,7 +43,8 @@ class ApplyIT {
         }
 
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isZero();
-        assertThat(apply.stdout()).contains("CONVERGED").doesNotContain("FAILED");
+        assertThat(apply.stdout()).containsPattern("(?m)^  \\S+ +converged ").doesNotContain("FAILED")
+                .doesNotContainPattern("(?m)^  \\S+ +failed ");
         assertZeroFailures(load, apply);
         assertThat(load.versions()).containsKeys("v1", "v2");
         assertOnlyVersionAnswers("v2");
@@ -105,8 +106,8 @@ class ApplyIT {
         }
 
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isEqualTo(3);
-        assertThat(apply.stdout()).containsPattern("droplet-1 +ROLLED_BACK")
-                .containsPattern("droplet-2 +SKIPPED").containsPattern("droplet-3 +SKIPPED");
+        assertThat(apply.stdout()).containsPattern("droplet-1 +rolled-back")
+                .containsPattern("droplet-2 +skipped").containsPattern("droplet-3 +skipped");
         assertThat(apply.stderr()).contains("droplet-1").contains("not healthy within").contains("rolled back to");
         assertZeroFailures(load, apply);
         assertOnlyVersionAnswers("v1");
@@ -165,7 +166,7 @@ class ApplyIT {
 
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isZero();
         String summary = apply.stdout().substring(apply.stdout().indexOf("Applied in"));
-        assertThat(summary).containsPattern("droplet-3 +CONVERGED[^\n]*\n  droplet-1 +CONVERGED[^\n]*\n  droplet-2 +CONVERGED");
+        assertThat(summary).containsPattern("droplet-3 +converged[^\n]*\n  droplet-1 +converged[^\n]*\n  droplet-2 +converged");
         assertZeroFailures(load, apply);
         assertOnlyVersionAnswers("v2");
     }

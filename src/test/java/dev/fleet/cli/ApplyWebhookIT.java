@@ -94,7 +94,7 @@ class ApplyWebhookIT {
                 "--state", lab().stateFile().toString());
 
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isZero();
-        assertThat(apply.stdout()).contains("CONVERGED");
+        assertThat(apply.stdout()).containsPattern("(?m)^  \\S+ +converged ");
         assertThat(apply.stderr()).contains("the webhook did not take every event within 5s");
         // The first apply also pulled v2; this one pulls nothing, so the bound is generous.
         assertThat(apply.took()).isLessThan(signedApplyTook.plus(Applying.WEBHOOK_WAIT).plusSeconds(10));

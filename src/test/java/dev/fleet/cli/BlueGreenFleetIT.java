@@ -49,7 +49,7 @@ class BlueGreenFleetIT {
         assertThat(firstStart).as(out).isPositive();
         assertThat(firstRemoval).as("droplet-1 is done before droplet-2 starts:%n%s", out)
                 .isBetween(firstStart, secondStart);
-        assertThat(out).containsPattern("droplet-1 +CONVERGED").containsPattern("droplet-2 +CONVERGED");
+        assertThat(out).containsPattern("droplet-1 +converged").containsPattern("droplet-2 +converged");
         for (LoadRun.Summary load : new LoadRun.Summary[] {one, two}) {
             load.assertZeroDowntime("at a droplet's nginx", out);
             assertThat(load.versions()).as(load.raw()).containsKeys("v1", "v2");
@@ -64,7 +64,7 @@ class BlueGreenFleetIT {
         FleetProcess.Result apply = apply();
 
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isEqualTo(3);
-        assertThat(apply.stdout()).containsPattern("droplet-1 +ROLLED_BACK").containsPattern("droplet-2 +SKIPPED");
+        assertThat(apply.stdout()).containsPattern("droplet-1 +rolled-back").containsPattern("droplet-2 +skipped");
         for (String droplet : new String[] {"droplet-1", "droplet-2"}) {
             assertThat(lab().dockerOn(lab().droplet(droplet), "ps", "-a", "--format", "{{.Names}} {{.Label \"fleet.digest\"}}")
                     .output().strip()).as(droplet).isEqualTo("demo-green " + digest("LAB_IMAGE_V2"));

@@ -48,7 +48,7 @@ class BlueGreenIT {
 
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isZero();
         assertThat(apply.stdout()).contains("start demo-blue").contains("point nginx at demo-blue")
-                .containsPattern("droplet-1 +CONVERGED");
+                .containsPattern("droplet-1 +converged");
         assertThat(colours()).containsExactly("demo-blue");
         assertOnlyVersionAnswers("v1");
         FleetProcess.Result drift = FleetProcess.run("drift", "--state", lab().stateFile().toString());
@@ -94,7 +94,7 @@ class BlueGreenIT {
         }
 
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isEqualTo(3);
-        assertThat(apply.stdout()).containsPattern("droplet-1 +ROLLED_BACK");
+        assertThat(apply.stdout()).containsPattern("droplet-1 +rolled-back");
         assertThat(apply.stderr()).contains("not healthy within").contains("nginx never stopped sending requests to");
         assertZeroFailures(load, apply);
         assertThat(load.versions()).containsOnlyKeys("v1");

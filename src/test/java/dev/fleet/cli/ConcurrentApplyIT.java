@@ -54,7 +54,7 @@ class ConcurrentApplyIT {
                     }
                     int exit = apply.await(Duration.ofMinutes(3));
                     String said = apply.stdout() + apply.stderr();
-                    if (exit == 0 && apply.stdout().contains("CONVERGED")) {
+                    if (exit == 0 && apply.stdout().contains(" converged ")) {
                         rolled++;
                         outcomes.add("rolled");
                     } else if (exit == 0 && apply.stdout().contains("nothing to do")) {

@@ -192,7 +192,7 @@ class ConfigDriftIT {
             }
             load.assertZeroDowntime("rolling back " + bad, apply.stdout());
             assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isEqualTo(3);
-            assertThat(apply.stdout()).contains("ROLLED_BACK");
+            assertThat(apply.stdout()).containsPattern("(?m)^  \\S+ +rolled-back ");
             for (LabDroplet droplet : lab().droplets()) {
                 assertThat(setup(droplet)).as(droplet.name() + " runs the container it ran before")
                         .isEqualTo(before.get(droplet.name()));
@@ -245,7 +245,7 @@ class ConfigDriftIT {
         }
         load.assertZeroDowntime("rolling back to " + last, bad.stdout());
         assertThat(bad.exitCode()).as(bad.stdout() + bad.stderr()).isEqualTo(3);
-        assertThat(bad.stdout()).contains("ROLLED_BACK");
+        assertThat(bad.stdout()).containsPattern("(?m)^  \\S+ +rolled-back ");
         String runningDigest = lab().dockerOn(lab().droplets().get(0), "inspect", "-f",
                 "{{index .Config.Labels \"fleet.digest\"}}", "demo").output().strip();
         assertThat(last).endsWith("@" + runningDigest);

@@ -77,7 +77,7 @@ class CrashIT {
                 FleetProcess.Result second = FleetProcess.run("apply", "--yes", "--state", lab().stateFile().toString());
                 assertThat(second.exitCode()).as("the apply after a kill %s:%n%s%s", where, second.stdout(),
                         second.stderr()).isZero();
-                if (second.stdout().contains("CONVERGED")) {
+                if (second.stdout().contains(" converged ")) {
                     resumedWork++;
                 }
                 Converged.assertConverged(lab(), target, where);

@@ -191,7 +191,7 @@ class DnsWatchIT {
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isZero();
         assertThat(apply.stdout()).contains("take its addresses out of www.lab.test")
                 .contains("then its TTL (2s) for resolvers to forget it").contains("put its addresses back in www.lab.test")
-                .containsPattern("droplet-3 +CONVERGED");
+                .containsPattern("droplet-3 +converged");
         assertThat(pdns.dig(NAME, "A")).containsExactlyInAnyOrderElementsOf(addresses(1, 2, 3));
     }
 

@@ -158,6 +158,44 @@ class ExecLogsIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void logsFollowWithTailZeroShowOnlyWhatCameAfterTheyBeganEvenAfterABreakBeforeAnyLine() throws Exception {
+        LabDroplet droplet2 = lab().droplet("droplet-2");
+        try (FleetProcess.Running follow = FleetProcess.start(Map.of(), "logs", "-f", "--tail", "0", "--droplet",
+                "droplet-2", "-s", lab().stateFile().toString())) {
+            await(() -> sshSessions(droplet2) > 0, Duration.ofSeconds(30), follow);
+            Thread.sleep(2_000); // the logs' request goes out right after the connection; nothing prints with --tail 0
+
+            assertThat(run(List.of("docker", "exec", droplet2.container(), "pkill", "-f", "^sshd.*deploy"))).isZero();
+            await(() -> follow.stderr().contains("droplet-2: lost ("), Duration.ofSeconds(60), follow);
+            Lab.CommandResult restarted = lab().dockerOn(droplet2, "restart", lab().env("LAB_APP_CONTAINER"));
+            assertThat(restarted.succeeded()).as(restarted.output()).isTrue();
+
+            await(() -> count(follow.stdout(), "listening port=") == 1, Duration.ofSeconds(90), follow);
+            Thread.sleep(1_000);
+            // The container's earlier life (three starts by now) stays out: the break came before any line,
+            // and the follow resumed from when it began, not from the container's first line.
+            assertThat(follow.stdout().lines()).as(follow.stdout()).hasSize(2)
+                    .anyMatch(line -> line.startsWith("droplet-2 | demo-app: stopped signal="))
+                    .anyMatch(line -> line.startsWith("droplet-2 | demo-app: listening port="));
+        }
+    }
+
+    /** How many SSH sessions of the deploy user the droplet's sshd serves now. */
+    private static int sshSessions(LabDroplet droplet) {
+        try {
+            Path output = dir.resolve("sessions.txt");
+            run(List.of("docker", "exec", droplet.container(), "pgrep", "-c", "-f", "^sshd.*deploy"), output);
+            return Integer.parseInt(Files.readString(output).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
     private static FleetProcess.Result fleet(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(1, List.of("-s", lab().stateFile().toString()));

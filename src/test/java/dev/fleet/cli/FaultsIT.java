@@ -85,7 +85,8 @@ class FaultsIT {
             Rolled rolled = roll(null, null);
 
             assertThat(rolled.apply().exitCode()).as(rolled.said()).isZero();
-            assertThat(rolled.apply().stdout()).contains("CONVERGED").doesNotContain("FAILED");
+            assertThat(rolled.apply().stdout()).containsPattern("(?m)^  \\S+ +converged ").doesNotContain("FAILED")
+                .doesNotContainPattern("(?m)^  \\S+ +failed ");
             assertConverged();
             FIGURES.put("slowLossyLink", figures(rolled, Map.of("addedLatencyMillisEachWay", 100, "lossPercent", 5,
                     "kbit", 512, "cleanLinkApplySeconds", clean.apply().took().toMillis() / 1000.0)));
@@ -117,7 +118,7 @@ class FaultsIT {
         });
 
         assertThat(rolled.apply().exitCode()).as(rolled.said()).isZero();
-        assertThat(rolled.apply().stdout()).contains("CONVERGED");
+        assertThat(rolled.apply().stdout()).containsPattern("(?m)^  \\S+ +converged ");
         assertThat(resets[0]).as("resets, one per droplet's turn").isEqualTo(3);
         assertThat(resets[1]).as("resets that landed while 'wait until healthy' was running").isEqualTo(resets[0]);
         assertConverged();
@@ -167,7 +168,8 @@ class FaultsIT {
                 new Once(apply -> lab().restartEngine(lab().droplet("droplet-2")), "droplet-2"));
 
         assertThat(rolled.apply().exitCode()).as(rolled.said()).isEqualTo(ExitCodes.SUCCESS);
-        assertThat(rolled.apply().stdout()).contains("CONVERGED").doesNotContain("FAILED");
+        assertThat(rolled.apply().stdout()).containsPattern("(?m)^  \\S+ +converged ").doesNotContain("FAILED")
+                .doesNotContainPattern("(?m)^  \\S+ +failed ");
         assertConverged();
         FIGURES.put("engineRestart", figures(rolled, Map.of()));
     }

@@ -89,7 +89,7 @@ class LockQuorumIT {
                 for (FleetProcess.Running runner : List.of(watch, ci)) {
                     int exit = runner.await(Duration.ofMinutes(3));
                     String said = runner.stdout() + runner.stderr();
-                    if (exit == 0 && runner.stdout().contains("CONVERGED")) {
+                    if (exit == 0 && runner.stdout().contains(" converged ")) {
                         rolledThisRound++;
                     } else if (exit != 0 || !runner.stdout().contains("nothing to do")) {
                         assertThat(exit).as("round %d, a runner that did not roll:%n%s", round, said)

@@ -58,7 +58,7 @@ class ProbeIT {
         FleetProcess.Result apply = apply();
 
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isEqualTo(ExitCodes.ROLLOUT_FAILED);
-        assertThat(apply.stdout()).contains("ROLLED_BACK").containsPattern("probe: [0-9,]+ requests, 0 failed");
+        assertThat(apply.stdout()).containsPattern("(?m)^  \\S+ +rolled-back ").containsPattern("probe: [0-9,]+ requests, 0 failed");
         JsonNode last = lastApply();
         assertThat(last.path("result").asText()).isEqualTo("rolled-back");
         assertThat(last.path("probe").path("requests").asLong()).isPositive();

@@ -139,7 +139,7 @@ class ServicesIT {
         }
         load.assertRanFully().assertZeroDowntime("a bad worker rolled back", apply.stdout());
         assertThat(apply.exitCode()).as(apply.stdout() + apply.stderr()).isEqualTo(3);
-        assertThat(apply.stdout()).contains("ROLLED_BACK").contains("restarted");
+        assertThat(apply.stdout()).containsPattern("(?m)^  \\S+ +rolled-back ").contains("restarted");
         LabDroplet first = lab().droplets().get(0);
         assertThat(image(first, "demo")).as("web on the first droplet is back on what it ran").isEqualTo(v2);
         assertThat(image(first, "worker")).as("the worker is back on what it ran").isEqualTo(v2);
@@ -247,7 +247,7 @@ class ServicesIT {
             assertThat(image(droplet, "demo")).as(droplet.name() + " back on what it ran").isEqualTo(v5);
             assertThat(lab().balancerStates().get(droplet.name())).startsWith("UP");
         }
-        assertThat(apply.stdout().lines().filter(line -> line.contains("ROLLED_BACK")).count()).isEqualTo(3);
+        assertThat(apply.stdout().lines().filter(line -> line.matches("  \\S+ +rolled-back .*")).count()).isEqualTo(3);
     }
 
     @Test

@@ -66,7 +66,7 @@ class WaveCrashIT {
                 if (inSoak) {
                     assertThat(second.stdout()).as("the apply after a kill %s", where)
                             .contains("did not finish its canary's soak here: soaked again")
-                            .containsPattern("droplet-1 +CONVERGED");
+                            .containsPattern("droplet-1 +converged");
                     soaksResumed++;
                 } else {
                     killedInWave++;

@@ -79,9 +79,9 @@ class WavesIT {
 
         assertThat(rolled.apply.exitCode()).as(rolled.apply.stdout() + rolled.apply.stderr())
                 .isEqualTo(ExitCodes.ROLLOUT_FAILED);
-        assertThat(rolled.apply.stdout()).containsPattern("droplet-1 +ROLLED_BACK")
-                .containsPattern("droplet-3 +ROLLED_BACK").containsPattern("droplet-5 +SKIPPED")
-                .containsPattern("droplet-10 +SKIPPED");
+        assertThat(rolled.apply.stdout()).containsPattern("droplet-1 +rolled-back")
+                .containsPattern("droplet-3 +rolled-back").containsPattern("droplet-5 +skipped")
+                .containsPattern("droplet-10 +skipped");
         assertThat(rolled.apply.stderr()).contains("droplet-3").contains("not healthy within")
                 .contains("every droplet it had moved went back to what it ran before (rollout.on-failure: revert)");
         assertThat(rolled.mostOut).as("worst: " + rolled.worst).isLessThanOrEqualTo(BUDGET);
@@ -114,8 +114,8 @@ class WavesIT {
         String output = apply.stdout() + apply.stderr();
         assertThat(apply.exitCode()).as(output).isEqualTo(ExitCodes.ROLLOUT_FAILED);
         assertThat(apply.stdout()).contains("Then the first wave is the canary: soak 30s")
-                .containsPattern("droplet-1 +ROLLED_BACK").containsPattern("droplet-2 +SKIPPED")
-                .containsPattern("droplet-10 +SKIPPED");
+                .containsPattern("droplet-1 +rolled-back").containsPattern("droplet-2 +skipped")
+                .containsPattern("droplet-10 +skipped");
         assertThat(apply.stderr()).contains("the canary (droplet-1) failed its soak: its share of failed requests is")
                 .contains("no other droplet was touched");
         System.out.println("the flaky canary, while it soaked: " + load.line());

@@ -65,14 +65,14 @@ class FailureTextTest {
                         + " it were not touched");
         assertThat(FailureText.text(new ApplyFailure.RolloutStopped("d1", DropletOutcome.Result.FAILED,
                 Optional.empty())))
-                .isEqualTo("d1: FAILED; the rollout stopped, the droplets after it were not touched");
+                .isEqualTo("d1: failed; the rollout stopped, the droplets after it were not touched");
     }
 
     @Test
     void aRevertThatDidNotFinishNamesTheDropletsNotBackInsteadOfClaimingTheFleetIsOnOneVersion() {
         var stopped = new ApplyFailure.RolloutStopped("d3", DropletOutcome.Result.FAILED, Optional.empty(),
                 Optional.of(new ApplyFailure.Revert(List.of("d2"))));
-        assertThat(FailureText.text(stopped)).isEqualTo("d3: FAILED; the rollout stopped, and taking back the droplets"
+        assertThat(FailureText.text(stopped)).isEqualTo("d3: failed; the rollout stopped, and taking back the droplets"
                 + " it had moved (rollout.on-failure: revert) did not finish: d2 is not back on what it ran before (its"
                 + " outcome says where it stands), so the fleet runs two versions until the next apply");
         var whole = new ApplyFailure.RolloutStopped("d3", DropletOutcome.Result.FAILED, Optional.empty(),

@@ -1,6 +1,7 @@
 package dev.fleet.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fleet.desired.BalancerSpec;
 import dev.fleet.desired.DesiredState;
@@ -15,7 +16,7 @@ import dev.fleet.desired.RolloutPolicy;
 import dev.fleet.desired.ServiceRole;
 import dev.fleet.desired.ServiceSpec;
 import dev.fleet.desired.SshSettings;
-import dev.fleet.streams.Targets.Choice;
+import dev.fleet.streams.Targets.UnknownTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,28 +32,29 @@ class TargetsTest {
             Placement.EVERYWHERE, ServiceSpec.DEFAULT_MIN_UPTIME, Hooks.NONE);
 
     @Test
-    void anUnknownDropletIsRefusedNamingTheStatesDroplets() {
-        Choice<DropletSpec> choice = Targets.droplet(state(WEB), "droplet-9");
-
-        assertThat(choice).isEqualTo(new Choice.Refused<DropletSpec>(
-                "no droplet named droplet-9 in fleet.yaml; its droplets are droplet-1, droplet-2"));
-        assertThat(Targets.droplet(state(WEB), "droplet-2")).isInstanceOf(Choice.Found.class);
+    void anUnknownDropletIsRefusedNamingTheStatesDroplets() throws UnknownTarget {
+        assertThatThrownBy(() -> Targets.droplet(state(WEB), "droplet-9")).isInstanceOf(UnknownTarget.class)
+                .hasMessage("no droplet named droplet-9 in fleet.yaml; its droplets are droplet-1, droplet-2");
+        assertThat(Targets.droplet(state(WEB), "droplet-2").name()).isEqualTo("droplet-2");
     }
 
     @Test
-    void noDropletNamedMeansEveryDropletAndOneUnknownRefusesAll() {
-        assertThat(Targets.droplets(state(WEB), List.of())).isEqualTo(new Choice.Found<>(state(WEB).droplets()));
-        assertThat(Targets.droplets(state(WEB), List.of("droplet-1", "nope"))).isInstanceOf(Choice.Refused.class);
+    void noDropletNamedMeansEveryDropletAndOneUnknownRefusesAll() throws UnknownTarget {
+        assertThat(Targets.droplets(state(WEB), List.of())).isEqualTo(state(WEB).droplets());
+        assertThat(Targets.droplets(state(WEB), List.of("droplet-2"))).extracting(DropletSpec::name)
+                .containsExactly("droplet-2");
+        assertThatThrownBy(() -> Targets.droplets(state(WEB), List.of("droplet-1", "nope")))
+                .hasMessageStartingWith("no droplet named nope in fleet.yaml");
     }
 
     @Test
-    void theServiceDefaultsToTheOnlyOneAndMustBeNamedAmongSeveral() {
-        assertThat(Targets.service(state(WEB), Optional.empty())).isEqualTo(new Choice.Found<>(WEB));
-        assertThat(Targets.service(state(WEB, WORKER), Optional.empty())).isEqualTo(new Choice.Refused<ServiceSpec>(
-                "the state runs 2 services: name one with --service (web, worker)"));
-        assertThat(Targets.service(state(WEB, WORKER), Optional.of("worker"))).isEqualTo(new Choice.Found<>(WORKER));
-        assertThat(Targets.service(state(WEB, WORKER), Optional.of("db"))).isEqualTo(new Choice.Refused<ServiceSpec>(
-                "no service named db in fleet.yaml; its services are web, worker"));
+    void theServiceDefaultsToTheOnlyOneAndMustBeNamedAmongSeveral() throws UnknownTarget {
+        assertThat(Targets.service(state(WEB), Optional.empty())).isEqualTo(WEB);
+        assertThatThrownBy(() -> Targets.service(state(WEB, WORKER), Optional.empty()))
+                .hasMessage("the state runs 2 services: name one with --service (web, worker)");
+        assertThat(Targets.service(state(WEB, WORKER), Optional.of("worker"))).isEqualTo(WORKER);
+        assertThatThrownBy(() -> Targets.service(state(WEB, WORKER), Optional.of("db")))
+                .hasMessage("no service named db in fleet.yaml; its services are web, worker");
     }
 
     private static DesiredState state(ServiceSpec... services) {

@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -37,6 +41,16 @@ public record HttpHead(int status, String reason, Map<String, String> headers) {
     /** Whether the body comes in HTTP chunks. */
     public boolean chunked() {
         return header("Transfer-Encoding").map(value -> value.toLowerCase().contains("chunked")).orElse(false);
+    }
+
+    /** The server's clock when it answered ({@code Date}, to the second), when it says and says it plainly. */
+    public Optional<Instant> date() {
+        try {
+            return header("Date").map(String::strip)
+                    .map(value -> ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** The body's declared length, when the answer declares one. */

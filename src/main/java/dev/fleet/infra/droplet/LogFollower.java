@@ -93,15 +93,28 @@ final class LogFollower {
     }
 
     private void read(DropletConnection connection, ServiceContainer container) throws DropletException {
-        // --tail is for the first read only: after a break, everything since the last line seen.
+        // --tail is for the first read the engine answered: after that, everything since the last line seen.
         Optional<Integer> tail = resumed ? Optional.empty() : query.tail();
-        resumed = true;
-        new ContainerLogs(connection).read(container, since, tail, query.follow(),
-                (stderr, time, text) -> {
-                    time.ifPresent(seen -> since = Optional.of(seen.plus(AFTER)));
-                    said = null;
-                    sink.line(droplet.name(), stderr, text);
-                });
+        new ContainerLogs(connection).read(container, since, tail, query.follow(), new ContainerLogs.Sink() {
+            @Override
+            public void opened(Instant engineTime) {
+                resumed = true;
+                // With --tail 0 (or a container that has said nothing yet) no line may come before a break:
+                // the next read starts from the engine's now (to the second), not from the container's first
+                // line. A line of that second written before the follow began may then show; none is lost.
+                if (since.isEmpty() && tail.isPresent()) {
+                    since = Optional.of(engineTime);
+                }
+            }
+
+            @Override
+            public void line(boolean stderr, Optional<Instant> time, String text) {
+                resumed = true;
+                time.ifPresent(seen -> since = Optional.of(seen.plus(AFTER)));
+                said = null;
+                sink.line(droplet.name(), stderr, text);
+            }
+        });
     }
 
     /**

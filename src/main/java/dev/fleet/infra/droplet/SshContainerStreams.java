@@ -77,13 +77,10 @@ public final class SshContainerStreams implements ContainerStreams {
     public boolean logs(DesiredState state, List<DropletSpec> droplets, ServiceSpec service, LogQuery query,
             LogSink sink) throws InterruptedException {
         AtomicBoolean everyOne = new AtomicBoolean(true);
-        AtomicBoolean stopping = new AtomicBoolean();
-        Thread hook = new Thread(() -> stopping.set(true));
-        Runtime.getRuntime().addShutdownHook(hook);
         List<Thread> threads = new ArrayList<>();
         for (DropletSpec droplet : droplets) {
             LogFollower follower = new LogFollower(connections, state, droplet, service.name(), query, sink, pause,
-                    stopping::get);
+                    SshContainerStreams::jvmShuttingDown);
             Thread thread = new Thread(() -> {
                 try {
                     if (!follower.run()) {
@@ -103,8 +100,24 @@ public final class SshContainerStreams implements ContainerStreams {
             }
         } finally {
             threads.forEach(Thread::interrupt);
-            removeHook(hook);
         }
         return everyOne.get();
+    }
+
+    /**
+     * Whether the JVM has begun to shut down (Ctrl-C, SIGTERM). Asked of the JVM itself rather than
+     * of a flag a hook of ours would set: hooks run concurrently, and the one that closes the
+     * connections can break a stream before ours has said so. The JVM refuses new hooks from the
+     * moment shutdown begins, before any hook runs.
+     */
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 }

@@ -19,11 +19,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -79,33 +80,30 @@ class StateFileFuzzTest {
             Map<String, Integer> outcomes = new LinkedHashMap<>();
             long slowestNanos = 0;
             String slowest = "";
-            ExecutorService pool = Executors.newSingleThreadExecutor();
-            try {
-                for (int i = 0; i < cases.size(); i++) {
-                    HostileStateFiles.Case c = cases.get(i);
-                    Path file = fixture.dir.resolve("fuzz-" + i + ".yaml");
-                    Files.write(file, c.bytes());
-                    long started = System.nanoTime();
-                    Future<String> load = pool.submit(() -> loadOnce(fixture, file));
-                    String outcome;
-                    try {
-                        outcome = load.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-                    } catch (TimeoutException e) {
-                        load.cancel(true);
-                        throw failure(i, c, "took longer than " + LIMIT.toSeconds() + " s");
-                    } catch (ExecutionException e) {
-                        throw failure(i, c, "threw " + e.getCause());
-                    }
-                    long took = System.nanoTime() - started;
-                    if (took > slowestNanos) {
-                        slowestNanos = took;
-                        slowest = c.name();
-                    }
-                    outcomes.merge(outcome, 1, Integer::sum);
-                    Files.delete(file);
+            int retried = 0;
+            for (int i = 0; i < cases.size(); i++) {
+                HostileStateFiles.Case c = cases.get(i);
+                Path file = fixture.dir.resolve("fuzz-" + i + ".yaml");
+                Files.write(file, c.bytes());
+                long started = System.nanoTime();
+                Optional<String> outcome = loadWithin(fixture, file, i, c);
+                if (outcome.isEmpty()) {
+                    // A machine busy with other builds can stall any one load: the same file is given
+                    // its 2 s once more, and only a file slow both times is slow.
+                    retried++;
+                    started = System.nanoTime();
+                    outcome = loadWithin(fixture, file, i, c);
                 }
-            } finally {
-                pool.shutdownNow();
+                if (outcome.isEmpty()) {
+                    throw failure(i, c, "took longer than " + LIMIT.toSeconds() + " s, twice");
+                }
+                long took = System.nanoTime() - started;
+                if (took > slowestNanos) {
+                    slowestNanos = took;
+                    slowest = c.name();
+                }
+                outcomes.merge(outcome.get(), 1, Integer::sum);
+                Files.delete(file);
             }
 
             droplet.setSoTimeout(1);
@@ -118,8 +116,24 @@ class StateFileFuzzTest {
             figures.put("outcomes", outcomes);
             figures.put("slowestMillis", slowestNanos / 1_000_000);
             figures.put("slowestFile", slowest);
+            figures.put("retriedAfterTimeout", retried);
             Figures.write("state-fuzz", figures);
             System.out.println("state file fuzz: " + figures);
+        }
+    }
+
+    /** The file's outcome within {@link #LIMIT} on a thread of its own, or empty if it took longer. */
+    private static Optional<String> loadWithin(StateFixture fixture, Path file, int number, HostileStateFiles.Case c)
+            throws InterruptedException, IOException {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            return Optional.of(pool.submit(() -> loadOnce(fixture, file)).get(LIMIT.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw failure(number, c, "threw " + e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,17 @@ class StreamFramingTest {
 
         assertThat(head.chunked()).isTrue();
         assertThat(head.contentLength()).isEmpty();
+    }
+
+    @Test
+    void theEnginesClockIsReadFromItsDateHeaderAndAGarbledOneIsIgnored() throws IOException {
+        HttpHead dated = HttpHead.read(stream("HTTP/1.1 200 OK\r\nDate: Mon, 07 Dec 2026 19:40:05 GMT\r\n\r\n"),
+                HttpHead.LIMIT);
+        HttpHead garbled = HttpHead.read(stream("HTTP/1.1 200 OK\r\nDate: yesterday\r\n\r\n"), HttpHead.LIMIT);
+
+        assertThat(dated.date()).contains(Instant.parse("2026-12-07T19:40:05Z"));
+        assertThat(garbled.date()).isEmpty();
+        assertThat(HttpHead.read(stream("HTTP/1.1 200 OK\r\n\r\n"), HttpHead.LIMIT).date()).isEmpty();
     }
 
     @Test

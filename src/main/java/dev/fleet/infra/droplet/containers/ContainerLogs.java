@@ -22,6 +22,9 @@ public final class ContainerLogs {
     @FunctionalInterface
     public interface Sink {
         void line(boolean stderr, Optional<Instant> time, String text);
+
+        /** The engine has begun to answer, at {@code engineTime} by its own clock (to the second), before any line. */
+        default void opened(Instant engineTime) {}
     }
 
     private final DropletConnection connection;
@@ -46,6 +49,7 @@ public final class ContainerLogs {
                 throw new DropletException(UnreachableReason.DOCKER, "the Docker engine answered " + stream.status()
                         + " to " + what + ": " + stream.errorText());
             }
+            stream.head().date().ifPresent(sink::opened);
             // Without following, a silent engine is a failure like any call's; following, silence is normal.
             stream.readTimeout(follow ? Duration.ZERO : connection.callTimeout());
             copy(stream.body(), container.tty(), sink);
