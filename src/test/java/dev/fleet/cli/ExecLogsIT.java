@@ -88,6 +88,59 @@ class ExecLogsIT {
     }
 
     @Test
+    @Order(3)
+    void execWithATerminalPassesOnAResizedWindowToTheCommand() throws Exception {
+        Path probe = compile("winch", """
+                #include <signal.h>
+                #include <stdio.h>
+                #include <sys/ioctl.h>
+                #include <unistd.h>
+                static volatile sig_atomic_t changed = 0;
+                static void on_winch(int signal) { changed = 1; }
+                int main(void) {
+                    struct winsize size;
+                    signal(SIGWINCH, on_winch);
+                    ioctl(0, TIOCGWINSZ, &size);
+                    printf("started %dx%d\\n", size.ws_row, size.ws_col);
+                    fflush(stdout);
+                    for (int i = 0; i < 600 && !changed; i++) usleep(50000);
+                    ioctl(0, TIOCGWINSZ, &size);
+                    printf("resized %dx%d\\n", size.ws_row, size.ws_col);
+                    return changed ? 0 : 1;
+                }
+                """);
+        LabDroplet droplet = lab().droplet("droplet-1");
+        assertThat(run(List.of("docker", "cp", probe.toString(), droplet.container() + ":/tmp/winch"))).isZero();
+        assertThat(lab().dockerOn(droplet, "cp", "/tmp/winch", lab().env("LAB_APP_CONTAINER") + ":/winch").succeeded())
+                .isTrue();
+        List<String> command = new ArrayList<>(FleetProcess.launcher());
+        command.addAll(List.of("exec", "-s", lab().stateFile().toString(), "-it", "droplet-1", "--", "/winch"));
+        Path tty = dir.resolve("tty.txt");
+        Path output = dir.resolve("winch.txt");
+        String line = "tty > '" + tty + "'; exec " + command.stream().map(word -> "'" + word.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
+        Process script = new ProcessBuilder("script", "-qec", line, "/dev/null").redirectErrorStream(true)
+                .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        try {
+            awaitFile(output, "started ", Duration.ofSeconds(60));
+            String pts = Files.readString(tty).strip();
+            // As a terminal emulator does when its window is dragged: the kernel tells fleet, fleet the container.
+            // Again until the command hears of it: fleet may start listening a moment after the command starts.
+            for (int columns = 101; columns < 140 && !Files.readString(output).contains("resized "); columns++) {
+                assertThat(run(List.of("stty", "-F", pts, "rows", "33", "cols", String.valueOf(columns)))).isZero();
+                Thread.sleep(500);
+            }
+            assertThat(script.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(output)).isTrue();
+        } finally {
+            script.destroyForcibly();
+        }
+
+        String shown = Files.readString(output);
+        assertThat(script.exitValue()).as(shown).isZero();
+        assertThat(shown).containsPattern("resized 33x1[0-3]\\d");
+    }
+
+    @Test
     @Order(4)
     void execOnAnUnknownDropletNamesTheKnownOnesAndExitsOne() {
         FleetProcess.Result exec = fleet("exec", "droplet-9", "--", "/demo-app", "hook", "x", "0");
@@ -225,6 +278,16 @@ class ExecLogsIT {
      * Gives the app's container (FROM scratch) a real shell, busybox's static build as {@code /bin/sh}
      * (Debian's busybox-static, as .ci/packages installs it): host, then droplet, then container.
      */
+    private static void awaitFile(Path file, String part, Duration within) throws IOException, InterruptedException {
+        long end = System.nanoTime() + within.toNanos();
+        while (!Files.readString(file).contains(part)) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no " + part.strip() + " within " + within + ":\n" + Files.readString(file));
+            }
+            Thread.sleep(200);
+        }
+    }
+
     private static void giveAShell(LabDroplet droplet) throws IOException, InterruptedException {
         Path bin = Files.createDirectories(dir.resolve("shell-" + droplet.name()));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("sh"), StandardCopyOption.REPLACE_EXISTING);
@@ -235,7 +298,7 @@ class ExecLogsIT {
 
     /** A static probe (the app's image has no shell): its stdin's terminal, as {@code tty} says it, then "hi". */
     private static Path compileProbe() throws IOException, InterruptedException {
-        Path source = Files.writeString(dir.resolve("probe.c"), """
+        return compile("probe", """
                 #include <stdio.h>
                 #include <unistd.h>
                 int main(void) {
@@ -244,8 +307,13 @@ class ExecLogsIT {
                     return name ? 0 : 1;
                 }
                 """);
-        Path binary = dir.resolve("probe");
-        assertThat(run(List.of("gcc", "-static", "-O2", "-o", binary.toString(), source.toString()))).isZero();
+    }
+
+    /** A static binary from C {@code source}, to copy into the app's container, which has no libc. */
+    private static Path compile(String name, String source) throws IOException, InterruptedException {
+        Path file = Files.writeString(dir.resolve(name + ".c"), source);
+        Path binary = dir.resolve(name);
+        assertThat(run(List.of("gcc", "-static", "-O2", "-o", binary.toString(), file.toString()))).isZero();
         return binary;
     }
 

@@ -7,6 +7,7 @@ import dev.fleet.desired.ServiceSpec;
 import dev.fleet.infra.docker.DropletConnection;
 import dev.fleet.infra.droplet.containers.ContainerExec;
 import dev.fleet.infra.droplet.containers.ServiceContainer;
+import dev.fleet.infra.droplet.containers.TerminalWindow;
 import dev.fleet.infra.host.LocalTerminal;
 import dev.fleet.infra.ssh.DropletException;
 import dev.fleet.streams.ContainerStreams;
@@ -43,7 +44,6 @@ public final class SshContainerStreams implements ContainerStreams {
             ServiceContainer container = ServiceContainer.find(connection, service.name()).filter(ServiceContainer::running)
                     .orElseThrow(() -> new StreamException(droplet.name() + " runs no container of " + service.name()
                             + " now: nothing to run the command in", false, null));
-            Optional<int[]> size = request.tty() ? LocalTerminal.size(environment) : Optional.empty();
             if (request.tty() && request.localTerminal()) {
                 saved = LocalTerminal.raw();
             }
@@ -51,7 +51,7 @@ public final class SshContainerStreams implements ContainerStreams {
             // A SIGTERM or a hangup ends the JVM without the finally below: the terminal is restored all the same.
             restorer.ifPresent(Runtime.getRuntime()::addShutdownHook);
             try {
-                return new ContainerExec(connection).run(container.id(), request, size);
+                return new ContainerExec(connection).run(container.id(), request, window(request));
             } finally {
                 restorer.ifPresent(SshContainerStreams::removeHook);
             }
@@ -63,6 +63,21 @@ public final class SshContainerStreams implements ContainerStreams {
         } finally {
             saved.ifPresent(LocalTerminal::restore);
         }
+    }
+
+    /** fleet's terminal, whose changes of size are followed only when it is really a terminal of ours. */
+    private TerminalWindow window(ExecRequest request) {
+        return new TerminalWindow() {
+            @Override
+            public Optional<int[]> size() {
+                return LocalTerminal.size(environment);
+            }
+
+            @Override
+            public Listening onResize(Runnable resized) {
+                return request.localTerminal() ? LocalTerminal.onResize(resized)::close : () -> { };
+            }
+        };
     }
 
     private static void removeHook(Thread hook) {

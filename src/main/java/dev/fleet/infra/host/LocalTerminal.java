@@ -6,11 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * fleet's own terminal, through {@code stty} on {@code /dev/tty}, for {@code fleet exec -t}: raw mode
  * while the container's terminal runs (so that Ctrl-C, arrows and the like reach it, and it echoes,
- * not ours), and the terminal's size. Best effort: without stty or a terminal, nothing changes.
+ * not ours), the terminal's size and word of its changes. Best effort: without stty or a terminal,
+ * nothing changes.
  */
 public final class LocalTerminal {
 
@@ -40,6 +43,26 @@ public final class LocalTerminal {
             return told;
         }
         return parse(environment.getOrDefault("LINES", ""), environment.getOrDefault("COLUMNS", ""));
+    }
+
+    /**
+     * Runs {@code resized} each time the terminal's window changes size (SIGWINCH), until the result
+     * is closed; nothing happens where the platform has no such signal. The handler replaced is put back.
+     */
+    public static Listening onResize(Runnable resized) {
+        try {
+            Signal winch = new Signal("WINCH");
+            SignalHandler before = Signal.handle(winch, signal -> resized.run());
+            return () -> Signal.handle(winch, before);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            return () -> { };
+        }
+    }
+
+    /** Handlers in place until closed. */
+    public interface Listening extends AutoCloseable {
+        @Override
+        void close();
     }
 
     private static Optional<int[]> parse(String rows, String columns) {

@@ -35,9 +35,9 @@ public final class ContainerExec {
     /**
      * Runs {@code request} in container {@code containerId} and returns its exit code.
      *
-     * @param size the terminal's rows and columns, to give a TTY, when known
+     * @param window the window a TTY is shown in: the container's terminal takes its size, and follows it
      */
-    public int run(String containerId, ExecRequest request, Optional<int[]> size)
+    public int run(String containerId, ExecRequest request, TerminalWindow window)
             throws DropletException, InterruptedException {
         String execId = connection.call("creating an exec in container " + containerId, docker -> docker
                 .execCreateCmd(containerId).withCmd(request.command().toArray(String[]::new))
@@ -50,13 +50,15 @@ public final class ContainerExec {
                 throw new DropletException(UnreachableReason.DOCKER, "the Docker engine answered " + stream.status()
                         + " to " + what + ": " + stream.errorText());
             }
-            if (request.tty() && size.isPresent()) {
-                resize(execId, size.get());
+            TerminalWindow shown = request.tty() ? window : TerminalWindow.NONE;
+            shown.size().ifPresent(size -> resize(execId, size));
+            try (TerminalWindow.Listening resizing = shown.onResize(() -> shown.size()
+                    .ifPresent(size -> resize(execId, size)))) {
+                if (request.stdin()) {
+                    pumpInput(request.in(), stream);
+                }
+                copyOutput(stream.body(), request);
             }
-            if (request.stdin()) {
-                pumpInput(request.in(), stream);
-            }
-            copyOutput(stream.body(), request);
         } catch (IOException e) {
             throw new DropletException(UnreachableReason.DOCKER, "the exec's stream broke: " + e.getMessage(), e);
         }
