@@ -124,15 +124,22 @@ record ReportRows(List<Row> rows, boolean services) {
 
     /** How long ago, in the largest two units: {@code 45s ago}, {@code 3m 10s ago}, {@code 2d 4h ago}. */
     static String since(Optional<Instant> since, Instant now) {
+        return age(since, now, " ago");
+    }
+
+    /**
+     * How long from {@code since} to {@code now} in its largest two units, then {@code suffix}: {@code
+     * 45s}, {@code 3m 10s}, {@code 2d 4h}; {@code -} when unknown, {@code just now} when after {@code now}.
+     */
+    static String age(Optional<Instant> since, Instant now, String suffix) {
         if (since.isEmpty()) {
             return "-";
         }
         Duration age = Duration.between(since.get(), now);
-        return age.isNegative() ? "just now" : age(age) + " ago";
+        return age.isNegative() ? "just now" : units(age) + suffix;
     }
 
-    /** A duration in its largest two units: {@code 45s}, {@code 3m 10s}, {@code 2d 4h}. */
-    static String age(Duration age) {
+    private static String units(Duration age) {
         long days = age.toDays();
         long hours = age.toHoursPart();
         long minutes = age.toMinutesPart();

@@ -6,7 +6,6 @@ import dev.fleet.drift.DropletDrift;
 import dev.fleet.drift.DropletStatus;
 import dev.fleet.rollout.FleetStatus;
 import dev.fleet.rollout.ledger.ApplyRecord;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -51,7 +50,7 @@ public final class StatusReport {
     }
 
     private static String container(FleetStatus.Container c, Instant now) {
-        String up = c.state().equals("running") ? "up " + age(c.startedAt(), now) : c.state();
+        String up = c.state().equals("running") ? "up " + ReportRows.age(c.startedAt(), now, "") : c.state();
         return String.format("%-12s %-14s %s, %s", c.service(), c.digest().map(ImageRef::shortForm).orElse("no digest"),
                 up, c.restarts() == 1 ? "1 restart" : c.restarts() + " restarts")
                 + c.dockerHealth().map(h -> ", docker health " + h).orElse("")
@@ -66,15 +65,6 @@ public final class StatusReport {
                 + (droplet.fromDigest().isEmpty() ? "nothing" : ImageRef.shortForm(droplet.fromDigest())) + " -> "
                 + ImageRef.shortForm(droplet.toDigest()) + " (apply " + apply.result() + ", "
                 + Durations.took(apply.took()) + ")";
-    }
-
-    /** {@code 3m 10s}: how long it has been up. */
-    private static String age(Optional<Instant> since, Instant now) {
-        if (since.isEmpty()) {
-            return "-";
-        }
-        Duration up = Duration.between(since.get(), now);
-        return up.isNegative() ? "just now" : ReportRows.age(up);
     }
 
     private static String words(String name) {

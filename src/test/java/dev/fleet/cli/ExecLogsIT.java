@@ -71,16 +71,10 @@ class ExecLogsIT {
     @Order(3)
     void execWithATerminalGivesTheCommandOneUnderAPseudoTerminal() throws Exception {
         Path probe = compileProbe();
-        LabDroplet droplet = lab().droplet("droplet-1");
-        assertThat(run(List.of("docker", "cp", probe.toString(), droplet.container() + ":/tmp/probe"))).isZero();
-        assertThat(lab().dockerOn(droplet, "cp", "/tmp/probe", lab().env("LAB_APP_CONTAINER") + ":/probe").succeeded())
-                .isTrue();
-        List<String> command = new ArrayList<>(FleetProcess.launcher());
-        command.addAll(List.of("exec", "-s", lab().stateFile().toString(), "-it", "droplet-1", "--", "/probe"));
-        String line = command.stream().map(word -> "'" + word.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+        copyIntoApp(lab().droplet("droplet-1"), probe, "/probe");
         Path output = dir.resolve("script.txt");
 
-        int exit = run(List.of("script", "-qec", line, "/dev/null"), output);
+        int exit = run(List.of("script", "-qec", execWithTerminal("/probe"), "/dev/null"), output);
 
         String shown = Files.readString(output);
         assertThat(exit).as(shown).isZero();
@@ -109,16 +103,10 @@ class ExecLogsIT {
                     return changed ? 0 : 1;
                 }
                 """);
-        LabDroplet droplet = lab().droplet("droplet-1");
-        assertThat(run(List.of("docker", "cp", probe.toString(), droplet.container() + ":/tmp/winch"))).isZero();
-        assertThat(lab().dockerOn(droplet, "cp", "/tmp/winch", lab().env("LAB_APP_CONTAINER") + ":/winch").succeeded())
-                .isTrue();
-        List<String> command = new ArrayList<>(FleetProcess.launcher());
-        command.addAll(List.of("exec", "-s", lab().stateFile().toString(), "-it", "droplet-1", "--", "/winch"));
+        copyIntoApp(lab().droplet("droplet-1"), probe, "/winch");
         Path tty = dir.resolve("tty.txt");
         Path output = dir.resolve("winch.txt");
-        String line = "tty > '" + tty + "'; exec " + command.stream().map(word -> "'" + word.replace("'", "'\\''") + "'")
-                .collect(Collectors.joining(" "));
+        String line = "tty > '" + tty + "'; exec " + execWithTerminal("/winch");
         Process script = new ProcessBuilder("script", "-qec", line, "/dev/null").redirectErrorStream(true)
                 .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         try {
@@ -291,9 +279,22 @@ class ExecLogsIT {
     private static void giveAShell(LabDroplet droplet) throws IOException, InterruptedException {
         Path bin = Files.createDirectories(dir.resolve("shell-" + droplet.name()));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("sh"), StandardCopyOption.REPLACE_EXISTING);
-        assertThat(run(List.of("docker", "cp", bin.toString(), droplet.container() + ":/tmp/shell-bin"))).isZero();
-        Lab.CommandResult copied = lab().dockerOn(droplet, "cp", "/tmp/shell-bin", lab().env("LAB_APP_CONTAINER") + ":/bin");
+        copyIntoApp(droplet, bin, "/bin");
+    }
+
+    /** Copies {@code from} (a file, or a folder's files) into the droplet's app container as {@code to}: host, droplet, container. */
+    private static void copyIntoApp(LabDroplet droplet, Path from, String to) throws IOException, InterruptedException {
+        String staged = "/tmp/" + from.getFileName();
+        assertThat(run(List.of("docker", "cp", from.toString(), droplet.container() + ":" + staged))).isZero();
+        Lab.CommandResult copied = lab().dockerOn(droplet, "cp", staged, lab().env("LAB_APP_CONTAINER") + ":" + to);
         assertThat(copied.succeeded()).as(copied.output()).isTrue();
+    }
+
+    /** {@code fleet exec -it droplet-1 -- BINARY} as one line for a shell, as {@code script -c} takes it. */
+    private static String execWithTerminal(String binary) {
+        List<String> command = new ArrayList<>(FleetProcess.launcher());
+        command.addAll(List.of("exec", "-s", lab().stateFile().toString(), "-it", "droplet-1", "--", binary));
+        return command.stream().map(word -> "'" + word.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
     }
 
     /** A static probe (the app's image has no shell): its stdin's terminal, as {@code tty} says it, then "hi". */

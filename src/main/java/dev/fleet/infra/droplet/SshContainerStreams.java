@@ -75,7 +75,7 @@ public final class SshContainerStreams implements ContainerStreams {
 
             @Override
             public Listening onResize(Runnable resized) {
-                return request.localTerminal() ? LocalTerminal.onResize(resized)::close : () -> { };
+                return request.localTerminal() ? LocalTerminal.onResize(resized)::run : () -> { };
             }
         };
     }

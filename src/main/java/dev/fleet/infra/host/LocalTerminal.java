@@ -46,10 +46,10 @@ public final class LocalTerminal {
     }
 
     /**
-     * Runs {@code resized} each time the terminal's window changes size (SIGWINCH), until the result
-     * is closed; nothing happens where the platform has no such signal. The handler replaced is put back.
+     * Runs {@code resized} each time the terminal's window changes size (SIGWINCH); nothing happens
+     * where the platform has no such signal. Returns what puts the handler it replaced back.
      */
-    public static Listening onResize(Runnable resized) {
+    public static Runnable onResize(Runnable resized) {
         try {
             Signal winch = new Signal("WINCH");
             SignalHandler before = Signal.handle(winch, signal -> resized.run());
@@ -57,12 +57,6 @@ public final class LocalTerminal {
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return () -> { };
         }
-    }
-
-    /** Handlers in place until closed. */
-    public interface Listening extends AutoCloseable {
-        @Override
-        void close();
     }
 
     private static Optional<int[]> parse(String rows, String columns) {
